@@ -1,0 +1,12 @@
+//! elicense (crate documentation is written once the public API settles).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod base45;
+pub mod cbor;
+pub mod identifiers;
+#[cfg(any(feature = "render", feature = "scan"))]
+pub mod qr;
+pub mod reason;
+
+pub use reason::ReasonCode;

@@ -1,0 +1,265 @@
+//! Stable reason codes.
+//!
+//! DESIGN §5: every check in a verification report carries "a stable reason
+//! code (SCREAMING_SNAKE_CASE, identical in Rust, C and JS)". Every error
+//! type in this crate maps to exactly one [`ReasonCode`] through its
+//! `reason()` method, so a caller that only looks at codes never has to parse
+//! error messages.
+//!
+//! The codes are part of the public contract: a code, once published, keeps
+//! its spelling and its meaning. `docs/REASONS.md` lists them all with their
+//! meaning; a test checks that list against [`ReasonCode::ALL`].
+
+use core::fmt;
+use serde::{Serialize, Serializer};
+
+macro_rules! reason_codes {
+    ($( $(#[$doc:meta])* $variant:ident => $text:literal, )*) => {
+        /// A stable, machine-readable reason code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ReasonCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ReasonCode {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [ReasonCode] = &[ $( ReasonCode::$variant, )* ];
+
+            /// The code as it appears on every boundary (Rust, C, JS, JSON).
+            pub const fn as_str(self) -> &'static str {
+                match self { $( ReasonCode::$variant => $text, )* }
+            }
+
+            /// Parses a code from its stable spelling.
+            pub fn from_str_code(s: &str) -> Option<Self> {
+                match s { $( $text => Some(ReasonCode::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+reason_codes! {
+    /// The check passed.
+    Ok => "OK",
+    /// The check was not run because an earlier check failed or its input is absent.
+    NotChecked => "NOT_CHECKED",
+
+    // --- QR text and transport encoding ---
+    /// QR text does not start with the `EL1:` prefix.
+    QrPrefixInvalid => "QR_PREFIX_INVALID",
+    /// Input (QR text, COSE bytes, certificate) is longer than the documented limit.
+    InputTooLarge => "INPUT_TOO_LARGE",
+    /// A character outside the RFC 9285 Base45 alphabet.
+    Base45InvalidCharacter => "BASE45_INVALID_CHARACTER",
+    /// A Base45 group decodes to a value out of range (RFC 9285 §6).
+    Base45ValueOutOfRange => "BASE45_VALUE_OUT_OF_RANGE",
+    /// The Base45 text has a length that no encoding produces (a lone trailing character).
+    Base45InvalidLength => "BASE45_INVALID_LENGTH",
+    /// The decoded bytes start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
+    PayloadEncodingUnknown => "PAYLOAD_ENCODING_UNKNOWN",
+    /// The zlib stream is corrupt or truncated.
+    ZlibInvalid => "ZLIB_INVALID",
+    /// The zlib stream inflates past the size limit (a zip bomb).
+    ZlibTooLarge => "ZLIB_TOO_LARGE",
+
+    // --- CBOR ---
+    /// CBOR is malformed or truncated.
+    CborMalformed => "CBOR_MALFORMED",
+    /// CBOR uses an indefinite-length item.
+    CborIndefiniteLength => "CBOR_INDEFINITE_LENGTH",
+    /// A CBOR map repeats a key.
+    CborDuplicateKey => "CBOR_DUPLICATE_KEY",
+    /// Bytes follow the top-level CBOR item.
+    CborTrailingBytes => "CBOR_TRAILING_BYTES",
+    /// CBOR nesting is deeper than the limit.
+    CborTooDeep => "CBOR_TOO_DEEP",
+    /// A CBOR string, array or map is larger than the limit.
+    CborItemTooLarge => "CBOR_ITEM_TOO_LARGE",
+    /// A CBOR feature outside the profile (float, undefined simple value, unknown tag where one is not allowed).
+    CborUnsupported => "CBOR_UNSUPPORTED",
+
+    // --- COSE envelope ---
+    /// The COSE_Sign1 is not wrapped in CBOR tag 18.
+    CoseUntagged => "COSE_UNTAGGED",
+    /// The structure is not a COSE_Sign1 (wrong arity or field types, detached payload).
+    CoseMalformed => "COSE_MALFORMED",
+    /// `alg` is absent from the protected header.
+    CoseAlgMissing => "COSE_ALG_MISSING",
+    /// `alg` appears in the unprotected header (it is read only from the protected header).
+    CoseAlgUnprotected => "COSE_ALG_UNPROTECTED",
+    /// `alg` names an algorithm this profile does not accept.
+    CoseAlgUnsupported => "COSE_ALG_UNSUPPORTED",
+    /// `kid` is absent from the protected header or is not 8 bytes.
+    CoseKidMissing => "COSE_KID_MISSING",
+    /// `typ` is absent from the protected header.
+    CoseTypMissing => "COSE_TYP_MISSING",
+    /// `typ` names a different kind of artifact than the one expected.
+    CoseTypMismatch => "COSE_TYP_MISMATCH",
+    /// The protected header lists a critical parameter this profile does not understand.
+    CoseCriticalHeader => "COSE_CRITICAL_HEADER",
+
+    // --- Signature ---
+    /// No trusted certificate has the `kid` of the signature.
+    SignerUnknown => "SIGNER_UNKNOWN",
+    /// The signature does not verify under any candidate certificate.
+    SignatureInvalid => "SIGNATURE_INVALID",
+    /// The signature's S value is not reduced (S ≥ ℓ): a malleable signature.
+    SignatureNonCanonical => "SIGNATURE_NON_CANONICAL",
+    /// The signer's public key is a small-order (weak) point.
+    KeyWeak => "KEY_WEAK",
+    /// A key could not be read (bad PEM, wrong algorithm, bad length).
+    KeyInvalid => "KEY_INVALID",
+    /// An external signer (HSM, KMS) failed or returned a signature that does not verify.
+    SignerFailed => "SIGNER_FAILED",
+
+    // --- PKI ---
+    /// A certificate could not be parsed, or is outside the profile.
+    CertMalformed => "CERT_MALFORMED",
+    /// The certificate had expired at the time that matters (the licence's `iat`).
+    CertExpired => "CERT_EXPIRED",
+    /// The certificate was not yet valid at the time that matters (the licence's `iat`).
+    CertNotYetValid => "CERT_NOT_YET_VALID",
+    /// The certificate lacks the extended key usage required for this artifact.
+    CertWrongEku => "CERT_WRONG_EKU",
+    /// A CA certificate was used as an end-entity (signer) certificate.
+    CertCaAsEndEntity => "CERT_CA_AS_END_ENTITY",
+    /// A certificate carries a critical extension this profile does not understand.
+    CertUnknownCriticalExtension => "CERT_UNKNOWN_CRITICAL_EXTENSION",
+    /// A certificate's signature does not verify under its issuer's key.
+    CertSignatureInvalid => "CERT_SIGNATURE_INVALID",
+    /// The certificate does not chain to any trusted region root.
+    IssuerNotTrusted => "ISSUER_NOT_TRUSTED",
+    /// The certificate chain is invalid for another reason (path length, names, algorithm).
+    CertChainInvalid => "CERT_CHAIN_INVALID",
+    /// The authority certificate's region differs from its root's, or is absent.
+    CertRegionMismatch => "CERT_REGION_MISMATCH",
+    /// The authority certificate has no valid credit code in organizationIdentifier.
+    CertAuthorityCodeMissing => "CERT_AUTHORITY_CODE_MISSING",
+
+    // --- Licence content ---
+    /// The CWT claims or the licence structure do not follow the format.
+    LicenceMalformed => "LICENCE_MALFORMED",
+    /// A licence field breaks its rule (check character, code, date, length).
+    LicenceFieldInvalid => "LICENCE_FIELD_INVALID",
+    /// A holder code fails its check character but is of a kind in legal use (GB 32100 pilot codes): a warning.
+    HolderCodeCheckFailed => "HOLDER_CODE_CHECK_FAILED",
+    /// The licence's `iat` lies in the future beyond the allowed clock skew.
+    LicenceIssuedInFuture => "LICENCE_ISSUED_IN_FUTURE",
+    /// The licence's validity has not started yet.
+    LicenceNotYetValid => "LICENCE_NOT_YET_VALID",
+    /// The licence's validity has ended.
+    LicenceExpired => "LICENCE_EXPIRED",
+
+    // --- Identifiers ---
+    /// A licence identifier, credit code, resident ID number or region code is malformed.
+    IdentifierMalformed => "IDENTIFIER_MALFORMED",
+    /// An identifier's check character is wrong.
+    IdentifierCheckFailed => "IDENTIFIER_CHECK_FAILED",
+}
+
+impl ReasonCode {
+    /// One-sentence meaning of the code, for people.
+    pub fn meaning(self) -> &'static str {
+        use ReasonCode::*;
+        match self {
+            Ok => "The check passed.",
+            NotChecked => "The check was not run because an earlier check failed or its input is absent.",
+            QrPrefixInvalid => "The QR text does not start with the EL1: prefix.",
+            InputTooLarge => "The input is longer than the documented limit.",
+            Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
+            Base45ValueOutOfRange => "A Base45 group decodes to a value out of range.",
+            Base45InvalidLength => "The Base45 text has a length no encoder produces.",
+            PayloadEncodingUnknown => "The decoded bytes are neither zlib nor a tagged COSE_Sign1.",
+            ZlibInvalid => "The compressed data is corrupt or truncated.",
+            ZlibTooLarge => "The compressed data inflates past the size limit.",
+            CborMalformed => "The CBOR data is malformed or truncated.",
+            CborIndefiniteLength => "The CBOR data uses an indefinite-length item.",
+            CborDuplicateKey => "A CBOR map repeats a key.",
+            CborTrailingBytes => "Bytes follow the end of the CBOR data.",
+            CborTooDeep => "The CBOR data is nested deeper than allowed.",
+            CborItemTooLarge => "A CBOR item is larger than allowed.",
+            CborUnsupported => "The CBOR data uses a feature outside the profile.",
+            CoseUntagged => "The COSE_Sign1 lacks its CBOR tag 18.",
+            CoseMalformed => "The data is not a well-formed COSE_Sign1.",
+            CoseAlgMissing => "The protected header has no algorithm.",
+            CoseAlgUnprotected => "The algorithm is given only in the unprotected header.",
+            CoseAlgUnsupported => "The signature algorithm is not accepted.",
+            CoseKidMissing => "The protected header has no 8-byte key identifier.",
+            CoseTypMissing => "The protected header has no content type (typ).",
+            CoseTypMismatch => "The artifact is of a different kind than expected.",
+            CoseCriticalHeader => "The protected header marks an unknown parameter as critical.",
+            SignerUnknown => "No trusted certificate matches the signer's key identifier.",
+            SignatureInvalid => "The signature does not verify.",
+            SignatureNonCanonical => "The signature is not in canonical form (S ≥ ℓ).",
+            KeyWeak => "The signer's public key is a weak, small-order point.",
+            KeyInvalid => "The key could not be read.",
+            SignerFailed => "The external signer failed or returned a bad signature.",
+            CertMalformed => "A certificate could not be read or is outside the profile.",
+            CertExpired => "The signer's certificate had expired when the licence was issued.",
+            CertNotYetValid => "The signer's certificate was not yet valid when the licence was issued.",
+            CertWrongEku => "The signer's certificate is not authorised for this kind of signature.",
+            CertCaAsEndEntity => "A CA certificate was used to sign a licence.",
+            CertUnknownCriticalExtension => "A certificate has a critical extension that is not understood.",
+            CertSignatureInvalid => "A certificate's signature does not verify.",
+            IssuerNotTrusted => "The signer's certificate does not chain to a trusted region root.",
+            CertChainInvalid => "The certificate chain is invalid.",
+            CertRegionMismatch => "The authority's region does not match its root's region.",
+            CertAuthorityCodeMissing => "The authority certificate has no valid credit code.",
+            LicenceMalformed => "The licence content does not follow the format.",
+            LicenceFieldInvalid => "A licence field breaks its rule.",
+            HolderCodeCheckFailed => "The holder's code fails its check character (legal pilot code).",
+            LicenceIssuedInFuture => "The licence claims to be issued in the future.",
+            LicenceNotYetValid => "The licence is not valid yet.",
+            LicenceExpired => "The licence has expired.",
+            IdentifierMalformed => "An identifier or code is malformed.",
+            IdentifierCheckFailed => "An identifier's check character is wrong.",
+        }
+    }
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ReasonCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_screaming_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ReasonCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{s} is not SCREAMING_SNAKE_CASE"
+            );
+            assert_eq!(ReasonCode::from_str_code(s), Some(*code));
+            assert!(code.meaning().ends_with('.'));
+        }
+        assert_eq!(ReasonCode::from_str_code("NO_SUCH_CODE"), None);
+    }
+
+    #[test]
+    fn documented_in_reasons_md() {
+        let doc = include_str!("../docs/REASONS.md");
+        for code in ReasonCode::ALL {
+            assert!(
+                doc.contains(&format!("`{}`", code.as_str())),
+                "docs/REASONS.md does not list {}",
+                code.as_str()
+            );
+        }
+    }
+}
