@@ -4,7 +4,11 @@
 
 pub mod base45;
 pub mod cbor;
+pub mod envelope;
 pub mod identifiers;
+pub mod keys;
+pub mod licence;
+pub mod pki;
 #[cfg(any(feature = "render", feature = "scan"))]
 pub mod qr;
 pub mod reason;

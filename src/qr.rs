@@ -1,1 +1,1423 @@
-//! placeholder while being written
+//! QR codes: rendering (feature `render`) and scanning (feature `scan`).
+//!
+//! DESIGN §3: the QR text of a licence is `EL1:` followed by Base45, which
+//! uses only characters of the QR *alphanumeric* set (`0-9A-Z $%*+-./:`), so
+//! `QrCode::encode` puts such text in alphanumeric mode (5.5 bits per
+//! character instead of 8) and picks the smallest QR version that holds it.
+//! Error correction level Q is the default ([`EccLevel::default`]).
+//!
+//! Rendering (feature `render`, backed by `fast_qr`'s module matrix and the
+//! `png` crate):
+//!
+//! * `QrCode::to_svg`: a standalone SVG with a single compact `<path>`;
+//! * `QrCode::to_png`: an 8-bit greyscale PNG;
+//! * `QrCode::to_terminal` / `QrCode::to_terminal_plain`: Unicode half
+//!   blocks for a terminal.
+//!
+//! Every renderer draws the quiet zone the QR specification asks for (4
+//! modules), except the terminal renderers, which draw 2 modules to save
+//! screen space.
+//!
+//! Scanning (feature `scan`, backed by `rqrr` and the `png` crate):
+//! `scan_png` reads a PNG file, `scan_luma` an 8-bit greyscale frame (a
+//! camera frame, for example). Both refuse images larger than
+//! `MAX_SCAN_SIDE` pixels on a side or `MAX_SCAN_PIXELS` pixels in all,
+//! before any buffer of the image's size is allocated.
+//!
+//! # Errors and reason codes
+//!
+//! Every failure is a [`QrError`]; [`QrError::reason`] maps it to a stable
+//! [`ReasonCode`]:
+//!
+//! | Variant | Reason code |
+//! |---|---|
+//! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`] | [`ReasonCode::InputTooLarge`] |
+//! | [`QrError::NoCodeFound`], [`QrError::ImageUnreadable`], [`QrError::PixelCountMismatch`] | [`ReasonCode::PayloadEncodingUnknown`] |
+//! | [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::PngEncode`] | [`ReasonCode::PayloadEncodingUnknown`] |
+//!
+//! There is no dedicated reason code for "no QR code in this image" or for a
+//! bad rendering parameter; `PAYLOAD_ENCODING_UNKNOWN` ("the input is not in
+//! an encoding we can read") is the closest existing code.
+
+use crate::ReasonCode;
+use core::fmt;
+use core::str::FromStr;
+use serde::{Deserialize, Serialize};
+
+/// Quiet zone, in modules, around the SVG and PNG renderings (ISO/IEC 18004
+/// asks for 4).
+#[cfg(feature = "render")]
+const QUIET_ZONE: usize = 4;
+
+/// Quiet zone, in modules, around the terminal renderings.
+#[cfg(feature = "render")]
+const TERMINAL_QUIET_ZONE: usize = 2;
+
+/// Largest PNG scale (pixels per module) `QrCode::to_png` accepts.
+#[cfg(feature = "render")]
+pub const MAX_PNG_SCALE: u32 = 64;
+
+/// Longest side, in pixels, of an image `scan_png` and `scan_luma` accept.
+#[cfg(feature = "scan")]
+pub const MAX_SCAN_SIDE: u32 = 8192;
+
+/// Largest number of pixels (16 Mi = 16 777 216, e.g. 4096 × 4096) of an
+/// image `scan_png` and `scan_luma` accept.
+#[cfg(feature = "scan")]
+pub const MAX_SCAN_PIXELS: u64 = 16 * 1024 * 1024;
+
+/// Bytes the PNG decoder may allocate for its own bookkeeping (row buffers,
+/// ancillary chunks); the frame itself is bounded by the size checks.
+#[cfg(feature = "scan")]
+const PNG_DECODER_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Longest user-supplied string echoed back in an error message.
+const MAX_ECHO: usize = 32;
+
+/// Errors from encoding, rendering and scanning QR codes.
+///
+/// See the [module documentation](self) for the mapping to reason codes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QrError {
+    /// The text does not fit in any QR version (1 to 40) at this error
+    /// correction level.
+    #[error("text of {len} bytes does not fit in a QR code at error correction level {ecc}")]
+    TextTooLarge {
+        /// Length of the text, in bytes.
+        len: usize,
+        /// The requested error correction level.
+        ecc: EccLevel,
+    },
+    /// The image is larger than `MAX_SCAN_SIDE` on a side or has more than
+    /// `MAX_SCAN_PIXELS` pixels.
+    #[error("image of {width}×{height} pixels is larger than the scanner accepts")]
+    ImageTooLarge {
+        /// Width declared by the image, in pixels.
+        width: u64,
+        /// Height declared by the image, in pixels.
+        height: u64,
+    },
+    /// The image was read but holds no QR code that decodes.
+    #[error("no decodable QR code found in the image")]
+    NoCodeFound,
+    /// The image could not be read: not a PNG, truncated, corrupt, empty,
+    /// or the QR detector failed on it.
+    #[error("image unreadable: {0}")]
+    ImageUnreadable(String),
+    /// `scan_luma` was given a pixel buffer whose length is not
+    /// `width × height`.
+    #[error("pixel buffer holds {actual} bytes, expected width × height = {expected}")]
+    PixelCountMismatch {
+        /// `width × height`.
+        expected: usize,
+        /// The length of the buffer given.
+        actual: usize,
+    },
+    /// An error correction level name other than `L`, `M`, `Q` or `H`.
+    #[error("unknown error correction level {0:?} (expected L, M, Q or H)")]
+    InvalidEccLevel(String),
+    /// A colour other than `#rgb` or `#rrggbb`.
+    #[error("invalid colour {0:?} (expected #rgb or #rrggbb)")]
+    InvalidColour(String),
+    /// A PNG scale outside `1..=64`.
+    #[error("PNG scale {0} is outside 1..=64 pixels per module")]
+    InvalidScale(u32),
+    /// The PNG encoder failed (not expected when writing to memory).
+    #[error("PNG encoding failed: {0}")]
+    PngEncode(String),
+}
+
+impl QrError {
+    /// The stable reason code of this error (see the
+    /// [module documentation](self) for the table).
+    pub fn reason(&self) -> ReasonCode {
+        match self {
+            QrError::TextTooLarge { .. } | QrError::ImageTooLarge { .. } => {
+                ReasonCode::InputTooLarge
+            }
+            QrError::NoCodeFound
+            | QrError::ImageUnreadable(_)
+            | QrError::PixelCountMismatch { .. }
+            | QrError::InvalidEccLevel(_)
+            | QrError::InvalidColour(_)
+            | QrError::InvalidScale(_)
+            | QrError::PngEncode(_) => ReasonCode::PayloadEncodingUnknown,
+        }
+    }
+}
+
+/// Shortens user input echoed in an error message (on a char boundary).
+fn echo(s: &str) -> String {
+    match s.char_indices().nth(MAX_ECHO) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_owned(),
+    }
+}
+
+/// QR error correction level.
+///
+/// Serialised (serde) as `"L"`, `"M"`, `"Q"` or `"H"`; parsed
+/// ([`FromStr`]) from those letters in either case.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EccLevel {
+    /// Low: about 7 % of the code can be restored.
+    L,
+    /// Medium: about 15 %.
+    M,
+    /// Quartile: about 25 %. The default (DESIGN §3).
+    #[default]
+    Q,
+    /// High: about 30 %.
+    H,
+}
+
+impl EccLevel {
+    /// The level as one upper-case letter.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EccLevel::L => "L",
+            EccLevel::M => "M",
+            EccLevel::Q => "Q",
+            EccLevel::H => "H",
+        }
+    }
+
+    #[cfg(feature = "render")]
+    fn to_fast_qr(self) -> fast_qr::ECL {
+        match self {
+            EccLevel::L => fast_qr::ECL::L,
+            EccLevel::M => fast_qr::ECL::M,
+            EccLevel::Q => fast_qr::ECL::Q,
+            EccLevel::H => fast_qr::ECL::H,
+        }
+    }
+}
+
+impl fmt::Display for EccLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EccLevel {
+    type Err = QrError;
+
+    /// Parses `l`, `m`, `q` or `h` in either case.
+    fn from_str(s: &str) -> Result<Self, QrError> {
+        match s {
+            "L" | "l" => Ok(EccLevel::L),
+            "M" | "m" => Ok(EccLevel::M),
+            "Q" | "q" => Ok(EccLevel::Q),
+            "H" | "h" => Ok(EccLevel::H),
+            _ => Err(QrError::InvalidEccLevel(echo(s))),
+        }
+    }
+}
+
+/// True when every character of `text` is in the QR alphanumeric set
+/// `0-9A-Z $%*+-./:` (ISO/IEC 18004 table 5).
+#[cfg(feature = "render")]
+fn is_qr_alphanumeric(text: &str) -> bool {
+    text.bytes().all(|b| {
+        matches!(b, b'0'..=b'9' | b'A'..=b'Z' | b' ' | b'$' | b'%' | b'*' | b'+' | b'-' | b'.' | b'/' | b':')
+    })
+}
+
+/// An sRGB colour for [`SvgOptions`], always written as `#rrggbb`.
+///
+/// It can only be built from three bytes or parsed from `#rgb` / `#rrggbb`,
+/// so nothing but a hex colour ever reaches the SVG: no markup can be
+/// injected through it.
+#[cfg(feature = "render")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Colour {
+    r: u8,
+    g: u8,
+    b: u8,
+}
+
+#[cfg(feature = "render")]
+impl Colour {
+    /// Black, `#000000`.
+    pub const BLACK: Colour = Colour::rgb(0, 0, 0);
+    /// White, `#ffffff`.
+    pub const WHITE: Colour = Colour::rgb(255, 255, 255);
+
+    /// A colour from its red, green and blue components.
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Colour {
+        Colour { r, g, b }
+    }
+
+    /// The red, green and blue components.
+    pub const fn components(self) -> (u8, u8, u8) {
+        (self.r, self.g, self.b)
+    }
+
+    /// Parses `#rgb` or `#rrggbb` (hex digits in either case).
+    ///
+    /// # Errors
+    ///
+    /// [`QrError::InvalidColour`] for anything else.
+    pub fn parse(s: &str) -> Result<Colour, QrError> {
+        let bad = || QrError::InvalidColour(echo(s));
+        let hex = s.strip_prefix('#').ok_or_else(bad)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let nibble = |i: usize| u8::from_str_radix(&hex[i..=i], 16).map_err(|_| bad());
+        match hex.len() {
+            3 => Ok(Colour::rgb(
+                nibble(0)? * 17,
+                nibble(1)? * 17,
+                nibble(2)? * 17,
+            )),
+            6 => Ok(Colour::rgb(
+                nibble(0)? * 16 + nibble(1)?,
+                nibble(2)? * 16 + nibble(3)?,
+                nibble(4)? * 16 + nibble(5)?,
+            )),
+            _ => Err(bad()),
+        }
+    }
+}
+
+#[cfg(feature = "render")]
+impl FromStr for Colour {
+    type Err = QrError;
+
+    fn from_str(s: &str) -> Result<Self, QrError> {
+        Colour::parse(s)
+    }
+}
+
+#[cfg(feature = "render")]
+impl fmt::Display for Colour {
+    /// Writes `#rrggbb` in lower case.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
+    }
+}
+
+/// Options for [`QrCode::to_svg`].
+#[cfg(feature = "render")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SvgOptions {
+    /// Width and height of the image in CSS pixels; `None` leaves the SVG
+    /// without `width`/`height`, so it scales to its container.
+    pub width_px: Option<u32>,
+    /// Colour of dark modules (default black).
+    pub dark: Colour,
+    /// Colour of light modules and of the quiet zone (default white).
+    pub light: Colour,
+}
+
+#[cfg(feature = "render")]
+impl Default for SvgOptions {
+    fn default() -> Self {
+        SvgOptions {
+            width_px: None,
+            dark: Colour::BLACK,
+            light: Colour::WHITE,
+        }
+    }
+}
+
+/// An encoded QR code: a square matrix of dark and light modules.
+#[cfg(feature = "render")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QrCode {
+    version: u8,
+    size: usize,
+    ecc: EccLevel,
+    /// `size × size` modules, row by row; `true` is dark.
+    modules: Vec<bool>,
+}
+
+#[cfg(feature = "render")]
+impl QrCode {
+    /// Encodes `text` at error correction level `ecc` in the smallest QR
+    /// version that holds it.
+    ///
+    /// Text made only of QR alphanumeric characters (`0-9A-Z $%*+-./:`,
+    /// which includes every `EL1:` + Base45 text) is encoded in alphanumeric
+    /// mode, anything else in byte mode (UTF-8). Numeric and mixed-mode
+    /// segments are never used, so the output is the same for the same input
+    /// whatever the encoder's heuristics.
+    ///
+    /// # Errors
+    ///
+    /// [`QrError::TextTooLarge`] when the text does not fit in version 40.
+    pub fn encode(text: &str, ecc: EccLevel) -> Result<QrCode, QrError> {
+        let mode = if is_qr_alphanumeric(text) {
+            fast_qr::Mode::Alphanumeric
+        } else {
+            fast_qr::Mode::Byte
+        };
+        let too_large = || QrError::TextTooLarge {
+            len: text.len(),
+            ecc,
+        };
+        // fast_qr picks the smallest version for the forced mode from the
+        // ISO/IEC 18004 capacity tables.
+        let qr = fast_qr::QRBuilder::new(text.as_bytes())
+            .ecl(ecc.to_fast_qr())
+            .mode(mode)
+            .build()
+            .map_err(|_| too_large())?;
+        let version = qr.version.ok_or_else(too_large)? as u8 + 1;
+        let size = qr.size;
+        debug_assert_eq!(size, 17 + 4 * usize::from(version));
+        let modules = qr.data[..size * size].iter().map(|m| m.value()).collect();
+        Ok(QrCode {
+            version,
+            size,
+            ecc,
+            modules,
+        })
+    }
+
+    /// The QR version, 1 to 40.
+    pub fn version(&self) -> u8 {
+        self.version
+    }
+
+    /// Modules per side (`17 + 4 × version`), without quiet zone.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The error correction level.
+    pub fn ecc(&self) -> EccLevel {
+        self.ecc
+    }
+
+    /// Whether the module in column `x`, row `y` (from the top-left corner,
+    /// quiet zone excluded) is dark. Coordinates outside the code are light.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.size && y < self.size && self.modules[y * self.size + x]
+    }
+
+    /// Like [`is_dark`](Self::is_dark) with coordinates that include a quiet
+    /// zone of `quiet` modules.
+    fn is_dark_with_margin(&self, x: usize, y: usize, quiet: usize) -> bool {
+        match (x.checked_sub(quiet), y.checked_sub(quiet)) {
+            (Some(x), Some(y)) => self.is_dark(x, y),
+            _ => false,
+        }
+    }
+
+    /// A standalone SVG image of the code.
+    ///
+    /// The image has a 4-module quiet zone; its `viewBox` is in modules
+    /// (`0 0 size+8 size+8`) and it sets `shape-rendering="crispEdges"`. The
+    /// light colour fills the background; the dark modules are one `<path>`
+    /// with one rectangle subpath per horizontal run of dark modules.
+    pub fn to_svg(&self, opts: &SvgOptions) -> String {
+        use fmt::Write as _;
+
+        let side = self.size + 2 * QUIET_ZONE;
+        let mut out = String::with_capacity(256 + self.size * self.size * 2);
+        out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
+        let _ = write!(out, " viewBox=\"0 0 {side} {side}\"");
+        if let Some(w) = opts.width_px {
+            let _ = write!(out, " width=\"{w}\" height=\"{w}\"");
+        }
+        out.push_str(" shape-rendering=\"crispEdges\">");
+        let _ = write!(
+            out,
+            "<rect width=\"{side}\" height=\"{side}\" fill=\"{}\"/>",
+            opts.light
+        );
+        let _ = write!(out, "<path fill=\"{}\" d=\"", opts.dark);
+        for y in 0..self.size {
+            let mut x = 0;
+            while x < self.size {
+                if !self.is_dark(x, y) {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < self.size && self.is_dark(x, y) {
+                    x += 1;
+                }
+                let run = x - start;
+                let _ = write!(
+                    out,
+                    "M{} {}h{run}v1h-{run}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE
+                );
+            }
+        }
+        out.push_str("\"/></svg>\n");
+        out
+    }
+
+    /// An 8-bit greyscale PNG of the code: black modules on white, a
+    /// 4-module quiet zone, each module `scale` × `scale` pixels.
+    ///
+    /// The image is streamed row by row into the encoder, so memory use is
+    /// about one pixel row plus the compressed output.
+    ///
+    /// # Errors
+    ///
+    /// [`QrError::InvalidScale`] unless `1 <= scale <= 64`;
+    /// [`QrError::PngEncode`] if the encoder fails (not expected).
+    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+        use std::io::Write as _;
+
+        if !(1..=MAX_PNG_SCALE).contains(&scale) {
+            return Err(QrError::InvalidScale(scale));
+        }
+        let scale_px = scale as usize;
+        let side_modules = self.size + 2 * QUIET_ZONE;
+        let side_px = side_modules * scale_px; // at most 185 × 64 = 11 840
+        let side_u32 = u32::try_from(side_px).map_err(|_| QrError::InvalidScale(scale))?;
+        let enc_err = |e: png::EncodingError| QrError::PngEncode(e.to_string());
+
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(enc_err)?;
+        let mut stream = writer.stream_writer().map_err(enc_err)?;
+        let mut row = vec![0u8; side_px];
+        for my in 0..side_modules {
+            for (mx, px) in row.chunks_exact_mut(scale_px).enumerate() {
+                let value = if self.is_dark_with_margin(mx, my, QUIET_ZONE) {
+                    0
+                } else {
+                    255
+                };
+                px.fill(value);
+            }
+            for _ in 0..scale_px {
+                stream
+                    .write_all(&row)
+                    .map_err(|e| QrError::PngEncode(e.to_string()))?;
+            }
+        }
+        stream.finish().map_err(enc_err)?;
+        writer.finish().map_err(enc_err)?;
+        Ok(out)
+    }
+
+    /// The code as Unicode half blocks, forced black on white with ANSI
+    /// escapes so that it scans on light and dark terminals alike.
+    ///
+    /// Each text line shows two module rows (`▀`, `▄`, `█` and space, drawn
+    /// in the foreground colour for dark modules); a quiet zone of 2 modules
+    /// surrounds the code. Every line starts with `ESC[38;5;16m` followed by
+    /// `ESC[48;5;231m` (256-colour palette: black foreground, white
+    /// background) and ends with `ESC[0m` (reset) and a newline. There are `ceil((size + 4) / 2)` lines.
+    pub fn to_terminal(&self) -> String {
+        self.terminal_lines("\x1b[38;5;16m\x1b[48;5;231m", "\x1b[0m")
+    }
+
+    /// Like [`to_terminal`](Self::to_terminal) without escape sequences:
+    /// dark modules are drawn as block glyphs (`█` for two dark modules),
+    /// light ones as spaces. It scans only where the terminal draws dark
+    /// text on a light background (or when printed).
+    pub fn to_terminal_plain(&self) -> String {
+        self.terminal_lines("", "")
+    }
+
+    fn terminal_lines(&self, prefix: &str, suffix: &str) -> String {
+        let side = self.size + 2 * TERMINAL_QUIET_ZONE;
+        let lines = side.div_ceil(2);
+        let mut out = String::with_capacity(lines * (prefix.len() + suffix.len() + side * 3 + 1));
+        for line in 0..lines {
+            out.push_str(prefix);
+            let top = 2 * line;
+            for x in 0..side {
+                let upper = self.is_dark_with_margin(x, top, TERMINAL_QUIET_ZONE);
+                let lower = self.is_dark_with_margin(x, top + 1, TERMINAL_QUIET_ZONE);
+                out.push(match (upper, lower) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                });
+            }
+            out.push_str(suffix);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Checks image dimensions against the scan limits.
+#[cfg(feature = "scan")]
+fn check_scan_dimensions(width: u64, height: u64) -> Result<(), QrError> {
+    if width == 0 || height == 0 {
+        return Err(QrError::ImageUnreadable(format!(
+            "empty image ({width}×{height} pixels)"
+        )));
+    }
+    if width > u64::from(MAX_SCAN_SIDE)
+        || height > u64::from(MAX_SCAN_SIDE)
+        || width * height > MAX_SCAN_PIXELS
+    {
+        return Err(QrError::ImageTooLarge { width, height });
+    }
+    Ok(())
+}
+
+/// Reads every QR code in a PNG image and returns their texts.
+///
+/// Any colour type and bit depth is accepted: palette and low bit depths
+/// are expanded, 16-bit samples stripped to 8, colour converted to luma
+/// (Rec. 601 weights) and transparency composited over white. Only the
+/// first frame of an animated PNG is read. The image's size is checked
+/// against [`MAX_SCAN_SIDE`] and [`MAX_SCAN_PIXELS`] from its header,
+/// before any buffer of that size is allocated; the PNG decoder's own
+/// allocations are limited as well. Texts are returned as in
+/// [`scan_luma`].
+///
+/// # Errors
+///
+/// [`QrError::ImageTooLarge`] for an oversized image,
+/// [`QrError::ImageUnreadable`] for bytes that are not a readable PNG,
+/// [`QrError::NoCodeFound`] when no QR code decodes.
+#[cfg(feature = "scan")]
+pub fn scan_png(png_bytes: &[u8]) -> Result<Vec<String>, QrError> {
+    let (width, height, luma) = png_to_luma(png_bytes)?;
+    scan_luma(width, height, &luma)
+}
+
+/// Decodes a PNG into 8-bit luma, enforcing the scan limits.
+#[cfg(feature = "scan")]
+fn png_to_luma(png_bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), QrError> {
+    use png::{ColorType, Transformations};
+
+    let unreadable = |e: png::DecodingError| match e {
+        png::DecodingError::LimitsExceeded => {
+            QrError::ImageUnreadable("PNG exceeds the decoder's memory limit".to_owned())
+        }
+        e => QrError::ImageUnreadable(format!("invalid PNG: {e}")),
+    };
+
+    let limits = png::Limits {
+        bytes: PNG_DECODER_LIMIT_BYTES,
+    };
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(png_bytes), limits);
+    decoder.set_transformations(Transformations::EXPAND | Transformations::STRIP_16);
+    decoder.set_ignore_text_chunk(true);
+    decoder.set_ignore_iccp_chunk(true);
+
+    // The header (IHDR) comes first: check the size before anything else.
+    let (w, h) = {
+        let info = decoder.read_header_info().map_err(unreadable)?;
+        (info.width, info.height)
+    };
+    check_scan_dimensions(u64::from(w), u64::from(h))?;
+    // Both fit in usize: at most 8192, product at most 16 Mi.
+    let (width, height) = (w as usize, h as usize);
+
+    let mut reader = decoder.read_info().map_err(unreadable)?;
+    let (colour, depth) = reader.output_color_type();
+    let channels = match colour {
+        ColorType::Grayscale => 1,
+        ColorType::GrayscaleAlpha => 2,
+        ColorType::Rgb => 3,
+        ColorType::Rgba => 4,
+        ColorType::Indexed => 0,
+    };
+    if channels == 0 || depth != png::BitDepth::Eight {
+        return Err(QrError::ImageUnreadable(format!(
+            "unexpected PNG output format {colour:?} at {depth:?}"
+        )));
+    }
+    let row_len = width * channels;
+    let mut luma = Vec::with_capacity(width * height);
+
+    if reader.info().interlaced {
+        // Adam7 rows arrive pass by pass: let the decoder assemble the frame.
+        let size = reader.output_buffer_size().ok_or_else(|| {
+            QrError::ImageUnreadable("PNG frame does not fit in memory".to_owned())
+        })?;
+        let mut frame = vec![0u8; size];
+        let out = reader.next_frame(&mut frame).map_err(unreadable)?;
+        if out.width != w || out.height != h || out.line_size != row_len {
+            return Err(QrError::ImageUnreadable(
+                "first PNG frame is not the full image".to_owned(),
+            ));
+        }
+        for row in frame.chunks_exact(row_len).take(height) {
+            push_luma_row(&mut luma, row, channels);
+        }
+    } else {
+        for _ in 0..height {
+            let row = reader
+                .next_row()
+                .map_err(unreadable)?
+                .ok_or_else(|| QrError::ImageUnreadable("PNG ends early".to_owned()))?;
+            let data = row.data();
+            if data.len() != row_len {
+                return Err(QrError::ImageUnreadable(
+                    "first PNG frame is not the full image".to_owned(),
+                ));
+            }
+            push_luma_row(&mut luma, data, channels);
+        }
+    }
+    if luma.len() != width * height {
+        return Err(QrError::ImageUnreadable("PNG ends early".to_owned()));
+    }
+    Ok((width, height, luma))
+}
+
+/// Converts one row of 8-bit samples with `channels` channels (grey, grey +
+/// alpha, RGB, RGBA) to luma, compositing transparency over white.
+#[cfg(feature = "scan")]
+fn push_luma_row(luma: &mut Vec<u8>, row: &[u8], channels: usize) {
+    fn grey(r: u8, g: u8, b: u8) -> u32 {
+        (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000
+    }
+    fn over_white(l: u32, a: u8) -> u8 {
+        let a = u32::from(a);
+        // At most (255·a + 255·(255 − a) + 127) / 255 = 255.
+        ((l * a + 255 * (255 - a) + 127) / 255) as u8
+    }
+    match channels {
+        1 => luma.extend_from_slice(row),
+        2 => luma.extend(
+            row.chunks_exact(2)
+                .map(|p| over_white(u32::from(p[0]), p[1])),
+        ),
+        3 => luma.extend(row.chunks_exact(3).map(|p| grey(p[0], p[1], p[2]) as u8)),
+        _ => luma.extend(
+            row.chunks_exact(4)
+                .map(|p| over_white(grey(p[0], p[1], p[2]), p[3])),
+        ),
+    }
+}
+
+/// Reads every QR code in an 8-bit greyscale image (0 black, 255 white, row
+/// by row, `width × height` bytes) and returns their texts.
+///
+/// Texts come in image order: by the topmost corner of each code, then the
+/// leftmost. A code whose text is not valid UTF-8, or that fails to decode,
+/// is skipped. Mirrored codes are read too.
+///
+/// The QR detector (`rqrr`) is known to panic on some degenerate images; in
+/// builds that unwind, such a panic is caught and reported as
+/// [`QrError::ImageUnreadable`] (the default panic hook still prints it).
+/// With `panic = "abort"` (e.g. WebAssembly) it aborts.
+///
+/// # Errors
+///
+/// [`QrError::ImageTooLarge`] over the scan limits,
+/// [`QrError::PixelCountMismatch`] when `pixels.len() != width × height`,
+/// [`QrError::ImageUnreadable`] for an empty image or a detector failure,
+/// [`QrError::NoCodeFound`] when no QR code decodes.
+#[cfg(feature = "scan")]
+pub fn scan_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    let (w64, h64) = (
+        u64::try_from(width).unwrap_or(u64::MAX),
+        u64::try_from(height).unwrap_or(u64::MAX),
+    );
+    check_scan_dimensions(w64, h64)?;
+    let expected = width * height; // at most 16 Mi after the check
+    if pixels.len() != expected {
+        return Err(QrError::PixelCountMismatch {
+            expected,
+            actual: pixels.len(),
+        });
+    }
+
+    // Detection and each grid's decoding run under catch_unwind (see above).
+    let detect = AssertUnwindSafe(|| {
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+            pixels[y * width + x]
+        });
+        let grids = image.detect_grids();
+        let mut found: Vec<((i32, i32), String)> = Vec::new();
+        for grid in &grids {
+            let decoded = catch_unwind(AssertUnwindSafe(|| grid.decode()));
+            if let Ok(Ok((_meta, text))) = decoded {
+                let top = grid.bounds.iter().map(|p| p.y).min().unwrap_or(0);
+                let left = grid.bounds.iter().map(|p| p.x).min().unwrap_or(0);
+                found.push(((top, left), text));
+            }
+        }
+        found
+    });
+    let mut found = catch_unwind(detect)
+        .map_err(|_| QrError::ImageUnreadable("the QR detector failed on this image".to_owned()))?;
+    if found.is_empty() {
+        return Err(QrError::NoCodeFound);
+    }
+    found.sort_by_key(|(pos, _)| *pos);
+    Ok(found.into_iter().map(|(_, text)| text).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "render")]
+    const BASE45: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+    /// `EL1:` followed by `n` pseudo-random Base45 characters.
+    #[cfg(feature = "render")]
+    fn el1_text(n: usize, seed: u64) -> String {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let mut s = String::from("EL1:");
+        for _ in 0..n {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(BASE45[((state >> 33) % 45) as usize] as char);
+        }
+        s
+    }
+
+    /// `n` pseudo-random Base45 characters (no prefix).
+    #[cfg(feature = "render")]
+    fn base45_text(n: usize, seed: u64) -> String {
+        el1_text(n, seed)[4..].to_owned()
+    }
+
+    #[test]
+    fn ecc_level_parse_display_serde() {
+        for (s, level) in [
+            ("l", EccLevel::L),
+            ("M", EccLevel::M),
+            ("q", EccLevel::Q),
+            ("H", EccLevel::H),
+        ] {
+            assert_eq!(s.parse::<EccLevel>(), Ok(level));
+            assert_eq!(level.to_string(), s.to_ascii_uppercase());
+            let json = serde_json::to_string(&level).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.to_ascii_uppercase()));
+            assert_eq!(serde_json::from_str::<EccLevel>(&json).unwrap(), level);
+        }
+        assert_eq!(EccLevel::default(), EccLevel::Q);
+        for bad in ["", "x", "LL", "quartile", " q"] {
+            let err = bad.parse::<EccLevel>().unwrap_err();
+            assert!(matches!(err, QrError::InvalidEccLevel(_)), "{bad:?}");
+            assert_eq!(err.reason(), ReasonCode::PayloadEncodingUnknown);
+        }
+        assert!(serde_json::from_str::<EccLevel>("\"X\"").is_err());
+    }
+
+    #[test]
+    fn error_reasons() {
+        let too_large = QrError::TextTooLarge {
+            len: 5000,
+            ecc: EccLevel::Q,
+        };
+        assert_eq!(too_large.reason(), ReasonCode::InputTooLarge);
+        assert_eq!(
+            QrError::ImageTooLarge {
+                width: 1,
+                height: 1
+            }
+            .reason(),
+            ReasonCode::InputTooLarge
+        );
+        assert_eq!(
+            QrError::NoCodeFound.reason(),
+            ReasonCode::PayloadEncodingUnknown
+        );
+        // User input echoed in messages is bounded.
+        let long = "x".repeat(10_000);
+        let msg = long.parse::<EccLevel>().unwrap_err().to_string();
+        assert!(msg.len() < 200, "{msg}");
+    }
+
+    #[cfg(feature = "render")]
+    mod render {
+        use super::*;
+
+        #[test]
+        fn versions_follow_the_alphanumeric_capacity_table() {
+            // "EL1:" + 300 = 304 characters. ISO/IEC 18004 table 7,
+            // alphanumeric capacities: 8-L 279, 9-L 335; 9-M 262, 10-M 311;
+            // 12-Q 296, 13-Q 352; 14-H 283, 15-H 321.
+            let text = el1_text(300, 1);
+            assert_eq!(text.len(), 304);
+            for (ecc, version) in [
+                (EccLevel::L, 9),
+                (EccLevel::M, 10),
+                (EccLevel::Q, 13),
+                (EccLevel::H, 15),
+            ] {
+                let qr = QrCode::encode(&text, ecc).unwrap();
+                assert_eq!(qr.version(), version, "{ecc}");
+                assert_eq!(qr.size(), 17 + 4 * usize::from(version));
+                assert_eq!(qr.ecc(), ecc);
+            }
+        }
+
+        #[test]
+        fn alphanumeric_mode_and_smallest_version_at_the_boundary() {
+            // 13-Q holds 352 alphanumeric characters (but only 241 bytes in
+            // byte mode): fitting 352 in version 13 proves alphanumeric mode.
+            let at = QrCode::encode(&base45_text(352, 2), EccLevel::Q).unwrap();
+            assert_eq!((at.version(), at.size()), (13, 69));
+            let over = QrCode::encode(&base45_text(353, 2), EccLevel::Q).unwrap();
+            assert_eq!((over.version(), over.size()), (14, 73));
+            // 296 is the 12-Q capacity, 297 needs 13.
+            assert_eq!(
+                QrCode::encode(&base45_text(296, 3), EccLevel::Q)
+                    .unwrap()
+                    .version(),
+                12
+            );
+            assert_eq!(
+                QrCode::encode(&base45_text(297, 3), EccLevel::Q)
+                    .unwrap()
+                    .version(),
+                13
+            );
+            // All digits: still alphanumeric mode (not numeric), 13-Q.
+            let digits = "7".repeat(352);
+            assert_eq!(QrCode::encode(&digits, EccLevel::Q).unwrap().version(), 13);
+            // Lower case forces byte mode: 13-Q holds 241 bytes.
+            let lower = "a".repeat(241);
+            assert_eq!(QrCode::encode(&lower, EccLevel::Q).unwrap().version(), 13);
+            let lower = "a".repeat(242);
+            assert_eq!(QrCode::encode(&lower, EccLevel::Q).unwrap().version(), 14);
+        }
+
+        #[test]
+        fn matrix_orientation_and_decodability() {
+            let text = el1_text(352 - 4, 4);
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            // The "dark module" sits at column 8, row size-8.
+            assert!(qr.is_dark(8, qr.size() - 8));
+            // Finder pattern corners; outside the code is light.
+            assert!(qr.is_dark(0, 0) && qr.is_dark(qr.size() - 1, 0));
+            assert!(qr.is_dark(0, qr.size() - 1));
+            assert!(!qr.is_dark(qr.size(), 0) && !qr.is_dark(0, usize::MAX));
+            // rqrr reads the bare matrix back.
+            #[cfg(feature = "scan")]
+            {
+                let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(qr.size(), |x, y| {
+                    qr.is_dark(x, y)
+                }));
+                let (meta, decoded) = grid.decode().unwrap();
+                assert_eq!(decoded, text);
+                assert_eq!(meta.version.0, 13);
+            }
+        }
+
+        #[test]
+        fn too_large() {
+            // 40-L holds 4296 alphanumeric characters, 2953 bytes.
+            assert_eq!(
+                QrCode::encode(&base45_text(4296, 5), EccLevel::L)
+                    .unwrap()
+                    .version(),
+                40
+            );
+            let err = QrCode::encode(&base45_text(4297, 5), EccLevel::L).unwrap_err();
+            assert_eq!(
+                err,
+                QrError::TextTooLarge {
+                    len: 4297,
+                    ecc: EccLevel::L
+                }
+            );
+            assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+            let err = QrCode::encode(&"a".repeat(2954), EccLevel::L).unwrap_err();
+            assert!(matches!(err, QrError::TextTooLarge { len: 2954, .. }));
+        }
+
+        #[test]
+        fn empty_text_encodes() {
+            let qr = QrCode::encode("", EccLevel::H).unwrap();
+            assert_eq!((qr.version(), qr.size()), (1, 21));
+        }
+
+        /// Rebuilds the module grid from the SVG path and checks it against
+        /// `is_dark`.
+        #[test]
+        fn svg_structure_and_module_count() {
+            let qr = QrCode::encode(&el1_text(120, 6), EccLevel::Q).unwrap();
+            let svg = qr.to_svg(&SvgOptions::default());
+            let side = qr.size() + 8;
+            assert!(svg.starts_with("<svg"));
+            assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")));
+            assert!(svg.contains("shape-rendering=\"crispEdges\""));
+            assert!(svg.contains("fill=\"#ffffff\"") && svg.contains("fill=\"#000000\""));
+            // No width/height unless asked for.
+            assert!(!svg[..svg.find('>').unwrap()].contains("width"));
+            assert_eq!(svg.matches("<path").count(), 1);
+            assert!(svg.trim_end().ends_with("</svg>"));
+
+            let d_start = svg.find(" d=\"").unwrap() + 4;
+            let d_end = d_start + svg[d_start..].find('"').unwrap();
+            let d = &svg[d_start..d_end];
+            let mut drawn = vec![false; side * side];
+            let mut count = 0;
+            for sub in d.split('z').filter(|s| !s.is_empty()) {
+                // M{x} {y}h{n}v1h-{n}
+                let rest = sub.strip_prefix('M').unwrap();
+                let (x, rest) = rest.split_once(' ').unwrap();
+                let (y, rest) = rest.split_once('h').unwrap();
+                let (n, rest) = rest.split_once("v1h-").unwrap();
+                assert_eq!(n, rest);
+                let (x, y, n): (usize, usize, usize) =
+                    (x.parse().unwrap(), y.parse().unwrap(), n.parse().unwrap());
+                for i in 0..n {
+                    assert!(!drawn[y * side + x + i], "module drawn twice");
+                    drawn[y * side + x + i] = true;
+                }
+                count += n;
+            }
+            let mut dark = 0;
+            for y in 0..side {
+                for x in 0..side {
+                    let expected = x >= 4 && y >= 4 && qr.is_dark(x - 4, y - 4);
+                    assert_eq!(drawn[y * side + x], expected, "module ({x}, {y})");
+                    dark += usize::from(expected);
+                }
+            }
+            assert_eq!(count, dark);
+
+            let custom = SvgOptions {
+                width_px: Some(300),
+                dark: "#1A2b3C".parse().unwrap(),
+                light: Colour::parse("#fe0").unwrap(),
+            };
+            let svg = qr.to_svg(&custom);
+            assert!(svg.contains("width=\"300\" height=\"300\""));
+            assert!(svg.contains("fill=\"#1a2b3c\"") && svg.contains("fill=\"#ffee00\""));
+        }
+
+        #[test]
+        fn colour_validation() {
+            for bad in [
+                "",
+                "#",
+                "red",
+                "#12",
+                "#1234",
+                "#12345g",
+                "000000",
+                "#000000\"/><script>",
+                "#+12",
+                "#ｆｆｆ",
+            ] {
+                let err = Colour::parse(bad).unwrap_err();
+                assert!(matches!(err, QrError::InvalidColour(_)), "{bad:?}");
+            }
+            assert_eq!(
+                Colour::parse("#ABC").unwrap(),
+                Colour::rgb(0xaa, 0xbb, 0xcc)
+            );
+            assert_eq!(Colour::rgb(1, 2, 255).to_string(), "#0102ff");
+            assert_eq!(Colour::BLACK.components(), (0, 0, 0));
+        }
+
+        #[test]
+        fn terminal_output() {
+            let qr = QrCode::encode(&el1_text(60, 7), EccLevel::Q).unwrap();
+            let side = qr.size() + 4;
+            for out in [qr.to_terminal(), qr.to_terminal_plain()] {
+                assert_eq!(out.lines().count(), side.div_ceil(2));
+                assert!(out.ends_with('\n'));
+            }
+            let plain = qr.to_terminal_plain();
+            for line in plain.lines() {
+                assert_eq!(line.chars().count(), side);
+                assert!(line.chars().all(|c| matches!(c, ' ' | '▀' | '▄' | '█')));
+            }
+            // The first line is quiet zone; with a 2-module quiet zone the
+            // second line shows module rows 0 and 1: the finder's top edge
+            // (dark) over its light inner ring at columns 1-5.
+            assert!(plain.lines().next().unwrap().chars().all(|c| c == ' '));
+            let second: Vec<char> = plain.lines().nth(1).unwrap().chars().collect();
+            assert_eq!(&second[..4], &[' ', ' ', '█', '▀']);
+            // Reading the half blocks back gives the matrix.
+            for (line_no, line) in plain.lines().enumerate() {
+                for (x, c) in line.chars().enumerate() {
+                    let (upper, lower) = match c {
+                        '█' => (true, true),
+                        '▀' => (true, false),
+                        '▄' => (false, true),
+                        _ => (false, false),
+                    };
+                    for (dy, dark) in [(0, upper), (1, lower)] {
+                        let y = 2 * line_no + dy;
+                        let expected = x >= 2 && y >= 2 && qr.is_dark(x - 2, y - 2);
+                        assert_eq!(dark, expected, "module ({x}, {y})");
+                    }
+                }
+            }
+            let coloured = qr.to_terminal();
+            for line in coloured.lines() {
+                assert!(line.starts_with("\x1b[38;5;16m\x1b[48;5;231m"));
+                assert!(line.ends_with("\x1b[0m"));
+            }
+        }
+
+        #[test]
+        fn png_scale_validation() {
+            let qr = QrCode::encode("EL1:ABC", EccLevel::Q).unwrap();
+            assert_eq!(qr.to_png(0), Err(QrError::InvalidScale(0)));
+            assert_eq!(qr.to_png(65), Err(QrError::InvalidScale(65)));
+            let png = qr.to_png(1).unwrap();
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        }
+    }
+
+    #[cfg(feature = "scan")]
+    mod scan {
+        use super::*;
+
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = 0xffff_ffffu32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 != 0 {
+                        (crc >> 1) ^ 0xedb8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+
+        /// A PNG of the given size and colour type, every sample `value`.
+        fn png_of(width: u32, height: u32, colour: png::ColorType, value: u8) -> Vec<u8> {
+            let channels = match colour {
+                png::ColorType::Grayscale => 1,
+                png::ColorType::GrayscaleAlpha => 2,
+                png::ColorType::Rgb => 3,
+                png::ColorType::Rgba => 4,
+                png::ColorType::Indexed => unreachable!(),
+            };
+            let mut out = Vec::new();
+            let mut enc = png::Encoder::new(&mut out, width, height);
+            enc.set_color(colour);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap();
+            w.write_image_data(&vec![value; (width * height) as usize * channels])
+                .unwrap();
+            w.finish().unwrap();
+            out
+        }
+
+        /// Rewrites the IHDR width and height (and its CRC).
+        fn patch_ihdr(png: &mut [u8], width: u32, height: u32) {
+            assert_eq!(&png[12..16], b"IHDR");
+            png[16..20].copy_from_slice(&width.to_be_bytes());
+            png[20..24].copy_from_slice(&height.to_be_bytes());
+            let crc = crc32(&png[12..29]);
+            png[29..33].copy_from_slice(&crc.to_be_bytes());
+        }
+
+        #[test]
+        fn crc32_known_value() {
+            assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+        }
+
+        #[test]
+        fn empty_and_garbage_bytes() {
+            for bytes in [&b""[..], b"\x89PNG", b"GIF89a......", &[0u8; 100]] {
+                let err = scan_png(bytes).unwrap_err();
+                assert!(matches!(err, QrError::ImageUnreadable(_)), "{err:?}");
+                assert_eq!(err.reason(), ReasonCode::PayloadEncodingUnknown);
+            }
+        }
+
+        #[test]
+        fn truncated_png() {
+            // Incompressible content, so cutting the file loses image rows.
+            let mut state = 99u64;
+            let noise: Vec<u8> = (0..64 * 64)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state >> 56) as u8
+                })
+                .collect();
+            let mut png = Vec::new();
+            let mut enc = png::Encoder::new(&mut png, 64, 64);
+            enc.set_color(png::ColorType::Grayscale);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap();
+            w.write_image_data(&noise).unwrap();
+            w.finish().unwrap();
+            for cut in [33, 40, png.len() / 2, png.len() - 200] {
+                let err = scan_png(&png[..cut]).unwrap_err();
+                assert!(matches!(err, QrError::ImageUnreadable(_)), "{cut}: {err:?}");
+            }
+            assert_eq!(scan_png(&png), Err(QrError::NoCodeFound));
+        }
+
+        /// A rendered code cut in half is an unreadable image, not a
+        /// partial result.
+        #[cfg(feature = "render")]
+        #[test]
+        fn truncated_qr_png() {
+            let qr = QrCode::encode(&el1_text(200, 11), EccLevel::Q).unwrap();
+            let png = qr.to_png(4).unwrap();
+            let err = scan_png(&png[..png.len() / 2]).unwrap_err();
+            assert!(matches!(err, QrError::ImageUnreadable(_)), "{err:?}");
+        }
+
+        #[test]
+        fn huge_declared_dimensions_are_refused_before_allocation() {
+            for (w, h) in [
+                (100_000, 100_000),
+                (8193, 1),
+                (1, 8193),
+                (4097, 4096),
+                (u32::MAX >> 1, u32::MAX >> 1),
+            ] {
+                let mut png = png_of(1, 1, png::ColorType::Rgba, 0);
+                patch_ihdr(&mut png, w, h);
+                let err = scan_png(&png).unwrap_err();
+                assert_eq!(
+                    err,
+                    QrError::ImageTooLarge {
+                        width: u64::from(w),
+                        height: u64::from(h)
+                    }
+                );
+                assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+            }
+            // A zero dimension is not a PNG png accepts.
+            let mut png = png_of(1, 1, png::ColorType::Grayscale, 0);
+            patch_ihdr(&mut png, 0, 5);
+            assert!(matches!(
+                scan_png(&png).unwrap_err(),
+                QrError::ImageUnreadable(_)
+            ));
+        }
+
+        #[test]
+        fn scan_luma_validates_its_input() {
+            assert_eq!(
+                scan_luma(10, 10, &[255; 99]),
+                Err(QrError::PixelCountMismatch {
+                    expected: 100,
+                    actual: 99
+                })
+            );
+            assert!(matches!(
+                scan_luma(0, 10, &[]),
+                Err(QrError::ImageUnreadable(_))
+            ));
+            assert!(matches!(
+                scan_luma(9000, 1, &[]),
+                Err(QrError::ImageTooLarge {
+                    width: 9000,
+                    height: 1
+                })
+            ));
+            assert!(matches!(
+                scan_luma(usize::MAX, usize::MAX, &[]),
+                Err(QrError::ImageTooLarge { .. })
+            ));
+        }
+
+        #[test]
+        fn blank_images_have_no_code() {
+            assert_eq!(
+                scan_luma(200, 100, &[255; 20_000]),
+                Err(QrError::NoCodeFound)
+            );
+            assert_eq!(scan_luma(1, 1, &[0]), Err(QrError::NoCodeFound));
+            for colour in [
+                png::ColorType::Grayscale,
+                png::ColorType::GrayscaleAlpha,
+                png::ColorType::Rgb,
+                png::ColorType::Rgba,
+            ] {
+                let png = png_of(120, 80, colour, 255);
+                assert_eq!(scan_png(&png), Err(QrError::NoCodeFound), "{colour:?}");
+            }
+        }
+
+        #[cfg(feature = "render")]
+        #[test]
+        fn png_round_trip_every_level() {
+            let text = el1_text(300, 8);
+            for ecc in [EccLevel::L, EccLevel::M, EccLevel::Q, EccLevel::H] {
+                let qr = QrCode::encode(&text, ecc).unwrap();
+                let png = qr.to_png(4).unwrap();
+                assert_eq!(scan_png(&png).unwrap(), vec![text.clone()], "{ecc}");
+            }
+        }
+
+        #[cfg(feature = "render")]
+        #[test]
+        fn png_round_trip_byte_mode_and_capacity_edge() {
+            let unicode = "EL1:电子证照 licence/ünïcode";
+            let qr = QrCode::encode(unicode, EccLevel::M).unwrap();
+            assert_eq!(scan_png(&qr.to_png(3).unwrap()).unwrap(), vec![unicode]);
+            // Full 13-Q, read back from pixels at 2 px per module.
+            let full = base45_text(352, 9);
+            let qr = QrCode::encode(&full, EccLevel::Q).unwrap();
+            assert_eq!(qr.version(), 13);
+            assert_eq!(scan_png(&qr.to_png(2).unwrap()).unwrap(), vec![full]);
+        }
+
+        /// Two codes side by side in one luma frame come back left to right.
+        #[cfg(feature = "render")]
+        #[test]
+        fn two_codes_in_image_order() {
+            let a = QrCode::encode("EL1:FIRST", EccLevel::Q).unwrap();
+            let b = QrCode::encode("EL1:SECOND", EccLevel::Q).unwrap();
+            let scale = 4;
+            let cell = (a.size().max(b.size()) + 8) * scale;
+            let (w, h) = (2 * cell, cell);
+            let mut px = vec![255u8; w * h];
+            for (i, qr) in [&a, &b].into_iter().enumerate() {
+                for y in 0..qr.size() * scale {
+                    for x in 0..qr.size() * scale {
+                        if qr.is_dark(x / scale, y / scale) {
+                            px[(y + 4 * scale) * w + i * cell + x + 4 * scale] = 0;
+                        }
+                    }
+                }
+            }
+            assert_eq!(
+                scan_luma(w, h, &px).unwrap(),
+                vec!["EL1:FIRST", "EL1:SECOND"]
+            );
+        }
+
+        /// PNGs in other colour types / bit depths / interlacing decode too.
+        #[cfg(feature = "render")]
+        #[test]
+        fn png_formats_are_normalised() {
+            let text = "EL1:FORMATS";
+            let qr = QrCode::encode(text, EccLevel::Q).unwrap();
+            let scale = 3usize;
+            let side = (qr.size() + 8) * scale;
+            let dark = |x: usize, y: usize| qr.is_dark_with_margin(x / scale, y / scale, 4);
+            let encode = |colour: png::ColorType, depth: png::BitDepth, data: Vec<u8>| {
+                let mut out = Vec::new();
+                let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+                enc.set_color(colour);
+                enc.set_depth(depth);
+                if colour == png::ColorType::Indexed {
+                    enc.set_palette(vec![0, 0, 0, 255, 255, 255]);
+                }
+                let mut w = enc.write_header().unwrap();
+                w.write_image_data(&data).unwrap();
+                w.finish().unwrap();
+                out
+            };
+            let mut cases = Vec::new();
+            // RGBA with a transparent background: composited over white.
+            let mut rgba = Vec::new();
+            for y in 0..side {
+                for x in 0..side {
+                    rgba.extend_from_slice(if dark(x, y) {
+                        &[20, 30, 90, 255]
+                    } else {
+                        &[0, 0, 0, 0]
+                    });
+                }
+            }
+            cases.push(encode(png::ColorType::Rgba, png::BitDepth::Eight, rgba));
+            // 16-bit grey.
+            let mut g16 = Vec::new();
+            for y in 0..side {
+                for x in 0..side {
+                    g16.extend_from_slice(if dark(x, y) { &[0, 0] } else { &[255, 255] });
+                }
+            }
+            cases.push(encode(
+                png::ColorType::Grayscale,
+                png::BitDepth::Sixteen,
+                g16,
+            ));
+            // 1-bit palette (black, white).
+            let mut pal = Vec::new();
+            for y in 0..side {
+                let mut byte = 0u8;
+                for x in 0..side {
+                    if !dark(x, y) {
+                        byte |= 0x80 >> (x % 8);
+                    }
+                    if x % 8 == 7 || x == side - 1 {
+                        pal.push(byte);
+                        byte = 0;
+                    }
+                }
+            }
+            cases.push(encode(png::ColorType::Indexed, png::BitDepth::One, pal));
+            for (i, png) in cases.iter().enumerate() {
+                assert_eq!(scan_png(png).unwrap(), vec![text], "case {i}");
+            }
+        }
+
+        /// Random bytes after a valid signature and IHDR never panic.
+        #[test]
+        fn fuzzish_inputs_do_not_panic() {
+            let base = png_of(40, 40, png::ColorType::Rgb, 128);
+            let mut state = 0x1234_5678_u64;
+            for i in 0..300 {
+                let mut bytes = base.clone();
+                for _ in 0..1 + i % 8 {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let pos = (state >> 33) as usize % bytes.len();
+                    bytes[pos] = (state >> 20) as u8;
+                }
+                let cut = (state >> 40) as usize % (bytes.len() + 1);
+                let _ = scan_png(&bytes[..cut]);
+                let _ = scan_png(&bytes);
+            }
+        }
+    }
+
+    /// Rough timing of an encode of a 350-character text at Q; run with
+    /// `cargo test --release --lib qr::tests::timing -- --ignored --nocapture`.
+    #[cfg(feature = "render")]
+    #[test]
+    #[ignore = "timing only"]
+    fn timing_encode_350_chars_at_q() {
+        let text = el1_text(346, 10);
+        let mut times = Vec::new();
+        for _ in 0..200 {
+            let start = std::time::Instant::now();
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            times.push(start.elapsed());
+            assert_eq!(qr.version(), 13);
+        }
+        times.sort();
+        eprintln!(
+            "encode 350 chars at Q (version 13): median {:?}, min {:?}, max {:?}",
+            times[times.len() / 2],
+            times[0],
+            times[times.len() - 1]
+        );
+        #[cfg(feature = "scan")]
+        {
+            let png = QrCode::encode(&text, EccLevel::Q)
+                .unwrap()
+                .to_png(4)
+                .unwrap();
+            let mut scans = Vec::new();
+            for _ in 0..20 {
+                let start = std::time::Instant::now();
+                let found = scan_png(&png).unwrap();
+                scans.push(start.elapsed());
+                assert_eq!(found, vec![text.clone()]);
+            }
+            scans.sort();
+            eprintln!(
+                "scan_png of that code at 4 px/module ({} bytes): median {:?}",
+                png.len(),
+                scans[scans.len() / 2]
+            );
+        }
+    }
+}

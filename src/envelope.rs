@@ -1,0 +1,435 @@
+//! The signed envelope: tagged COSE_Sign1 and the `EL1:` QR text.
+//!
+//! DESIGN §3, quoted:
+//!
+//! > Every signed artifact is a tagged COSE_Sign1 (RFC 9052, tag 18).
+//! > Protected header: `alg` (1), `kid` (4), `typ` (16, RFC 9596). Each kind
+//! > of artifact … has its own `typ`; a verifier rejects any other. `alg` and
+//! > `kid` are read only from the protected header.
+//!
+//! ```cddl
+//! COSE_Sign1_Tagged = #6.18([
+//!     protected   : bstr .cbor { 1 => -8, 4 => bstr .size 8, 16 => tstr },
+//!     unprotected : {},            ; ignored, never trusted
+//!     payload     : bstr,          ; never nil (no detached payloads)
+//!     signature   : bstr .size 64,
+//! ])
+//! ```
+//!
+//! Decoding is strict and happens in a fixed order, before any signature
+//! work: size limit → CBOR well-formedness (no duplicate keys, no indefinite
+//! lengths, no trailing bytes, bounded depth; see [`crate::cbor`]) → tag 18 →
+//! COSE_Sign1 shape → protected header rules → `typ`.
+//!
+//! The QR text is `EL1:` followed by the Base45 encoding of either
+//! `zlib(COSE)` or the raw COSE bytes, whichever is shorter; the first
+//! decoded byte tells which (0x78: zlib, 0xD2: tag 18). Inflation stops at
+//! [`MAX_COSE_LEN`] bytes, so a zip bomb is refused, not expanded.
+
+use ciborium::Value;
+use coset::{iana, CoseSign1, Label, RegisteredLabelWithPrivate, TaggedCborSerializable};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::base45::{self, Base45Error};
+use crate::cbor::{self, CborError, Limits};
+use crate::keys::{Algorithm, PublicKey, SignatureError};
+use crate::ReasonCode;
+
+/// The prefix of every licence QR text.
+pub const QR_PREFIX: &str = "EL1:";
+/// Longest QR text accepted: the alphanumeric capacity of a version 40 QR code.
+pub const MAX_QR_TEXT_LEN: usize = 4296;
+/// Largest COSE_Sign1 accepted, before or after inflation.
+pub const MAX_COSE_LEN: usize = 8192;
+/// The COSE header label of `typ` (RFC 9596).
+pub const HEADER_TYP: i64 = 16;
+
+/// CBOR limits for envelopes: [`MAX_COSE_LEN`] bytes, depth 16, 4096 entries or bytes per item.
+pub const ENVELOPE_LIMITS: Limits = Limits {
+    max_depth: 16,
+    max_len: 4096,
+    max_input: MAX_COSE_LEN,
+};
+
+/// The kinds of signed artifact, each with its own `typ`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArtifactType {
+    /// An electronic licence (CWT claims set).
+    Licence,
+}
+
+impl ArtifactType {
+    /// The `typ` header value: a media type (RFC 9596 gives `typ` the syntax
+    /// of the content type header, so the full `application/…` form is used).
+    pub const fn typ(self) -> &'static str {
+        match self {
+            ArtifactType::Licence => "application/el-lic+cwt",
+        }
+    }
+
+    /// The artifact type with this `typ`, if any.
+    pub fn from_typ(typ: &str) -> Option<Self> {
+        [ArtifactType::Licence].into_iter().find(|t| t.typ() == typ)
+    }
+}
+
+/// Errors decoding an envelope or its QR text. Each maps to one [`ReasonCode`].
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The QR text does not start with `EL1:`.
+    #[error("the QR text does not start with \"EL1:\"")]
+    QrPrefix,
+    /// Input longer than the documented limit.
+    #[error("the input is {len} bytes long, over the limit of {limit}")]
+    TooLarge {
+        /// Length seen.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Base45 decoding failed.
+    #[error("the QR text is not valid Base45: {0}")]
+    Base45(#[from] Base45Error),
+    /// The first decoded byte is neither 0x78 (zlib) nor 0xD2 (COSE tag 18).
+    #[error("the decoded data starts with 0x{0:02x}, neither zlib (0x78) nor a tagged COSE_Sign1 (0xd2)")]
+    UnknownEncoding(u8),
+    /// The zlib stream is corrupt or truncated.
+    #[error("the compressed data is corrupt or truncated")]
+    Zlib,
+    /// The zlib stream inflates past [`MAX_COSE_LEN`].
+    #[error("the compressed data inflates past the limit of {MAX_COSE_LEN} bytes")]
+    ZlibTooLarge,
+    /// Strict CBOR decoding failed.
+    #[error("{0}")]
+    Cbor(#[from] CborError),
+    /// Not wrapped in tag 18.
+    #[error("the COSE_Sign1 is not wrapped in CBOR tag 18")]
+    Untagged,
+    /// Not a COSE_Sign1.
+    #[error("not a COSE_Sign1: {0}")]
+    Malformed(&'static str),
+    /// `alg` absent.
+    #[error("the protected header has no alg")]
+    AlgMissing,
+    /// `alg` only unprotected.
+    #[error("alg is in the unprotected header; it is read only from the protected header")]
+    AlgUnprotected,
+    /// `alg` not accepted.
+    #[error("the algorithm {0} is not accepted (only EdDSA, -8)")]
+    AlgUnsupported(String),
+    /// `kid` absent or not 8 bytes.
+    #[error("the protected header has no 8-byte kid")]
+    KidMissing,
+    /// `typ` absent.
+    #[error("the protected header has no typ")]
+    TypMissing,
+    /// `typ` is not the expected one.
+    #[error("typ is {found:?}, expected {expected:?}")]
+    TypMismatch {
+        /// Expected `typ`.
+        expected: &'static str,
+        /// The `typ` found, as text (an integer is shown in decimal).
+        found: String,
+    },
+    /// A critical header is present.
+    #[error("the protected header marks parameters as critical, which this profile does not support")]
+    Critical,
+}
+
+impl EnvelopeError {
+    /// The stable reason code for this error.
+    pub fn reason(&self) -> ReasonCode {
+        match self {
+            EnvelopeError::QrPrefix => ReasonCode::QrPrefixInvalid,
+            EnvelopeError::TooLarge { .. } => ReasonCode::InputTooLarge,
+            EnvelopeError::Base45(e) => e.reason(),
+            EnvelopeError::UnknownEncoding(_) => ReasonCode::PayloadEncodingUnknown,
+            EnvelopeError::Zlib => ReasonCode::ZlibInvalid,
+            EnvelopeError::ZlibTooLarge => ReasonCode::ZlibTooLarge,
+            EnvelopeError::Cbor(e) => e.reason(),
+            EnvelopeError::Untagged => ReasonCode::CoseUntagged,
+            EnvelopeError::Malformed(_) => ReasonCode::CoseMalformed,
+            EnvelopeError::AlgMissing => ReasonCode::CoseAlgMissing,
+            EnvelopeError::AlgUnprotected => ReasonCode::CoseAlgUnprotected,
+            EnvelopeError::AlgUnsupported(_) => ReasonCode::CoseAlgUnsupported,
+            EnvelopeError::KidMissing => ReasonCode::CoseKidMissing,
+            EnvelopeError::TypMissing => ReasonCode::CoseTypMissing,
+            EnvelopeError::TypMismatch { .. } => ReasonCode::CoseTypMismatch,
+            EnvelopeError::Critical => ReasonCode::CoseCriticalHeader,
+        }
+    }
+}
+
+/// The key identifier of a certificate: the first 8 bytes of SHA-256 over its DER.
+pub fn kid_for_certificate(der: &[u8]) -> [u8; 8] {
+    let digest = Sha256::digest(der);
+    let mut kid = [0u8; 8];
+    kid.copy_from_slice(&digest[..8]);
+    kid
+}
+
+/// A strictly decoded COSE_Sign1 whose signature has not been checked yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sign1 {
+    protected: Vec<u8>,
+    algorithm: Algorithm,
+    kid: [u8; 8],
+    artifact: ArtifactType,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl Sign1 {
+    /// Decodes `bytes` under the profile and checks that `typ` is the one of `expected`.
+    pub fn decode(bytes: &[u8], expected: ArtifactType) -> Result<Self, EnvelopeError> {
+        if bytes.len() > MAX_COSE_LEN {
+            return Err(EnvelopeError::TooLarge {
+                len: bytes.len(),
+                limit: MAX_COSE_LEN,
+            });
+        }
+        cbor::validate(bytes, &ENVELOPE_LIMITS)?;
+        // Validated: exactly one well-formed item. Major type 6 (tag) is 0xc0..=0xdb.
+        match bytes.first() {
+            Some(0xd2) => {}
+            Some(b) if (0xc0..=0xdb).contains(b) => return Err(EnvelopeError::Untagged),
+            Some(b) if (0x80..=0x9b).contains(b) => return Err(EnvelopeError::Untagged),
+            _ => return Err(EnvelopeError::Malformed("not a tagged array")),
+        }
+        let cose = CoseSign1::from_tagged_slice(bytes)
+            .map_err(|_| EnvelopeError::Malformed("not a COSE_Sign1 array of four items"))?;
+        let protected = cose.protected.original_data.clone().unwrap_or_default();
+        if !protected.is_empty() {
+            // The outer walk does not look inside byte strings.
+            cbor::validate(&protected, &ENVELOPE_LIMITS)?;
+        }
+        let header = &cose.protected.header;
+        if !header.crit.is_empty() {
+            return Err(EnvelopeError::Critical);
+        }
+        let algorithm = match &header.alg {
+            None if cose.unprotected.alg.is_some() => return Err(EnvelopeError::AlgUnprotected),
+            None => return Err(EnvelopeError::AlgMissing),
+            Some(_) if cose.unprotected.alg.is_some() => {
+                return Err(EnvelopeError::Malformed("alg appears in both headers"))
+            }
+            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => Algorithm::EdDsa,
+            Some(RegisteredLabelWithPrivate::Assigned(a)) => {
+                return Err(EnvelopeError::AlgUnsupported(format!("{a:?} ({})", *a as i64)))
+            }
+            Some(RegisteredLabelWithPrivate::PrivateUse(i)) => {
+                return Err(EnvelopeError::AlgUnsupported(i.to_string()))
+            }
+            Some(RegisteredLabelWithPrivate::Text(t)) => {
+                return Err(EnvelopeError::AlgUnsupported(format!("{t:?}")))
+            }
+        };
+        let kid: [u8; 8] = header
+            .key_id
+            .as_slice()
+            .try_into()
+            .map_err(|_| EnvelopeError::KidMissing)?;
+        let typ = header
+            .rest
+            .iter()
+            .find(|(label, _)| *label == Label::Int(HEADER_TYP))
+            .map(|(_, v)| v)
+            .ok_or(EnvelopeError::TypMissing)?;
+        match typ {
+            Value::Text(t) if t == expected.typ() => {}
+            Value::Text(t) => {
+                return Err(EnvelopeError::TypMismatch {
+                    expected: expected.typ(),
+                    found: t.clone(),
+                })
+            }
+            Value::Integer(i) => {
+                return Err(EnvelopeError::TypMismatch {
+                    expected: expected.typ(),
+                    found: i128::from(*i).to_string(),
+                })
+            }
+            _ => return Err(EnvelopeError::Malformed("typ is neither text nor an integer")),
+        }
+        let payload = cose
+            .payload
+            .ok_or(EnvelopeError::Malformed("detached payloads are not accepted"))?;
+        Ok(Sign1 {
+            protected,
+            algorithm,
+            kid,
+            artifact: expected,
+            payload,
+            signature: cose.signature,
+        })
+    }
+
+    /// The algorithm from the protected header.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+    /// The key identifier from the protected header.
+    pub fn kid(&self) -> &[u8; 8] {
+        &self.kid
+    }
+    /// The artifact type (checked against `typ`).
+    pub fn artifact(&self) -> ArtifactType {
+        self.artifact
+    }
+    /// The payload bytes. Not trustworthy until [`Sign1::verify`] succeeds.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// The raw signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+    /// The serialized protected header.
+    pub fn protected_bytes(&self) -> &[u8] {
+        &self.protected
+    }
+
+    /// The bytes that were signed: `Sig_structure` (RFC 9052 §4.4) with an empty external AAD.
+    pub fn to_be_signed(&self) -> Vec<u8> {
+        sig_structure(&self.protected, &self.payload)
+    }
+
+    /// Verifies the signature under `key` with strict Ed25519 rules.
+    pub fn verify(&self, key: &PublicKey) -> Result<(), SignatureError> {
+        key.verify_strict(&self.to_be_signed(), &self.signature)
+    }
+}
+
+/// `Sig_structure = ["Signature1", protected, external_aad = h'', payload]`, encoded.
+pub fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(protected.len() + payload.len() + 24);
+    out.push(0x84);
+    out.push(0x6a);
+    out.extend_from_slice(b"Signature1");
+    write_bstr(&mut out, protected);
+    out.push(0x40);
+    write_bstr(&mut out, payload);
+    out
+}
+
+/// Writes a CBOR head (major type, argument) in its shortest form (RFC 8949 §4.2.1).
+pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let m = major << 5;
+    if arg < 24 {
+        out.push(m | arg as u8);
+    } else if arg <= u8::MAX as u64 {
+        out.extend_from_slice(&[m | 24, arg as u8]);
+    } else if arg <= u16::MAX as u64 {
+        out.push(m | 25);
+        out.extend_from_slice(&(arg as u16).to_be_bytes());
+    } else if arg <= u32::MAX as u64 {
+        out.push(m | 26);
+        out.extend_from_slice(&(arg as u32).to_be_bytes());
+    } else {
+        out.push(m | 27);
+        out.extend_from_slice(&arg.to_be_bytes());
+    }
+}
+
+fn write_bstr(out: &mut Vec<u8>, bytes: &[u8]) {
+    write_head(out, 2, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// A COSE_Sign1 ready to be signed: the first half of
+/// *prepare → external signature → complete*.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedSign1 {
+    protected: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+impl PreparedSign1 {
+    /// Prepares an envelope for `payload`, signed by the certificate with `kid`.
+    pub fn new(artifact: ArtifactType, kid: [u8; 8], payload: Vec<u8>) -> Self {
+        // Deterministic protected header: keys 1, 4, 16 in that (bytewise) order.
+        let mut protected = Vec::with_capacity(40);
+        protected.push(0xa3);
+        protected.extend_from_slice(&[0x01, 0x27]); // 1: -8 (EdDSA)
+        protected.extend_from_slice(&[0x04, 0x48]); // 4: bstr .size 8
+        protected.extend_from_slice(&kid);
+        protected.push(0x10); // 16: typ
+        write_head(&mut protected, 3, artifact.typ().len() as u64);
+        protected.extend_from_slice(artifact.typ().as_bytes());
+        Self { protected, payload }
+    }
+
+    /// The exact bytes the signer must sign (the `Sig_structure`).
+    pub fn to_be_signed(&self) -> Vec<u8> {
+        sig_structure(&self.protected, &self.payload)
+    }
+
+    /// The payload.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// Assembles the tagged COSE_Sign1 with `signature`, after checking that
+    /// it verifies under `key` (a faulty HSM cannot produce a bad artifact).
+    pub fn complete(self, signature: &[u8], key: &PublicKey) -> Result<Vec<u8>, SignatureError> {
+        key.verify_strict(&self.to_be_signed(), signature)?;
+        let mut out = Vec::with_capacity(self.protected.len() + self.payload.len() + 80);
+        out.push(0xd2);
+        out.push(0x84);
+        write_bstr(&mut out, &self.protected);
+        out.push(0xa0);
+        write_bstr(&mut out, &self.payload);
+        write_bstr(&mut out, signature);
+        Ok(out)
+    }
+}
+
+/// Encodes COSE bytes as QR text: `EL1:` + Base45 of zlib(COSE) or the raw
+/// bytes, whichever is shorter (raw on a tie).
+pub fn to_qr_text(cose: &[u8]) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(cose, 9);
+    let body = if compressed.len() < cose.len() {
+        &compressed[..]
+    } else {
+        cose
+    };
+    let mut text = String::with_capacity(QR_PREFIX.len() + body.len() * 3 / 2 + 2);
+    text.push_str(QR_PREFIX);
+    text.push_str(&base45::encode(body));
+    text
+}
+
+/// Decodes QR text to COSE bytes (not yet validated as COSE).
+pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
+    if text.len() > MAX_QR_TEXT_LEN {
+        return Err(EnvelopeError::TooLarge {
+            len: text.len(),
+            limit: MAX_QR_TEXT_LEN,
+        });
+    }
+    let body = text.strip_prefix(QR_PREFIX).ok_or(EnvelopeError::QrPrefix)?;
+    let bytes = base45::decode(body)?;
+    match bytes.first() {
+        Some(0x78) => inflate_bounded(&bytes),
+        Some(0xd2) => Ok(bytes),
+        Some(b) => Err(EnvelopeError::UnknownEncoding(*b)),
+        None => Err(EnvelopeError::Malformed("the QR text carries no data")),
+    }
+}
+
+/// Inflates a zlib stream, refusing output past [`MAX_COSE_LEN`].
+fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
+    use miniz_oxide::inflate::TINFLStatus;
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(zlib, MAX_COSE_LEN).map_err(|e| {
+        match e.status {
+            TINFLStatus::HasMoreOutput => EnvelopeError::ZlibTooLarge,
+            _ => EnvelopeError::Zlib,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

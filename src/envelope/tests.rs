@@ -1,0 +1,384 @@
+use super::*;
+use crate::keys::SecretKey;
+use coset::{CoseSign1Builder, HeaderBuilder};
+
+fn vector(name: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/../shared/vectors/cose-wg/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).unwrap()
+}
+
+fn output_bytes(v: &serde_json::Value) -> Vec<u8> {
+    hex::decode(v["output"]["cbor"].as_str().unwrap()).unwrap()
+}
+
+fn rfc8032_key() -> SecretKey {
+    let v = vector("eddsa-sig-01");
+    let d = hex::decode(v["input"]["sign0"]["key"]["d_hex"].as_str().unwrap()).unwrap();
+    SecretKey::from_seed(&d.try_into().unwrap())
+}
+
+/// A profile-conforming envelope signed by the RFC 8032 test key.
+fn good_envelope() -> (Vec<u8>, SecretKey) {
+    let key = rfc8032_key();
+    let prepared = PreparedSign1::new(ArtifactType::Licence, [7; 8], b"payload".to_vec());
+    let sig = key.sign_bytes(&prepared.to_be_signed());
+    (prepared.complete(&sig, &key.public_key()).unwrap(), key)
+}
+
+#[test]
+fn eddsa_sig_01_signed_byte_for_byte() {
+    let v = vector("eddsa-sig-01");
+    let expected = output_bytes(&v);
+    let payload = v["input"]["plaintext"].as_str().unwrap().as_bytes();
+    // The protected header of the vector: {1: -8, 3: 0}.
+    let protected = hex::decode("A201270300").unwrap();
+    let tbs = sig_structure(&protected, payload);
+    assert_eq!(
+        hex::encode_upper(&tbs),
+        v["intermediates"]["ToBeSign_hex"].as_str().unwrap()
+    );
+    let key = rfc8032_key();
+    assert_eq!(
+        hex::encode(key.public_key().as_bytes()),
+        v["input"]["sign0"]["key"]["x_hex"].as_str().unwrap()
+    );
+    let signature = key.sign_bytes(&tbs);
+    let cose = CoseSign1Builder::new()
+        .protected(
+            HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .content_format(iana::CoapContentFormat::from_i64(0).unwrap())
+                .build(),
+        )
+        .unprotected(HeaderBuilder::new().key_id(b"11".to_vec()).build())
+        .payload(payload.to_vec())
+        .signature(signature.to_vec())
+        .build()
+        .to_tagged_vec()
+        .unwrap();
+    assert_eq!(cose, expected, "re-signed COSE_Sign1 differs from output.cbor");
+    // It is a valid generic COSE_Sign1, but outside our profile: kid unprotected, no typ.
+    assert_eq!(
+        Sign1::decode(&expected, ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::KidMissing
+    );
+}
+
+#[test]
+fn cose_wg_vectors_outside_the_profile_are_rejected_with_their_reason() {
+    let cases: &[(&str, ReasonCode)] = &[
+        // Wrong CBOR tag (998 instead of 18).
+        ("sign-fail-01", ReasonCode::CoseUntagged),
+        // ES256 is not accepted by this profile: rejected before any signature work.
+        ("sign-fail-02", ReasonCode::CoseAlgUnsupported),
+        ("sign-fail-03", ReasonCode::CoseAlgUnsupported),
+        ("sign-fail-04", ReasonCode::CoseAlgUnsupported),
+        ("sign-fail-06", ReasonCode::CoseAlgUnsupported),
+        ("sign-fail-07", ReasonCode::CoseAlgUnsupported),
+        // alg only in the unprotected header.
+        ("sign-pass-01", ReasonCode::CoseAlgUnprotected),
+        ("sign-pass-02", ReasonCode::CoseAlgUnsupported),
+        // No tag.
+        ("sign-pass-03", ReasonCode::CoseUntagged),
+        ("ecdsa-sig-01", ReasonCode::CoseAlgUnsupported),
+    ];
+    for (name, reason) in cases {
+        let err = Sign1::decode(&output_bytes(&vector(name)), ArtifactType::Licence).unwrap_err();
+        assert_eq!(err.reason(), *reason, "{name}: {err}");
+    }
+    // sign-fail-03 carries alg -999, sign-fail-04 the text "unknown".
+    assert_eq!(
+        Sign1::decode(&output_bytes(&vector("sign-fail-04")), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::AlgUnsupported("\"unknown\"".into())
+    );
+}
+
+/// The sign-fail mutations applied to an EdDSA envelope of our profile.
+#[test]
+fn sign_fail_mutations_on_eddsa() {
+    let (good, key) = good_envelope();
+    let pk = key.public_key();
+    let decoded = Sign1::decode(&good, ArtifactType::Licence).unwrap();
+    assert_eq!(decoded.verify(&pk), Ok(()));
+    assert_eq!(decoded.kid(), &[7; 8]);
+    assert_eq!(decoded.payload(), b"payload");
+
+    // ChangeCBORTag: 18 → 998.
+    let mut wrong_tag = vec![0xd9, 0x03, 0xe6];
+    wrong_tag.extend_from_slice(&good[1..]);
+    assert_eq!(
+        Sign1::decode(&wrong_tag, ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::Untagged
+    );
+    // RemoveCBORTag.
+    assert_eq!(
+        Sign1::decode(&good[1..], ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::Untagged
+    );
+    // Change signature.
+    let mut bad_sig = good.clone();
+    let last = bad_sig.len() - 1;
+    bad_sig[last] ^= 0x01;
+    let d = Sign1::decode(&bad_sig, ArtifactType::Licence).unwrap();
+    assert_eq!(d.verify(&pk), Err(SignatureError::Invalid));
+
+    let resign = |protected: Vec<u8>| -> Vec<u8> {
+        let tbs = sig_structure(&protected, b"payload");
+        CoseSign1Builder::new()
+            .payload(b"payload".to_vec())
+            .signature(key.sign_bytes(&tbs).to_vec())
+            .build()
+            .to_tagged_vec()
+            .map(|v| {
+                // Splice the raw protected bytes in place of coset's empty header.
+                let mut out = vec![0xd2, 0x84];
+                write_bstr(&mut out, &protected);
+                out.extend_from_slice(&v[3..]);
+                out
+            })
+            .unwrap()
+    };
+    let kid_typ = {
+        let mut p = vec![0x48];
+        p.extend_from_slice(&[7; 8]);
+        p.push(0x10);
+        p.push(0x76);
+        p.extend_from_slice(b"application/el-lic+cwt");
+        p
+    };
+    // Change alg to -999 and to "unknown".
+    let mut p = vec![0xa3, 0x01, 0x39, 0x03, 0xe6, 0x04];
+    p.extend_from_slice(&kid_typ);
+    assert_eq!(
+        Sign1::decode(&resign(p), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::AlgUnsupported("-999".into())
+    );
+    let mut p = vec![0xa3, 0x01, 0x67];
+    p.extend_from_slice(b"unknown");
+    p.push(0x04);
+    p.extend_from_slice(&kid_typ);
+    assert_eq!(
+        Sign1::decode(&resign(p), ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CoseAlgUnsupported
+    );
+    // AddProtected: ctyp 0 added after signing → the signature no longer verifies.
+    let mut added = good.clone();
+    let prot_len = good[2] as usize - 0x40;
+    let mut new_prot = good[3..3 + prot_len].to_vec();
+    new_prot[0] = 0xa4;
+    new_prot.splice(3..3, [0x03, 0x00]);
+    let mut spliced = vec![0xd2, 0x84];
+    write_bstr(&mut spliced, &new_prot);
+    spliced.extend_from_slice(&good[3 + prot_len..]);
+    added.clone_from(&spliced);
+    let d = Sign1::decode(&added, ArtifactType::Licence).unwrap();
+    assert_eq!(d.verify(&pk), Err(SignatureError::Invalid));
+    // RemoveProtected: typ removed → refused before any signature work.
+    let mut p = vec![0xa2, 0x01, 0x27, 0x04, 0x48];
+    p.extend_from_slice(&[7; 8]);
+    assert_eq!(
+        Sign1::decode(&resign(p), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::TypMissing
+    );
+}
+
+#[test]
+fn protected_header_rules() {
+    let key = rfc8032_key();
+    let build = |protected: Vec<u8>, unprotected: Vec<u8>| -> Vec<u8> {
+        let mut out = vec![0xd2, 0x84];
+        write_bstr(&mut out, &protected);
+        out.extend_from_slice(&unprotected);
+        write_bstr(&mut out, b"p");
+        write_bstr(&mut out, &key.sign_bytes(&sig_structure(&protected, b"p")));
+        out
+    };
+    let typ = |p: &mut Vec<u8>, t: &str| {
+        p.push(0x10);
+        write_head(p, 3, t.len() as u64);
+        p.extend_from_slice(t.as_bytes());
+    };
+    // alg missing everywhere.
+    let mut p = vec![0xa2, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    typ(&mut p, "application/el-lic+cwt");
+    assert_eq!(
+        Sign1::decode(&build(p.clone(), vec![0xa0]), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::AlgMissing
+    );
+    // alg only unprotected.
+    assert_eq!(
+        Sign1::decode(&build(p, vec![0xa1, 0x01, 0x27]), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::AlgUnprotected
+    );
+    // Wrong typ.
+    let mut p = vec![0xa3, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    typ(&mut p, "application/el-seal+cwt");
+    assert_eq!(
+        Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::TypMismatch {
+            expected: "application/el-lic+cwt",
+            found: "application/el-seal+cwt".into()
+        }
+    );
+    // kid of the wrong length.
+    let mut p = vec![0xa3, 0x01, 0x27, 0x04, 0x42, 1, 2];
+    typ(&mut p, "application/el-lic+cwt");
+    assert_eq!(
+        Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::KidMissing
+    );
+    // crit present.
+    let mut p = vec![0xa4, 0x01, 0x27, 0x02, 0x81, 0x0a, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    typ(&mut p, "application/el-lic+cwt");
+    assert_eq!(
+        Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::Critical
+    );
+    // Duplicate key inside the protected header.
+    let mut p = vec![0xa4, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    typ(&mut p, "application/el-lic+cwt");
+    assert_eq!(
+        Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborDuplicateKey
+    );
+}
+
+#[test]
+fn strict_cbor_before_any_signature_work() {
+    let (good, _) = good_envelope();
+    // Truncated.
+    assert_eq!(
+        Sign1::decode(&good[..good.len() - 1], ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborMalformed
+    );
+    // Trailing bytes.
+    let mut trailing = good.clone();
+    trailing.push(0x00);
+    assert_eq!(
+        Sign1::decode(&trailing, ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborTrailingBytes
+    );
+    // Indefinite-length array.
+    let mut indefinite = good.clone();
+    indefinite[1] = 0x9f;
+    indefinite.push(0xff);
+    assert_eq!(
+        Sign1::decode(&indefinite, ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborIndefiniteLength
+    );
+    // Deep nesting in the unprotected header.
+    let mut deep = vec![0xd2, 0x84, 0x40, 0xa1, 0x01];
+    deep.extend(std::iter::repeat(0x81).take(40));
+    deep.extend_from_slice(&[0x00, 0x40, 0x40]);
+    assert_eq!(
+        Sign1::decode(&deep, ArtifactType::Licence).unwrap_err().reason(),
+        ReasonCode::CborTooDeep
+    );
+    // A 10 MB string: refused on size before parsing.
+    let mut huge = vec![0xd2, 0x84, 0x40, 0xa0, 0x5a, 0x00, 0x98, 0x96, 0x80];
+    huge.resize(10_000_000 + 9, 0);
+    assert_eq!(
+        Sign1::decode(&huge, ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::TooLarge {
+            len: 10_000_009,
+            limit: MAX_COSE_LEN
+        }
+    );
+    // The same string header without its bytes: malformed, not a 10 MB allocation.
+    assert_eq!(
+        Sign1::decode(&huge[..12], ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborMalformed
+    );
+    // Detached payload.
+    let mut detached = vec![0xd2, 0x84];
+    detached.extend_from_slice(&good[2..2 + 1 + (good[2] - 0x40) as usize]);
+    detached.extend_from_slice(&[0xa0, 0xf6, 0x40]);
+    assert_eq!(
+        Sign1::decode(&detached, ArtifactType::Licence).unwrap_err(),
+        EnvelopeError::Malformed("detached payloads are not accepted")
+    );
+}
+
+#[test]
+fn qr_text_round_trip_and_choice_of_encoding() {
+    let (good, _) = good_envelope();
+    let text = to_qr_text(&good);
+    assert!(text.starts_with("EL1:"));
+    assert_eq!(from_qr_text(&text).unwrap(), good);
+    // Random-looking bytes do not compress: the raw form is chosen (first byte 0xD2).
+    assert_eq!(base45::decode(&text[4..]).unwrap()[0], 0xd2);
+    // Highly repetitive content compresses: the zlib form is chosen.
+    let prepared = PreparedSign1::new(ArtifactType::Licence, [7; 8], vec![b'a'; 600]);
+    let key = rfc8032_key();
+    let cose = prepared
+        .clone()
+        .complete(&key.sign_bytes(&prepared.to_be_signed()), &key.public_key())
+        .unwrap();
+    let text = to_qr_text(&cose);
+    assert_eq!(base45::decode(&text[4..]).unwrap()[0], 0x78);
+    assert!(text.len() < cose.len());
+    assert_eq!(from_qr_text(&text).unwrap(), cose);
+}
+
+#[test]
+fn hostile_qr_text() {
+    assert_eq!(from_qr_text("HC1:ABC").unwrap_err(), EnvelopeError::QrPrefix);
+    assert_eq!(from_qr_text("el1:ABC").unwrap_err(), EnvelopeError::QrPrefix);
+    assert_eq!(
+        from_qr_text("EL1:abc").unwrap_err().reason(),
+        ReasonCode::Base45InvalidCharacter
+    );
+    assert_eq!(
+        from_qr_text("EL1:GGW").unwrap_err().reason(),
+        ReasonCode::Base45ValueOutOfRange
+    );
+    assert_eq!(
+        from_qr_text("EL1:A").unwrap_err().reason(),
+        ReasonCode::Base45InvalidLength
+    );
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&[0x00, 0x01]))).unwrap_err(),
+        EnvelopeError::UnknownEncoding(0x00)
+    );
+    assert_eq!(
+        from_qr_text(&"A".repeat(MAX_QR_TEXT_LEN + 1)).unwrap_err().reason(),
+        ReasonCode::InputTooLarge
+    );
+    // A zip bomb: 1 MiB of zeros compresses to about a kilobyte.
+    let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);
+    assert!(bomb.len() < 2000, "{}", bomb.len());
+    let text = format!("EL1:{}", base45::encode(&bomb));
+    assert_eq!(from_qr_text(&text).unwrap_err(), EnvelopeError::ZlibTooLarge);
+    // Corrupt zlib: flip a byte in the middle of a stream.
+    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(b"hello hello hello hello", 9);
+    let n = z.len();
+    z.truncate(n - 3);
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
+        EnvelopeError::Zlib
+    );
+}
+
+#[test]
+fn kid_is_sha256_prefix() {
+    // SHA-256("abc") = ba7816bf8f01cfea…
+    assert_eq!(
+        kid_for_certificate(b"abc"),
+        [0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea]
+    );
+}

@@ -1,0 +1,577 @@
+//! PKI profile: region roots, authority certificates, chain validation.
+//!
+//! DESIGN §4, quoted:
+//!
+//! > Region root: self-signed Ed25519 X.509 v3, CA, path length 0, carrying
+//! > its region code. Authority certificate: issued by a region root, not a
+//! > CA, digitalSignature, an extended key usage that says what it may sign
+//! > (licences, seals, status lists), the authority's credit code in
+//! > `organizationIdentifier` (2.5.4.97). Any OID of our own lives under one
+//! > documented arc.
+//!
+//! Our arc is [`oid::ARC`], `2.25.248122529154353122610737343268176752079`
+//! (a UUID-derived OID, ITU-T X.667). Under it, `.1.x` are extended key
+//! usages and `.2.x` are attribute types:
+//!
+//! | OID | meaning |
+//! |---|---|
+//! | ARC.1.1 | EKU: sign licences |
+//! | ARC.1.2 | EKU: make seals |
+//! | ARC.1.3 | EKU: sign status lists |
+//! | ARC.2.1 | attribute: GB/T 2260 region code (PrintableString, 6 digits) |
+//!
+//! The region code is carried as an attribute in the standard Subject
+//! Directory Attributes extension (2.5.29.9, RFC 5280 §4.2.1.8), not critical,
+//! in both the root and the authority certificates.
+//!
+//! Chain validation is done by rustls-webpki with an Ed25519 adapter that
+//! uses ed25519-dalek's `verify_strict` (no ring). Licences outlive keys: the
+//! signer certificate must be valid at the licence's `iat`, not now.
+//! Validation is split in two so that verifying many licences stays cheap:
+//! [`validate_chain`] checks everything that does not depend on time (the
+//! issuer's signature, basic constraints, key usage, critical extensions,
+//! region) once per certificate; [`ValidatedAuthority::check_time`] checks the
+//! validity window at each licence's `iat`. Together they accept exactly what
+//! webpki accepts at `iat`, because the path has a single certificate below
+//! the trust anchor and webpki does not check a trust anchor's own validity.
+
+use core::fmt;
+use std::time::Duration;
+
+use rustls_pki_types::{
+    alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
+    UnixTime,
+};
+use thiserror::Error;
+use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate};
+
+use crate::envelope::kid_for_certificate;
+use crate::identifiers::{CreditCode, RegionCode};
+use crate::keys::{KeyError, PublicKey};
+use crate::ReasonCode;
+
+/// Largest certificate accepted, in DER bytes.
+pub const MAX_CERT_LEN: usize = 16 * 1024;
+
+/// Object identifiers of the profile.
+pub mod oid {
+    /// Our arc: `2.25.<UUID baaaa92f-4558-48a7-8e68-8dcd7ebb6dcf as an integer>`.
+    pub const ARC: &str = "2.25.248122529154353122610737343268176752079";
+    /// EKU: may sign licences.
+    pub const EKU_LICENCE_SIGNING: &str = "2.25.248122529154353122610737343268176752079.1.1";
+    /// EKU: may make seals.
+    pub const EKU_SEAL_MAKING: &str = "2.25.248122529154353122610737343268176752079.1.2";
+    /// EKU: may sign status lists.
+    pub const EKU_STATUS_LIST_SIGNING: &str = "2.25.248122529154353122610737343268176752079.1.3";
+    /// Attribute type: GB/T 2260 region code.
+    pub const ATTR_REGION_CODE: &str = "2.25.248122529154353122610737343268176752079.2.1";
+    /// organizationIdentifier (X.520).
+    pub const ORGANIZATION_IDENTIFIER: &str = "2.5.4.97";
+    /// Subject Directory Attributes extension (RFC 5280 §4.2.1.8).
+    pub const SUBJECT_DIRECTORY_ATTRIBUTES: &str = "2.5.29.9";
+    /// Ed25519 (RFC 8410).
+    pub const ED25519: &str = "1.3.101.112";
+
+    /// DER content octets of [`ARC`] (without tag and length).
+    pub(crate) const ARC_DER: [u8; 20] = [
+        0x69, 0x82, 0xf5, 0xaa, 0xd4, 0xcb, 0xe8, 0xd5, 0xc2, 0xa2, 0xcf, 0x8e, 0xb4, 0xa3, 0xb9,
+        0xd7, 0xf5, 0xed, 0xdb, 0x4f,
+    ];
+    const fn sub(a: u8, b: u8) -> [u8; 22] {
+        let mut out = [0u8; 22];
+        let mut i = 0;
+        while i < 20 {
+            out[i] = ARC_DER[i];
+            i += 1;
+        }
+        out[20] = a;
+        out[21] = b;
+        out
+    }
+    pub(crate) static EKU_LICENCE_SIGNING_DER: [u8; 22] = sub(1, 1);
+    pub(crate) static EKU_SEAL_MAKING_DER: [u8; 22] = sub(1, 2);
+    pub(crate) static EKU_STATUS_LIST_SIGNING_DER: [u8; 22] = sub(1, 3);
+    pub(crate) static ATTR_REGION_CODE_DER: [u8; 22] = sub(2, 1);
+}
+
+/// What an authority certificate may sign (its extended key usage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Usage {
+    /// Licences.
+    LicenceSigning,
+    /// Seals.
+    SealMaking,
+    /// Status lists.
+    StatusListSigning,
+}
+
+impl Usage {
+    /// The dotted OID.
+    pub const fn oid(self) -> &'static str {
+        match self {
+            Usage::LicenceSigning => oid::EKU_LICENCE_SIGNING,
+            Usage::SealMaking => oid::EKU_SEAL_MAKING,
+            Usage::StatusListSigning => oid::EKU_STATUS_LIST_SIGNING,
+        }
+    }
+    fn oid_der(self) -> &'static [u8] {
+        match self {
+            Usage::LicenceSigning => &oid::EKU_LICENCE_SIGNING_DER,
+            Usage::SealMaking => &oid::EKU_SEAL_MAKING_DER,
+            Usage::StatusListSigning => &oid::EKU_STATUS_LIST_SIGNING_DER,
+        }
+    }
+    const ALL: [Usage; 3] = [Usage::LicenceSigning, Usage::SealMaking, Usage::StatusListSigning];
+}
+
+/// Errors reading, creating or validating certificates.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PkiError {
+    /// Not a certificate of the profile.
+    #[error("the certificate is malformed or outside the profile: {0}")]
+    Malformed(String),
+    /// The certificate's key is a weak point.
+    #[error("the certificate's public key is a weak (small-order) point")]
+    WeakKey,
+    /// Expired at the time that matters.
+    #[error("the certificate expired at {not_after}, before {at}")]
+    Expired {
+        /// End of validity (Unix seconds).
+        not_after: i64,
+        /// The time checked.
+        at: i64,
+    },
+    /// Not yet valid at the time that matters.
+    #[error("the certificate is valid only from {not_before}, after {at}")]
+    NotYetValid {
+        /// Start of validity.
+        not_before: i64,
+        /// The time checked.
+        at: i64,
+    },
+    /// Lacks the EKU for the usage.
+    #[error("the certificate is not authorised for {0:?}")]
+    WrongEku(Usage),
+    /// A CA certificate was used as a signer certificate.
+    #[error("a CA certificate cannot sign licences")]
+    CaAsEndEntity,
+    /// Unknown critical extension.
+    #[error("the certificate has a critical extension that is not understood")]
+    UnknownCriticalExtension,
+    /// The issuer's signature on the certificate does not verify.
+    #[error("the certificate's signature does not verify under its issuer's key")]
+    BadSignature,
+    /// No trusted root issued this certificate.
+    #[error("the certificate was not issued by a trusted region root")]
+    UnknownIssuer,
+    /// Other chain failure.
+    #[error("the certificate chain is invalid: {0}")]
+    Chain(String),
+    /// Region absent or different from the root's.
+    #[error("the authority's region {authority:?} does not match its root's region {root:?}")]
+    RegionMismatch {
+        /// The authority's region code, if any.
+        authority: Option<String>,
+        /// The root's region code, if any.
+        root: Option<String>,
+    },
+    /// No valid credit code in organizationIdentifier.
+    #[error("the authority certificate has no valid credit code in organizationIdentifier")]
+    AuthorityCodeMissing,
+    /// Certificate creation failed.
+    #[error("the certificate could not be created: {0}")]
+    Create(String),
+}
+
+impl PkiError {
+    /// The stable reason code.
+    pub fn reason(&self) -> ReasonCode {
+        match self {
+            PkiError::Malformed(_) | PkiError::Create(_) => ReasonCode::CertMalformed,
+            PkiError::WeakKey => ReasonCode::KeyWeak,
+            PkiError::Expired { .. } => ReasonCode::CertExpired,
+            PkiError::NotYetValid { .. } => ReasonCode::CertNotYetValid,
+            PkiError::WrongEku(_) => ReasonCode::CertWrongEku,
+            PkiError::CaAsEndEntity => ReasonCode::CertCaAsEndEntity,
+            PkiError::UnknownCriticalExtension => ReasonCode::CertUnknownCriticalExtension,
+            PkiError::BadSignature => ReasonCode::CertSignatureInvalid,
+            PkiError::UnknownIssuer => ReasonCode::IssuerNotTrusted,
+            PkiError::Chain(_) => ReasonCode::CertChainInvalid,
+            PkiError::RegionMismatch { .. } => ReasonCode::CertRegionMismatch,
+            PkiError::AuthorityCodeMissing => ReasonCode::CertAuthorityCodeMissing,
+        }
+    }
+}
+
+/// A parsed certificate of the profile (Ed25519 key), with the fields we use.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Certificate {
+    der: Vec<u8>,
+    kid: [u8; 8],
+    common_name: String,
+    organization_identifier: Option<String>,
+    region: Option<RegionCode>,
+    not_before: i64,
+    not_after: i64,
+    is_ca: bool,
+    public_key: PublicKey,
+    usages: Vec<Usage>,
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("common_name", &self.common_name)
+            .field("organization_identifier", &self.organization_identifier)
+            .field("region", &self.region)
+            .field("is_ca", &self.is_ca)
+            .field("kid", &hex_string(&self.kid))
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Certificate {
+    /// Parses one DER certificate. Only Ed25519 keys are accepted; weak keys are refused.
+    pub fn from_der(der: &[u8]) -> Result<Self, PkiError> {
+        if der.len() > MAX_CERT_LEN {
+            return Err(PkiError::Malformed(format!(
+                "{} bytes, over the limit of {MAX_CERT_LEN}",
+                der.len()
+            )));
+        }
+        let (rest, x509) = X509Certificate::from_der(der)
+            .map_err(|e| PkiError::Malformed(format!("not DER X.509: {e}")))?;
+        if !rest.is_empty() {
+            return Err(PkiError::Malformed("trailing bytes after the certificate".into()));
+        }
+        let spki = x509.public_key();
+        if spki.algorithm.algorithm.to_id_string() != oid::ED25519 {
+            return Err(PkiError::Malformed("the key is not Ed25519".into()));
+        }
+        let public_key = PublicKey::from_bytes(&spki.subject_public_key.data).map_err(|e| match e {
+            KeyError::WeakKey => PkiError::WeakKey,
+            other => PkiError::Malformed(other.to_string()),
+        })?;
+        let common_name = x509
+            .subject()
+            .iter_common_name()
+            .next()
+            .and_then(|a| a.as_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let organization_identifier = x509
+            .subject()
+            .iter_attributes()
+            .find(|a| a.attr_type().to_id_string() == oid::ORGANIZATION_IDENTIFIER)
+            .and_then(|a| a.as_str().ok())
+            .map(str::to_owned);
+        let mut region = None;
+        let mut usages = Vec::new();
+        for ext in x509.extensions() {
+            let id = ext.oid.to_id_string();
+            if id == oid::SUBJECT_DIRECTORY_ATTRIBUTES {
+                region = region_from_sda(ext.value)?;
+            } else if let ParsedExtension::ExtendedKeyUsage(eku) = ext.parsed_extension() {
+                for o in &eku.other {
+                    if let Some(u) = Usage::ALL.iter().find(|u| o.as_bytes() == u.oid_der()) {
+                        usages.push(*u);
+                    }
+                }
+            }
+        }
+        let validity = x509.validity();
+        Ok(Certificate {
+            kid: kid_for_certificate(der),
+            der: der.to_vec(),
+            common_name,
+            organization_identifier,
+            region,
+            not_before: validity.not_before.timestamp(),
+            not_after: validity.not_after.timestamp(),
+            is_ca: x509.is_ca(),
+            public_key,
+            usages,
+        })
+    }
+
+    /// Parses one PEM certificate ("CERTIFICATE").
+    pub fn from_pem(pem: &str) -> Result<Self, PkiError> {
+        let mut all = Self::all_from_pem(pem)?;
+        match all.len() {
+            1 => Ok(all.remove(0)),
+            n => Err(PkiError::Malformed(format!("expected one certificate, found {n}"))),
+        }
+    }
+
+    /// Parses every PEM certificate in `pem`, in order.
+    pub fn all_from_pem(pem: &str) -> Result<Vec<Self>, PkiError> {
+        let mut out = Vec::new();
+        for item in x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes()) {
+            let item = item.map_err(|e| PkiError::Malformed(format!("bad PEM: {e}")))?;
+            if item.label != "CERTIFICATE" {
+                return Err(PkiError::Malformed(format!("PEM block {:?} is not a CERTIFICATE", item.label)));
+            }
+            out.push(Self::from_der(&item.contents)?);
+        }
+        if out.is_empty() {
+            return Err(PkiError::Malformed("no PEM certificate found".into()));
+        }
+        Ok(out)
+    }
+
+    /// PEM encoding.
+    pub fn to_pem(&self) -> String {
+        let b64 = base64_encode(&self.der);
+        let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+        for chunk in b64.as_bytes().chunks(64) {
+            out.push_str(core::str::from_utf8(chunk).expect("base64 is ASCII"));
+            out.push('\n');
+        }
+        out.push_str("-----END CERTIFICATE-----\n");
+        out
+    }
+
+    /// DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+    /// The COSE `kid`: first 8 bytes of SHA-256 over the DER.
+    pub fn kid(&self) -> &[u8; 8] {
+        &self.kid
+    }
+    /// Subject common name (the authority's or region's name).
+    pub fn common_name(&self) -> &str {
+        &self.common_name
+    }
+    /// organizationIdentifier, as written.
+    pub fn organization_identifier(&self) -> Option<&str> {
+        self.organization_identifier.as_deref()
+    }
+    /// The GB/T 2260 region code carried by the certificate.
+    pub fn region(&self) -> Option<&RegionCode> {
+        self.region.as_ref()
+    }
+    /// Start of validity (Unix seconds).
+    pub fn not_before(&self) -> i64 {
+        self.not_before
+    }
+    /// End of validity (Unix seconds, inclusive).
+    pub fn not_after(&self) -> i64 {
+        self.not_after
+    }
+    /// Whether basicConstraints says CA.
+    pub fn is_ca(&self) -> bool {
+        self.is_ca
+    }
+    /// The Ed25519 public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+    /// The profile's extended key usages present.
+    pub fn usages(&self) -> &[Usage] {
+        &self.usages
+    }
+
+    /// Checks that the certificate is valid at `at` (Unix seconds).
+    pub fn check_time(&self, at: i64) -> Result<(), PkiError> {
+        if at < self.not_before {
+            Err(PkiError::NotYetValid {
+                not_before: self.not_before,
+                at,
+            })
+        } else if at > self.not_after {
+            Err(PkiError::Expired {
+                not_after: self.not_after,
+                at,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks that this certificate can serve as a region root: a CA with a region code.
+    pub fn check_region_root(&self) -> Result<&RegionCode, PkiError> {
+        if !self.is_ca {
+            return Err(PkiError::Malformed("a region root must be a CA certificate".into()));
+        }
+        self.region
+            .as_ref()
+            .ok_or_else(|| PkiError::Malformed("a region root must carry its region code".into()))
+    }
+}
+
+/// Minimal DER reader for the one structure we read ourselves.
+fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (first as usize, rest)
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 3 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        (len, &rest[n..])
+    };
+    if rest.len() < len {
+        return None;
+    }
+    Some((tag, &rest[..len], &rest[len..]))
+}
+
+/// Reads the region code from a Subject Directory Attributes extension value:
+/// `SEQUENCE OF SEQUENCE { type OID, values SET OF PrintableString }`.
+fn region_from_sda(value: &[u8]) -> Result<Option<RegionCode>, PkiError> {
+    let bad = || PkiError::Malformed("bad Subject Directory Attributes extension".into());
+    let (tag, mut attrs, rest) = der_tlv(value).ok_or_else(bad)?;
+    if tag != 0x30 || !rest.is_empty() {
+        return Err(bad());
+    }
+    while !attrs.is_empty() {
+        let (tag, attr, next) = der_tlv(attrs).ok_or_else(bad)?;
+        attrs = next;
+        if tag != 0x30 {
+            return Err(bad());
+        }
+        let (tag, oid_bytes, attr_rest) = der_tlv(attr).ok_or_else(bad)?;
+        if tag != 0x06 {
+            return Err(bad());
+        }
+        if oid_bytes != oid::ATTR_REGION_CODE_DER {
+            continue;
+        }
+        let (tag, set, _) = der_tlv(attr_rest).ok_or_else(bad)?;
+        let (vtag, v, set_rest) = der_tlv(set).ok_or_else(bad)?;
+        if tag != 0x31 || !(vtag == 0x13 || vtag == 0x0c) || !set_rest.is_empty() {
+            return Err(bad());
+        }
+        let text = core::str::from_utf8(v).map_err(|_| bad())?;
+        let region = text
+            .parse::<RegionCode>()
+            .map_err(|e| PkiError::Malformed(format!("region code: {e}")))?;
+        return Ok(Some(region));
+    }
+    Ok(None)
+}
+
+fn base64_encode(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+/// webpki signature adapter: Ed25519 checked by ed25519-dalek's `verify_strict`.
+#[derive(Debug)]
+struct Ed25519Strict;
+
+impl SignatureVerificationAlgorithm for Ed25519Strict {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        let key = PublicKey::from_bytes(public_key).map_err(|_| InvalidSignature)?;
+        key.verify_strict(message, signature).map_err(|_| InvalidSignature)
+    }
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ED25519
+    }
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ED25519
+    }
+}
+
+static ED25519_STRICT: Ed25519Strict = Ed25519Strict;
+
+/// An authority certificate whose chain to a region root has been validated
+/// (everything but the time window, which [`Self::check_time`] checks).
+#[derive(Clone, Debug)]
+pub struct ValidatedAuthority {
+    /// Index of the root in the slice given to [`validate_chain`].
+    pub root_index: usize,
+    /// The authority's credit code.
+    pub credit_code: CreditCode,
+    /// The authority's region.
+    pub region: RegionCode,
+}
+
+/// Validates `cert` as an authority certificate for `usage`, issued by one of
+/// `roots`, ignoring time (see the module documentation).
+pub fn validate_chain(cert: &Certificate, roots: &[Certificate], usage: Usage) -> Result<ValidatedAuthority, PkiError> {
+    let ee_der = CertificateDer::from(cert.der());
+    let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| PkiError::Malformed(format!("{e:?}")))?;
+    let root_ders: Vec<CertificateDer<'_>> = roots.iter().map(|r| CertificateDer::from(r.der())).collect();
+    let anchors = root_ders
+        .iter()
+        .map(|d| webpki::anchor_from_trusted_cert(d).map_err(|e| PkiError::Malformed(format!("root: {e:?}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let at = UnixTime::since_unix_epoch(Duration::from_secs(cert.not_before.max(0) as u64));
+    let path = ee
+        .verify_for_usage(
+            &[&ED25519_STRICT],
+            &anchors,
+            &[],
+            at,
+            webpki::KeyUsage::required(usage.oid_der()),
+            None,
+            None,
+        )
+        .map_err(|e| map_webpki_error(e, usage))?;
+    let anchor_spki = path.anchor().subject_public_key_info.as_ref();
+    let root_index = anchors
+        .iter()
+        .position(|a| a.subject_public_key_info.as_ref() == anchor_spki)
+        .ok_or_else(|| PkiError::Chain("path ends at an unknown anchor".into()))?;
+    let root = &roots[root_index];
+    let region = match (cert.region(), root.region()) {
+        (Some(a), Some(r)) if a == r => a.clone(),
+        (a, r) => {
+            return Err(PkiError::RegionMismatch {
+                authority: a.map(|x| x.as_str().to_owned()),
+                root: r.map(|x| x.as_str().to_owned()),
+            })
+        }
+    };
+    let credit_code = cert
+        .organization_identifier()
+        .and_then(|s| CreditCode::parse(s).ok())
+        .ok_or(PkiError::AuthorityCodeMissing)?;
+    Ok(ValidatedAuthority {
+        root_index,
+        credit_code,
+        region,
+    })
+}
+
+#[allow(deprecated)]
+fn map_webpki_error(e: webpki::Error, usage: Usage) -> PkiError {
+    use webpki::Error as E;
+    match e {
+        E::CertExpired { .. } => PkiError::Chain("expired".into()),
+        E::CertNotValidYet { .. } => PkiError::Chain("not yet valid".into()),
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => PkiError::WrongEku(usage),
+        E::CaUsedAsEndEntity => PkiError::CaAsEndEntity,
+        E::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
+        E::UnknownIssuer => PkiError::UnknownIssuer,
+        E::InvalidSignatureForPublicKey => PkiError::BadSignature,
+        other => PkiError::Chain(format!("{other:?}")),
+    }
+}
+
+#[cfg(feature = "issuer")]
+mod create;
+#[cfg(feature = "issuer")]
+pub use create::{create_authority, create_region_root, AuthorityParams, RegionRootParams};
+
+#[cfg(test)]
+mod tests;

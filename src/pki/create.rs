@@ -1,0 +1,328 @@
+//! Certificate creation with rcgen (feature `issuer`).
+//!
+//! rcgen takes object identifiers as `u64` arcs, which cannot hold the 128-bit
+//! arc of a `2.25.<UUID>` OID. So the two extensions that carry our OIDs are
+//! written here as DER and handed to rcgen as custom extensions under their
+//! standard OIDs: extendedKeyUsage (2.5.29.37) and Subject Directory
+//! Attributes (2.5.29.9). Signing goes through [`Signer`], so a root key can
+//! live in an HSM.
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
+    KeyUsagePurpose, PublicKeyData, SerialNumber, SignatureAlgorithm, SigningKey,
+};
+use time::OffsetDateTime;
+
+use super::{oid, Certificate, PkiError, Usage};
+use crate::identifiers::{CreditCode, RegionCode};
+use crate::keys::{PublicKey, Signer};
+
+/// Parameters of a region root CA.
+#[derive(Clone, Debug)]
+pub struct RegionRootParams {
+    /// The region's GB/T 2260 code.
+    pub region: RegionCode,
+    /// The root's common name, e.g. "上海市电子证照根CA".
+    pub name: String,
+    /// Start of validity (Unix seconds).
+    pub not_before: i64,
+    /// End of validity (Unix seconds).
+    pub not_after: i64,
+}
+
+/// Parameters of an authority certificate.
+#[derive(Clone, Debug)]
+pub struct AuthorityParams {
+    /// The authority's name (common name and organisation).
+    pub name: String,
+    /// The authority's unified social credit code (organizationIdentifier).
+    pub credit_code: CreditCode,
+    /// What it may sign.
+    pub usages: Vec<Usage>,
+    /// Start of validity (Unix seconds).
+    pub not_before: i64,
+    /// End of validity (Unix seconds).
+    pub not_after: i64,
+}
+
+/// Adapts a [`Signer`] (or just a public key) to rcgen.
+struct RcgenKey<'a> {
+    public: [u8; 32],
+    signer: Option<&'a dyn Signer>,
+}
+
+impl PublicKeyData for RcgenKey<'_> {
+    fn der_bytes(&self) -> &[u8] {
+        &self.public
+    }
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        &rcgen::PKCS_ED25519
+    }
+}
+
+impl SigningKey for RcgenKey<'_> {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        let signer = self.signer.ok_or(rcgen::Error::RemoteKeyError)?;
+        let sig = signer.sign(msg).map_err(|_| rcgen::Error::RemoteKeyError)?;
+        // Never emit a certificate whose signature does not verify.
+        signer
+            .public_key()
+            .verify_strict(msg, &sig)
+            .map_err(|_| rcgen::Error::RemoteKeyError)?;
+        Ok(sig)
+    }
+}
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n <= 0xff {
+        out.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `SubjectDirectoryAttributes ::= SEQUENCE { SEQUENCE { regionCode OID, SET { PrintableString } } }`
+fn region_extension(region: &RegionCode) -> CustomExtension {
+    let value = der(0x31, &der(0x13, region.as_str().as_bytes()));
+    let mut attr = der(0x06, &oid::ATTR_REGION_CODE_DER);
+    attr.extend_from_slice(&value);
+    CustomExtension::from_oid_content(&[2, 5, 29, 9], der(0x30, &der(0x30, &attr)))
+}
+
+/// `ExtKeyUsageSyntax ::= SEQUENCE OF KeyPurposeId`, not critical (RFC 5280 allows either).
+fn eku_extension(usages: &[Usage]) -> CustomExtension {
+    let mut seq = Vec::new();
+    for u in usages {
+        seq.extend_from_slice(&der(0x06, u.oid_der()));
+    }
+    CustomExtension::from_oid_content(&[2, 5, 29, 37], der(0x30, &seq))
+}
+
+fn time(unix: i64, field: &str) -> Result<OffsetDateTime, PkiError> {
+    OffsetDateTime::from_unix_timestamp(unix).map_err(|_| PkiError::Create(format!("{field} is out of range")))
+}
+
+fn serial() -> Result<SerialNumber, PkiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| PkiError::Create(format!("random serial: {e}")))?;
+    bytes[0] &= 0x7f; // positive INTEGER
+    bytes[0] |= 0x01; // no leading zero byte to strip
+    Ok(SerialNumber::from_slice(&bytes))
+}
+
+fn check_window(not_before: i64, not_after: i64) -> Result<(), PkiError> {
+    if not_after <= not_before {
+        return Err(PkiError::Create("not_after must be later than not_before".into()));
+    }
+    Ok(())
+}
+
+/// Creates a self-signed region root CA (path length 0) carrying its region code.
+pub fn create_region_root(key: &dyn Signer, params: &RegionRootParams) -> Result<Certificate, PkiError> {
+    check_window(params.not_before, params.not_after)?;
+    let mut p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CountryName, "CN");
+    dn.push(DnType::CommonName, params.name.as_str());
+    p.distinguished_name = dn;
+    p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    // digitalSignature: the root also signs its region's trust list.
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    p.custom_extensions = vec![region_extension(&params.region)];
+    p.not_before = time(params.not_before, "not_before")?;
+    p.not_after = time(params.not_after, "not_after")?;
+    p.serial_number = Some(serial()?);
+    let rk = RcgenKey {
+        public: *key.public_key().as_bytes(),
+        signer: Some(key),
+    };
+    let cert = p
+        .self_signed(&rk)
+        .map_err(|e| PkiError::Create(e.to_string()))?;
+    Certificate::from_der(cert.der())
+}
+
+/// Creates an authority certificate for `subject_key`, issued by `root` with `root_key`.
+pub fn create_authority(
+    root_key: &dyn Signer,
+    root: &Certificate,
+    subject_key: &PublicKey,
+    params: &AuthorityParams,
+) -> Result<Certificate, PkiError> {
+    check_window(params.not_before, params.not_after)?;
+    let region = root.check_region_root()?.clone();
+    if root_key.public_key() != *root.public_key() {
+        return Err(PkiError::Create("the root key does not match the root certificate".into()));
+    }
+    if params.usages.is_empty() {
+        return Err(PkiError::Create("an authority needs at least one usage".into()));
+    }
+    if !params.credit_code.check_valid() {
+        return Err(PkiError::Create(
+            "an authority's credit code must pass its check character".into(),
+        ));
+    }
+    let mut p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CountryName, "CN");
+    dn.push(DnType::OrganizationName, params.name.as_str());
+    dn.push(DnType::CommonName, params.name.as_str());
+    dn.push(
+        DnType::CustomDnType(vec![2, 5, 4, 97]),
+        rcgen::DnValue::Utf8String(params.credit_code.as_str().to_owned()),
+    );
+    p.distinguished_name = dn;
+    p.is_ca = IsCa::ExplicitNoCa;
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    p.custom_extensions = vec![eku_extension(&params.usages), region_extension(&region)];
+    p.use_authority_key_identifier_extension = true;
+    p.not_before = time(params.not_before, "not_before")?;
+    p.not_after = time(params.not_after, "not_after")?;
+    p.serial_number = Some(serial()?);
+    let issuer = root_issuer(root, root_key)?;
+    let subject = RcgenKey {
+        public: *subject_key.as_bytes(),
+        signer: None,
+    };
+    let cert = p
+        .signed_by(&subject, &issuer)
+        .map_err(|e| PkiError::Create(e.to_string()))?;
+    Certificate::from_der(cert.der())
+}
+
+/// The root's subject, attribute by attribute with the same string types, so
+/// the issuer name of the new certificate matches the root's subject byte for
+/// byte (rcgen's own parser needs ring, which this crate does not use).
+fn root_dn(root: &Certificate) -> Result<DistinguishedName, PkiError> {
+    use x509_parser::prelude::FromDer;
+    let (_, x509) = x509_parser::prelude::X509Certificate::from_der(root.der())
+        .map_err(|e| PkiError::Create(format!("root certificate: {e}")))?;
+    let mut dn = DistinguishedName::new();
+    for attr in x509.subject().iter_attributes() {
+        let arcs: Vec<u64> = attr
+            .attr_type()
+            .iter()
+            .ok_or_else(|| PkiError::Create("root subject has an OID arc over 64 bits".into()))?
+            .collect();
+        let value = attr.attr_value();
+        let text = value
+            .as_str()
+            .map_err(|_| PkiError::Create("root subject has a non-string attribute".into()))?
+            .to_owned();
+        let v = match value.tag().0 {
+            0x13 => rcgen::DnValue::PrintableString(
+                text.try_into()
+                    .map_err(|_| PkiError::Create("root subject has a bad PrintableString".into()))?,
+            ),
+            0x0c => rcgen::DnValue::Utf8String(text),
+            t => {
+                return Err(PkiError::Create(format!(
+                    "root subject uses string type {t}, which is not supported"
+                )))
+            }
+        };
+        dn.push(DnType::from_oid(&arcs), v);
+    }
+    Ok(dn)
+}
+
+fn root_issuer<'a>(root: &Certificate, root_key: &'a dyn Signer) -> Result<Issuer<'static, RcgenKey<'a>>, PkiError> {
+    let mut ip = CertificateParams::default();
+    ip.distinguished_name = root_dn(root)?;
+    ip.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    Ok(Issuer::new(
+        ip,
+        RcgenKey {
+            public: *root_key.public_key().as_bytes(),
+            signer: Some(root_key),
+        },
+    ))
+}
+
+/// Test helpers: certificates that break one rule each (used by this crate's tests).
+#[cfg(test)]
+pub(crate) mod bad {
+    use super::*;
+
+    /// An authority certificate with arbitrary flags, for negative tests.
+    pub(crate) struct Options<'a> {
+        pub usages: Vec<Usage>,
+        pub ca: bool,
+        pub critical_unknown: bool,
+        pub region: Option<&'a RegionCode>,
+        pub credit_code: Option<&'a str>,
+        pub issuer_name_override: Option<&'a str>,
+    }
+
+    pub(crate) fn authority(
+        root_key: &dyn Signer,
+        root: &Certificate,
+        subject_key: &PublicKey,
+        o: Options<'_>,
+        not_before: i64,
+        not_after: i64,
+    ) -> Certificate {
+        let mut p = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, "Test authority");
+        if let Some(c) = o.credit_code {
+            dn.push(
+                DnType::CustomDnType(vec![2, 5, 4, 97]),
+                rcgen::DnValue::Utf8String(c.to_owned()),
+            );
+        }
+        p.distinguished_name = dn;
+        p.is_ca = if o.ca {
+            IsCa::Ca(BasicConstraints::Constrained(0))
+        } else {
+            IsCa::ExplicitNoCa
+        };
+        p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        if !o.usages.is_empty() {
+            p.custom_extensions.push(eku_extension(&o.usages));
+        }
+        if let Some(r) = o.region {
+            p.custom_extensions.push(region_extension(r));
+        }
+        if o.critical_unknown {
+            let mut ext = CustomExtension::from_oid_content(&[1, 2, 3, 4], vec![0x05, 0x00]);
+            ext.set_criticality(true);
+            p.custom_extensions.push(ext);
+        }
+        p.not_before = time(not_before, "").unwrap();
+        p.not_after = time(not_after, "").unwrap();
+        let rk = RcgenKey {
+            public: *root_key.public_key().as_bytes(),
+            signer: Some(root_key),
+        };
+        let issuer = match o.issuer_name_override {
+            None => {
+                let mut ip = CertificateParams::default();
+                ip.distinguished_name = root_dn(root).unwrap();
+                Issuer::new(ip, rk)
+            }
+            Some(name) => {
+                let mut ip = CertificateParams::default();
+                let mut dn = DistinguishedName::new();
+                dn.push(DnType::CommonName, name);
+                ip.distinguished_name = dn;
+                Issuer::new(ip, rk)
+            }
+        };
+        let subject = RcgenKey {
+            public: *subject_key.as_bytes(),
+            signer: None,
+        };
+        Certificate::from_der(p.signed_by(&subject, &issuer).unwrap().der()).unwrap()
+    }
+}
