@@ -4,6 +4,8 @@
 
 pub mod base45;
 pub mod cbor;
+#[cfg(feature = "issuer")]
+pub mod demo;
 pub mod envelope;
 pub mod identifiers;
 pub mod keys;
@@ -12,5 +14,6 @@ pub mod pki;
 #[cfg(any(feature = "render", feature = "scan"))]
 pub mod qr;
 pub mod reason;
+pub mod verify;
 
 pub use reason::ReasonCode;

@@ -36,7 +36,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::cbor::{self, Limits};
-use crate::identifiers::{CreditCode, IdentifierError, LicenceTypeCode, ResidentId};
+use crate::envelope::{ArtifactType, PreparedSign1};
+use crate::identifiers::{
+    AuthorityCode, CreditCode, IdentifierError, LicenceIdentifier, LicenceTypeCode, ResidentId,
+};
+use crate::keys::{PublicKey, SignatureError, Signer, SignerError};
+use crate::pki::{Certificate, PkiError, Usage};
 use crate::ReasonCode;
 
 /// CWT claim key of the licence body (private use, RFC 8392 §9.1).
@@ -843,6 +848,119 @@ impl LicenceSpec {
             b = b.attribute(&a.key, a.value.clone());
         }
         b.build()
+    }
+}
+
+/// Errors issuing (signing) a licence.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The signer certificate cannot sign this licence.
+    #[error("the signer certificate cannot sign this licence: {0}")]
+    Certificate(#[from] PkiError),
+    /// The signer's key is not the certificate's key.
+    #[error("the signing key does not match the signer certificate")]
+    KeyMismatch,
+    /// The external signer failed.
+    #[error("{0}")]
+    Signer(#[from] SignerError),
+    /// The signature returned does not verify under the certificate's key.
+    #[error("the signature returned by the signer does not verify: {0}")]
+    BadSignature(#[from] SignatureError),
+}
+
+impl IssueError {
+    /// The stable reason code.
+    pub fn reason(&self) -> ReasonCode {
+        match self {
+            IssueError::Certificate(e) => e.reason(),
+            IssueError::KeyMismatch | IssueError::Signer(_) | IssueError::BadSignature(_) => {
+                ReasonCode::SignerFailed
+            }
+        }
+    }
+}
+
+/// A licence ready for an external signature (HSM, KMS): call
+/// [`PreparedLicence::to_be_signed`], have the key sign those bytes, then
+/// [`PreparedLicence::complete`].
+#[derive(Clone, Debug)]
+pub struct PreparedLicence {
+    sign1: PreparedSign1,
+    key: PublicKey,
+}
+
+impl PreparedLicence {
+    /// The exact bytes to sign (the COSE `Sig_structure`).
+    pub fn to_be_signed(&self) -> Vec<u8> {
+        self.sign1.to_be_signed()
+    }
+
+    /// Attaches the 64-byte Ed25519 signature, after checking it verifies
+    /// under the signer certificate's key.
+    pub fn complete(self, signature: &[u8]) -> Result<SignedLicence, IssueError> {
+        let cose = self.sign1.complete(signature, &self.key)?;
+        Ok(SignedLicence { cose })
+    }
+}
+
+/// A signed licence: the tagged COSE_Sign1 bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedLicence {
+    cose: Vec<u8>,
+}
+
+impl SignedLicence {
+    /// The COSE_Sign1 bytes.
+    pub fn cose(&self) -> &[u8] {
+        &self.cose
+    }
+    /// The `EL1:` QR text.
+    pub fn qr_text(&self) -> String {
+        crate::envelope::to_qr_text(&self.cose)
+    }
+    /// Consumes and returns the COSE_Sign1 bytes.
+    pub fn into_cose(self) -> Vec<u8> {
+        self.cose
+    }
+}
+
+impl Licence {
+    /// The licence identifier (GB/T 36904) given the issuing authority's credit code.
+    pub fn identifier(&self, authority: &CreditCode) -> LicenceIdentifier {
+        LicenceIdentifier::new(
+            self.type_code.clone(),
+            AuthorityCode::CreditCode(authority.clone()),
+            &self.serial,
+            self.version,
+        )
+        .expect("serial and version were validated by the builder")
+    }
+
+    /// First step of issuing: checks that `signer` may sign licences and was
+    /// valid at `iat`, and prepares the envelope.
+    pub fn prepare(&self, signer: &Certificate) -> Result<PreparedLicence, IssueError> {
+        if signer.is_ca() {
+            return Err(PkiError::CaAsEndEntity.into());
+        }
+        if !signer.usages().contains(&Usage::LicenceSigning) {
+            return Err(PkiError::WrongEku(Usage::LicenceSigning).into());
+        }
+        signer.check_time(self.issued_at)?;
+        Ok(PreparedLicence {
+            sign1: PreparedSign1::new(ArtifactType::Licence, *signer.kid(), self.to_claims()),
+            key: *signer.public_key(),
+        })
+    }
+
+    /// Issues the licence in one step with `key`, which must be the key of `signer`.
+    pub fn sign(&self, signer: &Certificate, key: &dyn Signer) -> Result<SignedLicence, IssueError> {
+        if key.public_key() != *signer.public_key() {
+            return Err(IssueError::KeyMismatch);
+        }
+        let prepared = self.prepare(signer)?;
+        let signature = key.sign(&prepared.to_be_signed())?;
+        prepared.complete(&signature)
     }
 }
 

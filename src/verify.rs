@@ -1,0 +1,590 @@
+//! Verification: QR text (or COSE bytes) + trust + time → [`Report`].
+//!
+//! DESIGN §5: "The report has a verdict (VALID, INVALID, or INDETERMINATE
+//! when something needed is missing or stale), each check in order with its
+//! outcome and a stable reason code …, the decoded licence with the
+//! authority's name and region … Reading the QR and verifying the signature
+//! come before any claim is trusted. Clock skew leeway is configurable."
+//!
+//! The checks run in this order, each only if the one before passed:
+//!
+//! | check | what | failing codes |
+//! |---|---|---|
+//! | `DECODE` | `EL1:` prefix, Base45, bounded zlib | `QR_PREFIX_INVALID`, `BASE45_*`, `ZLIB_*`, `INPUT_TOO_LARGE`, `PAYLOAD_ENCODING_UNKNOWN` |
+//! | `ENVELOPE` | strict CBOR, tag 18, protected `alg`/`kid`/`typ` | `CBOR_*`, `COSE_*` |
+//! | `SIGNER` | a trusted certificate with the `kid` | `SIGNER_UNKNOWN` (INDETERMINATE) |
+//! | `SIGNATURE` | strict Ed25519 under each candidate certificate | `SIGNATURE_INVALID`, `SIGNATURE_NON_CANONICAL` |
+//! | `CLAIMS` | the licence claims, now authenticated | `LICENCE_MALFORMED`, `LICENCE_FIELD_INVALID`, `CBOR_*` |
+//! | `CERTIFICATE` | chain to a region root, EKU, region, validity at `iat` | `CERT_*`, `ISSUER_NOT_TRUSTED` |
+//! | `VALIDITY` | `iat`, `nbf`, `exp` against the time given, with leeway | `LICENCE_ISSUED_IN_FUTURE`, `LICENCE_NOT_YET_VALID`, `LICENCE_EXPIRED` |
+//!
+//! The verdict is VALID when every check passes, INDETERMINATE when the
+//! signer's certificate is not available, INVALID otherwise. Warnings (such
+//! as a pilot credit code failing its check character) never change the
+//! verdict and are listed separately.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::envelope::{self, ArtifactType, Sign1};
+use crate::identifiers::{CreditCode, LicenceIdentifier, RegionCode};
+use crate::licence::{cst_date, AttributeValue, Licence, LicenceWarning};
+use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
+use crate::ReasonCode;
+
+/// Default clock-skew leeway: 300 seconds.
+pub const DEFAULT_LEEWAY_SECONDS: i64 = 300;
+
+/// Trusted region roots and the authority certificates a verifier knows.
+///
+/// Each authority's chain is validated once, when the store is built; the
+/// result (success or the exact failure) is kept, so a licence signed by an
+/// authority whose chain is broken reports that failure rather than an
+/// unknown signer.
+#[derive(Clone, Debug, Default)]
+pub struct TrustStore {
+    roots: Vec<Certificate>,
+    authorities: Vec<AuthorityEntry>,
+    by_kid: HashMap<[u8; 8], Vec<Candidate>>,
+}
+
+#[derive(Clone, Debug)]
+struct AuthorityEntry {
+    cert: Certificate,
+    chain: Result<ValidatedAuthority, PkiError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Candidate {
+    Authority(usize),
+    Root(usize),
+}
+
+impl TrustStore {
+    /// Builds a store. Every root must be a CA carrying a region code.
+    pub fn new(roots: Vec<Certificate>, authorities: Vec<Certificate>) -> Result<Self, PkiError> {
+        for r in &roots {
+            r.check_region_root()?;
+        }
+        let mut store = TrustStore {
+            roots,
+            ..TrustStore::default()
+        };
+        for (i, r) in store.roots.iter().enumerate() {
+            store.by_kid.entry(*r.kid()).or_default().push(Candidate::Root(i));
+        }
+        for cert in authorities {
+            let chain = validate_chain(&cert, &store.roots, Usage::LicenceSigning);
+            let i = store.authorities.len();
+            store.by_kid.entry(*cert.kid()).or_default().push(Candidate::Authority(i));
+            store.authorities.push(AuthorityEntry { cert, chain });
+        }
+        Ok(store)
+    }
+
+    /// Builds a store from PEM texts (each may hold several certificates).
+    pub fn from_pem(roots: &[&str], authorities: &[&str]) -> Result<Self, PkiError> {
+        let mut r = Vec::new();
+        for pem in roots {
+            r.extend(Certificate::all_from_pem(pem)?);
+        }
+        let mut a = Vec::new();
+        for pem in authorities {
+            a.extend(Certificate::all_from_pem(pem)?);
+        }
+        Self::new(r, a)
+    }
+
+    /// The trusted roots.
+    pub fn roots(&self) -> &[Certificate] {
+        &self.roots
+    }
+
+    /// The known authority certificates.
+    pub fn authorities(&self) -> impl Iterator<Item = &Certificate> {
+        self.authorities.iter().map(|a| &a.cert)
+    }
+}
+
+/// The overall verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Verdict {
+    /// Every check passed.
+    Valid,
+    /// A check failed.
+    Invalid,
+    /// Something needed to decide is missing or stale.
+    Indeterminate,
+}
+
+impl Verdict {
+    /// The verdict as on every boundary: `VALID`, `INVALID`, `INDETERMINATE`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "VALID",
+            Verdict::Invalid => "INVALID",
+            Verdict::Indeterminate => "INDETERMINATE",
+        }
+    }
+}
+
+/// The checks, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum CheckKind {
+    /// QR text to COSE bytes.
+    Decode,
+    /// Strict COSE_Sign1 and its protected header.
+    Envelope,
+    /// A certificate with the `kid`.
+    Signer,
+    /// The signature.
+    Signature,
+    /// The licence claims.
+    Claims,
+    /// The signer certificate's chain and its validity at `iat`.
+    Certificate,
+    /// The licence's own validity period.
+    Validity,
+}
+
+impl CheckKind {
+    /// Stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Decode => "DECODE",
+            CheckKind::Envelope => "ENVELOPE",
+            CheckKind::Signer => "SIGNER",
+            CheckKind::Signature => "SIGNATURE",
+            CheckKind::Claims => "CLAIMS",
+            CheckKind::Certificate => "CERTIFICATE",
+            CheckKind::Validity => "VALIDITY",
+        }
+    }
+    const ALL: [CheckKind; 7] = [
+        CheckKind::Decode,
+        CheckKind::Envelope,
+        CheckKind::Signer,
+        CheckKind::Signature,
+        CheckKind::Claims,
+        CheckKind::Certificate,
+        CheckKind::Validity,
+    ];
+}
+
+/// The outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    /// Passed.
+    Pass,
+    /// Failed: the licence is not valid.
+    Fail,
+    /// Could not be decided: trust material is missing.
+    Indeterminate,
+    /// Not run, because an earlier check did not pass.
+    Skipped,
+}
+
+/// One check in the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which check.
+    pub check: CheckKind,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// Stable reason code (`OK` when passed, `NOT_CHECKED` when skipped).
+    pub reason: ReasonCode,
+    /// One sentence for people.
+    pub detail: Cow<'static, str>,
+}
+
+/// The issuing authority, as its certificate says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuthorityInfo {
+    /// Name (certificate common name).
+    pub name: String,
+    /// Unified social credit code, when the chain is valid.
+    pub credit_code: Option<CreditCode>,
+    /// GB/T 2260 region code.
+    pub region: Option<RegionCode>,
+    /// Name of the region root that issued its certificate, when the chain is valid.
+    pub root_name: Option<String>,
+    /// The certificate's `kid`, hex.
+    pub kid: String,
+}
+
+/// The decoded licence, with the fields a person reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecodedLicence {
+    /// The GB/T 36904 identifier, when the authority's credit code is known.
+    pub identifier: Option<LicenceIdentifier>,
+    /// Issue date (CST date of `iat`).
+    pub issue_date: NaiveDate,
+    /// The licence.
+    #[serde(flatten)]
+    pub licence: Licence,
+}
+
+/// The verification report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// VALID, INVALID or INDETERMINATE.
+    pub verdict: Verdict,
+    /// The code that decided the verdict: `OK`, or the first check that did not pass.
+    pub reason: ReasonCode,
+    /// The time the licence was checked against (Unix seconds).
+    pub checked_at: i64,
+    /// Every check, in order.
+    pub checks: Vec<Check>,
+    /// The licence, once its signature has verified (never before).
+    pub licence: Option<DecodedLicence>,
+    /// The issuing authority, once the signature has verified.
+    pub authority: Option<AuthorityInfo>,
+    /// Warnings that do not change the verdict.
+    pub warnings: Vec<LicenceWarning>,
+}
+
+impl Report {
+    fn new(now: i64, include_decode: bool) -> Self {
+        let checks = CheckKind::ALL
+            .iter()
+            .filter(|k| include_decode || **k != CheckKind::Decode)
+            .map(|&check| Check {
+                check,
+                outcome: Outcome::Skipped,
+                reason: ReasonCode::NotChecked,
+                detail: Cow::Borrowed("not checked"),
+            })
+            .collect();
+        Report {
+            verdict: Verdict::Invalid,
+            reason: ReasonCode::NotChecked,
+            checked_at: now,
+            checks,
+            licence: None,
+            authority: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn set(&mut self, kind: CheckKind, outcome: Outcome, reason: ReasonCode, detail: impl Into<Cow<'static, str>>) {
+        if let Some(c) = self.checks.iter_mut().find(|c| c.check == kind) {
+            c.outcome = outcome;
+            c.reason = reason;
+            c.detail = detail.into();
+        }
+    }
+
+    fn pass(&mut self, kind: CheckKind, detail: impl Into<Cow<'static, str>>) {
+        self.set(kind, Outcome::Pass, ReasonCode::Ok, detail);
+    }
+
+    /// Records a failure and closes the report.
+    fn fail(mut self, kind: CheckKind, reason: ReasonCode, detail: impl Into<Cow<'static, str>>) -> Self {
+        self.set(kind, Outcome::Fail, reason, detail);
+        self.verdict = Verdict::Invalid;
+        self.reason = reason;
+        self
+    }
+
+    /// The check of this kind, if it is part of the report.
+    pub fn check(&self, kind: CheckKind) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == kind)
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a report always serializes")
+    }
+
+    /// The report as readable text, one line per check, then the licence.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "Verdict: {}  ({})", self.verdict.as_str(), self.reason);
+        for c in &self.checks {
+            let mark = match c.outcome {
+                Outcome::Pass => "ok  ",
+                Outcome::Fail => "FAIL",
+                Outcome::Indeterminate => "??  ",
+                Outcome::Skipped => "--  ",
+            };
+            let _ = writeln!(s, "  [{mark}] {:<11} {:<28} {}", c.check.as_str(), c.reason.as_str(), c.detail);
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
+        }
+        if let Some(a) = &self.authority {
+            let _ = writeln!(s, "Authority: {}", a.name);
+            if let Some(c) = &a.credit_code {
+                let _ = writeln!(s, "  credit code: {c}");
+            }
+            if let Some(r) = &a.region {
+                let _ = writeln!(s, "  region: {r}{}", a.root_name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default());
+            }
+        }
+        if let Some(d) = &self.licence {
+            write_licence(&mut s, d);
+        }
+        s
+    }
+}
+
+fn write_licence(s: &mut String, d: &DecodedLicence) {
+    let l = &d.licence;
+    let _ = writeln!(s, "Licence: {} ({})", l.type_name(), l.type_code());
+    if let Some(id) = &d.identifier {
+        let _ = writeln!(s, "  identifier: {id}");
+    }
+    if let Some(n) = l.number() {
+        let _ = writeln!(s, "  number: {n}");
+    }
+    let _ = writeln!(s, "  holder: {} ({})", l.holder().name, l.holder().code.as_str());
+    let _ = writeln!(s, "  issued: {}", d.issue_date);
+    let until = l
+        .validity()
+        .until
+        .map_or_else(|| "long-term (长期)".to_owned(), |u| u.to_string());
+    let _ = writeln!(s, "  valid: {} to {}", l.validity().from, until);
+    for a in l.attributes() {
+        let v = match &a.value {
+            AttributeValue::Text(t) => t.clone(),
+            AttributeValue::Integer(i) => i.to_string(),
+            AttributeValue::Date(d) => d.to_string(),
+        };
+        let _ = writeln!(s, "  {}: {}", a.key, v);
+    }
+}
+
+/// Verification options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Clock-skew leeway in seconds, applied to `iat`, `nbf` and `exp` (default 300).
+    pub leeway_seconds: i64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            leeway_seconds: DEFAULT_LEEWAY_SECONDS,
+        }
+    }
+}
+
+/// Verifies licences against a [`TrustStore`].
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    trust: TrustStore,
+    options: VerifyOptions,
+}
+
+impl Verifier {
+    /// A verifier with default options.
+    pub fn new(trust: TrustStore) -> Self {
+        Verifier {
+            trust,
+            options: VerifyOptions::default(),
+        }
+    }
+
+    /// Sets the options.
+    pub fn with_options(mut self, options: VerifyOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The trust store.
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// Verifies QR text at `now` (Unix seconds).
+    pub fn verify_qr(&self, text: &str, now: i64) -> Report {
+        let mut report = Report::new(now, true);
+        match envelope::from_qr_text(text) {
+            Ok(cose) => {
+                report.pass(CheckKind::Decode, "EL1: text decoded");
+                self.verify_inner(&cose, report)
+            }
+            Err(e) => report.fail(CheckKind::Decode, e.reason(), e.to_string()),
+        }
+    }
+
+    /// Verifies COSE_Sign1 bytes at `now` (Unix seconds).
+    pub fn verify_cose(&self, cose: &[u8], now: i64) -> Report {
+        self.verify_inner(cose, Report::new(now, false))
+    }
+
+    fn verify_inner(&self, cose: &[u8], mut report: Report) -> Report {
+        let now = report.checked_at;
+        let leeway = self.options.leeway_seconds;
+        // ENVELOPE
+        let sign1 = match Sign1::decode(cose, ArtifactType::Licence) {
+            Ok(s) => s,
+            Err(e) => return report.fail(CheckKind::Envelope, e.reason(), e.to_string()),
+        };
+        report.pass(CheckKind::Envelope, "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt");
+        // SIGNER
+        let Some(candidates) = self.trust.by_kid.get(sign1.kid()) else {
+            report.set(
+                CheckKind::Signer,
+                Outcome::Indeterminate,
+                ReasonCode::SignerUnknown,
+                format!("no known certificate has kid {}", crate::pki::hex_string(sign1.kid())),
+            );
+            report.verdict = Verdict::Indeterminate;
+            report.reason = ReasonCode::SignerUnknown;
+            return report;
+        };
+        report.pass(
+            CheckKind::Signer,
+            match candidates.len() {
+                1 => Cow::Borrowed("one certificate has this kid"),
+                n => Cow::Owned(format!("{n} certificates share this kid; each is tried")),
+            },
+        );
+        // SIGNATURE: try every candidate; kids can collide.
+        let tbs = sign1.to_be_signed();
+        let mut first_err = None;
+        let mut signer = None;
+        for c in candidates {
+            let cert = self.candidate_cert(*c);
+            match cert.public_key().verify_strict(&tbs, sign1.signature()) {
+                Ok(()) => {
+                    signer = Some(*c);
+                    break;
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        let Some(signer) = signer else {
+            let e = first_err.expect("at least one candidate");
+            return report.fail(CheckKind::Signature, e.reason(), e.to_string());
+        };
+        report.pass(CheckKind::Signature, "Ed25519 signature verified (strict)");
+        let cert = self.candidate_cert(signer);
+        let chain = match signer {
+            Candidate::Authority(i) => self.trust.authorities[i].chain.as_ref().map_err(Clone::clone),
+            Candidate::Root(_) => Err(PkiError::CaAsEndEntity),
+        };
+        report.authority = Some(AuthorityInfo {
+            name: cert.common_name().to_owned(),
+            credit_code: chain.as_ref().ok().map(|v| v.credit_code.clone()),
+            region: cert.region().cloned(),
+            root_name: chain
+                .as_ref()
+                .ok()
+                .map(|v| self.trust.roots[v.root_index].common_name().to_owned()),
+            kid: crate::pki::hex_string(cert.kid()),
+        });
+        // CLAIMS (authenticated from here on)
+        let licence = match Licence::from_claims(sign1.payload()) {
+            Ok(l) => l,
+            Err(e) => return report.fail(CheckKind::Claims, e.reason(), e.to_string()),
+        };
+        report.pass(CheckKind::Claims, "licence claims well-formed");
+        report.warnings = licence.warnings();
+        let iat = licence.issued_at();
+        report.licence = Some(DecodedLicence {
+            identifier: chain.as_ref().ok().map(|v| licence.identifier(&v.credit_code)),
+            issue_date: cst_date(iat).expect("iat was range-checked"),
+            licence,
+        });
+        // CERTIFICATE: chain (validated once per store) and validity at iat.
+        if let Err(e) = chain.and_then(|_| cert.check_time(iat)) {
+            return report.fail(CheckKind::Certificate, e.reason(), e.to_string());
+        }
+        report.pass(CheckKind::Certificate, "chains to a trusted region root; valid at iat");
+        // VALIDITY
+        let licence = &report.licence.as_ref().expect("set above").licence;
+        let v = *licence.validity();
+        if iat > now + leeway {
+            return report.fail(
+                CheckKind::Validity,
+                ReasonCode::LicenceIssuedInFuture,
+                format!("issued at {iat}, after the time checked ({now}) plus leeway"),
+            );
+        }
+        if now + leeway < v.not_before() {
+            return report.fail(
+                CheckKind::Validity,
+                ReasonCode::LicenceNotYetValid,
+                format!("valid only from {}", v.from),
+            );
+        }
+        if let Some(exp) = v.expires() {
+            if now - leeway >= exp {
+                return report.fail(
+                    CheckKind::Validity,
+                    ReasonCode::LicenceExpired,
+                    format!("expired after {}", v.until.expect("exp implies until")),
+                );
+            }
+        }
+        report.pass(
+            CheckKind::Validity,
+            if v.until.is_none() {
+                Cow::Borrowed("within its validity (long-term)")
+            } else {
+                Cow::Borrowed("within its validity period")
+            },
+        );
+        report.verdict = Verdict::Valid;
+        report.reason = ReasonCode::Ok;
+        report
+    }
+
+    fn candidate_cert(&self, c: Candidate) -> &Certificate {
+        match c {
+            Candidate::Authority(i) => &self.trust.authorities[i].cert,
+            Candidate::Root(i) => &self.trust.roots[i],
+        }
+    }
+}
+
+/// What [`inspect_qr`] finds, without trusting anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    /// Always `true`: nothing here has been verified.
+    pub untrusted: bool,
+    /// The `kid`, hex.
+    pub kid: String,
+    /// The `typ`.
+    pub typ: &'static str,
+    /// Size of the COSE_Sign1 in bytes.
+    pub cose_len: usize,
+    /// The claims as decoded, if they decode.
+    pub licence: Option<Licence>,
+    /// Why the claims did not decode, if they did not.
+    pub claims_error: Option<String>,
+}
+
+/// Decodes QR text without verifying anything. For display and debugging
+/// only: every field is untrusted.
+pub fn inspect_qr(text: &str) -> Result<Inspection, envelope::EnvelopeError> {
+    let cose = envelope::from_qr_text(text)?;
+    let sign1 = Sign1::decode(&cose, ArtifactType::Licence)?;
+    let (licence, claims_error) = match Licence::from_claims(sign1.payload()) {
+        Ok(l) => (Some(l), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Ok(Inspection {
+        untrusted: true,
+        kid: crate::pki::hex_string(sign1.kid()),
+        typ: ArtifactType::Licence.typ(),
+        cose_len: cose.len(),
+        licence,
+        claims_error,
+    })
+}
+
+#[cfg(test)]
+mod tests;
