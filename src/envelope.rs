@@ -16,6 +16,12 @@
 //! ])
 //! ```
 //!
+//! The envelope is parsed here over ciborium values rather than with coset's
+//! parser: coset refuses some hostile inputs (duplicate header labels,
+//! unassigned algorithm numbers) before we can name them, and every refusal
+//! must carry its own reason code. coset is used in the tests as an
+//! independent implementation to cross-check what we produce.
+//!
 //! Decoding is strict and happens in a fixed order, before any signature
 //! work: size limit → CBOR well-formedness (no duplicate keys, no indefinite
 //! lengths, no trailing bytes, bounded depth; see [`crate::cbor`]) → tag 18 →
@@ -27,7 +33,6 @@
 //! [`MAX_COSE_LEN`] bytes, so a zip bomb is refused, not expanded.
 
 use ciborium::Value;
-use coset::{iana, CoseSign1, Label, RegisteredLabelWithPrivate, TaggedCborSerializable};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -42,6 +47,12 @@ pub const QR_PREFIX: &str = "EL1:";
 pub const MAX_QR_TEXT_LEN: usize = 4296;
 /// Largest COSE_Sign1 accepted, before or after inflation.
 pub const MAX_COSE_LEN: usize = 8192;
+/// The COSE header label of `alg`.
+pub const HEADER_ALG: i64 = 1;
+/// The COSE header label of `crit`.
+pub const HEADER_CRIT: i64 = 2;
+/// The COSE header label of `kid`.
+pub const HEADER_KID: i64 = 4;
 /// The COSE header label of `typ` (RFC 9596).
 pub const HEADER_TYP: i64 = 16;
 
@@ -191,79 +202,87 @@ impl Sign1 {
                 limit: MAX_COSE_LEN,
             });
         }
-        cbor::validate(bytes, &ENVELOPE_LIMITS)?;
-        // Validated: exactly one well-formed item. Major type 6 (tag) is 0xc0..=0xdb.
-        match bytes.first() {
-            Some(0xd2) => {}
-            Some(b) if (0xc0..=0xdb).contains(b) => return Err(EnvelopeError::Untagged),
-            Some(b) if (0x80..=0x9b).contains(b) => return Err(EnvelopeError::Untagged),
+        let value = cbor::decode(bytes, &ENVELOPE_LIMITS)?;
+        let items = match value {
+            Value::Tag(18, inner) => match *inner {
+                Value::Array(items) => items,
+                _ => return Err(EnvelopeError::Malformed("tag 18 does not hold an array")),
+            },
+            Value::Tag(..) | Value::Array(_) => return Err(EnvelopeError::Untagged),
             _ => return Err(EnvelopeError::Malformed("not a tagged array")),
-        }
-        let cose = CoseSign1::from_tagged_slice(bytes)
-            .map_err(|_| EnvelopeError::Malformed("not a COSE_Sign1 array of four items"))?;
-        let protected = cose.protected.original_data.clone().unwrap_or_default();
-        if !protected.is_empty() {
-            // The outer walk does not look inside byte strings.
-            cbor::validate(&protected, &ENVELOPE_LIMITS)?;
-        }
-        let header = &cose.protected.header;
-        if !header.crit.is_empty() {
-            return Err(EnvelopeError::Critical);
-        }
-        let algorithm = match &header.alg {
-            None if cose.unprotected.alg.is_some() => return Err(EnvelopeError::AlgUnprotected),
-            None => return Err(EnvelopeError::AlgMissing),
-            Some(_) if cose.unprotected.alg.is_some() => {
-                return Err(EnvelopeError::Malformed("alg appears in both headers"))
-            }
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => Algorithm::EdDsa,
-            Some(RegisteredLabelWithPrivate::Assigned(a)) => {
-                return Err(EnvelopeError::AlgUnsupported(format!("{a:?} ({})", *a as i64)))
-            }
-            Some(RegisteredLabelWithPrivate::PrivateUse(i)) => {
-                return Err(EnvelopeError::AlgUnsupported(i.to_string()))
-            }
-            Some(RegisteredLabelWithPrivate::Text(t)) => {
-                return Err(EnvelopeError::AlgUnsupported(format!("{t:?}")))
+        };
+        let [protected, unprotected, payload, signature]: [Value; 4] = items
+            .try_into()
+            .map_err(|_| EnvelopeError::Malformed("the array does not have four items"))?;
+        let Value::Bytes(protected) = protected else {
+            return Err(EnvelopeError::Malformed("the protected header is not a byte string"));
+        };
+        let Value::Map(unprotected) = unprotected else {
+            return Err(EnvelopeError::Malformed("the unprotected header is not a map"));
+        };
+        let payload = match payload {
+            Value::Bytes(p) => p,
+            Value::Null => return Err(EnvelopeError::Malformed("detached payloads are not accepted")),
+            _ => return Err(EnvelopeError::Malformed("the payload is not a byte string")),
+        };
+        let Value::Bytes(signature) = signature else {
+            return Err(EnvelopeError::Malformed("the signature is not a byte string"));
+        };
+        // The outer decode does not look inside byte strings: the protected
+        // header gets the same strict treatment. An empty bstr means an empty map.
+        let header = if protected.is_empty() {
+            Vec::new()
+        } else {
+            match cbor::decode(&protected, &ENVELOPE_LIMITS)? {
+                Value::Map(m) => m,
+                _ => return Err(EnvelopeError::Malformed("the protected header is not a map")),
             }
         };
-        let kid: [u8; 8] = header
-            .key_id
-            .as_slice()
-            .try_into()
-            .map_err(|_| EnvelopeError::KidMissing)?;
-        let typ = header
-            .rest
-            .iter()
-            .find(|(label, _)| *label == Label::Int(HEADER_TYP))
-            .map(|(_, v)| v)
-            .ok_or(EnvelopeError::TypMissing)?;
-        match typ {
-            Value::Text(t) if t == expected.typ() => {}
-            Value::Text(t) => {
+        if find(&header, HEADER_CRIT).is_some() {
+            return Err(EnvelopeError::Critical);
+        }
+        let algorithm = match (find(&header, HEADER_ALG), find(&unprotected, HEADER_ALG)) {
+            (None, Some(_)) => return Err(EnvelopeError::AlgUnprotected),
+            (None, None) => return Err(EnvelopeError::AlgMissing),
+            (Some(_), Some(_)) => return Err(EnvelopeError::Malformed("alg appears in both headers")),
+            (Some(Value::Integer(i)), None) => {
+                let id = i128::from(*i);
+                i64::try_from(id)
+                    .ok()
+                    .and_then(Algorithm::from_cose_id)
+                    .ok_or_else(|| EnvelopeError::AlgUnsupported(id.to_string()))?
+            }
+            (Some(Value::Text(t)), None) => return Err(EnvelopeError::AlgUnsupported(format!("{t:?}"))),
+            (Some(_), None) => return Err(EnvelopeError::Malformed("alg is neither an integer nor text")),
+        };
+        let kid: [u8; 8] = match find(&header, HEADER_KID) {
+            Some(Value::Bytes(k)) => k.as_slice().try_into().map_err(|_| EnvelopeError::KidMissing)?,
+            _ => return Err(EnvelopeError::KidMissing),
+        };
+        match find(&header, HEADER_TYP) {
+            None => return Err(EnvelopeError::TypMissing),
+            Some(Value::Text(t)) if t == expected.typ() => {}
+            Some(Value::Text(t)) => {
                 return Err(EnvelopeError::TypMismatch {
                     expected: expected.typ(),
                     found: t.clone(),
                 })
             }
-            Value::Integer(i) => {
+            Some(Value::Integer(i)) => {
                 return Err(EnvelopeError::TypMismatch {
                     expected: expected.typ(),
                     found: i128::from(*i).to_string(),
                 })
             }
-            _ => return Err(EnvelopeError::Malformed("typ is neither text nor an integer")),
+            Some(_) => return Err(EnvelopeError::Malformed("typ is neither text nor an integer")),
         }
-        let payload = cose
-            .payload
-            .ok_or(EnvelopeError::Malformed("detached payloads are not accepted"))?;
         Ok(Sign1 {
             protected,
             algorithm,
             kid,
             artifact: expected,
             payload,
-            signature: cose.signature,
+            signature,
         })
     }
 
@@ -301,6 +320,13 @@ impl Sign1 {
     pub fn verify(&self, key: &PublicKey) -> Result<(), SignatureError> {
         key.verify_strict(&self.to_be_signed(), &self.signature)
     }
+}
+
+/// The value of integer label `label` in a COSE header map.
+fn find(map: &[(Value, Value)], label: i64) -> Option<&Value> {
+    map.iter()
+        .find(|(k, _)| matches!(k, Value::Integer(i) if i128::from(*i) == i128::from(label)))
+        .map(|(_, v)| v)
 }
 
 /// `Sig_structure = ["Signature1", protected, external_aad = h'', payload]`, encoded.

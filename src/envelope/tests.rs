@@ -1,6 +1,6 @@
 use super::*;
 use crate::keys::SecretKey;
-use coset::{CoseSign1Builder, HeaderBuilder};
+use coset::{iana, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 
 fn vector(name: &str) -> serde_json::Value {
     let path = format!(
@@ -50,7 +50,7 @@ fn eddsa_sig_01_signed_byte_for_byte() {
         .protected(
             HeaderBuilder::new()
                 .algorithm(iana::Algorithm::EdDSA)
-                .content_format(iana::CoapContentFormat::from_i64(0).unwrap())
+                .content_format(iana::CoapContentFormat::TextPlainUtf8)
                 .build(),
         )
         .unprotected(HeaderBuilder::new().key_id(b"11".to_vec()).build())
@@ -167,15 +167,15 @@ fn sign_fail_mutations_on_eddsa() {
         ReasonCode::CoseAlgUnsupported
     );
     // AddProtected: ctyp 0 added after signing → the signature no longer verifies.
-    let mut added = good.clone();
-    let prot_len = good[2] as usize - 0x40;
-    let mut new_prot = good[3..3 + prot_len].to_vec();
+    // The protected header is 37 bytes: bstr head 0x58 0x25.
+    assert_eq!(&good[2..4], &[0x58, 0x25]);
+    let prot_end = 4 + 0x25;
+    let mut new_prot = good[4..prot_end].to_vec();
     new_prot[0] = 0xa4;
     new_prot.splice(3..3, [0x03, 0x00]);
-    let mut spliced = vec![0xd2, 0x84];
-    write_bstr(&mut spliced, &new_prot);
-    spliced.extend_from_slice(&good[3 + prot_len..]);
-    added.clone_from(&spliced);
+    let mut added = vec![0xd2, 0x84];
+    write_bstr(&mut added, &new_prot);
+    added.extend_from_slice(&good[prot_end..]);
     let d = Sign1::decode(&added, ArtifactType::Licence).unwrap();
     assert_eq!(d.verify(&pk), Err(SignatureError::Invalid));
     // RemoveProtected: typ removed → refused before any signature work.
@@ -297,16 +297,17 @@ fn strict_cbor_before_any_signature_work() {
             limit: MAX_COSE_LEN
         }
     );
-    // The same string header without its bytes: malformed, not a 10 MB allocation.
+    // The same string header without its bytes: refused on the declared
+    // length, not a 10 MB allocation.
     assert_eq!(
         Sign1::decode(&huge[..12], ArtifactType::Licence)
             .unwrap_err()
             .reason(),
-        ReasonCode::CborMalformed
+        ReasonCode::CborItemTooLarge
     );
     // Detached payload.
     let mut detached = vec![0xd2, 0x84];
-    detached.extend_from_slice(&good[2..2 + 1 + (good[2] - 0x40) as usize]);
+    detached.extend_from_slice(&good[2..4 + 0x25]);
     detached.extend_from_slice(&[0xa0, 0xf6, 0x40]);
     assert_eq!(
         Sign1::decode(&detached, ArtifactType::Licence).unwrap_err(),
@@ -381,4 +382,26 @@ fn kid_is_sha256_prefix() {
         kid_for_certificate(b"abc"),
         [0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea]
     );
+}
+
+/// coset, an independent COSE implementation, reads what we produce and
+/// computes the same Sig_structure.
+#[test]
+fn coset_cross_check() {
+    let (good, key) = good_envelope();
+    let parsed = coset::CoseSign1::from_tagged_slice(&good).unwrap();
+    assert_eq!(parsed.protected.header.alg, Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA)));
+    assert_eq!(parsed.protected.header.key_id, vec![7; 8]);
+    assert_eq!(
+        parsed.protected.header.rest,
+        vec![(
+            coset::Label::Int(16),
+            ciborium::Value::Text("application/el-lic+cwt".into())
+        )]
+    );
+    let ours = Sign1::decode(&good, ArtifactType::Licence).unwrap();
+    assert_eq!(parsed.tbs_data(b""), ours.to_be_signed());
+    parsed
+        .verify_signature(b"", |sig, data| key.public_key().verify_strict(data, sig))
+        .unwrap();
 }

@@ -1,0 +1,114 @@
+//! Writes seed corpora for the elicense fuzz targets.
+//!
+//! Usage: `elicense-fuzz-seed [CORPUS_DIR]` (default: `corpus` next to this
+//! crate's parent, i.e. `fuzz/corpus`). Creates `<dir>/<target>/seed-*`
+//! files from real artefacts: the demo region's certificates, the sample
+//! licence's claims, COSE_Sign1 and QR text. Also writes the certificates
+//! the seeds were signed with to `<dir>/trust/` so the `qr_text` and
+//! `certificate` targets verify the seeds against the same trust
+//! (certificates carry random serial numbers; see `fuzz/src/lib.rs`). When
+//! `<dir>/trust/` already holds certificates for the fixed demo keys, they
+//! are reused, so earlier corpus entries keep verifying.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use elicense::base45;
+use elicense::demo::Demo;
+use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
+use elicense::keys::SecretKey;
+use elicense::licence::Licence;
+use elicense::pki::Certificate;
+
+const ROOT_SEED: [u8; 32] = [1; 32];
+const AUTHORITY_SEED: [u8; 32] = [2; 32];
+
+fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let d = dir.join(target);
+    fs::create_dir_all(&d)?;
+    fs::write(d.join(format!("seed-{name}")), bytes)
+}
+
+fn demo(trust: &Path) -> Demo {
+    let root_key = SecretKey::from_seed(&ROOT_SEED);
+    let authority_key = SecretKey::from_seed(&AUTHORITY_SEED);
+    let saved = (|| {
+        let root = Certificate::from_der(&fs::read(trust.join("root.der")).ok()?).ok()?;
+        let authority = Certificate::from_der(&fs::read(trust.join("authority.der")).ok()?).ok()?;
+        (*root.public_key() == root_key.public_key() && *authority.public_key() == authority_key.public_key())
+            .then_some((root, authority))
+    })();
+    match saved {
+        Some((root, authority)) => Demo {
+            root_key,
+            root,
+            authority_key,
+            authority,
+        },
+        None => Demo::with_keys(root_key, authority_key).expect("demo setup"),
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("corpus"));
+    let trust = dir.join("trust");
+    let demo = demo(&trust);
+    fs::create_dir_all(&trust)?;
+    fs::write(trust.join("root.der"), demo.root.der())?;
+    fs::write(trust.join("authority.der"), demo.authority.der())?;
+
+    // Licences: the reference sample, and a citizen licence with an end date.
+    let mut licences = vec![("sample", Demo::sample_licence()?)];
+    // Specified as JSON, like the sample, so this crate needs no chrono.
+    let citizen_json = r#"{"type_code":"11100000000013338W012","type_name":"道路运输从业人员从业资格证",
+        "serial":"7","version":2,
+        "holder":{"kind":"citizen","name":"王芳","code":"11010519491231002X"},
+        "valid_from":"2024-01-01","valid_until":"2030-12-31","attributes":[]}"#;
+    match elicense::licence::LicenceSpec::from_json(citizen_json)
+        .and_then(|s| s.to_licence(elicense::demo::sample_issued_at()))
+    {
+        Ok(l) => licences.push(("citizen", l)),
+        Err(e) => eprintln!("seed: skipping the citizen sample: {e}"),
+    }
+
+    let mut n = 0usize;
+    let mut put = |target: &str, name: &str, bytes: &[u8]| -> std::io::Result<()> {
+        n += 1;
+        write(&dir, target, name, bytes)
+    };
+    for (name, licence) in &licences {
+        let claims = licence.to_claims();
+        let signed = licence.sign(&demo.authority, &demo.authority_key)?;
+        let cose = signed.cose();
+        let qr = signed.qr_text();
+        let raw_qr = format!("{QR_PREFIX}{}", base45::encode(cose));
+        let sign1 = Sign1::decode(cose, ArtifactType::Licence)?;
+
+        put("claims", name, &claims)?;
+        put("cose", name, cose)?;
+        put("qr_text", name, qr.as_bytes())?;
+        put("qr_text", &format!("{name}-raw"), raw_qr.as_bytes())?;
+        put("base45", name, qr[QR_PREFIX.len()..].as_bytes())?;
+        put("cbor", &format!("{name}-claims"), &claims)?;
+        put("cbor", &format!("{name}-cose"), cose)?;
+        put("cbor", &format!("{name}-protected"), sign1.protected_bytes())?;
+        put(
+            "cbor",
+            &format!("{name}-sig-structure"),
+            &sig_structure(sign1.protected_bytes(), sign1.payload()),
+        )?;
+        if *name == "sample" {
+            put("base45", "sample-raw", raw_qr[QR_PREFIX.len()..].as_bytes())?;
+        }
+    }
+    put("qr_text", "empty", QR_PREFIX.as_bytes())?;
+    put("base45", "ietf", b"QED8WEX0")?; // RFC 9285: "ietf!"
+    put("base45", "hello", b"%69 VD92EX0")?; // RFC 9285: "Hello!!"
+    put("certificate", "root", demo.root.der())?;
+    put("certificate", "authority", demo.authority.der())?;
+    println!("seeded {n} files under {}", dir.display());
+    Ok(())
+}

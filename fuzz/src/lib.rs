@@ -1,0 +1,69 @@
+//! Shared setup for the elicense fuzz targets.
+//!
+//! The targets that need a trust store (`qr_text`, `certificate`) use the
+//! demo region root and authority. Certificates made by
+//! [`elicense::demo::Demo`] carry a random serial number, so two processes
+//! never make the same certificate; for the seeded QR text to verify inside
+//! the fuzzer, the seeder (`fuzz/seed`) writes the certificates it signed
+//! with to `fuzz/corpus/trust/{root,authority}.der`, and [`trust`] loads them
+//! from there. Without those files (a fresh clone that has not been seeded)
+//! it makes a fresh demo with the same fixed keys.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use elicense::demo::Demo;
+use elicense::keys::SecretKey;
+use elicense::pki::Certificate;
+use elicense::verify::{TrustStore, Verifier};
+
+/// Seed of the demo region root key.
+pub const ROOT_SEED: [u8; 32] = [1; 32];
+/// Seed of the demo authority key.
+pub const AUTHORITY_SEED: [u8; 32] = [2; 32];
+
+/// 2025-01-01T00:00:00Z: inside the demo authority certificate's validity
+/// and after the sample licence's issue date.
+pub const NOW: i64 = 1_735_689_600;
+
+/// The demo trust shared by the targets.
+pub struct Trust {
+    /// The region root.
+    pub root: Certificate,
+    /// The licence-signing authority.
+    pub authority: Certificate,
+    /// A verifier trusting `root` and knowing `authority`.
+    pub verifier: Verifier,
+}
+
+/// Where the seeder leaves the certificates it signed the seeds with.
+pub fn trust_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus").join("trust")
+}
+
+fn load_saved() -> Option<(Certificate, Certificate)> {
+    let dir = trust_dir();
+    let root = Certificate::from_der(&std::fs::read(dir.join("root.der")).ok()?).ok()?;
+    let authority = Certificate::from_der(&std::fs::read(dir.join("authority.der")).ok()?).ok()?;
+    let root_pk = SecretKey::from_seed(&ROOT_SEED).public_key();
+    let auth_pk = SecretKey::from_seed(&AUTHORITY_SEED).public_key();
+    (*root.public_key() == root_pk && *authority.public_key() == auth_pk).then_some((root, authority))
+}
+
+/// The demo trust, built once per process.
+pub fn trust() -> &'static Trust {
+    static TRUST: OnceLock<Trust> = OnceLock::new();
+    TRUST.get_or_init(|| {
+        let (root, authority) = load_saved().unwrap_or_else(|| {
+            let demo = Demo::with_keys(SecretKey::from_seed(&ROOT_SEED), SecretKey::from_seed(&AUTHORITY_SEED))
+                .expect("demo setup");
+            (demo.root, demo.authority)
+        });
+        let store = TrustStore::new(vec![root.clone()], vec![authority.clone()]).expect("demo trust store");
+        Trust {
+            root,
+            authority,
+            verifier: Verifier::new(store),
+        }
+    })
+}
