@@ -509,7 +509,10 @@ pub struct ValidatedAuthority {
 /// `roots`, ignoring time (see the module documentation).
 pub fn validate_chain(cert: &Certificate, roots: &[Certificate], usage: Usage) -> Result<ValidatedAuthority, PkiError> {
     let ee_der = CertificateDer::from(cert.der());
-    let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| PkiError::Malformed(format!("{e:?}")))?;
+    let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| match e {
+        webpki::Error::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
+        other => PkiError::Malformed(format!("{other:?}")),
+    })?;
     let root_ders: Vec<CertificateDer<'_>> = roots.iter().map(|r| CertificateDer::from(r.der())).collect();
     let anchors = root_ders
         .iter()

@@ -32,12 +32,8 @@
 //! | Variant | Reason code |
 //! |---|---|
 //! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`] | [`ReasonCode::InputTooLarge`] |
-//! | [`QrError::NoCodeFound`], [`QrError::ImageUnreadable`], [`QrError::PixelCountMismatch`] | [`ReasonCode::PayloadEncodingUnknown`] |
-//! | [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::PngEncode`] | [`ReasonCode::PayloadEncodingUnknown`] |
-//!
-//! There is no dedicated reason code for "no QR code in this image" or for a
-//! bad rendering parameter; `PAYLOAD_ENCODING_UNKNOWN` ("the input is not in
-//! an encoding we can read") is the closest existing code.
+//! | [`QrError::NoCodeFound`], [`QrError::ImageUnreadable`] | [`ReasonCode::QrNotFound`] |
+//! | [`QrError::PixelCountMismatch`], [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::PngEncode`] | [`ReasonCode::InvalidArgument`] |
 
 use crate::ReasonCode;
 use core::fmt;
@@ -136,13 +132,12 @@ impl QrError {
             QrError::TextTooLarge { .. } | QrError::ImageTooLarge { .. } => {
                 ReasonCode::InputTooLarge
             }
-            QrError::NoCodeFound
-            | QrError::ImageUnreadable(_)
-            | QrError::PixelCountMismatch { .. }
+            QrError::NoCodeFound | QrError::ImageUnreadable(_) => ReasonCode::QrNotFound,
+            QrError::PixelCountMismatch { .. }
             | QrError::InvalidEccLevel(_)
             | QrError::InvalidColour(_)
             | QrError::InvalidScale(_)
-            | QrError::PngEncode(_) => ReasonCode::PayloadEncodingUnknown,
+            | QrError::PngEncode(_) => ReasonCode::InvalidArgument,
         }
     }
 }
@@ -800,7 +795,7 @@ mod tests {
         for bad in ["", "x", "LL", "quartile", " q"] {
             let err = bad.parse::<EccLevel>().unwrap_err();
             assert!(matches!(err, QrError::InvalidEccLevel(_)), "{bad:?}");
-            assert_eq!(err.reason(), ReasonCode::PayloadEncodingUnknown);
+            assert_eq!(err.reason(), ReasonCode::InvalidArgument);
         }
         assert!(serde_json::from_str::<EccLevel>("\"X\"").is_err());
     }
@@ -820,10 +815,7 @@ mod tests {
             .reason(),
             ReasonCode::InputTooLarge
         );
-        assert_eq!(
-            QrError::NoCodeFound.reason(),
-            ReasonCode::PayloadEncodingUnknown
-        );
+        assert_eq!(QrError::NoCodeFound.reason(), ReasonCode::QrNotFound);
         // User input echoed in messages is bounded.
         let long = "x".repeat(10_000);
         let msg = long.parse::<EccLevel>().unwrap_err().to_string();
@@ -1126,7 +1118,7 @@ mod tests {
             for bytes in [&b""[..], b"\x89PNG", b"GIF89a......", &[0u8; 100]] {
                 let err = scan_png(bytes).unwrap_err();
                 assert!(matches!(err, QrError::ImageUnreadable(_)), "{err:?}");
-                assert_eq!(err.reason(), ReasonCode::PayloadEncodingUnknown);
+                assert_eq!(err.reason(), ReasonCode::QrNotFound);
             }
         }
 

@@ -62,6 +62,10 @@ reason_codes! {
     ZlibInvalid => "ZLIB_INVALID",
     /// The zlib stream inflates past the size limit (a zip bomb).
     ZlibTooLarge => "ZLIB_TOO_LARGE",
+    /// No readable QR code was found in the image, or the image could not be read.
+    QrNotFound => "QR_NOT_FOUND",
+    /// A caller-supplied parameter is invalid (ECC level, colour, scale, buffer size).
+    InvalidArgument => "INVALID_ARGUMENT",
 
     // --- CBOR ---
     /// CBOR is malformed or truncated.
@@ -173,6 +177,8 @@ impl ReasonCode {
             PayloadEncodingUnknown => "The decoded bytes are neither zlib nor a tagged COSE_Sign1.",
             ZlibInvalid => "The compressed data is corrupt or truncated.",
             ZlibTooLarge => "The compressed data inflates past the size limit.",
+            QrNotFound => "No readable QR code was found in the image.",
+            InvalidArgument => "A parameter given by the caller is invalid.",
             CborMalformed => "The CBOR data is malformed or truncated.",
             CborIndefiniteLength => "The CBOR data uses an indefinite-length item.",
             CborDuplicateKey => "A CBOR map repeats a key.",

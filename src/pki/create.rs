@@ -301,6 +301,7 @@ pub(crate) mod bad {
         }
         p.not_before = time(not_before, "").unwrap();
         p.not_after = time(not_after, "").unwrap();
+        p.serial_number = Some(serial().unwrap());
         let rk = RcgenKey {
             public: *root_key.public_key().as_bytes(),
             signer: Some(root_key),
