@@ -146,7 +146,9 @@ pub enum EnvelopeError {
         found: String,
     },
     /// A critical header is present.
-    #[error("the protected header marks parameters as critical, which this profile does not support")]
+    #[error(
+        "the protected header marks parameters as critical, which this profile does not support"
+    )]
     Critical,
 }
 
@@ -215,18 +217,28 @@ impl Sign1 {
             .try_into()
             .map_err(|_| EnvelopeError::Malformed("the array does not have four items"))?;
         let Value::Bytes(protected) = protected else {
-            return Err(EnvelopeError::Malformed("the protected header is not a byte string"));
+            return Err(EnvelopeError::Malformed(
+                "the protected header is not a byte string",
+            ));
         };
         let Value::Map(unprotected) = unprotected else {
-            return Err(EnvelopeError::Malformed("the unprotected header is not a map"));
+            return Err(EnvelopeError::Malformed(
+                "the unprotected header is not a map",
+            ));
         };
         let payload = match payload {
             Value::Bytes(p) => p,
-            Value::Null => return Err(EnvelopeError::Malformed("detached payloads are not accepted")),
+            Value::Null => {
+                return Err(EnvelopeError::Malformed(
+                    "detached payloads are not accepted",
+                ))
+            }
             _ => return Err(EnvelopeError::Malformed("the payload is not a byte string")),
         };
         let Value::Bytes(signature) = signature else {
-            return Err(EnvelopeError::Malformed("the signature is not a byte string"));
+            return Err(EnvelopeError::Malformed(
+                "the signature is not a byte string",
+            ));
         };
         // The outer decode does not look inside byte strings: the protected
         // header gets the same strict treatment. An empty bstr means an empty map.
@@ -235,7 +247,11 @@ impl Sign1 {
         } else {
             match cbor::decode(&protected, &ENVELOPE_LIMITS)? {
                 Value::Map(m) => m,
-                _ => return Err(EnvelopeError::Malformed("the protected header is not a map")),
+                _ => {
+                    return Err(EnvelopeError::Malformed(
+                        "the protected header is not a map",
+                    ))
+                }
             }
         };
         if find(&header, HEADER_CRIT).is_some() {
@@ -244,7 +260,9 @@ impl Sign1 {
         let algorithm = match (find(&header, HEADER_ALG), find(&unprotected, HEADER_ALG)) {
             (None, Some(_)) => return Err(EnvelopeError::AlgUnprotected),
             (None, None) => return Err(EnvelopeError::AlgMissing),
-            (Some(_), Some(_)) => return Err(EnvelopeError::Malformed("alg appears in both headers")),
+            (Some(_), Some(_)) => {
+                return Err(EnvelopeError::Malformed("alg appears in both headers"))
+            }
             (Some(Value::Integer(i)), None) => {
                 let id = i128::from(*i);
                 i64::try_from(id)
@@ -252,11 +270,20 @@ impl Sign1 {
                     .and_then(Algorithm::from_cose_id)
                     .ok_or_else(|| EnvelopeError::AlgUnsupported(id.to_string()))?
             }
-            (Some(Value::Text(t)), None) => return Err(EnvelopeError::AlgUnsupported(format!("{t:?}"))),
-            (Some(_), None) => return Err(EnvelopeError::Malformed("alg is neither an integer nor text")),
+            (Some(Value::Text(t)), None) => {
+                return Err(EnvelopeError::AlgUnsupported(format!("{t:?}")))
+            }
+            (Some(_), None) => {
+                return Err(EnvelopeError::Malformed(
+                    "alg is neither an integer nor text",
+                ))
+            }
         };
         let kid: [u8; 8] = match find(&header, HEADER_KID) {
-            Some(Value::Bytes(k)) => k.as_slice().try_into().map_err(|_| EnvelopeError::KidMissing)?,
+            Some(Value::Bytes(k)) => k
+                .as_slice()
+                .try_into()
+                .map_err(|_| EnvelopeError::KidMissing)?,
             _ => return Err(EnvelopeError::KidMissing),
         };
         match find(&header, HEADER_TYP) {
@@ -274,7 +301,11 @@ impl Sign1 {
                     found: i128::from(*i).to_string(),
                 })
             }
-            Some(_) => return Err(EnvelopeError::Malformed("typ is neither text nor an integer")),
+            Some(_) => {
+                return Err(EnvelopeError::Malformed(
+                    "typ is neither text nor an integer",
+                ))
+            }
         }
         Ok(Sign1 {
             protected,
@@ -436,7 +467,9 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
             limit: MAX_QR_TEXT_LEN,
         });
     }
-    let body = text.strip_prefix(QR_PREFIX).ok_or(EnvelopeError::QrPrefix)?;
+    let body = text
+        .strip_prefix(QR_PREFIX)
+        .ok_or(EnvelopeError::QrPrefix)?;
     let bytes = base45::decode(body)?;
     match bytes.first() {
         Some(0x78) => inflate_bounded(&bytes),
@@ -449,11 +482,11 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
 /// Inflates a zlib stream, refusing output past [`MAX_COSE_LEN`].
 fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
     use miniz_oxide::inflate::TINFLStatus;
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(zlib, MAX_COSE_LEN).map_err(|e| {
-        match e.status {
-            TINFLStatus::HasMoreOutput => EnvelopeError::ZlibTooLarge,
-            _ => EnvelopeError::Zlib,
-        }
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(zlib, MAX_COSE_LEN).map_err(|e| match e
+        .status
+    {
+        TINFLStatus::HasMoreOutput => EnvelopeError::ZlibTooLarge,
+        _ => EnvelopeError::Zlib,
     })
 }
 

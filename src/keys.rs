@@ -187,8 +187,8 @@ impl PublicKey {
 
     /// Reads a PEM SubjectPublicKeyInfo ("PUBLIC KEY").
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
-        let inner =
-            VerifyingKey::from_public_key_pem(pem).map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
+        let inner = VerifyingKey::from_public_key_pem(pem)
+            .map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
         Self::from_bytes(inner.as_bytes())
     }
 
@@ -296,7 +296,10 @@ mod tests {
             hex::encode(key.sign_bytes(b"")),
             "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
         );
-        assert_eq!(key.public_key().verify_strict(b"", &key.sign_bytes(b"")), Ok(()));
+        assert_eq!(
+            key.public_key().verify_strict(b"", &key.sign_bytes(b"")),
+            Ok(())
+        );
     }
 
     #[test]
@@ -308,14 +311,20 @@ mod tests {
         assert_eq!(back.public_key(), key.public_key());
         let dbg = format!("{key:?}");
         assert!(dbg.contains(RFC8032_PUB), "{dbg}");
-        assert!(!dbg.contains(RFC8032_SEED) && !dbg.contains("9d61b1"), "{dbg}");
+        assert!(
+            !dbg.contains(RFC8032_SEED) && !dbg.contains("9d61b1"),
+            "{dbg}"
+        );
         let pub_pem = key.public_key().to_pem();
         assert_eq!(PublicKey::from_pem(&pub_pem).unwrap(), key.public_key());
         assert!(matches!(
             SecretKey::from_pkcs8_pem(&pub_pem),
             Err(KeyError::BadPrivateKey(_))
         ));
-        assert!(matches!(SecretKey::from_pkcs8_pem("garbage"), Err(KeyError::BadPrivateKey(_))));
+        assert!(matches!(
+            SecretKey::from_pkcs8_pem("garbage"),
+            Err(KeyError::BadPrivateKey(_))
+        ));
     }
 
     #[test]
@@ -353,7 +362,10 @@ mod tests {
         let key = test_key();
         let mut sig = key.sign_bytes(b"msg");
         sig[0] ^= 1;
-        assert_eq!(key.public_key().verify_strict(b"msg", &sig), Err(SignatureError::Invalid));
+        assert_eq!(
+            key.public_key().verify_strict(b"msg", &sig),
+            Err(SignatureError::Invalid)
+        );
         assert_eq!(
             key.public_key().verify_strict(b"msg", &sig[..63]),
             Err(SignatureError::BadLength(63))

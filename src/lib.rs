@@ -1,4 +1,106 @@
-//! elicense (crate documentation is written once the public API settles).
+//! # elicense
+//!
+//! Issue, sign, verify and mutually recognise electronic licences (电子证照)
+//! carried in QR codes, for department systems that issue licences, clerks and
+//! inspectors who check them, and regions that accept each other's licences.
+//!
+//! A licence is a CWT claims set signed as a COSE_Sign1 with Ed25519, by an
+//! *authority* whose X.509 certificate chains to a *region root*. Its QR code
+//! holds `EL1:` followed by Base45. Every byte is specified in
+//! `docs/FORMAT.md`; every failure has a stable [`ReasonCode`]
+//! (`docs/REASONS.md`).
+//!
+//! ## Issue and verify, end to end
+//!
+//! ```
+//! use elicense::keys::SecretKey;
+//! use elicense::licence::Licence;
+//! use elicense::pki::{create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage};
+//! use elicense::verify::{TrustStore, Verdict, Verifier};
+//! use chrono::NaiveDate;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (y2024, y2029, y2045) = (1_704_067_200, 1_861_920_000, 2_366_841_600);
+//! // A region root CA (Shanghai, 310000) ...
+//! let root_key = SecretKey::generate()?;
+//! let root = create_region_root(&root_key, &RegionRootParams {
+//!     region: "310000".parse()?,
+//!     name: "上海市电子证照根CA".into(),
+//!     not_before: y2024,
+//!     not_after: y2045,
+//! })?;
+//! // ... certifies an authority that may sign licences.
+//! let key = SecretKey::generate()?;
+//! let cert = create_authority(&root_key, &root, &key.public_key(), &AuthorityParams {
+//!     name: "上海市市场监督管理局".into(),
+//!     credit_code: "11310000MB2F31727A".parse()?,
+//!     usages: vec![Usage::LicenceSigning],
+//!     not_before: y2024,
+//!     not_after: y2029,
+//! })?;
+//!
+//! // The authority issues a licence; the builder refuses invalid fields by name.
+//! let licence = Licence::builder()
+//!     .type_code("11100000000013338W011")
+//!     .type_name("营业执照")
+//!     .serial("20240001735")
+//!     .version(1)
+//!     .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")
+//!     .issued_at(1_716_170_400)
+//!     .valid_from(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
+//!     .long_term()
+//!     .text("address", "上海市浦东新区碧波路690号")
+//!     .build()?;
+//! let qr_text = licence.sign(&cert, &key)?.qr_text();
+//! assert!(qr_text.starts_with("EL1:"));
+//!
+//! // A verifier that trusts the root and knows the authority checks it.
+//! let verifier = Verifier::new(TrustStore::new(vec![root], vec![cert])?);
+//! let report = verifier.verify_qr(&qr_text, 1_716_170_400 + 3600);
+//! assert_eq!(report.verdict, Verdict::Valid);
+//! println!("{}", report.to_text());
+//!
+//! // One altered character is caught, with a stable reason code.
+//! let mut tampered = qr_text.into_bytes();
+//! tampered[100] = if tampered[100] == b'A' { b'B' } else { b'A' };
+//! let report = verifier.verify_qr(std::str::from_utf8(&tampered)?, 1_716_170_400 + 3600);
+//! assert_eq!(report.verdict, Verdict::Invalid);
+//! println!("{}", report.reason); // e.g. SIGNATURE_INVALID
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Where things are
+//!
+//! | module | concern |
+//! |---|---|
+//! | [`identifiers`] | GB/T 36904 licence identifiers, credit codes (GB 32100), resident ID numbers (GB 11643), region codes (GB/T 2260) |
+//! | [`licence`] | the licence model, its builder and JSON form, its CWT claims; issuing (`sign`, or `prepare` → external signature → `complete` for an HSM) |
+//! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
+//! | [`keys`] | Ed25519 keys (PKCS#8 PEM, zeroized), the [`keys::Signer`] abstraction, strict verification |
+//! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
+//! | [`verify`] | the [`verify::Verifier`] and its [`verify::Report`] |
+//! | [`qr`] | QR rendering (SVG, PNG, terminal; feature `render`) and reading from images (feature `scan`) |
+//! | [`cbor`], [`base45`] | strict CBOR and Base45, the layers under the envelope |
+//! | [`reason`] | the stable reason codes |
+//! | `demo` | a ready-made region, authority and sample licence (feature `issuer`) |
+//!
+//! ## Features
+//!
+//! * `issuer` (default): key generation from the OS and certificate creation
+//!   (rcgen). Native only.
+//! * `render` (default): QR codes as SVG, PNG, terminal text.
+//! * `scan` (default): QR codes read back from PNG images.
+//!
+//! With no features the crate verifies and issues with existing keys and
+//! certificates, and builds for `wasm32-unknown-unknown`.
+//!
+//! ## Hostile input
+//!
+//! QR text, CBOR and certificates come from strangers. Every decoder bounds
+//! its input before working on it (see the limits in `docs/FORMAT.md`), never
+//! panics, and reports a [`ReasonCode`]. No claim is shown before the
+//! signature has verified. This crate has `#![forbid(unsafe_code)]`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -88,6 +88,9 @@ pub enum LicenceError {
     /// The claims set does not follow the format.
     #[error("the licence claims are malformed: {0}")]
     Malformed(String),
+    /// The JSON form of a licence could not be read.
+    #[error("the licence JSON is invalid: {0}")]
+    Json(String),
     /// Strict CBOR decoding of the claims failed.
     #[error("the licence claims are not strict CBOR: {0}")]
     Cbor(#[from] cbor::CborError),
@@ -98,7 +101,7 @@ impl LicenceError {
     pub fn reason(&self) -> ReasonCode {
         match self {
             LicenceError::Field { .. } => ReasonCode::LicenceFieldInvalid,
-            LicenceError::Malformed(_) => ReasonCode::LicenceMalformed,
+            LicenceError::Malformed(_) | LicenceError::Json(_) => ReasonCode::LicenceMalformed,
             LicenceError::Cbor(e) => e.reason(),
         }
     }
@@ -154,7 +157,10 @@ impl HolderCode {
             1 => CreditCode::parse_lenient(code)
                 .map(HolderCode::Organisation)
                 .map_err(err),
-            2 => code.parse::<ResidentId>().map(HolderCode::Citizen).map_err(err),
+            2 => code
+                .parse::<ResidentId>()
+                .map(HolderCode::Citizen)
+                .map_err(err),
             k => Err(LicenceError::field(
                 "holder.kind",
                 format!("kind {k} is neither 1 (organisation) nor 2 (citizen)"),
@@ -300,7 +306,10 @@ impl Licence {
     }
     /// The attribute with `key`.
     pub fn attribute(&self, key: &str) -> Option<&AttributeValue> {
-        self.attributes.iter().find(|a| a.key == key).map(|a| &a.value)
+        self.attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| &a.value)
     }
 
     /// Things the caller should see that do not make the licence invalid.
@@ -331,9 +340,10 @@ impl Licence {
                 let v = match &a.value {
                     AttributeValue::Text(t) => Value::Text(t.clone()),
                     AttributeValue::Integer(i) => Value::Integer((*i).into()),
-                    AttributeValue::Date(d) => {
-                        Value::Tag(TAG_DAYS, Box::new(Value::Integer(days_from_epoch(*d).into())))
-                    }
+                    AttributeValue::Date(d) => Value::Tag(
+                        TAG_DAYS,
+                        Box::new(Value::Integer(days_from_epoch(*d).into())),
+                    ),
                 };
                 Value::Array(vec![Value::Text(a.key.clone()), v])
             })
@@ -399,7 +409,9 @@ impl Licence {
         b.type_name = Some(text(type_name, "type_name")?);
         b.serial = Some(text(serial, "serial")?);
         let version = uint(&version, "version")?;
-        b.version = Some(u16::try_from(version).map_err(|_| LicenceError::field("version", "out of range"))?);
+        b.version = Some(
+            u16::try_from(version).map_err(|_| LicenceError::field("version", "out of range"))?,
+        );
         b.number = match number {
             Value::Null => None,
             v => Some(text(v, "number")?),
@@ -434,28 +446,41 @@ impl Licence {
             let value = match v {
                 Value::Text(t) => AttributeValue::Text(t),
                 Value::Integer(n) => AttributeValue::Integer(
-                    i64::try_from(n).map_err(|_| LicenceError::field(field(), "integer out of range"))?,
+                    i64::try_from(n)
+                        .map_err(|_| LicenceError::field(field(), "integer out of range"))?,
                 ),
                 Value::Tag(TAG_DAYS, inner) => {
                     let days = as_int(&inner)
                         .ok_or_else(|| malformed(format!("{} date is not an integer", field())))?;
                     AttributeValue::Date(
-                        date_from_days(days).ok_or_else(|| LicenceError::field(field(), "date out of range"))?,
+                        date_from_days(days)
+                            .ok_or_else(|| LicenceError::field(field(), "date out of range"))?,
                     )
                 }
-                _ => return Err(malformed(format!("{} has a value of an unsupported type", field()))),
+                _ => {
+                    return Err(malformed(format!(
+                        "{} has a value of an unsupported type",
+                        field()
+                    )))
+                }
             };
             b.attributes.push(Attribute { key: k, value });
         }
-        b.issued_at = Some(i64::try_from(iat).map_err(|_| LicenceError::field("iat", "out of range"))?);
+        b.issued_at =
+            Some(i64::try_from(iat).map_err(|_| LicenceError::field("iat", "out of range"))?);
         let nbf = i64::try_from(nbf).map_err(|_| LicenceError::field("nbf", "out of range"))?;
         b.valid_from = Some(midnight_to_date(nbf, "nbf")?);
         b.valid_until = match exp {
             None => None,
             Some(exp) => {
-                let exp = i64::try_from(exp).map_err(|_| LicenceError::field("exp", "out of range"))?;
+                let exp =
+                    i64::try_from(exp).map_err(|_| LicenceError::field("exp", "out of range"))?;
                 let day_after = midnight_to_date(exp, "exp")?;
-                Some(day_after.pred_opt().ok_or_else(|| LicenceError::field("exp", "out of range"))?)
+                Some(
+                    day_after
+                        .pred_opt()
+                        .ok_or_else(|| LicenceError::field("exp", "out of range"))?,
+                )
             }
         };
         b.long_term = exp.is_none();
@@ -476,8 +501,9 @@ fn as_int(v: &Value) -> Option<i64> {
 
 fn uint(v: &Value, field: &str) -> Result<u64, LicenceError> {
     match v {
-        Value::Integer(i) => u64::try_from(*i)
-            .map_err(|_| LicenceError::field(field, "is negative or too large")),
+        Value::Integer(i) => {
+            u64::try_from(*i).map_err(|_| LicenceError::field(field, "is negative or too large"))
+        }
         _ => Err(malformed(format!("{field} is not an unsigned integer"))),
     }
 }
@@ -501,9 +527,17 @@ fn midnight_to_date(t: i64, field: &str) -> Result<NaiveDate, LicenceError> {
 
 /// Refuses control characters and bidirectional overrides, which could make a
 /// displayed licence say something other than its bytes.
-fn check_display_text(field: &str, s: &str, max: usize, allow_empty: bool) -> Result<(), LicenceError> {
+fn check_display_text(
+    field: &str,
+    s: &str,
+    max: usize,
+    allow_empty: bool,
+) -> Result<(), LicenceError> {
     if s.len() > max {
-        return Err(LicenceError::field(field, format!("is {} bytes long, over the limit of {max}", s.len())));
+        return Err(LicenceError::field(
+            field,
+            format!("is {} bytes long, over the limit of {max}", s.len()),
+        ));
     }
     if !allow_empty && s.trim().is_empty() {
         return Err(LicenceError::field(field, "is empty"));
@@ -641,19 +675,24 @@ impl LicenceBuilder {
     /// Checks every field and builds the licence.
     pub fn build(self) -> Result<Licence, LicenceError> {
         let need = |field: &str| LicenceError::field(field, "is required");
-        let type_code: LicenceTypeCode = self
-            .type_code
-            .ok_or_else(|| need("type_code"))?
-            .parse()
-            .map_err(|e: IdentifierError| LicenceError::field("type_code", e))?;
+        let type_code: LicenceTypeCode =
+            self.type_code
+                .ok_or_else(|| need("type_code"))?
+                .parse()
+                .map_err(|e: IdentifierError| LicenceError::field("type_code", e))?;
         let type_name = self.type_name.ok_or_else(|| need("type_name"))?;
         check_display_text("type_name", &type_name, MAX_NAME_LEN, false)?;
         let serial = self.serial.ok_or_else(|| need("serial"))?;
         if serial.is_empty()
             || serial.len() > 64
-            || !serial.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            || !serial
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
         {
-            return Err(LicenceError::field("serial", "must be 1 to 64 characters of 0-9 and A-Z"));
+            return Err(LicenceError::field(
+                "serial",
+                "must be 1 to 64 characters of 0-9 and A-Z",
+            ));
         }
         let version = self.version.ok_or_else(|| need("version"))?;
         if !(1..=999).contains(&version) {
@@ -671,7 +710,10 @@ impl LicenceBuilder {
         let issued_at = self.issued_at.ok_or_else(|| need("issued_at"))?;
         // Years 1970..=9999 keep every derived time in range.
         if !(0..=253_402_300_799).contains(&issued_at) {
-            return Err(LicenceError::field("issued_at", "must be between 1970 and 9999"));
+            return Err(LicenceError::field(
+                "issued_at",
+                "must be between 1970 and 9999",
+            ));
         }
         let from = self.valid_from.ok_or_else(|| need("valid_from"))?;
         let until = match (self.valid_until, self.long_term) {
@@ -681,11 +723,17 @@ impl LicenceBuilder {
         };
         let year_ok = |d: NaiveDate| (1970..=9998).contains(&d.year());
         if !year_ok(from) {
-            return Err(LicenceError::field("valid_from", "must be between 1970 and 9998"));
+            return Err(LicenceError::field(
+                "valid_from",
+                "must be between 1970 and 9998",
+            ));
         }
         if let Some(u) = until {
             if !year_ok(u) {
-                return Err(LicenceError::field("valid_until", "must be between 1970 and 9998"));
+                return Err(LicenceError::field(
+                    "valid_until",
+                    "must be between 1970 and 9998",
+                ));
             }
             if u < from {
                 return Err(LicenceError::field("valid_until", "is before valid_from"));
@@ -694,7 +742,10 @@ impl LicenceBuilder {
         if self.attributes.len() > MAX_ATTRIBUTES {
             return Err(LicenceError::field(
                 "attributes",
-                format!("has {} entries, over the limit of {MAX_ATTRIBUTES}", self.attributes.len()),
+                format!(
+                    "has {} entries, over the limit of {MAX_ATTRIBUTES}",
+                    self.attributes.len()
+                ),
             ));
         }
         for (i, a) in self.attributes.iter().enumerate() {
@@ -703,7 +754,9 @@ impl LicenceBuilder {
             if k.is_empty()
                 || k.len() > MAX_KEY_LEN
                 || !k[0].is_ascii_lowercase()
-                || !k.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+                || !k
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
             {
                 return Err(LicenceError::field(
                     field,
@@ -711,7 +764,10 @@ impl LicenceBuilder {
                 ));
             }
             if self.attributes[..i].iter().any(|b| b.key == a.key) {
-                return Err(LicenceError::field(field, format!("repeats the key {:?}", a.key)));
+                return Err(LicenceError::field(
+                    field,
+                    format!("repeats the key {:?}", a.key),
+                ));
             }
             match &a.value {
                 AttributeValue::Text(t) => {
@@ -818,7 +874,8 @@ pub struct AttributeSpec {
 impl LicenceSpec {
     /// Parses the JSON form.
     pub fn from_json(json: &str) -> Result<Self, LicenceError> {
-        serde_json::from_str(json).map_err(|e| LicenceError::Malformed(format!("licence JSON: {e}")))
+        serde_json::from_str(json)
+            .map_err(|e| LicenceError::Malformed(format!("licence JSON: {e}")))
     }
 
     /// Builds the licence; `now` is used when `issued_at` is absent.
@@ -954,7 +1011,11 @@ impl Licence {
     }
 
     /// Issues the licence in one step with `key`, which must be the key of `signer`.
-    pub fn sign(&self, signer: &Certificate, key: &dyn Signer) -> Result<SignedLicence, IssueError> {
+    pub fn sign(
+        &self,
+        signer: &Certificate,
+        key: &dyn Signer,
+    ) -> Result<SignedLicence, IssueError> {
         if key.public_key() != *signer.public_key() {
             return Err(IssueError::KeyMismatch);
         }

@@ -107,6 +107,15 @@ pub enum Usage {
 }
 
 impl Usage {
+    /// Stable name: `licence_signing`, `seal_making`, `status_list_signing`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Usage::LicenceSigning => "licence_signing",
+            Usage::SealMaking => "seal_making",
+            Usage::StatusListSigning => "status_list_signing",
+        }
+    }
+
     /// The dotted OID.
     pub const fn oid(self) -> &'static str {
         match self {
@@ -122,7 +131,11 @@ impl Usage {
             Usage::StatusListSigning => &oid::EKU_STATUS_LIST_SIGNING_DER,
         }
     }
-    const ALL: [Usage; 3] = [Usage::LicenceSigning, Usage::SealMaking, Usage::StatusListSigning];
+    const ALL: [Usage; 3] = [
+        Usage::LicenceSigning,
+        Usage::SealMaking,
+        Usage::StatusListSigning,
+    ];
 }
 
 /// Errors reading, creating or validating certificates.
@@ -136,7 +149,7 @@ pub enum PkiError {
     #[error("the certificate's public key is a weak (small-order) point")]
     WeakKey,
     /// Expired at the time that matters.
-    #[error("the certificate expired at {not_after}, before {at}")]
+    #[error("the certificate expired at {}, before {}", utc(*not_after), utc(*at))]
     Expired {
         /// End of validity (Unix seconds).
         not_after: i64,
@@ -144,7 +157,7 @@ pub enum PkiError {
         at: i64,
     },
     /// Not yet valid at the time that matters.
-    #[error("the certificate is valid only from {not_before}, after {at}")]
+    #[error("the certificate is valid only from {}, after {}", utc(*not_before), utc(*at))]
     NotYetValid {
         /// Start of validity.
         not_before: i64,
@@ -180,9 +193,19 @@ pub enum PkiError {
     /// No valid credit code in organizationIdentifier.
     #[error("the authority certificate has no valid credit code in organizationIdentifier")]
     AuthorityCodeMissing,
+    /// The signing key given does not belong to the certificate it should sign for.
+    #[error("the key does not match the certificate's public key")]
+    KeyMismatch,
     /// Certificate creation failed.
     #[error("the certificate could not be created: {0}")]
     Create(String),
+}
+
+/// A Unix time as RFC 3339 UTC, for messages.
+pub(crate) fn utc(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| unix.to_string())
 }
 
 impl PkiError {
@@ -201,6 +224,7 @@ impl PkiError {
             PkiError::Chain(_) => ReasonCode::CertChainInvalid,
             PkiError::RegionMismatch { .. } => ReasonCode::CertRegionMismatch,
             PkiError::AuthorityCodeMissing => ReasonCode::CertAuthorityCodeMissing,
+            PkiError::KeyMismatch => ReasonCode::KeyInvalid,
         }
     }
 }
@@ -248,16 +272,19 @@ impl Certificate {
         let (rest, x509) = X509Certificate::from_der(der)
             .map_err(|e| PkiError::Malformed(format!("not DER X.509: {e}")))?;
         if !rest.is_empty() {
-            return Err(PkiError::Malformed("trailing bytes after the certificate".into()));
+            return Err(PkiError::Malformed(
+                "trailing bytes after the certificate".into(),
+            ));
         }
         let spki = x509.public_key();
         if spki.algorithm.algorithm.to_id_string() != oid::ED25519 {
             return Err(PkiError::Malformed("the key is not Ed25519".into()));
         }
-        let public_key = PublicKey::from_bytes(&spki.subject_public_key.data).map_err(|e| match e {
-            KeyError::WeakKey => PkiError::WeakKey,
-            other => PkiError::Malformed(other.to_string()),
-        })?;
+        let public_key =
+            PublicKey::from_bytes(&spki.subject_public_key.data).map_err(|e| match e {
+                KeyError::WeakKey => PkiError::WeakKey,
+                other => PkiError::Malformed(other.to_string()),
+            })?;
         let common_name = x509
             .subject()
             .iter_common_name()
@@ -305,7 +332,9 @@ impl Certificate {
         let mut all = Self::all_from_pem(pem)?;
         match all.len() {
             1 => Ok(all.remove(0)),
-            n => Err(PkiError::Malformed(format!("expected one certificate, found {n}"))),
+            n => Err(PkiError::Malformed(format!(
+                "expected one certificate, found {n}"
+            ))),
         }
     }
 
@@ -315,7 +344,10 @@ impl Certificate {
         for item in x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes()) {
             let item = item.map_err(|e| PkiError::Malformed(format!("bad PEM: {e}")))?;
             if item.label != "CERTIFICATE" {
-                return Err(PkiError::Malformed(format!("PEM block {:?} is not a CERTIFICATE", item.label)));
+                return Err(PkiError::Malformed(format!(
+                    "PEM block {:?} is not a CERTIFICATE",
+                    item.label
+                )));
             }
             out.push(Self::from_der(&item.contents)?);
         }
@@ -398,7 +430,9 @@ impl Certificate {
     /// Checks that this certificate can serve as a region root: a CA with a region code.
     pub fn check_region_root(&self) -> Result<&RegionCode, PkiError> {
         if !self.is_ca {
-            return Err(PkiError::Malformed("a region root must be a CA certificate".into()));
+            return Err(PkiError::Malformed(
+                "a region root must be a CA certificate".into(),
+            ));
         }
         self.region
             .as_ref()
@@ -417,7 +451,9 @@ fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 3 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
         (len, &rest[n..])
     };
     if rest.len() < len {
@@ -465,11 +501,21 @@ fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }
@@ -479,9 +525,15 @@ fn base64_encode(data: &[u8]) -> String {
 struct Ed25519Strict;
 
 impl SignatureVerificationAlgorithm for Ed25519Strict {
-    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
         let key = PublicKey::from_bytes(public_key).map_err(|_| InvalidSignature)?;
-        key.verify_strict(message, signature).map_err(|_| InvalidSignature)
+        key.verify_strict(message, signature)
+            .map_err(|_| InvalidSignature)
     }
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
         alg_id::ED25519
@@ -507,16 +559,26 @@ pub struct ValidatedAuthority {
 
 /// Validates `cert` as an authority certificate for `usage`, issued by one of
 /// `roots`, ignoring time (see the module documentation).
-pub fn validate_chain(cert: &Certificate, roots: &[Certificate], usage: Usage) -> Result<ValidatedAuthority, PkiError> {
+pub fn validate_chain(
+    cert: &Certificate,
+    roots: &[Certificate],
+    usage: Usage,
+) -> Result<ValidatedAuthority, PkiError> {
     let ee_der = CertificateDer::from(cert.der());
     let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| match e {
         webpki::Error::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
         other => PkiError::Malformed(format!("{other:?}")),
     })?;
-    let root_ders: Vec<CertificateDer<'_>> = roots.iter().map(|r| CertificateDer::from(r.der())).collect();
+    let root_ders: Vec<CertificateDer<'_>> = roots
+        .iter()
+        .map(|r| CertificateDer::from(r.der()))
+        .collect();
     let anchors = root_ders
         .iter()
-        .map(|d| webpki::anchor_from_trusted_cert(d).map_err(|e| PkiError::Malformed(format!("root: {e:?}"))))
+        .map(|d| {
+            webpki::anchor_from_trusted_cert(d)
+                .map_err(|e| PkiError::Malformed(format!("root: {e:?}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let at = UnixTime::since_unix_epoch(Duration::from_secs(cert.not_before.max(0) as u64));
     let path = ee

@@ -168,7 +168,9 @@ impl ReasonCode {
         use ReasonCode::*;
         match self {
             Ok => "The check passed.",
-            NotChecked => "The check was not run because an earlier check failed or its input is absent.",
+            NotChecked => {
+                "The check was not run because an earlier check failed or its input is absent."
+            }
             QrPrefixInvalid => "The QR text does not start with the EL1: prefix.",
             InputTooLarge => "The input is longer than the documented limit.",
             Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
@@ -203,10 +205,16 @@ impl ReasonCode {
             SignerFailed => "The external signer failed or returned a bad signature.",
             CertMalformed => "A certificate could not be read or is outside the profile.",
             CertExpired => "The signer's certificate had expired when the licence was issued.",
-            CertNotYetValid => "The signer's certificate was not yet valid when the licence was issued.",
-            CertWrongEku => "The signer's certificate is not authorised for this kind of signature.",
+            CertNotYetValid => {
+                "The signer's certificate was not yet valid when the licence was issued."
+            }
+            CertWrongEku => {
+                "The signer's certificate is not authorised for this kind of signature."
+            }
             CertCaAsEndEntity => "A CA certificate was used to sign a licence.",
-            CertUnknownCriticalExtension => "A certificate has a critical extension that is not understood.",
+            CertUnknownCriticalExtension => {
+                "A certificate has a critical extension that is not understood."
+            }
             CertSignatureInvalid => "A certificate's signature does not verify.",
             IssuerNotTrusted => "The signer's certificate does not chain to a trusted region root.",
             CertChainInvalid => "The certificate chain is invalid.",
@@ -214,7 +222,9 @@ impl ReasonCode {
             CertAuthorityCodeMissing => "The authority certificate has no valid credit code.",
             LicenceMalformed => "The licence content does not follow the format.",
             LicenceFieldInvalid => "A licence field breaks its rule.",
-            HolderCodeCheckFailed => "The holder's code fails its check character (legal pilot code).",
+            HolderCodeCheckFailed => {
+                "The holder's code fails its check character (legal pilot code)."
+            }
             LicenceIssuedInFuture => "The licence claims to be issued in the future.",
             LicenceNotYetValid => "The licence is not valid yet.",
             LicenceExpired => "The licence has expired.",

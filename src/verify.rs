@@ -75,12 +75,20 @@ impl TrustStore {
             ..TrustStore::default()
         };
         for (i, r) in store.roots.iter().enumerate() {
-            store.by_kid.entry(*r.kid()).or_default().push(Candidate::Root(i));
+            store
+                .by_kid
+                .entry(*r.kid())
+                .or_default()
+                .push(Candidate::Root(i));
         }
         for cert in authorities {
             let chain = validate_chain(&cert, &store.roots, Usage::LicenceSigning);
             let i = store.authorities.len();
-            store.by_kid.entry(*cert.kid()).or_default().push(Candidate::Authority(i));
+            store
+                .by_kid
+                .entry(*cert.kid())
+                .or_default()
+                .push(Candidate::Authority(i));
             store.authorities.push(AuthorityEntry { cert, chain });
         }
         Ok(store)
@@ -274,7 +282,13 @@ impl Report {
         }
     }
 
-    fn set(&mut self, kind: CheckKind, outcome: Outcome, reason: ReasonCode, detail: impl Into<Cow<'static, str>>) {
+    fn set(
+        &mut self,
+        kind: CheckKind,
+        outcome: Outcome,
+        reason: ReasonCode,
+        detail: impl Into<Cow<'static, str>>,
+    ) {
         if let Some(c) = self.checks.iter_mut().find(|c| c.check == kind) {
             c.outcome = outcome;
             c.reason = reason;
@@ -287,7 +301,12 @@ impl Report {
     }
 
     /// Records a failure and closes the report.
-    fn fail(mut self, kind: CheckKind, reason: ReasonCode, detail: impl Into<Cow<'static, str>>) -> Self {
+    fn fail(
+        mut self,
+        kind: CheckKind,
+        reason: ReasonCode,
+        detail: impl Into<Cow<'static, str>>,
+    ) -> Self {
         self.set(kind, Outcome::Fail, reason, detail);
         self.verdict = Verdict::Invalid;
         self.reason = reason;
@@ -315,7 +334,13 @@ impl Report {
                 Outcome::Indeterminate => "??  ",
                 Outcome::Skipped => "--  ",
             };
-            let _ = writeln!(s, "  [{mark}] {:<11} {:<28} {}", c.check.as_str(), c.reason.as_str(), c.detail);
+            let _ = writeln!(
+                s,
+                "  [{mark}] {:<11} {:<28} {}",
+                c.check.as_str(),
+                c.reason.as_str(),
+                c.detail
+            );
         }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
@@ -326,7 +351,14 @@ impl Report {
                 let _ = writeln!(s, "  credit code: {c}");
             }
             if let Some(r) = &a.region {
-                let _ = writeln!(s, "  region: {r}{}", a.root_name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default());
+                let _ = writeln!(
+                    s,
+                    "  region: {r}{}",
+                    a.root_name
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                );
             }
         }
         if let Some(d) = &self.licence {
@@ -345,7 +377,12 @@ fn write_licence(s: &mut String, d: &DecodedLicence) {
     if let Some(n) = l.number() {
         let _ = writeln!(s, "  number: {n}");
     }
-    let _ = writeln!(s, "  holder: {} ({})", l.holder().name, l.holder().code.as_str());
+    let _ = writeln!(
+        s,
+        "  holder: {} ({})",
+        l.holder().name,
+        l.holder().code.as_str()
+    );
     let _ = writeln!(s, "  issued: {}", d.issue_date);
     let until = l
         .validity()
@@ -429,14 +466,20 @@ impl Verifier {
             Ok(s) => s,
             Err(e) => return report.fail(CheckKind::Envelope, e.reason(), e.to_string()),
         };
-        report.pass(CheckKind::Envelope, "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt");
+        report.pass(
+            CheckKind::Envelope,
+            "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt",
+        );
         // SIGNER
         let Some(candidates) = self.trust.by_kid.get(sign1.kid()) else {
             report.set(
                 CheckKind::Signer,
                 Outcome::Indeterminate,
                 ReasonCode::SignerUnknown,
-                format!("no known certificate has kid {}", crate::pki::hex_string(sign1.kid())),
+                format!(
+                    "no known certificate has kid {}",
+                    crate::pki::hex_string(sign1.kid())
+                ),
             );
             report.verdict = Verdict::Indeterminate;
             report.reason = ReasonCode::SignerUnknown;
@@ -472,7 +515,10 @@ impl Verifier {
         report.pass(CheckKind::Signature, "Ed25519 signature verified (strict)");
         let cert = self.candidate_cert(signer);
         let chain = match signer {
-            Candidate::Authority(i) => self.trust.authorities[i].chain.as_ref().map_err(Clone::clone),
+            Candidate::Authority(i) => self.trust.authorities[i]
+                .chain
+                .as_ref()
+                .map_err(Clone::clone),
             Candidate::Root(_) => Err(PkiError::CaAsEndEntity),
         };
         report.authority = Some(AuthorityInfo {
@@ -494,7 +540,10 @@ impl Verifier {
         report.warnings = licence.warnings();
         let iat = licence.issued_at();
         report.licence = Some(DecodedLicence {
-            identifier: chain.as_ref().ok().map(|v| licence.identifier(&v.credit_code)),
+            identifier: chain
+                .as_ref()
+                .ok()
+                .map(|v| licence.identifier(&v.credit_code)),
             issue_date: cst_date(iat).expect("iat was range-checked"),
             licence,
         });
@@ -502,7 +551,10 @@ impl Verifier {
         if let Err(e) = chain.and_then(|_| cert.check_time(iat)) {
             return report.fail(CheckKind::Certificate, e.reason(), e.to_string());
         }
-        report.pass(CheckKind::Certificate, "chains to a trusted region root; valid at iat");
+        report.pass(
+            CheckKind::Certificate,
+            "chains to a trusted region root; valid at iat",
+        );
         // VALIDITY
         let licence = &report.licence.as_ref().expect("set above").licence;
         let v = *licence.validity();
@@ -510,7 +562,11 @@ impl Verifier {
             return report.fail(
                 CheckKind::Validity,
                 ReasonCode::LicenceIssuedInFuture,
-                format!("issued at {iat}, after the time checked ({now}) plus leeway"),
+                format!(
+                    "issued at {}, after the time checked ({}) plus {leeway} s leeway",
+                    crate::pki::utc(iat),
+                    crate::pki::utc(now)
+                ),
             );
         }
         if now + leeway < v.not_before() {

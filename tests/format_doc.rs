@@ -58,7 +58,11 @@ fn example() -> Example {
 /// CBOR diagnostic notation (RFC 8949 §8), indented for reading.
 fn diag(v: &Value, indent: usize, out: &mut String) {
     let pad = "  ".repeat(indent + 1);
-    let nested = |items: &[Value]| items.iter().any(|x| matches!(x, Value::Array(_) | Value::Map(_)));
+    let nested = |items: &[Value]| {
+        items
+            .iter()
+            .any(|x| matches!(x, Value::Array(_) | Value::Map(_)))
+    };
     match v {
         Value::Integer(i) => out.push_str(&i128::from(*i).to_string()),
         Value::Text(t) => out.push_str(&serde_json::to_string(t).unwrap()),
@@ -161,16 +165,28 @@ fn format_md_worked_example_matches_the_code() {
         for (name, value) in &generated {
             println!("<!-- example:{name} -->\n```\n{value}\n```\n");
         }
-        println!("claims {} bytes, COSE {} bytes, QR text {} chars", e.claims.len(), e.cose.len(), e.qr.len());
+        println!(
+            "claims {} bytes, COSE {} bytes, QR text {} chars",
+            e.claims.len(),
+            e.cose.len(),
+            e.qr.len()
+        );
     }
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/FORMAT.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/FORMAT.md")).unwrap();
     for (name, value) in &generated {
-        assert_eq!(&block(&doc, name), value, "FORMAT.md example:{name} differs from the code");
+        assert_eq!(
+            &block(&doc, name),
+            value,
+            "FORMAT.md example:{name} differs from the code"
+        );
     }
     // The example verifies as a licence under its own key when a certificate
     // with that key and kid is trusted — checked through the envelope layer.
     let sign1 = elicense::envelope::Sign1::decode(&e.cose, ArtifactType::Licence).unwrap();
     assert_eq!(sign1.kid(), &KID);
-    sign1.verify(&SecretKey::from_seed(&SEED).public_key()).unwrap();
+    sign1
+        .verify(&SecretKey::from_seed(&SEED).public_key())
+        .unwrap();
     assert_eq!(elicense::envelope::from_qr_text(&e.qr).unwrap(), e.cose);
 }

@@ -6,14 +6,20 @@ use elicense::demo::{sample_issued_at, Demo};
 use elicense::envelope::{sig_structure, to_qr_text, ArtifactType, PreparedSign1};
 use elicense::keys::SecretKey;
 use elicense::licence::Licence;
-use elicense::pki::{create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage};
+use elicense::pki::{
+    create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage,
+};
 use elicense::verify::{CheckKind, Outcome, Report, TrustStore, Verdict, Verifier};
 use elicense::ReasonCode;
 
 const DAY: i64 = 86_400;
 
 fn demo() -> Demo {
-    Demo::with_keys(SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32])).unwrap()
+    Demo::with_keys(
+        SecretKey::from_seed(&[1; 32]),
+        SecretKey::from_seed(&[2; 32]),
+    )
+    .unwrap()
 }
 
 fn now() -> i64 {
@@ -74,8 +80,15 @@ fn assert_report(r: &Report, verdict: Verdict, reason: ReasonCode, check: CheckK
     assert_ne!(c.outcome, Outcome::Pass);
     // Nothing after a failed check ran, and no untrusted claim leaked before the signature.
     let idx = r.checks.iter().position(|c| c.check == check).unwrap();
-    assert!(r.checks[idx + 1..].iter().all(|c| c.outcome == Outcome::Skipped));
-    if idx < r.checks.iter().position(|c| c.check == CheckKind::Claims).unwrap_or(0) {
+    assert!(r.checks[idx + 1..]
+        .iter()
+        .all(|c| c.outcome == Outcome::Skipped));
+    if idx
+        < r.checks
+            .iter()
+            .position(|c| c.check == CheckKind::Claims)
+            .unwrap_or(0)
+    {
         assert!(r.licence.is_none());
     }
 }
@@ -124,7 +137,12 @@ fn wrong_prefix() {
     let f = fixture();
     let text = f.text.replacen("EL1:", "HC1:", 1);
     let r = f.verifier.verify_qr(&text, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::QrPrefixInvalid, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::QrPrefixInvalid,
+        CheckKind::Decode,
+    );
 }
 
 #[test]
@@ -133,18 +151,36 @@ fn characters_outside_base45() {
     let mut text = f.text.clone();
     text.insert(10, 'a');
     let r = f.verifier.verify_qr(&text, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::Base45InvalidCharacter, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::Base45InvalidCharacter,
+        CheckKind::Decode,
+    );
     let r = f.verifier.verify_qr("EL1:证照", now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::Base45InvalidCharacter, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::Base45InvalidCharacter,
+        CheckKind::Decode,
+    );
 }
 
 #[test]
 fn base45_group_out_of_range() {
     let f = fixture();
     let r = f.verifier.verify_qr("EL1:GGW", now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::Base45ValueOutOfRange, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::Base45ValueOutOfRange,
+        CheckKind::Decode,
+    );
     // A trailing pair over 255.
-    let r = f.verifier.verify_qr(&format!("{}::", &f.text[..f.text.len() - f.text.len() % 3]), now());
+    let r = f.verifier.verify_qr(
+        &format!("{}::", &f.text[..f.text.len() - f.text.len() % 3]),
+        now(),
+    );
     assert_eq!(r.check(CheckKind::Decode).unwrap().outcome, Outcome::Fail);
 }
 
@@ -153,9 +189,18 @@ fn zip_bomb() {
     let f = fixture();
     let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);
     let text = format!("EL1:{}", base45::encode(&bomb));
-    assert!(text.len() < 4296, "the bomb fits a QR code: {} chars", text.len());
+    assert!(
+        text.len() < 4296,
+        "the bomb fits a QR code: {} chars",
+        text.len()
+    );
     let r = f.verifier.verify_qr(&text, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::ZlibTooLarge, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::ZlibTooLarge,
+        CheckKind::Decode,
+    );
 }
 
 #[test]
@@ -163,17 +208,34 @@ fn truncated_cose() {
     let f = fixture();
     for cut in [1, 10, 64, f.cose.len() - 1] {
         let r = f.verifier.verify_cose(&f.cose[..cut], now());
-        assert_report(&r, Verdict::Invalid, ReasonCode::CborMalformed, CheckKind::Envelope);
+        assert_report(
+            &r,
+            Verdict::Invalid,
+            ReasonCode::CborMalformed,
+            CheckKind::Envelope,
+        );
     }
-    let r = f.verifier.verify_qr(&to_qr_text(&f.cose[..f.cose.len() / 2]), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborMalformed, CheckKind::Envelope);
+    let r = f
+        .verifier
+        .verify_qr(&to_qr_text(&f.cose[..f.cose.len() / 2]), now());
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborMalformed,
+        CheckKind::Envelope,
+    );
 }
 
 #[test]
 fn untagged_cose() {
     let f = fixture();
     let r = f.verifier.verify_cose(&f.cose[1..], now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CoseUntagged, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CoseUntagged,
+        CheckKind::Envelope,
+    );
 }
 
 #[test]
@@ -184,7 +246,12 @@ fn wrong_typ() {
     let p = protected(Some(&[0x27]), &kid, "application/el-seal+cwt");
     let cose = envelope(&f.demo.authority_key, &p, &[0xa0], &payload);
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CoseTypMismatch, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CoseTypMismatch,
+        CheckKind::Envelope,
+    );
 }
 
 #[test]
@@ -194,21 +261,43 @@ fn alg_missing_or_only_unprotected_or_unknown() {
     let payload = Demo::sample_licence().unwrap().to_claims();
     let key = &f.demo.authority_key;
     let typ = ArtifactType::Licence.typ();
-    let r = f
-        .verifier
-        .verify_cose(&envelope(key, &protected(None, &kid, typ), &[0xa0], &payload), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CoseAlgMissing, CheckKind::Envelope);
     let r = f.verifier.verify_cose(
-        &envelope(key, &protected(None, &kid, typ), &[0xa1, 0x01, 0x27], &payload),
+        &envelope(key, &protected(None, &kid, typ), &[0xa0], &payload),
         now(),
     );
-    assert_report(&r, Verdict::Invalid, ReasonCode::CoseAlgUnprotected, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CoseAlgMissing,
+        CheckKind::Envelope,
+    );
+    let r = f.verifier.verify_cose(
+        &envelope(
+            key,
+            &protected(None, &kid, typ),
+            &[0xa1, 0x01, 0x27],
+            &payload,
+        ),
+        now(),
+    );
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CoseAlgUnprotected,
+        CheckKind::Envelope,
+    );
     // ES256 (-7) and an unassigned -999.
     for alg in [&[0x26][..], &[0x39, 0x03, 0xe6][..]] {
-        let r = f
-            .verifier
-            .verify_cose(&envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload), now());
-        assert_report(&r, Verdict::Invalid, ReasonCode::CoseAlgUnsupported, CheckKind::Envelope);
+        let r = f.verifier.verify_cose(
+            &envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload),
+            now(),
+        );
+        assert_report(
+            &r,
+            Verdict::Invalid,
+            ReasonCode::CoseAlgUnsupported,
+            CheckKind::Envelope,
+        );
     }
 }
 
@@ -217,11 +306,20 @@ fn unknown_kid_is_indeterminate() {
     let f = fixture();
     let payload = Demo::sample_licence().unwrap().to_claims();
     let p = protected(Some(&[0x27]), &[9; 8], ArtifactType::Licence.typ());
-    let r = f
-        .verifier
-        .verify_cose(&envelope(&f.demo.authority_key, &p, &[0xa0], &payload), now());
-    assert_report(&r, Verdict::Indeterminate, ReasonCode::SignerUnknown, CheckKind::Signer);
-    assert_eq!(r.check(CheckKind::Signer).unwrap().outcome, Outcome::Indeterminate);
+    let r = f.verifier.verify_cose(
+        &envelope(&f.demo.authority_key, &p, &[0xa0], &payload),
+        now(),
+    );
+    assert_report(
+        &r,
+        Verdict::Indeterminate,
+        ReasonCode::SignerUnknown,
+        CheckKind::Signer,
+    );
+    assert_eq!(
+        r.check(CheckKind::Signer).unwrap().outcome,
+        Outcome::Indeterminate
+    );
 }
 
 #[test]
@@ -231,7 +329,12 @@ fn signature_altered() {
     let n = cose.len();
     cose[n - 20] ^= 0x40;
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::SignatureInvalid, CheckKind::Signature);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::SignatureInvalid,
+        CheckKind::Signature,
+    );
     assert!(r.licence.is_none() && r.authority.is_none());
 }
 
@@ -244,8 +347,16 @@ fn payload_altered() {
     let mut cose = f.cose.clone();
     cose[pos + 2] ^= 0x01; // 上 → another CJK character: still valid UTF-8
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::SignatureInvalid, CheckKind::Signature);
-    assert!(r.licence.is_none(), "no claim may be shown before the signature verifies");
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::SignatureInvalid,
+        CheckKind::Signature,
+    );
+    assert!(
+        r.licence.is_none(),
+        "no claim may be shown before the signature verifies"
+    );
 }
 
 #[test]
@@ -265,7 +376,12 @@ fn non_canonical_signature() {
         carry = v >> 8;
     }
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::SignatureNonCanonical, CheckKind::Signature);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::SignatureNonCanonical,
+        CheckKind::Signature,
+    );
 }
 
 #[test]
@@ -293,43 +409,83 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
     let mut p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
     p[0] += 1;
     p.extend_from_slice(&[0x01, 0x27]);
-    let r = f.verifier.verify_cose(&envelope(key, &p, &[0xa0], b"x"), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborDuplicateKey, CheckKind::Envelope);
-    // Duplicate key in the unprotected header.
-    let p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
     let r = f
         .verifier
-        .verify_cose(&envelope(key, &p, &[0xa2, 0x05, 0x40, 0x05, 0x40], b"x"), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborDuplicateKey, CheckKind::Envelope);
+        .verify_cose(&envelope(key, &p, &[0xa0], b"x"), now());
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborDuplicateKey,
+        CheckKind::Envelope,
+    );
+    // Duplicate key in the unprotected header.
+    let p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
+    let r = f.verifier.verify_cose(
+        &envelope(key, &p, &[0xa2, 0x05, 0x40, 0x05, 0x40], b"x"),
+        now(),
+    );
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborDuplicateKey,
+        CheckKind::Envelope,
+    );
     // Duplicate claim inside a correctly signed payload: caught after the signature, as CLAIMS.
     let mut claims = Demo::sample_licence().unwrap().to_claims();
     claims[0] += 1;
     claims.extend_from_slice(&[0x06, 0x1a, 0, 0, 0, 1]);
-    let r = f.verifier.verify_cose(&envelope(key, &p, &[0xa0], &claims), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborDuplicateKey, CheckKind::Claims);
+    let r = f
+        .verifier
+        .verify_cose(&envelope(key, &p, &[0xa0], &claims), now());
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborDuplicateKey,
+        CheckKind::Claims,
+    );
     // Indefinite-length unprotected map.
     let r = f
         .verifier
         .verify_cose(&envelope(key, &p, &[0xbf, 0xff], b"x"), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborIndefiniteLength, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborIndefiniteLength,
+        CheckKind::Envelope,
+    );
     // Trailing bytes.
     let mut cose = f.cose.clone();
     cose.push(0xf6);
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborTrailingBytes, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborTrailingBytes,
+        CheckKind::Envelope,
+    );
 }
 
 #[test]
 fn deeply_nested_cbor() {
     let f = fixture();
-    let p = protected(Some(&[0x27]), f.demo.authority.kid(), ArtifactType::Licence.typ());
+    let p = protected(
+        Some(&[0x27]),
+        f.demo.authority.kid(),
+        ArtifactType::Licence.typ(),
+    );
     let mut unprotected = vec![0xa1, 0x05];
-    unprotected.extend(std::iter::repeat(0x81).take(1000));
+    unprotected.extend(std::iter::repeat_n(0x81, 1000));
     unprotected.push(0x00);
-    let r = f
-        .verifier
-        .verify_cose(&envelope(&f.demo.authority_key, &p, &unprotected, b"x"), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CborTooDeep, CheckKind::Envelope);
+    let r = f.verifier.verify_cose(
+        &envelope(&f.demo.authority_key, &p, &unprotected, b"x"),
+        now(),
+    );
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CborTooDeep,
+        CheckKind::Envelope,
+    );
 }
 
 #[test]
@@ -338,18 +494,31 @@ fn ten_megabyte_string() {
     let mut cose = vec![0xd2, 0x84, 0x40, 0xa0, 0x5a, 0x00, 0x98, 0x96, 0x80];
     cose.resize(cose.len() + 10_000_000, b'a');
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::InputTooLarge, CheckKind::Envelope);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::InputTooLarge,
+        CheckKind::Envelope,
+    );
     // Only the header of a 10 MB string: refused without allocating it.
     let r = f.verifier.verify_cose(&cose[..16], now());
     assert_eq!(r.verdict, Verdict::Invalid);
     assert!(
-        matches!(r.reason, ReasonCode::CborMalformed | ReasonCode::CborItemTooLarge),
+        matches!(
+            r.reason,
+            ReasonCode::CborMalformed | ReasonCode::CborItemTooLarge
+        ),
         "{}",
         r.reason
     );
     // As QR text: over the QR capacity.
     let r = f.verifier.verify_qr(&"A".repeat(10_000_000), now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::InputTooLarge, CheckKind::Decode);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::InputTooLarge,
+        CheckKind::Decode,
+    );
 }
 
 fn licence_issued_at(iat: i64) -> Licence {
@@ -361,9 +530,15 @@ fn licence_issued_at(iat: i64) -> Licence {
 
 /// Signs the claims of `licence` directly, bypassing the issuer-side checks.
 fn force_sign(demo: &Demo, licence: &Licence) -> Vec<u8> {
-    let prepared = PreparedSign1::new(ArtifactType::Licence, *demo.authority.kid(), licence.to_claims());
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        *demo.authority.kid(),
+        licence.to_claims(),
+    );
     let sig = demo.authority_key.sign_bytes(&prepared.to_be_signed());
-    prepared.complete(&sig, &demo.authority_key.public_key()).unwrap()
+    prepared
+        .complete(&sig, &demo.authority_key.public_key())
+        .unwrap()
 }
 
 #[test]
@@ -373,13 +548,26 @@ fn certificate_expired_or_not_yet_valid_at_iat() {
     let expired_iat = f.demo.authority.not_after() + 10;
     let cose = force_sign(&f.demo, &licence_issued_at(expired_iat));
     let r = f.verifier.verify_cose(&cose, expired_iat + DAY);
-    assert_report(&r, Verdict::Invalid, ReasonCode::CertExpired, CheckKind::Certificate);
-    assert!(r.licence.is_some(), "the authenticated licence is shown with the failure");
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CertExpired,
+        CheckKind::Certificate,
+    );
+    assert!(
+        r.licence.is_some(),
+        "the authenticated licence is shown with the failure"
+    );
 
     let early_iat = f.demo.authority.not_before() - 10;
     let cose = force_sign(&f.demo, &licence_issued_at(early_iat));
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CertNotYetValid, CheckKind::Certificate);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CertNotYetValid,
+        CheckKind::Certificate,
+    );
     // And the issuer side refuses to sign such a licence in the first place.
     let err = licence_issued_at(early_iat)
         .sign(&f.demo.authority, &f.demo.authority_key)
@@ -392,7 +580,9 @@ fn licence_outlives_its_certificate() {
     // Issued while the certificate was valid, checked years after it expired: still VALID.
     let f = fixture();
     let cose = force_sign(&f.demo, &licence_issued_at(sample_issued_at()));
-    let r = f.verifier.verify_cose(&cose, f.demo.authority.not_after() + 3650 * DAY);
+    let r = f
+        .verifier
+        .verify_cose(&cose, f.demo.authority.not_after() + 3650 * DAY);
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
 }
 
@@ -423,24 +613,45 @@ fn wrong_eku() {
     let prepared = PreparedSign1::new(ArtifactType::Licence, *seal_cert.kid(), licence.to_claims());
     let cose = prepared
         .clone()
-        .complete(&seal_key.sign_bytes(&prepared.to_be_signed()), &seal_key.public_key())
+        .complete(
+            &seal_key.sign_bytes(&prepared.to_be_signed()),
+            &seal_key.public_key(),
+        )
         .unwrap();
-    let verifier = Verifier::new(TrustStore::new(vec![f.demo.root.clone()], vec![seal_cert]).unwrap());
+    let verifier =
+        Verifier::new(TrustStore::new(vec![f.demo.root.clone()], vec![seal_cert]).unwrap());
     let r = verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CertWrongEku, CheckKind::Certificate);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CertWrongEku,
+        CheckKind::Certificate,
+    );
 }
 
 #[test]
 fn root_used_as_signer() {
     let f = fixture();
     let licence = Demo::sample_licence().unwrap();
-    let prepared = PreparedSign1::new(ArtifactType::Licence, *f.demo.root.kid(), licence.to_claims());
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        *f.demo.root.kid(),
+        licence.to_claims(),
+    );
     let cose = prepared
         .clone()
-        .complete(&f.demo.root_key.sign_bytes(&prepared.to_be_signed()), &f.demo.root_key.public_key())
+        .complete(
+            &f.demo.root_key.sign_bytes(&prepared.to_be_signed()),
+            &f.demo.root_key.public_key(),
+        )
         .unwrap();
     let r = f.verifier.verify_cose(&cose, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::CertCaAsEndEntity, CheckKind::Certificate);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::CertCaAsEndEntity,
+        CheckKind::Certificate,
+    );
 }
 
 #[test]
@@ -460,7 +671,12 @@ fn another_regions_root() {
     let verifier =
         Verifier::new(TrustStore::new(vec![gd_root], vec![f.demo.authority.clone()]).unwrap());
     let r = verifier.verify_qr(&f.text, now());
-    assert_report(&r, Verdict::Invalid, ReasonCode::IssuerNotTrusted, CheckKind::Certificate);
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::IssuerNotTrusted,
+        CheckKind::Certificate,
+    );
 }
 
 #[test]
@@ -481,10 +697,20 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
     let exp = licence.validity().expires().unwrap();
     let leeway = elicense::verify::DEFAULT_LEEWAY_SECONDS;
     let at = |t| f.verifier.verify_qr(&text, t);
-    assert_report(&at(nbf - leeway - 1), Verdict::Invalid, ReasonCode::LicenceNotYetValid, CheckKind::Validity);
+    assert_report(
+        &at(nbf - leeway - 1),
+        Verdict::Invalid,
+        ReasonCode::LicenceNotYetValid,
+        CheckKind::Validity,
+    );
     assert_eq!(at(nbf - leeway).verdict, Verdict::Valid);
     assert_eq!(at(exp + leeway - 1).verdict, Verdict::Valid);
-    assert_report(&at(exp + leeway), Verdict::Invalid, ReasonCode::LicenceExpired, CheckKind::Validity);
+    assert_report(
+        &at(exp + leeway),
+        Verdict::Invalid,
+        ReasonCode::LicenceExpired,
+        CheckKind::Validity,
+    );
     // Issued in the future beyond the leeway.
     assert_report(
         &at(sample_issued_at() - leeway - 1),
@@ -498,5 +724,8 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
         .verifier()
         .with_options(elicense::verify::VerifyOptions { leeway_seconds: 0 });
     assert_eq!(strict.verify_qr(&text, exp - 1).verdict, Verdict::Valid);
-    assert_eq!(strict.verify_qr(&text, exp).reason, ReasonCode::LicenceExpired);
+    assert_eq!(
+        strict.verify_qr(&text, exp).reason,
+        ReasonCode::LicenceExpired
+    );
 }

@@ -38,7 +38,11 @@ impl CliError {
 
     /// A file-system error, naming the path and what was being done.
     pub fn io(action: &str, path: &Path, e: &io::Error) -> Self {
-        CliError::msg(format!("cannot {action} {}: {}", path.display(), io_text(e)))
+        CliError::msg(format!(
+            "cannot {action} {}: {}",
+            path.display(),
+            io_text(e)
+        ))
     }
 
     /// The reason code, if any.

@@ -59,7 +59,10 @@ fn eddsa_sig_01_signed_byte_for_byte() {
         .build()
         .to_tagged_vec()
         .unwrap();
-    assert_eq!(cose, expected, "re-signed COSE_Sign1 differs from output.cbor");
+    assert_eq!(
+        cose, expected,
+        "re-signed COSE_Sign1 differs from output.cbor"
+    );
     // It is a valid generic COSE_Sign1, but outside our profile: kid unprotected, no typ.
     assert_eq!(
         Sign1::decode(&expected, ArtifactType::Licence).unwrap_err(),
@@ -91,7 +94,11 @@ fn cose_wg_vectors_outside_the_profile_are_rejected_with_their_reason() {
     }
     // sign-fail-03 carries alg -999, sign-fail-04 the text "unknown".
     assert_eq!(
-        Sign1::decode(&output_bytes(&vector("sign-fail-04")), ArtifactType::Licence).unwrap_err(),
+        Sign1::decode(
+            &output_bytes(&vector("sign-fail-04")),
+            ArtifactType::Licence
+        )
+        .unwrap_err(),
         EnvelopeError::AlgUnsupported("\"unknown\"".into())
     );
 }
@@ -233,14 +240,18 @@ fn protected_header_rules() {
         EnvelopeError::KidMissing
     );
     // crit present.
-    let mut p = vec![0xa4, 0x01, 0x27, 0x02, 0x81, 0x0a, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    let mut p = vec![
+        0xa4, 0x01, 0x27, 0x02, 0x81, 0x0a, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8,
+    ];
     typ(&mut p, "application/el-lic+cwt");
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
         EnvelopeError::Critical
     );
     // Duplicate key inside the protected header.
-    let mut p = vec![0xa4, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+    let mut p = vec![
+        0xa4, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8,
+    ];
     typ(&mut p, "application/el-lic+cwt");
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence)
@@ -281,10 +292,12 @@ fn strict_cbor_before_any_signature_work() {
     );
     // Deep nesting in the unprotected header.
     let mut deep = vec![0xd2, 0x84, 0x40, 0xa1, 0x01];
-    deep.extend(std::iter::repeat(0x81).take(40));
+    deep.extend(std::iter::repeat_n(0x81, 40));
     deep.extend_from_slice(&[0x00, 0x40, 0x40]);
     assert_eq!(
-        Sign1::decode(&deep, ArtifactType::Licence).unwrap_err().reason(),
+        Sign1::decode(&deep, ArtifactType::Licence)
+            .unwrap_err()
+            .reason(),
         ReasonCode::CborTooDeep
     );
     // A 10 MB string: refused on size before parsing.
@@ -338,8 +351,14 @@ fn qr_text_round_trip_and_choice_of_encoding() {
 
 #[test]
 fn hostile_qr_text() {
-    assert_eq!(from_qr_text("HC1:ABC").unwrap_err(), EnvelopeError::QrPrefix);
-    assert_eq!(from_qr_text("el1:ABC").unwrap_err(), EnvelopeError::QrPrefix);
+    assert_eq!(
+        from_qr_text("HC1:ABC").unwrap_err(),
+        EnvelopeError::QrPrefix
+    );
+    assert_eq!(
+        from_qr_text("el1:ABC").unwrap_err(),
+        EnvelopeError::QrPrefix
+    );
     assert_eq!(
         from_qr_text("EL1:abc").unwrap_err().reason(),
         ReasonCode::Base45InvalidCharacter
@@ -357,14 +376,19 @@ fn hostile_qr_text() {
         EnvelopeError::UnknownEncoding(0x00)
     );
     assert_eq!(
-        from_qr_text(&"A".repeat(MAX_QR_TEXT_LEN + 1)).unwrap_err().reason(),
+        from_qr_text(&"A".repeat(MAX_QR_TEXT_LEN + 1))
+            .unwrap_err()
+            .reason(),
         ReasonCode::InputTooLarge
     );
     // A zip bomb: 1 MiB of zeros compresses to about a kilobyte.
     let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);
     assert!(bomb.len() < 2000, "{}", bomb.len());
     let text = format!("EL1:{}", base45::encode(&bomb));
-    assert_eq!(from_qr_text(&text).unwrap_err(), EnvelopeError::ZlibTooLarge);
+    assert_eq!(
+        from_qr_text(&text).unwrap_err(),
+        EnvelopeError::ZlibTooLarge
+    );
     // Corrupt zlib: flip a byte in the middle of a stream.
     let mut z = miniz_oxide::deflate::compress_to_vec_zlib(b"hello hello hello hello", 9);
     let n = z.len();
@@ -390,7 +414,10 @@ fn kid_is_sha256_prefix() {
 fn coset_cross_check() {
     let (good, key) = good_envelope();
     let parsed = coset::CoseSign1::from_tagged_slice(&good).unwrap();
-    assert_eq!(parsed.protected.header.alg, Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA)));
+    assert_eq!(
+        parsed.protected.header.alg,
+        Some(coset::Algorithm::Assigned(iana::Algorithm::EdDSA))
+    );
     assert_eq!(parsed.protected.header.key_id, vec![7; 8]);
     assert_eq!(
         parsed.protected.header.rest,

@@ -26,13 +26,22 @@ fn claims_round_trip() {
         .status_index(17)
         .text("address", "上海市浦东新区碧波路690号")
         .integer("capital", -5)
-        .date("established", NaiveDate::from_ymd_opt(1969, 12, 31).unwrap())
+        .date(
+            "established",
+            NaiveDate::from_ymd_opt(1969, 12, 31).unwrap(),
+        )
         .build()
         .unwrap();
     let back = Licence::from_claims(&l.to_claims()).unwrap();
     assert_eq!(back, l);
-    assert_eq!(back.issue_date(), NaiveDate::from_ymd_opt(2024, 5, 20).unwrap());
-    assert_eq!(back.attribute("capital"), Some(&AttributeValue::Integer(-5)));
+    assert_eq!(
+        back.issue_date(),
+        NaiveDate::from_ymd_opt(2024, 5, 20).unwrap()
+    );
+    assert_eq!(
+        back.attribute("capital"),
+        Some(&AttributeValue::Integer(-5))
+    );
 }
 
 #[test]
@@ -56,23 +65,53 @@ fn claims_bytes_are_deterministic_and_exact() {
 
 #[test]
 fn builder_errors_name_the_field() {
-    assert_eq!(field_of(Licence::builder().build().unwrap_err()), "type_code");
-    assert_eq!(field_of(base().type_code("X").build().unwrap_err()), "type_code");
-    assert_eq!(field_of(base().serial("abc").build().unwrap_err()), "serial");
+    assert_eq!(
+        field_of(Licence::builder().build().unwrap_err()),
+        "type_code"
+    );
+    assert_eq!(
+        field_of(base().type_code("X").build().unwrap_err()),
+        "type_code"
+    );
+    assert_eq!(
+        field_of(base().serial("abc").build().unwrap_err()),
+        "serial"
+    );
     assert_eq!(field_of(base().serial("").build().unwrap_err()), "serial");
     assert_eq!(field_of(base().version(0).build().unwrap_err()), "version");
-    assert_eq!(field_of(base().version(1000).build().unwrap_err()), "version");
-    assert_eq!(field_of(base().type_name(" ").build().unwrap_err()), "type_name");
     assert_eq!(
-        field_of(base().citizen("张三", "13043419840726291Y").build().unwrap_err()),
+        field_of(base().version(1000).build().unwrap_err()),
+        "version"
+    );
+    assert_eq!(
+        field_of(base().type_name(" ").build().unwrap_err()),
+        "type_name"
+    );
+    assert_eq!(
+        field_of(
+            base()
+                .citizen("张三", "13043419840726291Y")
+                .build()
+                .unwrap_err()
+        ),
         "holder.code"
     );
     assert_eq!(
-        field_of(base().organisation("公司", "91310115MA1K4LQX5").build().unwrap_err()),
+        field_of(
+            base()
+                .organisation("公司", "91310115MA1K4LQX5")
+                .build()
+                .unwrap_err()
+        ),
         "holder.code"
     );
     assert_eq!(
-        field_of(base().organisation("A\u{202e}B", "91310115MA1K4LQX58").build().unwrap_err()),
+        field_of(
+            base()
+                .organisation("A\u{202e}B", "91310115MA1K4LQX58")
+                .build()
+                .unwrap_err()
+        ),
         "holder.name"
     );
     assert_eq!(
@@ -88,12 +127,18 @@ fn builder_errors_name_the_field() {
         field_of(base().text("a", "1").text("a", "2").build().unwrap_err()),
         "attributes[1].key"
     );
-    assert_eq!(field_of(base().text("Bad", "1").build().unwrap_err()), "attributes[0].key");
+    assert_eq!(
+        field_of(base().text("Bad", "1").build().unwrap_err()),
+        "attributes[0].key"
+    );
     assert_eq!(
         field_of(base().text("k", "x\u{0007}").build().unwrap_err()),
         "attributes[0].text"
     );
-    assert_eq!(field_of(base().issued_at(-1).build().unwrap_err()), "issued_at");
+    assert_eq!(
+        field_of(base().issued_at(-1).build().unwrap_err()),
+        "issued_at"
+    );
     let e = base().version(0).build().unwrap_err();
     assert_eq!(e.reason(), ReasonCode::LicenceFieldInvalid);
     assert!(e.to_string().contains("`version`"), "{e}");
@@ -101,7 +146,10 @@ fn builder_errors_name_the_field() {
 
 #[test]
 fn pilot_credit_code_is_a_warning_not_an_error() {
-    let l = base().organisation("厦门某公司", "91350203M0001QAY9B").build().unwrap();
+    let l = base()
+        .organisation("厦门某公司", "91350203M0001QAY9B")
+        .build()
+        .unwrap();
     let w = l.warnings();
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].code, ReasonCode::HolderCodeCheckFailed);
@@ -111,7 +159,10 @@ fn pilot_credit_code_is_a_warning_not_an_error() {
 
 #[test]
 fn citizen_holder() {
-    let l = base().citizen("王五", "13043419840726291X").build().unwrap();
+    let l = base()
+        .citizen("王五", "13043419840726291X")
+        .build()
+        .unwrap();
     assert_eq!(l.holder().code.wire_kind(), 2);
     assert_eq!(Licence::from_claims(&l.to_claims()).unwrap(), l);
 }
@@ -122,8 +173,14 @@ fn encode(v: Value) -> Vec<u8> {
 
 fn claims_with(body: Value, extra: Vec<(Value, Value)>) -> Vec<u8> {
     let mut m = vec![
-        (Value::Integer(5.into()), Value::Integer(1_558_281_600.into())),
-        (Value::Integer(6.into()), Value::Integer(1_716_170_400.into())),
+        (
+            Value::Integer(5.into()),
+            Value::Integer(1_558_281_600.into()),
+        ),
+        (
+            Value::Integer(6.into()),
+            Value::Integer(1_716_170_400.into()),
+        ),
         (Value::Integer(CLAIM_LICENCE.into()), body),
     ];
     m.extend(extra);
@@ -133,7 +190,10 @@ fn claims_with(body: Value, extra: Vec<(Value, Value)>) -> Vec<u8> {
 fn good_body() -> Vec<Value> {
     let l = base().build().unwrap();
     match cbor::decode(&l.to_claims(), &CLAIMS_LIMITS).unwrap() {
-        Value::Map(m) => match m.into_iter().find(|(k, _)| *k == Value::Integer(CLAIM_LICENCE.into())) {
+        Value::Map(m) => match m
+            .into_iter()
+            .find(|(k, _)| *k == Value::Integer(CLAIM_LICENCE.into()))
+        {
             Some((_, Value::Array(b))) => b,
             _ => unreachable!(),
         },
@@ -161,9 +221,18 @@ fn hostile_claims() {
     );
     // nbf not at CST midnight.
     let bad_nbf = encode(Value::Map(vec![
-        (Value::Integer(5.into()), Value::Integer(1_558_281_601.into())),
-        (Value::Integer(6.into()), Value::Integer(1_716_170_400.into())),
-        (Value::Integer(CLAIM_LICENCE.into()), Value::Array(good_body())),
+        (
+            Value::Integer(5.into()),
+            Value::Integer(1_558_281_601.into()),
+        ),
+        (
+            Value::Integer(6.into()),
+            Value::Integer(1_716_170_400.into()),
+        ),
+        (
+            Value::Integer(CLAIM_LICENCE.into()),
+            Value::Array(good_body()),
+        ),
     ]));
     assert_eq!(field_of(Licence::from_claims(&bad_nbf).unwrap_err()), "nbf");
     // Holder kind 3.
@@ -173,12 +242,20 @@ fn hostile_claims() {
         Value::Text("X".into()),
         Value::Text("Y".into()),
     ]);
-    assert_eq!(field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()), "holder.kind");
+    assert_eq!(
+        field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()),
+        "holder.kind"
+    );
     // A float as an attribute value: refused by the strict CBOR layer.
     let mut b = good_body();
-    b[7] = Value::Array(vec![Value::Array(vec![Value::Text("k".into()), Value::Float(1.5)])]);
+    b[7] = Value::Array(vec![Value::Array(vec![
+        Value::Text("k".into()),
+        Value::Float(1.5),
+    ])]);
     assert_eq!(
-        Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err().reason(),
+        Licence::from_claims(&claims_with(Value::Array(b), vec![]))
+            .unwrap_err()
+            .reason(),
         ReasonCode::CborUnsupported
     );
     // Not a map at all.
@@ -189,12 +266,16 @@ fn hostile_claims() {
     // Version as a negative integer.
     let mut b = good_body();
     b[3] = Value::Integer((-1).into());
-    assert_eq!(field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()), "version");
+    assert_eq!(
+        field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()),
+        "version"
+    );
 }
 
 #[test]
 fn spec_json() {
-    let spec = LicenceSpec::from_json(include_str!("../../examples/data/business-licence.json")).unwrap();
+    let spec =
+        LicenceSpec::from_json(include_str!("../../examples/data/business-licence.json")).unwrap();
     let l = spec.to_licence(1_716_170_400).unwrap();
     assert_eq!(l.holder().name, "上海浦江智联科技有限公司");
     assert_eq!(l.validity().until, None);

@@ -105,12 +105,14 @@ fn eku_extension(usages: &[Usage]) -> CustomExtension {
 }
 
 fn time(unix: i64, field: &str) -> Result<OffsetDateTime, PkiError> {
-    OffsetDateTime::from_unix_timestamp(unix).map_err(|_| PkiError::Create(format!("{field} is out of range")))
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map_err(|_| PkiError::Create(format!("{field} is out of range")))
 }
 
 fn serial() -> Result<SerialNumber, PkiError> {
     let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| PkiError::Create(format!("random serial: {e}")))?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| PkiError::Create(format!("random serial: {e}")))?;
     bytes[0] &= 0x7f; // positive INTEGER
     bytes[0] |= 0x01; // no leading zero byte to strip
     Ok(SerialNumber::from_slice(&bytes))
@@ -118,13 +120,18 @@ fn serial() -> Result<SerialNumber, PkiError> {
 
 fn check_window(not_before: i64, not_after: i64) -> Result<(), PkiError> {
     if not_after <= not_before {
-        return Err(PkiError::Create("not_after must be later than not_before".into()));
+        return Err(PkiError::Create(
+            "not_after must be later than not_before".into(),
+        ));
     }
     Ok(())
 }
 
 /// Creates a self-signed region root CA (path length 0) carrying its region code.
-pub fn create_region_root(key: &dyn Signer, params: &RegionRootParams) -> Result<Certificate, PkiError> {
+pub fn create_region_root(
+    key: &dyn Signer,
+    params: &RegionRootParams,
+) -> Result<Certificate, PkiError> {
     check_window(params.not_before, params.not_after)?;
     let mut p = CertificateParams::default();
     let mut dn = DistinguishedName::new();
@@ -162,10 +169,14 @@ pub fn create_authority(
     check_window(params.not_before, params.not_after)?;
     let region = root.check_region_root()?.clone();
     if root_key.public_key() != *root.public_key() {
-        return Err(PkiError::Create("the root key does not match the root certificate".into()));
+        return Err(PkiError::Create(
+            "the root key does not match the root certificate".into(),
+        ));
     }
     if params.usages.is_empty() {
-        return Err(PkiError::Create("an authority needs at least one usage".into()));
+        return Err(PkiError::Create(
+            "an authority needs at least one usage".into(),
+        ));
     }
     if !params.credit_code.check_valid() {
         return Err(PkiError::Create(
@@ -219,24 +230,27 @@ fn root_dn(root: &Certificate) -> Result<DistinguishedName, PkiError> {
             .as_str()
             .map_err(|_| PkiError::Create("root subject has a non-string attribute".into()))?
             .to_owned();
-        let v = match value.tag().0 {
-            0x13 => rcgen::DnValue::PrintableString(
-                text.try_into()
-                    .map_err(|_| PkiError::Create("root subject has a bad PrintableString".into()))?,
-            ),
-            0x0c => rcgen::DnValue::Utf8String(text),
-            t => {
-                return Err(PkiError::Create(format!(
-                    "root subject uses string type {t}, which is not supported"
-                )))
-            }
-        };
+        let v =
+            match value.tag().0 {
+                0x13 => rcgen::DnValue::PrintableString(text.try_into().map_err(|_| {
+                    PkiError::Create("root subject has a bad PrintableString".into())
+                })?),
+                0x0c => rcgen::DnValue::Utf8String(text),
+                t => {
+                    return Err(PkiError::Create(format!(
+                        "root subject uses string type {t}, which is not supported"
+                    )))
+                }
+            };
         dn.push(DnType::from_oid(&arcs), v);
     }
     Ok(dn)
 }
 
-fn root_issuer<'a>(root: &Certificate, root_key: &'a dyn Signer) -> Result<Issuer<'static, RcgenKey<'a>>, PkiError> {
+fn root_issuer<'a>(
+    root: &Certificate,
+    root_key: &'a dyn Signer,
+) -> Result<Issuer<'static, RcgenKey<'a>>, PkiError> {
     let mut ip = CertificateParams::default();
     ip.distinguished_name = root_dn(root)?;
     ip.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));

@@ -48,7 +48,10 @@ fn created_certificates_follow_the_profile() {
     assert!(s.root.is_ca());
     assert_eq!(s.root.region().unwrap().as_str(), "310000");
     assert_eq!(s.root.common_name(), "上海市电子证照根CA");
-    assert_eq!(s.root.kid(), &crate::envelope::kid_for_certificate(s.root.der()));
+    assert_eq!(
+        s.root.kid(),
+        &crate::envelope::kid_for_certificate(s.root.der())
+    );
     let a = create_authority(
         &s.root_key,
         &s.root,
@@ -63,7 +66,10 @@ fn created_certificates_follow_the_profile() {
     )
     .unwrap();
     assert!(!a.is_ca());
-    assert_eq!(a.usages(), &[Usage::LicenceSigning, Usage::StatusListSigning]);
+    assert_eq!(
+        a.usages(),
+        &[Usage::LicenceSigning, Usage::StatusListSigning]
+    );
     assert_eq!(a.organization_identifier(), Some("11310000MB2F31727A"));
     assert_eq!(a.region().unwrap().as_str(), "310000");
     assert_eq!((a.not_before(), a.not_after()), (Y2024, Y2030));
@@ -72,18 +78,27 @@ fn created_certificates_follow_the_profile() {
     assert_eq!(v.root_index, 0);
     assert_eq!(v.credit_code.as_str(), "11310000MB2F31727A");
     assert_eq!(
-        validate_chain(&a, &[s.root.clone()], Usage::SealMaking).unwrap_err(),
+        validate_chain(&a, std::slice::from_ref(&s.root), Usage::SealMaking).unwrap_err(),
         PkiError::WrongEku(Usage::SealMaking)
     );
     // PEM round trip.
     assert_eq!(Certificate::from_pem(&a.to_pem()).unwrap(), a);
     let both = format!("{}{}", s.root.to_pem(), a.to_pem());
     assert_eq!(Certificate::all_from_pem(&both).unwrap().len(), 2);
-    assert!(matches!(Certificate::from_pem(&both), Err(PkiError::Malformed(_))));
+    assert!(matches!(
+        Certificate::from_pem(&both),
+        Err(PkiError::Malformed(_))
+    ));
     // Time window.
     assert_eq!(a.check_time(Y2024), Ok(()));
-    assert_eq!(a.check_time(Y2024 - 1).unwrap_err().reason(), ReasonCode::CertNotYetValid);
-    assert_eq!(a.check_time(Y2030 + 1).unwrap_err().reason(), ReasonCode::CertExpired);
+    assert_eq!(
+        a.check_time(Y2024 - 1).unwrap_err().reason(),
+        ReasonCode::CertNotYetValid
+    );
+    assert_eq!(
+        a.check_time(Y2030 + 1).unwrap_err().reason(),
+        ReasonCode::CertExpired
+    );
 }
 
 #[test]
@@ -103,26 +118,80 @@ fn chain_failures_have_their_own_codes() {
         Usage::LicenceSigning
     )
     .is_ok());
-    let wrong_eku = check(Options { usages: vec![Usage::SealMaking], ..good_options(&sh) }, &s.root_key);
+    let wrong_eku = check(
+        Options {
+            usages: vec![Usage::SealMaking],
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(wrong_eku.reason(), ReasonCode::CertWrongEku);
-    let no_eku = check(Options { usages: vec![], ..good_options(&sh) }, &s.root_key);
+    let no_eku = check(
+        Options {
+            usages: vec![],
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(no_eku.reason(), ReasonCode::CertWrongEku);
-    let ca = check(Options { ca: true, ..good_options(&sh) }, &s.root_key);
+    let ca = check(
+        Options {
+            ca: true,
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(ca, PkiError::CaAsEndEntity);
-    let crit = check(Options { critical_unknown: true, ..good_options(&sh) }, &s.root_key);
+    let crit = check(
+        Options {
+            critical_unknown: true,
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(crit, PkiError::UnknownCriticalExtension);
-    let issuer = check(Options { issuer_name_override: Some("Someone else"), ..good_options(&sh) }, &s.root_key);
+    let issuer = check(
+        Options {
+            issuer_name_override: Some("Someone else"),
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(issuer, PkiError::UnknownIssuer);
     let bad_sig = check(good_options(&sh), &SecretKey::from_seed(&[9; 32]));
     assert_eq!(bad_sig, PkiError::BadSignature);
     assert_eq!(bad_sig.reason(), ReasonCode::CertSignatureInvalid);
-    let region = check(Options { region: Some(&gd), ..good_options(&sh) }, &s.root_key);
+    let region = check(
+        Options {
+            region: Some(&gd),
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(region.reason(), ReasonCode::CertRegionMismatch);
-    let no_region = check(Options { region: None, ..good_options(&sh) }, &s.root_key);
+    let no_region = check(
+        Options {
+            region: None,
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(no_region.reason(), ReasonCode::CertRegionMismatch);
-    let no_code = check(Options { credit_code: None, ..good_options(&sh) }, &s.root_key);
+    let no_code = check(
+        Options {
+            credit_code: None,
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(no_code, PkiError::AuthorityCodeMissing);
-    let bad_code = check(Options { credit_code: Some("91350203M0001QAY9B"), ..good_options(&sh) }, &s.root_key);
+    let bad_code = check(
+        Options {
+            credit_code: Some("91350203M0001QAY9B"),
+            ..good_options(&sh)
+        },
+        &s.root_key,
+    );
     assert_eq!(bad_code, PkiError::AuthorityCodeMissing);
 }
 
@@ -137,7 +206,13 @@ fn issuer_side_refusals() {
         not_after: Y2030,
     };
     // Wrong root key.
-    let e = create_authority(&SecretKey::from_seed(&[7; 32]), &s.root, &s.key.public_key(), &params).unwrap_err();
+    let e = create_authority(
+        &SecretKey::from_seed(&[7; 32]),
+        &s.root,
+        &s.key.public_key(),
+        &params,
+    )
+    .unwrap_err();
     assert!(matches!(e, PkiError::Create(_)), "{e:?}");
     // A pilot credit code cannot identify an authority.
     let e = create_authority(
@@ -167,18 +242,33 @@ fn issuer_side_refusals() {
 
 #[test]
 fn hostile_der() {
-    assert!(matches!(Certificate::from_der(&[]), Err(PkiError::Malformed(_))));
-    assert!(matches!(Certificate::from_der(&[0x30, 0x82, 0xff, 0xff]), Err(PkiError::Malformed(_))));
-    assert!(matches!(Certificate::from_der(&vec![0x30; MAX_CERT_LEN + 1]), Err(PkiError::Malformed(_))));
+    assert!(matches!(
+        Certificate::from_der(&[]),
+        Err(PkiError::Malformed(_))
+    ));
+    assert!(matches!(
+        Certificate::from_der(&[0x30, 0x82, 0xff, 0xff]),
+        Err(PkiError::Malformed(_))
+    ));
+    assert!(matches!(
+        Certificate::from_der(&vec![0x30; MAX_CERT_LEN + 1]),
+        Err(PkiError::Malformed(_))
+    ));
     let s = setup();
     let mut trailing = s.root.der().to_vec();
     trailing.push(0);
-    assert!(matches!(Certificate::from_der(&trailing), Err(PkiError::Malformed(_))));
+    assert!(matches!(
+        Certificate::from_der(&trailing),
+        Err(PkiError::Malformed(_))
+    ));
     // Every truncation of a real certificate is refused without panicking.
     for n in 0..s.root.der().len() {
         assert!(Certificate::from_der(&s.root.der()[..n]).is_err());
     }
-    assert!(Certificate::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
+    assert!(Certificate::from_pem(
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+    )
+    .is_err());
 }
 
 /// Decodes DER OID content octets into dotted form, with 128-bit arcs.
@@ -193,7 +283,11 @@ fn dotted(der: &[u8]) -> String {
         }
     }
     let first = arcs.remove(0);
-    let (a, b) = if first >= 80 { (2, first - 80) } else { (first / 40, first % 40) };
+    let (a, b) = if first >= 80 {
+        (2, first - 80)
+    } else {
+        (first / 40, first % 40)
+    };
     let mut out = format!("{a}.{b}");
     for arc in arcs {
         out.push_str(&format!(".{arc}"));
@@ -204,13 +298,21 @@ fn dotted(der: &[u8]) -> String {
 #[test]
 fn oid_bytes_match_the_dotted_arc() {
     assert_eq!(dotted(&oid::ARC_DER), oid::ARC);
-    assert_eq!(dotted(&oid::EKU_LICENCE_SIGNING_DER), oid::EKU_LICENCE_SIGNING);
+    assert_eq!(
+        dotted(&oid::EKU_LICENCE_SIGNING_DER),
+        oid::EKU_LICENCE_SIGNING
+    );
     assert_eq!(dotted(&oid::EKU_SEAL_MAKING_DER), oid::EKU_SEAL_MAKING);
-    assert_eq!(dotted(&oid::EKU_STATUS_LIST_SIGNING_DER), oid::EKU_STATUS_LIST_SIGNING);
+    assert_eq!(
+        dotted(&oid::EKU_STATUS_LIST_SIGNING_DER),
+        oid::EKU_STATUS_LIST_SIGNING
+    );
     assert_eq!(dotted(&oid::ATTR_REGION_CODE_DER), oid::ATTR_REGION_CODE);
     // The arc is the UUID baaaa92f-4558-48a7-8e68-8dcd7ebb6dcf read as an integer.
     assert_eq!(
-        u128::from_str_radix("baaaa92f455848a78e688dcd7ebb6dcf", 16).unwrap().to_string(),
+        u128::from_str_radix("baaaa92f455848a78e688dcd7ebb6dcf", 16)
+            .unwrap()
+            .to_string(),
         oid::ARC.trim_start_matches("2.25.")
     );
 }

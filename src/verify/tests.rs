@@ -4,7 +4,11 @@ use crate::keys::SecretKey;
 use crate::pki::{create_authority, AuthorityParams};
 
 fn demo() -> Demo {
-    Demo::with_keys(SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32])).unwrap()
+    Demo::with_keys(
+        SecretKey::from_seed(&[1; 32]),
+        SecretKey::from_seed(&[2; 32]),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -48,7 +52,9 @@ fn kid_collision_tries_every_candidate() {
     }
     // A collision where no candidate verifies: SIGNATURE_INVALID.
     let mut store = TrustStore::new(vec![d.root.clone()], vec![other]).unwrap();
-    store.by_kid.insert(*d.authority.kid(), vec![Candidate::Authority(0)]);
+    store
+        .by_kid
+        .insert(*d.authority.kid(), vec![Candidate::Authority(0)]);
     let r = Verifier::new(store).verify_qr(&text, sample_issued_at() + 60);
     assert_eq!(r.reason, ReasonCode::SignatureInvalid);
 }
@@ -71,7 +77,10 @@ fn report_json_and_text() {
     assert_eq!(json["licence"]["holder"]["kind"], "organisation");
     assert_eq!(json["licence"]["holder"]["code"], "91310115MA1K4LQX58");
     assert_eq!(json["licence"]["issue_date"], "2024-05-20");
-    assert_eq!(json["licence"]["validity"]["until"], serde_json::Value::Null);
+    assert_eq!(
+        json["licence"]["validity"]["until"],
+        serde_json::Value::Null
+    );
     assert_eq!(
         json["licence"]["identifier"],
         "1.2.156.3005.2.11100000000013338W011.11310000MB2F31727A.20240001735.001.Y"
@@ -101,7 +110,10 @@ fn inspect_is_labelled_untrusted() {
     assert!(i.untrusted);
     assert_eq!(i.kid, crate::pki::hex_string(d.authority.kid()));
     assert_eq!(i.licence.unwrap().holder().name, "上海浦江智联科技有限公司");
-    assert_eq!(inspect_qr("XX").unwrap_err().reason(), ReasonCode::QrPrefixInvalid);
+    assert_eq!(
+        inspect_qr("XX").unwrap_err().reason(),
+        ReasonCode::QrPrefixInvalid
+    );
 }
 
 #[test]

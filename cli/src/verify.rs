@@ -1,0 +1,190 @@
+//! `verify` and `inspect`, and reading a QR code from text, a file or an image.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use elicense::licence::{AttributeValue, Licence};
+use elicense::pki::Certificate;
+use elicense::verify::{
+    inspect_qr, Inspection, Report, TrustStore, Verdict, Verifier, VerifyOptions,
+};
+
+use crate::error::{CliError, Context};
+use crate::files::{self, MAX_IMAGE_FILE};
+use crate::{note, print_out, time, InspectArgs, QrInput, VerifyArgs};
+use crate::{EXIT_INDETERMINATE, EXIT_INVALID};
+
+/// The banner that starts every `inspect` text output.
+pub const UNTRUSTED_BANNER: &str = "UNTRUSTED: nothing below has been verified";
+
+/// Reads the QR text from wherever `input` says.
+pub fn read_qr(input: &QrInput) -> Result<String, CliError> {
+    if let Some(t) = &input.qr_text {
+        return Ok(t.trim().to_owned());
+    }
+    if let Some(p) = &input.qr_file {
+        return Ok(files::read_text(p)?.trim().to_owned());
+    }
+    if let Some(p) = &input.image {
+        return read_image(p);
+    }
+    // clap's group makes exactly one of them present.
+    Err(CliError::msg(
+        "give the QR text, --qr-file FILE or --image FILE.png",
+    ))
+}
+
+fn read_image(path: &Path) -> Result<String, CliError> {
+    let png = files::read_bytes(path, MAX_IMAGE_FILE)?;
+    let codes = elicense::qr::scan_png(&png).context(path.display())?;
+    let mut licences = codes
+        .iter()
+        .filter(|c| c.starts_with(elicense::envelope::QR_PREFIX));
+    let chosen = match licences.next() {
+        Some(c) => {
+            if licences.next().is_some() {
+                note!(
+                    "note: {} holds several licence QR codes; reading the first",
+                    path.display()
+                );
+            }
+            c
+        }
+        // A code that is not a licence: let verification say why.
+        None => codes.first().ok_or_else(|| {
+            CliError::msg(format!("{}: no QR code found in the image", path.display()))
+        })?,
+    };
+    Ok(chosen.trim().to_owned())
+}
+
+/// Builds the trust store from root and authority certificate files.
+pub fn trust_store(
+    roots: &[impl AsRef<Path>],
+    authorities: &[impl AsRef<Path>],
+) -> Result<TrustStore, CliError> {
+    let mut r: Vec<Certificate> = Vec::new();
+    for p in roots {
+        let p = p.as_ref();
+        for c in files::load_certs(p)? {
+            c.check_region_root()
+                .context(format_args!("{} is not a region root", p.display()))?;
+            r.push(c);
+        }
+    }
+    let mut a = Vec::new();
+    for p in authorities {
+        a.extend(files::load_certs(p.as_ref())?);
+    }
+    Ok(TrustStore::new(r, a)?)
+}
+
+/// Verifies as `args` says, at `now` unless `--at` is given.
+pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
+    let text = read_qr(&args.input)?;
+    let trust = trust_store(&args.root, &args.authority)?;
+    let verifier = Verifier::new(trust).with_options(VerifyOptions {
+        leeway_seconds: args.leeway,
+    });
+    Ok(verifier.verify_qr(&text, args.at.unwrap_or(now)))
+}
+
+/// The exit status for a verdict.
+pub fn exit_for(verdict: Verdict) -> ExitCode {
+    match verdict {
+        Verdict::Valid => ExitCode::SUCCESS,
+        Verdict::Invalid => ExitCode::from(EXIT_INVALID),
+        Verdict::Indeterminate => ExitCode::from(EXIT_INDETERMINATE),
+    }
+}
+
+/// `elicense verify`.
+pub fn run_verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let report = verify(args, time::now()?)?;
+    if args.json {
+        print_out(&format!("{}\n", report.to_json()))?;
+    } else {
+        print_out(&report.to_text())?;
+    }
+    Ok(exit_for(report.verdict))
+}
+
+fn licence_text(s: &mut String, l: &Licence) {
+    let _ = writeln!(
+        s,
+        "Licence (as claimed): {} ({})",
+        l.type_name(),
+        l.type_code()
+    );
+    let _ = writeln!(s, "  serial: {}  version: {}", l.serial(), l.version());
+    if let Some(n) = l.number() {
+        let _ = writeln!(s, "  number: {n}");
+    }
+    let _ = writeln!(
+        s,
+        "  holder: {} ({})",
+        l.holder().name,
+        l.holder().code.as_str()
+    );
+    let _ = writeln!(
+        s,
+        "  issued: {} ({})",
+        l.issue_date(),
+        time::fmt_time(l.issued_at())
+    );
+    let until = l
+        .validity()
+        .until
+        .map_or_else(|| "long-term (长期)".to_owned(), |u| u.to_string());
+    let _ = writeln!(s, "  valid: {} to {}", l.validity().from, until);
+    if let Some(i) = l.status_index() {
+        let _ = writeln!(s, "  status index: {i}");
+    }
+    for a in l.attributes() {
+        let v = match &a.value {
+            AttributeValue::Text(t) => t.clone(),
+            AttributeValue::Integer(i) => i.to_string(),
+            AttributeValue::Date(d) => d.to_string(),
+        };
+        let _ = writeln!(s, "  {}: {}", a.key, v);
+    }
+}
+
+/// The text form of an inspection, starting with [`UNTRUSTED_BANNER`].
+pub fn inspection_text(i: &Inspection) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{UNTRUSTED_BANNER}");
+    let _ = writeln!(
+        s,
+        "  (no signature, certificate or validity was checked; use `elicense verify`)"
+    );
+    let _ = writeln!(s, "Envelope: COSE_Sign1, {} bytes", i.cose_len);
+    let _ = writeln!(s, "  typ: {}", i.typ);
+    let _ = writeln!(s, "  kid: {}", i.kid);
+    match (&i.licence, &i.claims_error) {
+        (Some(l), _) => licence_text(&mut s, l),
+        (None, Some(e)) => {
+            let _ = writeln!(s, "Licence: the claims do not decode: {e}");
+        }
+        (None, None) => {}
+    }
+    for w in i.licence.iter().flat_map(Licence::warnings) {
+        let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
+    }
+    s
+}
+
+/// `elicense inspect`.
+pub fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
+    let text = read_qr(&args.input)?;
+    let inspection = inspect_qr(&text).context("cannot decode the QR text")?;
+    if args.json {
+        let json = serde_json::to_string(&inspection)
+            .map_err(|e| CliError::msg(format!("cannot write the inspection as JSON: {e}")))?;
+        print_out(&format!("{json}\n"))?;
+    } else {
+        print_out(&inspection_text(&inspection))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,641 @@
+//! End-to-end tests of the `elicense` binary: each runs the built program
+//! in a temporary directory and checks its exact exit status, verdict and
+//! reason code.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/data/business-licence.json"
+);
+const HOLDER: &str = "上海浦江智联科技有限公司";
+const BASE45: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/// The outcome of one run of the binary.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// A Shanghai region with one licence-signing authority, made by the binary.
+struct Region {
+    dir: TempDir,
+}
+
+impl Region {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let sh = dir.path().join("sh");
+        let r = run([
+            "region",
+            "init",
+            "--region",
+            "310000",
+            "--name",
+            "上海市电子证照根CA",
+            "--out",
+            p(&sh),
+        ]);
+        assert_eq!(r.code, 0, "{r}");
+        assert!(r.stdout.contains("root.key.pem"), "{r}");
+        assert!(r.stdout.contains("root.cert.pem"), "{r}");
+        let r = run([
+            "authority",
+            "new",
+            "--root-key",
+            p(&sh.join("root.key.pem")),
+            "--root-cert",
+            p(&sh.join("root.cert.pem")),
+            "--name",
+            "上海市市场监督管理局",
+            "--credit-code",
+            "11310000MB2F31727A",
+            "--out",
+            p(&sh),
+        ]);
+        assert_eq!(r.code, 0, "{r}");
+        assert!(r.stdout.contains("authority.key.pem"), "{r}");
+        Region { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn sh(&self, name: &str) -> String {
+        p(&self.path("sh").join(name)).to_owned()
+    }
+    fn root(&self) -> String {
+        self.sh("root.cert.pem")
+    }
+    fn authority(&self) -> String {
+        self.sh("authority.cert.pem")
+    }
+
+    /// Issues the sample licence now, writing its QR text to `licence.txt`
+    /// plus any `extra` arguments; returns the QR text.
+    fn issue(&self, extra: &[&str]) -> String {
+        let out = self.path("licence.txt");
+        let issued_at = now().to_string();
+        let mut args = vec![
+            "issue".to_owned(),
+            "--key".into(),
+            self.sh("authority.key.pem"),
+            "--cert".into(),
+            self.authority(),
+            "--licence".into(),
+            SAMPLE.into(),
+            "--issued-at".into(),
+            issued_at,
+            "--out".into(),
+            p(&out).into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{r}");
+        assert!(
+            r.stderr.contains(
+                "identifier: 1.2.156.3005.2.11100000000013338W011.11310000MB2F31727A.20240001735.001."
+            ),
+            "{r}"
+        );
+        assert!(r.stderr.contains("QR code: version "), "{r}");
+        let text = fs::read_to_string(out).unwrap().trim().to_owned();
+        assert!(text.starts_with("EL1:"), "{text}");
+        text
+    }
+
+    fn verify(&self, input: &[&str], extra: &[&str]) -> Run {
+        let root = self.root();
+        let mut args = vec!["verify", "--root", &root];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(input);
+        run(args)
+    }
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+// 1.
+#[test]
+fn round_trip_region_authority_issue_verify_is_valid() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let qr_file = region.path("licence.txt");
+    let authority = region.authority();
+    let r = region.verify(&["--qr-file", p(&qr_file)], &["--authority", &authority]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert!(r.stdout.contains(HOLDER), "{r}");
+    assert!(r.stdout.contains("Authority: 上海市市场监督管理局"), "{r}");
+    assert!(r.stderr.is_empty(), "{r}");
+
+    // The same, with the QR text as an argument.
+    let r = region.verify(&[&text], &["--authority", &authority]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("Verdict: VALID"), "{r}");
+}
+
+/// Changes one Base45 character in the middle so that its 3-character group
+/// still decodes (its least significant digit moves by one).
+fn tamper(text: &str) -> String {
+    let body = &text["EL1:".len()..];
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = chars.len() / 2;
+    i -= i % 3; // start of a group
+    assert!(i + 2 < chars.len(), "a full group");
+    let v = BASE45.find(chars[i]).expect("Base45 character");
+    let nv = if v > 0 { v - 1 } else { v + 1 };
+    let mut out: Vec<char> = chars.clone();
+    out[i] = BASE45.as_bytes()[nv] as char;
+    assert_ne!(out, chars);
+    format!("EL1:{}", out.into_iter().collect::<String>())
+}
+
+// 2.
+#[test]
+fn one_changed_character_is_invalid() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let bad = tamper(&text);
+    assert_eq!(bad.len(), text.len());
+    let authority = region.authority();
+    let r = region.verify(&[&bad], &["--authority", &authority, "--json"]);
+    assert_eq!(r.code, 3, "{r}");
+    let v = json(&r.stdout);
+    assert_eq!(v["verdict"], "INVALID", "{r}");
+    let reason = v["reason"].as_str().unwrap().to_owned();
+    const EXPECTED: &[&str] = &[
+        "SIGNATURE_INVALID",
+        "SIGNATURE_NON_CANONICAL",
+        "CBOR_MALFORMED",
+        "CBOR_TRAILING_BYTES",
+        "CBOR_UNSUPPORTED",
+        "CBOR_ITEM_TOO_LARGE",
+        "CBOR_INDEFINITE_LENGTH",
+        "CBOR_DUPLICATE_KEY",
+        "COSE_MALFORMED",
+        "COSE_UNTAGGED",
+        "COSE_ALG_MISSING",
+        "COSE_ALG_UNSUPPORTED",
+        "COSE_KID_MISSING",
+        "COSE_TYP_MISSING",
+        "COSE_TYP_MISMATCH",
+        "LICENCE_MALFORMED",
+        "LICENCE_FIELD_INVALID",
+    ];
+    println!("tampered QR text rejected with {reason}");
+    assert!(
+        EXPECTED.contains(&reason.as_str()),
+        "unexpected reason {reason}: {r}"
+    );
+    // The text report names the same code.
+    let r = region.verify(&[&bad], &["--authority", &authority]);
+    assert_eq!(r.code, 3, "{r}");
+    assert!(
+        r.stdout
+            .starts_with(&format!("Verdict: INVALID  ({reason})")),
+        "{r}"
+    );
+}
+
+// 3.
+#[test]
+fn another_regions_root_does_not_trust_the_authority() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let gd = region.path("gd");
+    let r = run([
+        "region",
+        "init",
+        "--region",
+        "440000",
+        "--name",
+        "广东省电子证照根CA",
+        "--out",
+        p(&gd),
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    let authority = region.authority();
+    let r = run([
+        "verify",
+        "--root",
+        p(&gd.join("root.cert.pem")),
+        "--authority",
+        &authority,
+        &text,
+    ]);
+    assert_eq!(r.code, 3, "{r}");
+    assert!(
+        r.stdout
+            .starts_with("Verdict: INVALID  (ISSUER_NOT_TRUSTED)"),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains("[FAIL] CERTIFICATE ISSUER_NOT_TRUSTED"),
+        "{r}"
+    );
+}
+
+// 4.
+#[test]
+fn without_the_authority_certificate_is_indeterminate() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let r = region.verify(&[&text], &[]);
+    assert_eq!(r.code, 4, "{r}");
+    assert!(
+        r.stdout
+            .starts_with("Verdict: INDETERMINATE  (SIGNER_UNKNOWN)"),
+        "{r}"
+    );
+    // Nothing from the unverified claims is shown.
+    assert!(!r.stdout.contains(HOLDER), "{r}");
+}
+
+// 5.
+#[cfg(unix)]
+#[test]
+fn key_files_are_0600_and_never_silently_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let region = Region::new();
+    for key in ["root.key.pem", "authority.key.pem"] {
+        let mode = fs::metadata(region.sh(key)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{key} has mode {mode:o}");
+    }
+    let before = fs::read(region.sh("root.key.pem")).unwrap();
+    let init = |force: bool| {
+        let out = region.path("sh");
+        let mut args = vec![
+            "region",
+            "init",
+            "--region",
+            "310000",
+            "--name",
+            "x",
+            "--out",
+            p(&out),
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(args)
+    };
+    let r = init(false);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    assert!(r.stderr.contains("--force"), "{r}");
+    assert_eq!(fs::read(region.sh("root.key.pem")).unwrap(), before);
+
+    let r = init(true);
+    assert_eq!(r.code, 0, "{r}");
+    assert_ne!(fs::read(region.sh("root.key.pem")).unwrap(), before);
+    let mode = fs::metadata(region.sh("root.key.pem"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "replaced key has mode {mode:o}");
+}
+
+// 6.
+#[test]
+fn json_report_has_verdict_and_seven_checks() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let authority = region.authority();
+    let r = region.verify(&[&text], &["--authority", &authority, "--json"]);
+    assert_eq!(r.code, 0, "{r}");
+    let v = json(&r.stdout);
+    assert_eq!(v["verdict"], "VALID");
+    assert_eq!(v["reason"], "OK");
+    let checks = v["checks"].as_array().expect("checks array");
+    assert_eq!(checks.len(), 7, "{r}");
+    assert!(checks.iter().all(|c| c["outcome"] == "PASS"), "{r}");
+    assert_eq!(v["licence"]["holder"]["name"], HOLDER);
+
+    // `issue --json` too.
+    let r = run([
+        "issue",
+        "--key",
+        &region.sh("authority.key.pem"),
+        "--cert",
+        &authority,
+        "--licence",
+        SAMPLE,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    let v = json(&r.stdout);
+    let qr_text = v["qr_text"].as_str().unwrap();
+    assert!(qr_text.starts_with("EL1:"));
+    assert_eq!(v["qr_chars"].as_u64(), Some(qr_text.len() as u64));
+    assert_eq!(v["ecc"], "Q");
+    assert!((1..=40).contains(&v["qr_version"].as_u64().unwrap()), "{r}");
+    assert!(v["cose_bytes"].as_u64().unwrap() > 0);
+    assert!(v["identifier"]
+        .as_str()
+        .unwrap()
+        .starts_with("1.2.156.3005.2.11100000000013338W011.11310000MB2F31727A."));
+}
+
+// 7.
+#[test]
+fn png_written_by_issue_verifies_from_the_image() {
+    let region = Region::new();
+    let png = region.path("licence.png");
+    let svg = region.path("licence.svg");
+    region.issue(&["--png", p(&png), "--svg", p(&svg)]);
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(fs::read_to_string(&svg).unwrap().contains("<svg"));
+    let authority = region.authority();
+    let r = region.verify(&["--image", p(&png)], &["--authority", &authority]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert!(r.stdout.contains(HOLDER), "{r}");
+}
+
+// 8.
+#[test]
+fn demo_runs_with_no_arguments_and_is_valid() {
+    let r = run(["demo"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("Verdict: VALID  (OK)"), "{r}");
+    assert!(r.stdout.contains(HOLDER), "{r}");
+    assert!(r.stdout.contains("QR code:    version "), "{r}");
+    let qr_lines = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains('▀') || l.contains('▄'))
+        .count();
+    assert!(qr_lines > 10, "a QR code of half blocks: {r}");
+
+    let r = run(["demo", "--json"]);
+    assert_eq!(r.code, 0, "{r}");
+    let v = json(&r.stdout);
+    assert_eq!(v["report"]["verdict"], "VALID");
+    assert_eq!(v["kept"], false);
+    assert!(
+        !Path::new(v["directory"].as_str().unwrap()).exists(),
+        "temporary directory removed"
+    );
+}
+
+#[test]
+fn demo_out_keeps_files_that_verify_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let r = run(["demo", "--out", p(&out)]);
+    assert_eq!(r.code, 0, "{r}");
+    let r = run([
+        "verify",
+        "--qr-file",
+        p(&out.join("licence.txt")),
+        "--root",
+        p(&out.join("root.cert.pem")),
+        "--authority",
+        p(&out.join("authority.cert.pem")),
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    // A second demo into the same directory refuses to replace the keys.
+    let r = run(["demo", "--out", p(&out)]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.starts_with("error: "), "{r}");
+}
+
+fn assert_one_error_line(r: &Run) {
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {r}");
+    assert!(!r.stderr.contains("panicked"), "{r}");
+    assert!(!r.stderr.contains("Error {"), "no Debug dump: {r}");
+}
+
+// 9.
+#[test]
+fn missing_key_file_is_one_error_naming_the_path() {
+    let region = Region::new();
+    let missing = region.path("no-such-key.pem");
+    let authority = region.authority();
+    let r = run([
+        "issue",
+        "--key",
+        p(&missing),
+        "--cert",
+        &authority,
+        "--licence",
+        SAMPLE,
+    ]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.contains(p(&missing)), "{r}");
+    assert!(r.stdout.is_empty(), "{r}");
+}
+
+#[test]
+fn garbage_key_is_key_invalid() {
+    let region = Region::new();
+    let garbage = region.path("garbage.pem");
+    fs::write(
+        &garbage,
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let authority = region.authority();
+    let r = run([
+        "issue",
+        "--key",
+        p(&garbage),
+        "--cert",
+        &authority,
+        "--licence",
+        SAMPLE,
+    ]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.trim_end().ends_with("[KEY_INVALID]"), "{r}");
+    assert!(r.stderr.contains(p(&garbage)), "{r}");
+}
+
+#[test]
+fn wrong_inputs_give_their_reason_codes() {
+    let region = Region::new();
+    // A bad credit code.
+    let r = run([
+        "authority",
+        "new",
+        "--root-key",
+        &region.sh("root.key.pem"),
+        "--root-cert",
+        &region.root(),
+        "--name",
+        "x",
+        "--credit-code",
+        "11310000MB2F31727B",
+        "--out",
+        p(&region.path("other")),
+    ]);
+    assert_one_error_line(&r);
+    assert!(
+        r.stderr.trim_end().ends_with("[IDENTIFIER_CHECK_FAILED]"),
+        "{r}"
+    );
+    // The root key does not match the authority certificate.
+    let r = run([
+        "issue",
+        "--key",
+        &region.sh("root.key.pem"),
+        "--cert",
+        &region.authority(),
+        "--licence",
+        SAMPLE,
+    ]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.trim_end().ends_with("[SIGNER_FAILED]"), "{r}");
+    // An authority certificate given as a root.
+    let authority = region.authority();
+    let r = run(["verify", "--root", &authority, "EL1:X"]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.contains(&authority), "{r}");
+}
+
+#[test]
+fn inspect_starts_with_the_untrusted_banner() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let r = run(["inspect", &text]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some("UNTRUSTED: nothing below has been verified"),
+        "{r}"
+    );
+    assert!(r.stdout.contains(HOLDER), "{r}");
+
+    let r = run([
+        "inspect",
+        "--qr-file",
+        p(&region.path("licence.txt")),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    let v = json(&r.stdout);
+    assert_eq!(v["untrusted"], true);
+    assert_eq!(v["licence"]["holder"]["name"], HOLDER);
+
+    let r = run(["inspect", "NOT-A-LICENCE"]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.trim_end().ends_with("[QR_PREFIX_INVALID]"), "{r}");
+}
+
+#[test]
+fn at_checks_the_licence_at_another_time() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let authority = region.authority();
+    // Before it was issued.
+    let r = region.verify(&[&text], &["--authority", &authority, "--at", "2020-01-01"]);
+    assert_eq!(r.code, 3, "{r}");
+    assert!(
+        r.stdout
+            .starts_with("Verdict: INVALID  (LICENCE_ISSUED_IN_FUTURE)"),
+        "{r}"
+    );
+    // An hour from now, as RFC 3339 and as Unix seconds: still valid (long-term).
+    let later = (now() + 3600).to_string();
+    let r = region.verify(&[&text], &["--authority", &authority, "--at", &later]);
+    assert_eq!(r.code, 0, "{r}");
+    let r = run(["verify", "--root", "x.pem", "--at", "tomorrow", &text]);
+    assert_eq!(r.code, 2, "usage error: {r}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(["verify"]).code, 2);
+    assert_eq!(run(["frobnicate"]).code, 2);
+    // Two inputs at once.
+    assert_eq!(
+        run(["verify", "--root", "r.pem", "EL1:X", "--qr-file", "f"]).code,
+        2
+    );
+    assert_eq!(run(["issue", "--ecc", "Z"]).code, 2);
+}
+
+// 10.
+#[test]
+fn every_command_has_help_with_an_example() {
+    let commands: &[&[&str]] = &[
+        &[],
+        &["region"],
+        &["region", "init"],
+        &["authority"],
+        &["authority", "new"],
+        &["issue"],
+        &["verify"],
+        &["inspect"],
+        &["demo"],
+    ];
+    for cmd in commands {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.push("--help");
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{args:?}: {r}");
+        assert!(r.stdout.contains("Usage: elicense"), "{args:?}: {r}");
+        assert!(r.stdout.contains("Example"), "{args:?} has no example: {r}");
+    }
+    let r = run(["verify", "--help"]);
+    for line in [
+        "0  VALID",
+        "1  error",
+        "2  usage error",
+        "3  INVALID",
+        "4  INDETERMINATE",
+    ] {
+        assert!(r.stdout.contains(line), "verify --help lacks {line:?}: {r}");
+    }
+    let r = run(["--version"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("elicense "), "{r}");
+}
