@@ -227,6 +227,8 @@ fn one_changed_character_is_invalid() {
         "COSE_TYP_MISMATCH",
         "LICENCE_MALFORMED",
         "LICENCE_FIELD_INVALID",
+        // When zlib was the shorter form, a changed character breaks the stream.
+        "ZLIB_INVALID",
     ];
     println!("tampered QR text rejected with {reason}");
     assert!(
