@@ -110,6 +110,9 @@ pub enum EnvelopeError {
     /// The zlib stream is corrupt or truncated.
     #[error("the compressed data is corrupt or truncated")]
     Zlib,
+    /// Bytes follow the end of the zlib stream.
+    #[error("bytes follow the end of the compressed data")]
+    ZlibTrailing,
     /// The zlib stream inflates past [`MAX_COSE_LEN`].
     #[error("the compressed data inflates past the limit of {MAX_COSE_LEN} bytes")]
     ZlibTooLarge,
@@ -160,7 +163,7 @@ impl EnvelopeError {
             EnvelopeError::TooLarge { .. } => ReasonCode::InputTooLarge,
             EnvelopeError::Base45(e) => e.reason(),
             EnvelopeError::UnknownEncoding(_) => ReasonCode::PayloadEncodingUnknown,
-            EnvelopeError::Zlib => ReasonCode::ZlibInvalid,
+            EnvelopeError::Zlib | EnvelopeError::ZlibTrailing => ReasonCode::ZlibInvalid,
             EnvelopeError::ZlibTooLarge => ReasonCode::ZlibTooLarge,
             EnvelopeError::Cbor(e) => e.reason(),
             EnvelopeError::Untagged => ReasonCode::CoseUntagged,
@@ -479,15 +482,33 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
     }
 }
 
-/// Inflates a zlib stream, refusing output past [`MAX_COSE_LEN`].
+/// Inflates a zlib stream, refusing output past [`MAX_COSE_LEN`] and any
+/// byte after the end of the stream (so one COSE_Sign1 has exactly one
+/// compressed QR form per compressor output, and nothing rides along).
 fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
+    use miniz_oxide::inflate::core::inflate_flags::{
+        TINFL_FLAG_COMPUTE_ADLER32, TINFL_FLAG_PARSE_ZLIB_HEADER,
+        TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    };
+    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(zlib, MAX_COSE_LEN).map_err(|e| match e
-        .status
-    {
-        TINFLStatus::HasMoreOutput => EnvelopeError::ZlibTooLarge,
-        _ => EnvelopeError::Zlib,
-    })
+    // One byte over the limit tells "exactly at the limit" from "past it".
+    let mut out = vec![0u8; MAX_COSE_LEN + 1];
+    let mut state = DecompressorOxide::new();
+    let flags = TINFL_FLAG_PARSE_ZLIB_HEADER
+        | TINFL_FLAG_COMPUTE_ADLER32
+        | TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (status, consumed, written) = decompress(&mut state, zlib, &mut out, 0, flags);
+    match status {
+        TINFLStatus::Done if written > MAX_COSE_LEN => Err(EnvelopeError::ZlibTooLarge),
+        TINFLStatus::Done if consumed != zlib.len() => Err(EnvelopeError::ZlibTrailing),
+        TINFLStatus::Done => {
+            out.truncate(written);
+            Ok(out)
+        }
+        TINFLStatus::HasMoreOutput => Err(EnvelopeError::ZlibTooLarge),
+        _ => Err(EnvelopeError::Zlib),
+    }
 }
 
 #[cfg(test)]

@@ -389,6 +389,32 @@ fn hostile_qr_text() {
         from_qr_text(&text).unwrap_err(),
         EnvelopeError::ZlibTooLarge
     );
+    // Bytes after the end of a valid zlib stream.
+    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(&[0xd2; 50], 9);
+    z.extend_from_slice(b"xx");
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
+        EnvelopeError::ZlibTrailing
+    );
+    // A wrong Adler-32.
+    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(&[0xd2; 50], 9);
+    let n = z.len();
+    z[n - 1] ^= 1;
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
+        EnvelopeError::Zlib
+    );
+    // Exactly at the limit inflates; one byte more does not.
+    let at = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN], 9);
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&at))).unwrap().len(),
+        MAX_COSE_LEN
+    );
+    let over = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN + 1], 9);
+    assert_eq!(
+        from_qr_text(&format!("EL1:{}", base45::encode(&over))).unwrap_err(),
+        EnvelopeError::ZlibTooLarge
+    );
     // Corrupt zlib: flip a byte in the middle of a stream.
     let mut z = miniz_oxide::deflate::compress_to_vec_zlib(b"hello hello hello hello", 9);
     let n = z.len();
