@@ -191,6 +191,16 @@ pub enum AttributeValue {
     Date(NaiveDate),
 }
 
+impl core::fmt::Display for AttributeValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            AttributeValue::Text(t) => f.write_str(t),
+            AttributeValue::Integer(i) => write!(f, "{i}"),
+            AttributeValue::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
 /// One ordered type-specific attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attribute {
@@ -310,6 +320,37 @@ impl Licence {
             .iter()
             .find(|a| a.key == key)
             .map(|a| &a.value)
+    }
+
+    /// The licence's fields as readable lines, each indented by two spaces
+    /// (serial and version, number, holder, issue date, validity, status
+    /// index, attributes), for reports and the command line.
+    pub fn text_lines(&self) -> String {
+        use core::fmt::Write as _;
+        let mut s = String::new();
+        let _ = writeln!(s, "  serial: {}  version: {:03}", self.serial, self.version);
+        if let Some(n) = &self.number {
+            let _ = writeln!(s, "  number: {n}");
+        }
+        let _ = writeln!(
+            s,
+            "  holder: {} ({})",
+            self.holder.name,
+            self.holder.code.as_str()
+        );
+        let _ = writeln!(s, "  issued: {}", self.issue_date());
+        let until = self
+            .validity
+            .until
+            .map_or_else(|| "long-term (长期)".to_owned(), |u| u.to_string());
+        let _ = writeln!(s, "  valid: {} to {}", self.validity.from, until);
+        if let Some(i) = self.status_index {
+            let _ = writeln!(s, "  status index: {i}");
+        }
+        for a in &self.attributes {
+            let _ = writeln!(s, "  {}: {}", a.key, a.value);
+        }
+        s
     }
 
     /// Things the caller should see that do not make the licence invalid.

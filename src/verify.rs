@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::envelope::{self, ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, LicenceIdentifier, RegionCode};
-use crate::licence::{cst_date, AttributeValue, Licence, LicenceWarning};
+use crate::licence::{cst_date, Licence, LicenceWarning};
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::ReasonCode;
 
@@ -374,29 +374,7 @@ fn write_licence(s: &mut String, d: &DecodedLicence) {
     if let Some(id) = &d.identifier {
         let _ = writeln!(s, "  identifier: {id}");
     }
-    if let Some(n) = l.number() {
-        let _ = writeln!(s, "  number: {n}");
-    }
-    let _ = writeln!(
-        s,
-        "  holder: {} ({})",
-        l.holder().name,
-        l.holder().code.as_str()
-    );
-    let _ = writeln!(s, "  issued: {}", d.issue_date);
-    let until = l
-        .validity()
-        .until
-        .map_or_else(|| "long-term (长期)".to_owned(), |u| u.to_string());
-    let _ = writeln!(s, "  valid: {} to {}", l.validity().from, until);
-    for a in l.attributes() {
-        let v = match &a.value {
-            AttributeValue::Text(t) => t.clone(),
-            AttributeValue::Integer(i) => i.to_string(),
-            AttributeValue::Date(d) => d.to_string(),
-        };
-        let _ = writeln!(s, "  {}: {}", a.key, v);
-    }
+    s.push_str(&l.text_lines());
 }
 
 /// Verification options.
@@ -640,6 +618,37 @@ pub fn inspect_qr(text: &str) -> Result<Inspection, envelope::EnvelopeError> {
         licence,
         claims_error,
     })
+}
+
+impl Inspection {
+    /// Readable text, starting with the line
+    /// `UNTRUSTED: nothing below has been verified`.
+    pub fn to_text(&self) -> String {
+        let mut s = String::from("UNTRUSTED: nothing below has been verified\n");
+        s.push_str("  (no signature, certificate or validity was checked; verify to check them)\n");
+        let _ = writeln!(s, "Envelope: COSE_Sign1, {} bytes", self.cose_len);
+        let _ = writeln!(s, "  typ: {}", self.typ);
+        let _ = writeln!(s, "  kid: {}", self.kid);
+        match (&self.licence, &self.claims_error) {
+            (Some(l), _) => {
+                let _ = writeln!(
+                    s,
+                    "Licence (as claimed): {} ({})",
+                    l.type_name(),
+                    l.type_code()
+                );
+                s.push_str(&l.text_lines());
+                for w in l.warnings() {
+                    let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
+                }
+            }
+            (None, Some(e)) => {
+                let _ = writeln!(s, "Licence: the claims do not decode: {e}");
+            }
+            (None, None) => {}
+        }
+        s
+    }
 }
 
 #[cfg(test)]

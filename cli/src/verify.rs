@@ -1,22 +1,15 @@
 //! `verify` and `inspect`, and reading a QR code from text, a file or an image.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use elicense::licence::{AttributeValue, Licence};
 use elicense::pki::Certificate;
-use elicense::verify::{
-    inspect_qr, Inspection, Report, TrustStore, Verdict, Verifier, VerifyOptions,
-};
+use elicense::verify::{inspect_qr, Report, TrustStore, Verdict, Verifier, VerifyOptions};
 
 use crate::error::{CliError, Context};
 use crate::files::{self, MAX_IMAGE_FILE};
 use crate::{note, print_out, time, InspectArgs, QrInput, VerifyArgs};
 use crate::{EXIT_INDETERMINATE, EXIT_INVALID};
-
-/// The banner that starts every `inspect` text output.
-pub const UNTRUSTED_BANNER: &str = "UNTRUSTED: nothing below has been verified";
 
 /// Reads the QR text from wherever `input` says.
 pub fn read_qr(input: &QrInput) -> Result<String, CliError> {
@@ -110,71 +103,6 @@ pub fn run_verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     Ok(exit_for(report.verdict))
 }
 
-fn licence_text(s: &mut String, l: &Licence) {
-    let _ = writeln!(
-        s,
-        "Licence (as claimed): {} ({})",
-        l.type_name(),
-        l.type_code()
-    );
-    let _ = writeln!(s, "  serial: {}  version: {}", l.serial(), l.version());
-    if let Some(n) = l.number() {
-        let _ = writeln!(s, "  number: {n}");
-    }
-    let _ = writeln!(
-        s,
-        "  holder: {} ({})",
-        l.holder().name,
-        l.holder().code.as_str()
-    );
-    let _ = writeln!(
-        s,
-        "  issued: {} ({})",
-        l.issue_date(),
-        time::fmt_time(l.issued_at())
-    );
-    let until = l
-        .validity()
-        .until
-        .map_or_else(|| "long-term (长期)".to_owned(), |u| u.to_string());
-    let _ = writeln!(s, "  valid: {} to {}", l.validity().from, until);
-    if let Some(i) = l.status_index() {
-        let _ = writeln!(s, "  status index: {i}");
-    }
-    for a in l.attributes() {
-        let v = match &a.value {
-            AttributeValue::Text(t) => t.clone(),
-            AttributeValue::Integer(i) => i.to_string(),
-            AttributeValue::Date(d) => d.to_string(),
-        };
-        let _ = writeln!(s, "  {}: {}", a.key, v);
-    }
-}
-
-/// The text form of an inspection, starting with [`UNTRUSTED_BANNER`].
-pub fn inspection_text(i: &Inspection) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{UNTRUSTED_BANNER}");
-    let _ = writeln!(
-        s,
-        "  (no signature, certificate or validity was checked; use `elicense verify`)"
-    );
-    let _ = writeln!(s, "Envelope: COSE_Sign1, {} bytes", i.cose_len);
-    let _ = writeln!(s, "  typ: {}", i.typ);
-    let _ = writeln!(s, "  kid: {}", i.kid);
-    match (&i.licence, &i.claims_error) {
-        (Some(l), _) => licence_text(&mut s, l),
-        (None, Some(e)) => {
-            let _ = writeln!(s, "Licence: the claims do not decode: {e}");
-        }
-        (None, None) => {}
-    }
-    for w in i.licence.iter().flat_map(Licence::warnings) {
-        let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-    }
-    s
-}
-
 /// `elicense inspect`.
 pub fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
     let text = read_qr(&args.input)?;
@@ -184,7 +112,7 @@ pub fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::msg(format!("cannot write the inspection as JSON: {e}")))?;
         print_out(&format!("{json}\n"))?;
     } else {
-        print_out(&inspection_text(&inspection))?;
+        print_out(&inspection.to_text())?;
     }
     Ok(ExitCode::SUCCESS)
 }

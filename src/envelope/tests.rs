@@ -407,7 +407,9 @@ fn hostile_qr_text() {
     // Exactly at the limit inflates; one byte more does not.
     let at = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN], 9);
     assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&at))).unwrap().len(),
+        from_qr_text(&format!("EL1:{}", base45::encode(&at)))
+            .unwrap()
+            .len(),
         MAX_COSE_LEN
     );
     let over = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN + 1], 9);
