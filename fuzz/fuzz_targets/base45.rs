@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(bytes) = decode(text) {
-        assert_eq!(Some(bytes.len()), decoded_len(text.len()), "decoded_len disagrees");
+        assert_eq!(
+            Some(bytes.len()),
+            decoded_len(text.len()),
+            "decoded_len disagrees"
+        );
         assert_eq!(encode(&bytes), text, "Base45 round trip changed the text");
     }
 });

@@ -1,9 +1,9 @@
 //! Bytes → strict CBOR validation and decoding with the default limits.
 //!
 //! Properties: `validate` and `decode` agree; the deterministic re-encoding
-//! of anything decoded is no longer than the input, validates again, and is
-//! a fixed point of decode + encode. (Decoded values are not compared
-//! directly: re-encoding sorts map entries, so the `Value`s differ in order.)
+//! of anything decoded validates again and is a fixed point of decode +
+//! encode. (Decoded values are not compared directly: re-encoding sorts map
+//! entries, so the `Value`s may differ in order.)
 #![no_main]
 
 use elicense::cbor::{decode, encode, validate, Limits};
@@ -16,12 +16,23 @@ fuzz_target!(|data: &[u8]| {
     match (&valid, &decoded) {
         (Ok(()), Ok(value)) => {
             let encoded = encode(value);
-            assert!(encoded.len() <= data.len(), "re-encoding grew: {} > {}", encoded.len(), data.len());
-            if let Err(e) = validate(&encoded, &limits) {
+            // Re-encoding may be a little longer than the input (a bignum
+            // that fits 64 bits becomes a plain integer, e.g. tag 3 with a
+            // 6-byte string, 8 bytes, becomes a 9-byte integer), so only the
+            // input size limit is relaxed.
+            let relaxed = Limits {
+                max_input: limits.max_input.max(encoded.len()),
+                ..limits
+            };
+            if let Err(e) = validate(&encoded, &relaxed) {
                 panic!("re-encoding does not validate: {e:?}");
             }
-            let again = decode(&encoded, &limits).expect("re-encoding decodes");
-            assert_eq!(encode(&again), encoded, "deterministic encoding is not a fixed point");
+            let again = decode(&encoded, &relaxed).expect("re-encoding decodes");
+            assert_eq!(
+                encode(&again),
+                encoded,
+                "deterministic encoding is not a fixed point"
+            );
         }
         (Ok(()), Err(e)) => panic!("validate accepted but decode failed: {e:?}"),
         (Err(_), Ok(_)) => panic!("validate rejected but decode succeeded"),

@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(cose) = from_qr_text(text) {
         // Inflation is bounded.
-        assert!(cose.len() <= MAX_COSE_LEN, "from_qr_text returned {} bytes", cose.len());
+        assert!(
+            cose.len() <= MAX_COSE_LEN,
+            "from_qr_text returned {} bytes",
+            cose.len()
+        );
     }
     let report = trust().verifier.verify_qr(text, NOW);
     // The report always renders.

@@ -38,7 +38,9 @@ pub struct Trust {
 
 /// Where the seeder leaves the certificates it signed the seeds with.
 pub fn trust_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus").join("trust")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join("trust")
 }
 
 fn load_saved() -> Option<(Certificate, Certificate)> {
@@ -47,7 +49,8 @@ fn load_saved() -> Option<(Certificate, Certificate)> {
     let authority = Certificate::from_der(&std::fs::read(dir.join("authority.der")).ok()?).ok()?;
     let root_pk = SecretKey::from_seed(&ROOT_SEED).public_key();
     let auth_pk = SecretKey::from_seed(&AUTHORITY_SEED).public_key();
-    (*root.public_key() == root_pk && *authority.public_key() == auth_pk).then_some((root, authority))
+    (*root.public_key() == root_pk && *authority.public_key() == auth_pk)
+        .then_some((root, authority))
 }
 
 /// The demo trust, built once per process.
@@ -55,11 +58,15 @@ pub fn trust() -> &'static Trust {
     static TRUST: OnceLock<Trust> = OnceLock::new();
     TRUST.get_or_init(|| {
         let (root, authority) = load_saved().unwrap_or_else(|| {
-            let demo = Demo::with_keys(SecretKey::from_seed(&ROOT_SEED), SecretKey::from_seed(&AUTHORITY_SEED))
-                .expect("demo setup");
+            let demo = Demo::with_keys(
+                SecretKey::from_seed(&ROOT_SEED),
+                SecretKey::from_seed(&AUTHORITY_SEED),
+            )
+            .expect("demo setup");
             (demo.root, demo.authority)
         });
-        let store = TrustStore::new(vec![root.clone()], vec![authority.clone()]).expect("demo trust store");
+        let store =
+            TrustStore::new(vec![root.clone()], vec![authority.clone()]).expect("demo trust store");
         Trust {
             root,
             authority,

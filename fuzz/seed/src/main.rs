@@ -17,11 +17,13 @@ use elicense::base45;
 use elicense::demo::Demo;
 use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
 use elicense::keys::SecretKey;
-use elicense::licence::Licence;
 use elicense::pki::Certificate;
+use elicense::verify::Verdict;
 
 const ROOT_SEED: [u8; 32] = [1; 32];
 const AUTHORITY_SEED: [u8; 32] = [2; 32];
+/// The time the fuzz targets verify at (`elicense_fuzz::NOW`).
+const NOW: i64 = 1_735_689_600;
 
 fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     let d = dir.join(target);
@@ -35,8 +37,9 @@ fn demo(trust: &Path) -> Demo {
     let saved = (|| {
         let root = Certificate::from_der(&fs::read(trust.join("root.der")).ok()?).ok()?;
         let authority = Certificate::from_der(&fs::read(trust.join("authority.der")).ok()?).ok()?;
-        (*root.public_key() == root_key.public_key() && *authority.public_key() == authority_key.public_key())
-            .then_some((root, authority))
+        (*root.public_key() == root_key.public_key()
+            && *authority.public_key() == authority_key.public_key())
+        .then_some((root, authority))
     })();
     match saved {
         Some((root, authority)) => Demo {
@@ -53,7 +56,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("corpus"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("the seed crate lives in fuzz/")
+                .join("corpus")
+        });
     let trust = dir.join("trust");
     let demo = demo(&trust);
     fs::create_dir_all(&trust)?;
@@ -84,29 +92,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let signed = licence.sign(&demo.authority, &demo.authority_key)?;
         let cose = signed.cose();
         let qr = signed.qr_text();
+        // Both QR text forms, whichever one `qr_text` picks: raw COSE and zlib.
         let raw_qr = format!("{QR_PREFIX}{}", base45::encode(cose));
+        let zlib = miniz_oxide::deflate::compress_to_vec_zlib(cose, 9);
+        let zlib_qr = format!("{QR_PREFIX}{}", base45::encode(&zlib));
         let sign1 = Sign1::decode(cose, ArtifactType::Licence)?;
+        // The seeds must go all the way through the pipeline in the fuzzer.
+        for text in [&qr, &raw_qr, &zlib_qr] {
+            let report = demo.verifier().verify_qr(text, NOW);
+            if report.verdict != Verdict::Valid {
+                return Err(format!("seed {name} does not verify: {}", report.to_text()).into());
+            }
+        }
 
         put("claims", name, &claims)?;
         put("cose", name, cose)?;
-        put("qr_text", name, qr.as_bytes())?;
-        put("qr_text", &format!("{name}-raw"), raw_qr.as_bytes())?;
-        put("base45", name, qr[QR_PREFIX.len()..].as_bytes())?;
+        for (form, text) in [("raw", &raw_qr), ("zlib", &zlib_qr)] {
+            let seed = format!("{name}-{form}");
+            put("qr_text", &seed, text.as_bytes())?;
+            put("base45", &seed, &text.as_bytes()[QR_PREFIX.len()..])?;
+        }
         put("cbor", &format!("{name}-claims"), &claims)?;
         put("cbor", &format!("{name}-cose"), cose)?;
-        put("cbor", &format!("{name}-protected"), sign1.protected_bytes())?;
+        put(
+            "cbor",
+            &format!("{name}-protected"),
+            sign1.protected_bytes(),
+        )?;
         put(
             "cbor",
             &format!("{name}-sig-structure"),
             &sig_structure(sign1.protected_bytes(), sign1.payload()),
         )?;
-        if *name == "sample" {
-            put("base45", "sample-raw", raw_qr[QR_PREFIX.len()..].as_bytes())?;
-        }
     }
     put("qr_text", "empty", QR_PREFIX.as_bytes())?;
     put("base45", "ietf", b"QED8WEX0")?; // RFC 9285: "ietf!"
     put("base45", "hello", b"%69 VD92EX0")?; // RFC 9285: "Hello!!"
+                                             // Tag 3 (negative bignum) that fits 64 bits: re-encodes as a plain,
+                                             // longer, integer (found by the cbor target).
+    put(
+        "cbor",
+        "bignum",
+        &[0xc3, 0x46, 0x46, 0x46, 0x46, 0x49, 0x46, 0x00],
+    )?;
     put("certificate", "root", demo.root.der())?;
     put("certificate", "authority", demo.authority.der())?;
     println!("seeded {n} files under {}", dir.display());

@@ -1,0 +1,143 @@
+//! Criterion benchmarks: verification and issuance against their bare
+//! Ed25519 operations, and QR encoding, rendering and scanning.
+//!
+//! Set `ELICENSE_BENCH_QUICK=1` (what `scripts/bench.sh --quick` does) for
+//! short measurements. Ratios are only meaningful between results of the same
+//! run: the machines this runs on are shared and noisy.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use elicense::qr::{EccLevel, QrCode, SvgOptions};
+use elicense_benches::{Setup, NOW, PNG_SCALE};
+
+/// Measurement settings for one group.
+struct Timing {
+    warm_up: Duration,
+    measure: Duration,
+    samples: usize,
+}
+
+fn quick() -> bool {
+    std::env::var_os("ELICENSE_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Settings for microsecond-scale benchmarks.
+fn fast_timing() -> Timing {
+    if quick() {
+        Timing {
+            warm_up: Duration::from_millis(300),
+            measure: Duration::from_secs(1),
+            samples: 20,
+        }
+    } else {
+        Timing {
+            warm_up: Duration::from_secs(1),
+            measure: Duration::from_secs(4),
+            samples: 60,
+        }
+    }
+}
+
+/// Settings for millisecond-scale benchmarks (flat sampling).
+fn slow_timing() -> Timing {
+    if quick() {
+        Timing {
+            warm_up: Duration::from_millis(300),
+            measure: Duration::from_secs(1),
+            samples: 10,
+        }
+    } else {
+        Timing {
+            warm_up: Duration::from_secs(1),
+            measure: Duration::from_secs(4),
+            samples: 30,
+        }
+    }
+}
+
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    t: Timing,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.warm_up_time(t.warm_up)
+        .measurement_time(t.measure)
+        .sample_size(t.samples);
+    g
+}
+
+fn benches(c: &mut Criterion) {
+    let s = Setup::new();
+
+    let mut g = group(c, "verify", fast_timing());
+    // QR text → report: Base45, inflate, strict COSE, signature, claims,
+    // chain/time checks, report.
+    g.bench_function("full", |b| {
+        b.iter(|| s.verifier.verify_qr(black_box(&s.qr_text), NOW))
+    });
+    // COSE bytes → report: `full` without the QR text decoding.
+    g.bench_function("cose", |b| {
+        b.iter(|| s.verifier.verify_cose(black_box(&s.cose), NOW))
+    });
+    // The signature check alone, over the very Sig_structure bytes `full` checks.
+    g.bench_function("bare_verify_strict", |b| {
+        b.iter(|| {
+            s.public_key
+                .verify_strict(black_box(&s.sig_structure), black_box(&s.signature))
+        })
+    });
+    g.finish();
+
+    let mut g = group(c, "issue", fast_timing());
+    let (cert, key) = (&s.demo.authority, &s.demo.authority_key);
+    // Licence → QR text: claims, envelope, signature (checked), zlib, Base45.
+    g.bench_function("full", |b| {
+        b.iter(|| {
+            black_box(&s.licence)
+                .sign(cert, key)
+                .expect("sign")
+                .qr_text()
+        })
+    });
+    // Licence → COSE bytes: `full` without the QR text.
+    g.bench_function("cose", |b| {
+        b.iter(|| black_box(&s.licence).sign(cert, key).expect("sign"))
+    });
+    // The signature alone, over the same Sig_structure bytes.
+    g.bench_function("bare_sign", |b| {
+        b.iter(|| key.sign_bytes(black_box(&s.sig_structure)))
+    });
+    g.finish();
+
+    let mut g = group(c, "qr", slow_timing());
+    g.sampling_mode(SamplingMode::Flat);
+    g.bench_function("encode", |b| {
+        b.iter(|| QrCode::encode(black_box(&s.qr_text), EccLevel::Q).expect("encode"))
+    });
+    g.bench_function("render_svg", |b| {
+        b.iter(|| black_box(&s.qr).to_svg(&SvgOptions::default()))
+    });
+    g.bench_function("render_png", |b| {
+        b.iter(|| black_box(&s.qr).to_png(PNG_SCALE).expect("png"))
+    });
+    g.bench_function("scan_png", |b| {
+        b.iter(|| elicense::qr::scan_png(black_box(&s.png)).expect("scan"))
+    });
+    g.finish();
+}
+
+fn config() -> Criterion {
+    // Fewer bootstrap resamples than the default 100 000: without rayon the
+    // analysis is single-threaded, and medians need far fewer.
+    Criterion::default().nresamples(20_000).without_plots()
+}
+
+criterion_group! {
+    name = elicense_benches;
+    config = config();
+    targets = benches
+}
+criterion_main!(elicense_benches);

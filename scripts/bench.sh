@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs the elicense benchmarks once and prints a table of medians and ratios.
+#
+# Usage: scripts/bench.sh [--quick] [-- CRITERION_ARGS...]
+#
+#   --quick   short measurements (about 1 s per benchmark), for CI-like use.
+#
+# The table is read from the estimates criterion writes during this very run
+# (target/criterion/<group>/<bench>/new/estimates.json, median). Ratios are
+# only meaningful within one run: the machines are shared and noisy. Goals
+# are reported, not asserted: the script exits 0 when a goal is MISSED, and
+# non-zero only when the benchmarks themselves fail.
+set -euo pipefail
+
+quick=0
+extra=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+stamp=$(mktemp)
+trap 'rm -f "$stamp"' EXIT
+
+start=$(date +%s)
+ELICENSE_BENCH_QUICK=$quick cargo bench -p elicense-benches --bench elicense -- "${extra[@]}"
+end=$(date +%s)
+
+python3 - "$target_dir/criterion" "$stamp" "$((end - start))" "$quick" <<'PY'
+import json, os, sys
+
+crit, stamp, wall, quick = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+since = os.path.getmtime(stamp)
+
+BENCHES = [
+    ("verify/full", "QR text -> report"),
+    ("verify/cose", "COSE bytes -> report"),
+    ("verify/bare_verify_strict", "PublicKey::verify_strict over the Sig_structure"),
+    ("issue/full", "licence -> QR text"),
+    ("issue/cose", "licence -> COSE bytes"),
+    ("issue/bare_sign", "SecretKey::sign_bytes over the Sig_structure"),
+    ("qr/encode", "QR text -> modules, ECC Q"),
+    ("qr/render_svg", "modules -> SVG"),
+    ("qr/render_png", "modules -> PNG, scale 4"),
+    ("qr/scan_png", "PNG -> QR text"),
+]
+# (numerator, denominator, goal or None)
+RATIOS = [
+    ("verify/full", "verify/bare_verify_strict", 1.2),
+    ("issue/full", "issue/bare_sign", 1.3),
+    ("verify/cose", "verify/bare_verify_strict", None),
+    ("issue/cose", "issue/bare_sign", None),
+]
+
+def median(name):
+    path = os.path.join(crit, *name.split("/"), "new", "estimates.json")
+    try:
+        if os.path.getmtime(path) < since:
+            return None  # left over from an earlier run
+        with open(path) as f:
+            return json.load(f)["median"]["point_estimate"]
+    except (OSError, KeyError, ValueError):
+        return None
+
+def fmt(ns):
+    if ns is None:
+        return "n/a"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}" if ns / scale < 100 else f"{ns / scale:.0f} {unit}"
+    return f"{ns:.0f} ns"
+
+medians = {name: median(name) for name, _ in BENCHES}
+print()
+print(f"elicense benchmarks ({'quick' if quick else 'full'} run, {wall} s including build)")
+print()
+print(f"{'benchmark':<28}{'median':>12}  what")
+print("-" * 88)
+for name, what in BENCHES:
+    print(f"{name:<28}{fmt(medians[name]):>12}  {what}")
+print()
+print(f"{'ratio':<48}{'value':>7}  {'goal':<8}result")
+print("-" * 74)
+missing = False
+for num, den, goal in RATIOS:
+    a, b = medians[num], medians[den]
+    label = f"{num} / {den}"
+    if a is None or b is None:
+        print(f"{label:<48}{'n/a':>7}  {('<= %.1f' % goal) if goal else '':<8}NOT MEASURED")
+        missing = True
+        continue
+    r = a / b
+    if goal is None:
+        print(f"{label:<48}{r:>7.2f}  {'':<8}(breakdown)")
+    else:
+        print(f"{label:<48}{r:>7.2f}  {'<= %.1f' % goal:<8}{'met' if r <= goal else 'MISSED'}")
+if any(v is None for v in medians.values()):
+    missing = True
+if missing:
+    print("\nsome benchmarks have no estimate from this run (filtered out or failed)")
+PY
