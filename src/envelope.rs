@@ -436,6 +436,12 @@ impl PreparedSign1 {
     /// it verifies under `key` (a faulty HSM cannot produce a bad artifact).
     pub fn complete(self, signature: &[u8], key: &PublicKey) -> Result<Vec<u8>, SignatureError> {
         key.verify_strict(&self.to_be_signed(), signature)?;
+        Ok(self.assemble(signature))
+    }
+
+    /// Assembles the tagged COSE_Sign1 without checking the signature: for
+    /// signers whose signatures are trusted ([`crate::keys::Signer::signatures_are_trusted`]).
+    pub(crate) fn assemble(self, signature: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.protected.len() + self.payload.len() + 80);
         out.push(0xd2);
         out.push(0x84);
@@ -443,14 +449,14 @@ impl PreparedSign1 {
         out.push(0xa0);
         write_bstr(&mut out, &self.payload);
         write_bstr(&mut out, signature);
-        Ok(out)
+        out
     }
 }
 
 /// Encodes COSE bytes as QR text: `EL1:` + Base45 of zlib(COSE) or the raw
 /// bytes, whichever is shorter (raw on a tie).
 pub fn to_qr_text(cose: &[u8]) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(cose, 9);
+    let compressed = crate::deflate::zlib(cose);
     let body = if compressed.len() < cose.len() {
         &compressed[..]
     } else {

@@ -265,6 +265,14 @@ pub trait Signer {
     fn public_key(&self) -> PublicKey;
     /// Signs `to_be_signed`.
     fn sign(&self, to_be_signed: &[u8]) -> Result<Vec<u8>, SignerError>;
+
+    /// Whether signatures from this signer may be used without checking them
+    /// first. Only an in-process software key ([`SecretKey`]) says yes; keys in
+    /// an HSM, a KMS or a remote service keep the default `false`, so a fault
+    /// or a wrong key there can never produce a bad artifact.
+    fn signatures_are_trusted(&self) -> bool {
+        false
+    }
 }
 
 impl Signer for SecretKey {
@@ -273,6 +281,10 @@ impl Signer for SecretKey {
     }
     fn sign(&self, to_be_signed: &[u8]) -> Result<Vec<u8>, SignerError> {
         Ok(self.sign_bytes(to_be_signed).to_vec())
+    }
+    /// ed25519-dalek signs deterministically in process with the key it holds.
+    fn signatures_are_trusted(&self) -> bool {
+        true
     }
 }
 

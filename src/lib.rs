@@ -106,6 +106,7 @@
 
 pub mod base45;
 pub mod cbor;
+mod deflate;
 #[cfg(feature = "issuer")]
 pub mod demo;
 pub mod envelope;
