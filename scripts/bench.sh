@@ -109,3 +109,37 @@ if any(v is None for v in medians.values()):
 if missing:
     print("\nsome benchmarks have no estimate from this run (filtered out or failed)")
 PY
+
+# Instruction counts: repeatable whatever else the machine is doing. Each
+# operation runs under callgrind with N = 0 and N = ICOUNT_N iterations; the
+# difference divided by N is its cost in instructions.
+if command -v valgrind >/dev/null 2>&1; then
+  cargo build --release -q -p elicense-benches --bin icount
+  icount="$target_dir/release/icount"
+  n="${ICOUNT_N:-200}"
+  count() { # op iterations -> total instructions
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$icount" "$1" "$2" 2>&1 |
+      sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+  }
+  declare -A per_op
+  for op in verify_full verify_bare issue_full issue_bare; do
+    base=$(count "$op" 0)
+    full=$(count "$op" "$n")
+    per_op[$op]=$(( (full - base) / n ))
+  done
+  python3 - "${per_op[verify_full]}" "${per_op[verify_bare]}" "${per_op[issue_full]}" "${per_op[issue_bare]}" <<'PY'
+import sys
+vf, vb, isf, isb = map(int, sys.argv[1:])
+print()
+print("instructions per operation (callgrind; repeatable)")
+print("-" * 74)
+for name, v in (("verify/full", vf), ("verify/bare_verify_strict", vb), ("issue/full", isf), ("issue/bare_sign", isb)):
+    print(f"{name:<28}{v:>12,}")
+print()
+for label, r, goal in (("verify/full / bare_verify_strict", vf / vb, 1.2), ("issue/full / bare_sign", isf / isb, 1.3)):
+    print(f"{label:<48}{r:>7.2f}  {'<= %.1f' % goal:<8}{'met' if r <= goal else 'MISSED'}")
+PY
+else
+  echo
+  echo "valgrind not found: instruction counts skipped (apt-get install valgrind)"
+fi

@@ -177,6 +177,154 @@ pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Why [`inflate_fixed`] did not produce output.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum FastInflate {
+    /// The stream is not a single final fixed-Huffman block: use a general inflater.
+    NotFixed,
+    /// The output would exceed the limit.
+    TooLarge,
+    /// The stream is invalid (bad header, code, distance or checksum).
+    Invalid,
+    /// A valid stream is followed by more bytes.
+    Trailing,
+}
+
+struct BitReader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    acc: u64,
+    bits: u32,
+}
+
+impl BitReader<'_> {
+    fn need(&mut self, n: u32) -> Result<(), FastInflate> {
+        while self.bits < n {
+            let &b = self.data.get(self.pos).ok_or(FastInflate::Invalid)?;
+            self.acc |= u64::from(b) << self.bits;
+            self.pos += 1;
+            self.bits += 8;
+        }
+        Ok(())
+    }
+    fn bits(&mut self, n: u32) -> Result<u32, FastInflate> {
+        if n == 0 {
+            return Ok(0);
+        }
+        self.need(n)?;
+        let v = (self.acc & ((1u64 << n) - 1)) as u32;
+        self.acc >>= n;
+        self.bits -= n;
+        Ok(v)
+    }
+    /// One more bit of a Huffman code (codes are packed most significant bit first).
+    fn code_bit(&mut self, code: u32) -> Result<u32, FastInflate> {
+        Ok((code << 1) | self.bits(1)?)
+    }
+    /// The next fixed-Huffman literal/length symbol (RFC 1951 §3.2.6).
+    fn fixed_symbol(&mut self) -> Result<u32, FastInflate> {
+        let mut code = 0;
+        for _ in 0..7 {
+            code = self.code_bit(code)?;
+        }
+        if code <= 0b001_0111 {
+            return Ok(256 + code);
+        }
+        code = self.code_bit(code)?;
+        match code {
+            0x30..=0xbf => return Ok(code - 0x30),
+            0xc0..=0xc7 => return Ok(280 + code - 0xc0),
+            _ => {}
+        }
+        code = self.code_bit(code)?;
+        if (0x190..=0x1ff).contains(&code) {
+            Ok(144 + code - 0x190)
+        } else {
+            Err(FastInflate::Invalid)
+        }
+    }
+}
+
+/// Inflates a zlib stream that holds one final fixed-Huffman block, without
+/// building decoding tables; anything else is [`FastInflate::NotFixed`], for
+/// the caller to hand to a general inflater.
+///
+/// Why: a general inflater rebuilds its fixed-code tables for every stream,
+/// which on a 400-byte licence cost as much as all the rest of decoding. This
+/// is what [`zlib`] writes. The output never exceeds `limit` bytes, and the
+/// stream must end exactly at the Adler-32 that closes it.
+pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInflate> {
+    let [cmf, flg, ..] = *z else {
+        return Err(FastInflate::Invalid);
+    };
+    if cmf & 0x0f != 8 || cmf >> 4 > 7 || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
+        return Err(FastInflate::Invalid);
+    }
+    if flg & 0x20 != 0 {
+        return Err(FastInflate::Invalid); // preset dictionaries are not part of the format
+    }
+    let mut r = BitReader {
+        data: &z[2..],
+        pos: 0,
+        acc: 0,
+        bits: 0,
+    };
+    // BFINAL = 1 and BTYPE = 01, or this is not our fast case.
+    if r.bits(3)? != 0b011 {
+        return Err(FastInflate::NotFixed);
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(z.len() * 2);
+    loop {
+        let sym = r.fixed_symbol()?;
+        match sym {
+            0..=255 => {
+                if out.len() >= limit {
+                    return Err(FastInflate::TooLarge);
+                }
+                out.push(sym as u8);
+            }
+            256 => break,
+            257..=285 => {
+                let li = (sym - 257) as usize;
+                let len =
+                    usize::from(LENGTH_BASE[li]) + r.bits(u32::from(LENGTH_EXTRA[li]))? as usize;
+                let mut dcode = 0;
+                for _ in 0..5 {
+                    dcode = r.code_bit(dcode)?;
+                }
+                let di = dcode as usize;
+                if di >= DIST_BASE.len() {
+                    return Err(FastInflate::Invalid);
+                }
+                let dist = usize::from(DIST_BASE[di]) + r.bits(u32::from(DIST_EXTRA[di]))? as usize;
+                if dist > out.len() {
+                    return Err(FastInflate::Invalid);
+                }
+                if out.len() + len > limit {
+                    return Err(FastInflate::TooLarge);
+                }
+                let start = out.len() - dist;
+                for k in 0..len {
+                    out.push(out[start + k]);
+                }
+            }
+            _ => return Err(FastInflate::Invalid),
+        }
+    }
+    // The Adler-32 starts at the next byte boundary: drop the partial byte.
+    let rest = &r.data[r.pos - (r.bits / 8) as usize..];
+    match rest {
+        [a, b, c, d, tail @ ..] if u32::from_be_bytes([*a, *b, *c, *d]) == adler32(&out) => {
+            if tail.is_empty() {
+                Ok(out)
+            } else {
+                Err(FastInflate::Trailing)
+            }
+        }
+        _ => Err(FastInflate::Invalid),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +375,74 @@ mod tests {
             assert_eq!(&inflate(&z), input, "length {}", input.len());
             assert_eq!(z[..2], [0x78, 0x01]);
         }
+    }
+
+    /// The fast path and miniz agree on every stream: same output, or both refuse.
+    #[test]
+    fn fast_inflate_agrees_with_miniz() {
+        let limit = 8192;
+        let miniz = |z: &[u8]| -> Option<Vec<u8>> {
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, limit).ok()
+        };
+        let mut streams: Vec<Vec<u8>> = Vec::new();
+        for (i, len) in [0usize, 1, 5, 64, 300, 418, 2000, 8192]
+            .into_iter()
+            .enumerate()
+        {
+            streams.push(zlib(&noise(len, i as u64 + 1)));
+            streams.push(zlib(
+                &noise(len, 3).iter().map(|b| b % 3).collect::<Vec<_>>(),
+            ));
+        }
+        let mut fast_hits = 0;
+        let mut x = 0x1234_5678_9abc_def1u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for s in &streams {
+            assert_eq!(inflate_fixed(s, limit).ok(), miniz(s), "unmutated");
+            for _ in 0..400 {
+                let mut m = s.clone();
+                match rnd() % 4 {
+                    0 => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] ^= 1 << (rnd() % 8);
+                    }
+                    1 => m.truncate((rnd() as usize) % m.len()),
+                    2 => m.push(rnd() as u8),
+                    _ => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] = rnd() as u8;
+                    }
+                }
+                match inflate_fixed(&m, limit) {
+                    Ok(out) => {
+                        fast_hits += 1;
+                        assert_eq!(Some(out), miniz(&m), "mutated stream {m:02x?}");
+                    }
+                    Err(FastInflate::NotFixed) => {}
+                    Err(e) => {
+                        // miniz may accept trailing bytes; it must refuse the rest.
+                        if e != FastInflate::Trailing {
+                            assert_eq!(miniz(&m), None, "{e:?} but miniz accepts {m:02x?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(fast_hits > 40, "{fast_hits}");
+        // Over the limit: refused, not grown.
+        let big = zlib(&vec![7u8; 9000]);
+        assert_eq!(inflate_fixed(&big, limit), Err(FastInflate::TooLarge));
+        // A dynamic-Huffman stream is left to the general inflater.
+        let dynamic = miniz_oxide::deflate::compress_to_vec_zlib(
+            &noise(3000, 5).iter().map(|b| b % 5).collect::<Vec<_>>(),
+            9,
+        );
+        assert_eq!(inflate_fixed(&dynamic, limit), Err(FastInflate::NotFixed));
     }
 
     #[test]

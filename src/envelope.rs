@@ -498,23 +498,58 @@ fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
     };
     use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
-    // One byte over the limit tells "exactly at the limit" from "past it".
-    let mut out = vec![0u8; MAX_COSE_LEN + 1];
-    let mut state = DecompressorOxide::new();
+    use std::cell::RefCell;
+
+    use crate::deflate::{inflate_fixed, FastInflate};
+    match inflate_fixed(zlib, MAX_COSE_LEN) {
+        Ok(out) => return Ok(out),
+        Err(FastInflate::TooLarge) => return Err(EnvelopeError::ZlibTooLarge),
+        Err(FastInflate::Trailing) => return Err(EnvelopeError::ZlibTrailing),
+        Err(FastInflate::Invalid) => return Err(EnvelopeError::Zlib),
+        Err(FastInflate::NotFixed) => {}
+    }
+
+    thread_local! {
+        // The decompressor's state is about 11 KB; zeroing a fresh one for
+        // every QR code cost more than the inflation itself. `init` resets it.
+        static STATE: RefCell<Box<DecompressorOxide>> = RefCell::new(Box::default());
+    }
     let flags = TINFL_FLAG_PARSE_ZLIB_HEADER
         | TINFL_FLAG_COMPUTE_ADLER32
         | TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-    let (status, consumed, written) = decompress(&mut state, zlib, &mut out, 0, flags);
-    match status {
-        TINFLStatus::Done if written > MAX_COSE_LEN => Err(EnvelopeError::ZlibTooLarge),
-        TINFLStatus::Done if consumed != zlib.len() => Err(EnvelopeError::ZlibTrailing),
-        TINFLStatus::Done => {
-            out.truncate(written);
-            Ok(out)
+    // One byte over the limit tells "exactly at the limit" from "past it".
+    let cap = MAX_COSE_LEN + 1;
+    // Licences compress little: start near the input size and grow if needed.
+    let mut out = vec![0u8; (zlib.len() * 2).clamp(256, cap)];
+    STATE.with(|cell| {
+        let mut state = cell.borrow_mut();
+        state.init();
+        let (mut in_pos, mut out_pos) = (0, 0);
+        loop {
+            let (status, consumed, written) =
+                decompress(&mut state, &zlib[in_pos..], &mut out, out_pos, flags);
+            in_pos += consumed;
+            out_pos += written;
+            match status {
+                TINFLStatus::Done if out_pos > MAX_COSE_LEN => {
+                    return Err(EnvelopeError::ZlibTooLarge)
+                }
+                TINFLStatus::Done if in_pos != zlib.len() => {
+                    return Err(EnvelopeError::ZlibTrailing)
+                }
+                TINFLStatus::Done => {
+                    out.truncate(out_pos);
+                    return Ok(out);
+                }
+                TINFLStatus::HasMoreOutput if out.len() < cap => {
+                    let grown = (out.len() * 2).min(cap);
+                    out.resize(grown, 0);
+                }
+                TINFLStatus::HasMoreOutput => return Err(EnvelopeError::ZlibTooLarge),
+                _ => return Err(EnvelopeError::Zlib),
+            }
         }
-        TINFLStatus::HasMoreOutput => Err(EnvelopeError::ZlibTooLarge),
-        _ => Err(EnvelopeError::Zlib),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,52 @@
+//! Runs one operation N times, for instruction counting under callgrind.
+//!
+//! `scripts/bench.sh` runs this under `valgrind --tool=callgrind` with N = 0
+//! and N > 0 and divides the difference by N: instructions per operation,
+//! which, unlike wall-clock time, do not depend on what else the shared
+//! machine is doing.
+//!
+//! Usage: icount <verify_full|verify_bare|issue_full|issue_bare> <N>
+
+use std::hint::black_box;
+
+use elicense_benches::{Setup, NOW};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(op), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u32>().ok())) else {
+        eprintln!("usage: icount <verify_full|verify_bare|issue_full|issue_bare> <N>");
+        std::process::exit(2);
+    };
+    let s = Setup::new();
+    let key = &s.demo.authority_key;
+    let cert = &s.demo.authority;
+    for _ in 0..n {
+        match op.as_str() {
+            "verify_full" => {
+                black_box(s.verifier.verify_qr(black_box(&s.qr_text), NOW));
+            }
+            "verify_bare" => {
+                black_box(
+                    s.public_key
+                        .verify_strict(black_box(&s.sig_structure), &s.signature),
+                )
+                .expect("the sample signature verifies");
+            }
+            "issue_full" => {
+                black_box(
+                    s.licence
+                        .sign(cert, key)
+                        .expect("the sample signs")
+                        .qr_text(),
+                );
+            }
+            "issue_bare" => {
+                black_box(key.sign_bytes(black_box(&s.sig_structure)));
+            }
+            other => {
+                eprintln!("unknown operation {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+}
