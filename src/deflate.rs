@@ -31,7 +31,36 @@ const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;
 const WINDOW: usize = 32 * 1024;
 const HASH_BITS: u32 = 10;
-const MAX_CHAIN: usize = 32;
+const MAX_CHAIN: usize = 8;
+
+/// The fixed literal/length code of every symbol, bit-reversed for LSB-first
+/// writing, with its length (RFC 1951 §3.2.6).
+const FIXED_CODES: [(u16, u8); 288] = {
+    let mut t = [(0u16, 0u8); 288];
+    let mut sym = 0;
+    while sym < 288 {
+        let (code, len) = match sym {
+            0..=143 => (0x30 + sym as u32, 8),
+            144..=255 => (0x190 + sym as u32 - 144, 9),
+            256..=279 => (sym as u32 - 256, 7),
+            _ => (0xc0 + sym as u32 - 280, 8),
+        };
+        t[sym] = ((code.reverse_bits() >> (32 - len)) as u16, len as u8);
+        sym += 1;
+    }
+    t
+};
+
+/// The 5-bit fixed distance codes, bit-reversed.
+const DIST_CODES: [u8; 30] = {
+    let mut t = [0u8; 30];
+    let mut i = 0;
+    while i < 30 {
+        t[i] = ((i as u32).reverse_bits() >> 27) as u8;
+        i += 1;
+    }
+    t
+};
 
 struct BitWriter {
     out: Vec<u8>,
@@ -51,19 +80,10 @@ impl BitWriter {
         }
     }
 
-    /// Writes a Huffman code of `len` bits, most significant bit first.
-    fn code(&mut self, code: u32, len: u32) {
-        self.bits(code.reverse_bits() >> (32 - len), len);
-    }
-
     /// The fixed literal/length code of `sym` (0..=287).
     fn literal(&mut self, sym: u32) {
-        match sym {
-            0..=143 => self.code(0x30 + sym, 8),
-            144..=255 => self.code(0x190 + sym - 144, 9),
-            256..=279 => self.code(sym - 256, 7),
-            _ => self.code(0xc0 + sym - 280, 8),
-        }
+        let (code, len) = FIXED_CODES[sym as usize];
+        self.bits(u32::from(code), u32::from(len));
     }
 
     fn flush(mut self) -> Vec<u8> {
@@ -156,7 +176,7 @@ pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
                 u32::from(LENGTH_EXTRA[li]),
             );
             let di = bucket(&DIST_BASE, best_dist);
-            w.code(di as u32, 5);
+            w.bits(u32::from(DIST_CODES[di]), 5);
             w.bits(
                 (best_dist - usize::from(DIST_BASE[di])) as u32,
                 u32::from(DIST_EXTRA[di]),
@@ -198,50 +218,56 @@ struct BitReader<'a> {
 }
 
 impl BitReader<'_> {
-    fn need(&mut self, n: u32) -> Result<(), FastInflate> {
-        while self.bits < n {
-            let &b = self.data.get(self.pos).ok_or(FastInflate::Invalid)?;
+    /// Tops the accumulator up with whole bytes (it never holds more than 64 bits).
+    fn refill(&mut self) {
+        while self.bits <= 56 {
+            let Some(&b) = self.data.get(self.pos) else {
+                return;
+            };
             self.acc |= u64::from(b) << self.bits;
             self.pos += 1;
             self.bits += 8;
         }
+    }
+    fn consume(&mut self, n: u32) -> Result<(), FastInflate> {
+        if self.bits < n {
+            return Err(FastInflate::Invalid); // the stream ends inside a code
+        }
+        self.acc >>= n;
+        self.bits -= n;
         Ok(())
     }
     fn bits(&mut self, n: u32) -> Result<u32, FastInflate> {
-        if n == 0 {
-            return Ok(0);
+        if self.bits < n {
+            self.refill();
         }
-        self.need(n)?;
         let v = (self.acc & ((1u64 << n) - 1)) as u32;
-        self.acc >>= n;
-        self.bits -= n;
+        self.consume(n)?;
         Ok(v)
     }
-    /// One more bit of a Huffman code (codes are packed most significant bit first).
-    fn code_bit(&mut self, code: u32) -> Result<u32, FastInflate> {
-        Ok((code << 1) | self.bits(1)?)
-    }
-    /// The next fixed-Huffman literal/length symbol (RFC 1951 §3.2.6).
+    /// The next fixed-Huffman literal/length symbol (RFC 1951 §3.2.6): peek
+    /// nine bits, reverse them into code order, and classify by prefix.
     fn fixed_symbol(&mut self) -> Result<u32, FastInflate> {
-        let mut code = 0;
-        for _ in 0..7 {
-            code = self.code_bit(code)?;
+        if self.bits < 9 {
+            self.refill();
         }
-        if code <= 0b001_0111 {
-            return Ok(256 + code);
-        }
-        code = self.code_bit(code)?;
-        match code {
-            0x30..=0xbf => return Ok(code - 0x30),
-            0xc0..=0xc7 => return Ok(280 + code - 0xc0),
-            _ => {}
-        }
-        code = self.code_bit(code)?;
-        if (0x190..=0x1ff).contains(&code) {
-            Ok(144 + code - 0x190)
-        } else {
-            Err(FastInflate::Invalid)
-        }
+        let code9 = u32::from(((self.acc & 0x1ff) as u16).reverse_bits() >> 7);
+        let (sym, len) = match code9 >> 2 {
+            top7 @ 0..=0x17 => (256 + top7, 7),
+            _ => match code9 >> 1 {
+                top8 @ 0x30..=0xbf => (top8 - 0x30, 8),
+                top8 @ 0xc0..=0xc7 => (280 + top8 - 0xc0, 8),
+                _ if code9 >= 0x190 => (144 + code9 - 0x190, 9),
+                _ => return Err(FastInflate::Invalid),
+            },
+        };
+        self.consume(len)?;
+        Ok(sym)
+    }
+    /// The next 5-bit fixed distance code.
+    fn distance_code(&mut self) -> Result<usize, FastInflate> {
+        let v = self.bits(5)?;
+        Ok(((v as u8).reverse_bits() >> 3) as usize)
     }
 }
 
@@ -288,11 +314,7 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
                 let li = (sym - 257) as usize;
                 let len =
                     usize::from(LENGTH_BASE[li]) + r.bits(u32::from(LENGTH_EXTRA[li]))? as usize;
-                let mut dcode = 0;
-                for _ in 0..5 {
-                    dcode = r.code_bit(dcode)?;
-                }
-                let di = dcode as usize;
+                let di = r.distance_code()?;
                 if di >= DIST_BASE.len() {
                     return Err(FastInflate::Invalid);
                 }
@@ -304,8 +326,12 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
                     return Err(FastInflate::TooLarge);
                 }
                 let start = out.len() - dist;
-                for k in 0..len {
-                    out.push(out[start + k]);
+                if dist >= len {
+                    out.extend_from_within(start..start + len);
+                } else {
+                    for k in 0..len {
+                        out.push(out[start + k]);
+                    }
                 }
             }
             _ => return Err(FastInflate::Invalid),

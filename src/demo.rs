@@ -74,8 +74,18 @@ impl Demo {
         Self::with_keys(SecretKey::generate()?, SecretKey::generate()?)
     }
 
-    /// Creates the demo region and authority with the given keys.
+    /// Creates the demo region and authority with the given keys. The
+    /// certificates' serial numbers are derived from the keys, so the same
+    /// keys always give the same certificates (and `kid`s): reproducible
+    /// tests, benchmarks and fuzz seeds. [`Demo::generate`] uses random keys.
     pub fn with_keys(root_key: SecretKey, authority_key: SecretKey) -> Result<Self, DemoError> {
+        use sha2::{Digest, Sha256};
+        let serial = |key: &SecretKey| {
+            let digest = Sha256::digest(key.public_key().as_bytes());
+            let mut s = digest[..16].to_vec();
+            s[0] = (s[0] & 0x7f) | 0x01; // positive, no leading zero
+            Some(s)
+        };
         let ts = |y, m, d| {
             NaiveDate::from_ymd_opt(y, m, d)
                 .expect("valid date")
@@ -91,6 +101,7 @@ impl Demo {
                 name: DEMO_ROOT_NAME.into(),
                 not_before: ts(2020, 1, 1),
                 not_after: ts(2045, 1, 1),
+                serial_number: serial(&root_key),
             },
         )?;
         let authority = create_authority(
@@ -103,6 +114,7 @@ impl Demo {
                 usages: vec![Usage::LicenceSigning],
                 not_before: ts(2024, 1, 1),
                 not_after: ts(2029, 1, 1),
+                serial_number: serial(&authority_key),
             },
         )?;
         Ok(Demo {

@@ -28,6 +28,7 @@
 //!     name: "上海市电子证照根CA".into(),
 //!     not_before: y2024,
 //!     not_after: y2045,
+//!     serial_number: None,
 //! })?;
 //! // ... certifies an authority that may sign licences.
 //! let key = SecretKey::generate()?;
@@ -37,6 +38,7 @@
 //!     usages: vec![Usage::LicenceSigning],
 //!     not_before: y2024,
 //!     not_after: y2029,
+//!     serial_number: None,
 //! })?;
 //!
 //! // The authority issues a licence; the builder refuses invalid fields by name.

@@ -600,6 +600,7 @@ fn wrong_eku() {
             usages: vec![Usage::SealMaking],
             not_before: f.demo.authority.not_before(),
             not_after: f.demo.authority.not_after(),
+            serial_number: None,
         },
     )
     .unwrap();
@@ -665,6 +666,7 @@ fn another_regions_root() {
             name: "广东省电子证照根CA".into(),
             not_before: f.demo.root.not_before(),
             not_after: f.demo.root.not_after(),
+            serial_number: None,
         },
     )
     .unwrap();

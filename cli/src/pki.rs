@@ -79,6 +79,7 @@ pub fn region_init(args: &RegionInitArgs, now: i64) -> Result<Created, CliError>
             name: name.to_owned(),
             not_before: start,
             not_after,
+            serial_number: None,
         },
     )
     .context("cannot create the root certificate")?;
@@ -149,6 +150,7 @@ pub fn authority_new(args: &AuthorityNewArgs, now: i64) -> Result<Created, CliEr
             usages,
             not_before: start,
             not_after,
+            serial_number: None,
         },
     )
     .context("cannot create the authority certificate")?;

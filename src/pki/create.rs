@@ -28,6 +28,9 @@ pub struct RegionRootParams {
     pub not_before: i64,
     /// End of validity (Unix seconds).
     pub not_after: i64,
+    /// Certificate serial number (up to 20 bytes). `None`, the normal case,
+    /// draws 16 random bytes; a fixed value is for reproducible tests.
+    pub serial_number: Option<Vec<u8>>,
 }
 
 /// Parameters of an authority certificate.
@@ -43,6 +46,9 @@ pub struct AuthorityParams {
     pub not_before: i64,
     /// End of validity (Unix seconds).
     pub not_after: i64,
+    /// Certificate serial number (up to 20 bytes). `None`, the normal case,
+    /// draws 16 random bytes; a fixed value is for reproducible tests.
+    pub serial_number: Option<Vec<u8>>,
 }
 
 /// Adapts a [`Signer`] (or just a public key) to rcgen.
@@ -109,7 +115,20 @@ fn time(unix: i64, field: &str) -> Result<OffsetDateTime, PkiError> {
         .map_err(|_| PkiError::Create(format!("{field} is out of range")))
 }
 
-fn serial() -> Result<SerialNumber, PkiError> {
+fn serial(fixed: Option<&[u8]>) -> Result<SerialNumber, PkiError> {
+    if let Some(bytes) = fixed {
+        // RFC 5280 §4.1.2.2: a positive integer of at most 20 octets.
+        if bytes.is_empty()
+            || bytes.len() > 20
+            || bytes[0] & 0x80 != 0
+            || bytes.iter().all(|b| *b == 0)
+        {
+            return Err(PkiError::Create(
+                "a serial number must be 1 to 20 bytes, positive and not zero".into(),
+            ));
+        }
+        return Ok(SerialNumber::from_slice(bytes));
+    }
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes)
         .map_err(|e| PkiError::Create(format!("random serial: {e}")))?;
@@ -148,7 +167,7 @@ pub fn create_region_root(
     p.custom_extensions = vec![region_extension(&params.region)];
     p.not_before = time(params.not_before, "not_before")?;
     p.not_after = time(params.not_after, "not_after")?;
-    p.serial_number = Some(serial()?);
+    p.serial_number = Some(serial(params.serial_number.as_deref())?);
     let rk = RcgenKey {
         public: *key.public_key().as_bytes(),
         signer: Some(key),
@@ -199,7 +218,7 @@ pub fn create_authority(
     p.use_authority_key_identifier_extension = true;
     p.not_before = time(params.not_before, "not_before")?;
     p.not_after = time(params.not_after, "not_after")?;
-    p.serial_number = Some(serial()?);
+    p.serial_number = Some(serial(params.serial_number.as_deref())?);
     let issuer = root_issuer(root, root_key)?;
     let subject = RcgenKey {
         public: *subject_key.as_bytes(),
@@ -315,7 +334,7 @@ pub(crate) mod bad {
         }
         p.not_before = time(not_before, "").unwrap();
         p.not_after = time(not_after, "").unwrap();
-        p.serial_number = Some(serial().unwrap());
+        p.serial_number = Some(serial(None).unwrap());
         let rk = RcgenKey {
             public: *root_key.public_key().as_bytes(),
             signer: Some(root_key),

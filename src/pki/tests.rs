@@ -21,6 +21,7 @@ fn setup() -> Setup {
             name: "上海市电子证照根CA".into(),
             not_before: Y2020,
             not_after: Y2030 + 3650 * 86_400,
+            serial_number: None,
         },
     )
     .unwrap();
@@ -62,6 +63,7 @@ fn created_certificates_follow_the_profile() {
             usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
             not_before: Y2024,
             not_after: Y2030,
+            serial_number: None,
         },
     )
     .unwrap();
@@ -204,6 +206,7 @@ fn issuer_side_refusals() {
         usages: vec![Usage::LicenceSigning],
         not_before: Y2024,
         not_after: Y2030,
+        serial_number: None,
     };
     // Wrong root key.
     let e = create_authority(
@@ -315,4 +318,31 @@ fn oid_bytes_match_the_dotted_arc() {
             .to_string(),
         oid::ARC.trim_start_matches("2.25.")
     );
+}
+
+#[test]
+fn fixed_serial_numbers_make_certificates_reproducible() {
+    let key = SecretKey::from_seed(&[1; 32]);
+    let params = |serial: Option<Vec<u8>>| RegionRootParams {
+        region: "310000".parse().unwrap(),
+        name: "根".into(),
+        not_before: Y2020,
+        not_after: Y2030,
+        serial_number: serial,
+    };
+    let a = create_region_root(&key, &params(Some(vec![0x12, 0x34]))).unwrap();
+    let b = create_region_root(&key, &params(Some(vec![0x12, 0x34]))).unwrap();
+    assert_eq!(a.der(), b.der());
+    let r1 = create_region_root(&key, &params(None)).unwrap();
+    let r2 = create_region_root(&key, &params(None)).unwrap();
+    assert_ne!(r1.kid(), r2.kid(), "random serials differ");
+    for bad in [vec![], vec![0x80], vec![0; 4], vec![1; 21]] {
+        assert!(
+            matches!(
+                create_region_root(&key, &params(Some(bad.clone()))),
+                Err(PkiError::Create(_))
+            ),
+            "{bad:?}"
+        );
+    }
 }

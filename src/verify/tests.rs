@@ -25,6 +25,7 @@ fn kid_collision_tries_every_candidate() {
             usages: vec![crate::pki::Usage::LicenceSigning],
             not_before: d.authority.not_before(),
             not_after: d.authority.not_after(),
+            serial_number: None,
         },
     )
     .unwrap();
