@@ -69,6 +69,12 @@ pub const ENVELOPE_LIMITS: Limits = Limits {
 pub enum ArtifactType {
     /// An electronic licence (CWT claims set).
     Licence,
+    /// A status list token (IETF Token Status List, CWT form), signed by an authority.
+    StatusList,
+    /// A region trust list, signed by a region root: the region's authorities.
+    RegionTrustList,
+    /// A federation trust list, signed by the federation (national hub): the region roots.
+    FederationTrustList,
 }
 
 impl ArtifactType {
@@ -77,12 +83,24 @@ impl ArtifactType {
     pub const fn typ(self) -> &'static str {
         match self {
             ArtifactType::Licence => "application/el-lic+cwt",
+            // Fixed by the IETF Token Status List specification.
+            ArtifactType::StatusList => "application/statuslist+cwt",
+            ArtifactType::RegionTrustList => "application/el-tlr+cwt",
+            ArtifactType::FederationTrustList => "application/el-tlf+cwt",
         }
     }
 
+    /// Every artifact type.
+    pub const ALL: [ArtifactType; 4] = [
+        ArtifactType::Licence,
+        ArtifactType::StatusList,
+        ArtifactType::RegionTrustList,
+        ArtifactType::FederationTrustList,
+    ];
+
     /// The artifact type with this `typ`, if any.
     pub fn from_typ(typ: &str) -> Option<Self> {
-        [ArtifactType::Licence].into_iter().find(|t| t.typ() == typ)
+        Self::ALL.into_iter().find(|t| t.typ() == typ)
     }
 }
 
