@@ -45,8 +45,10 @@ use crate::ReasonCode;
 pub const QR_PREFIX: &str = "EL1:";
 /// Longest QR text accepted: the alphanumeric capacity of a version 40 QR code.
 pub const MAX_QR_TEXT_LEN: usize = 4296;
-/// Largest COSE_Sign1 accepted, before or after inflation.
+/// Largest licence COSE_Sign1 accepted, before or after inflation.
 pub const MAX_COSE_LEN: usize = 8192;
+/// Largest trust list or status list COSE_Sign1 accepted: 8 MiB.
+pub const MAX_LIST_LEN: usize = 8 << 20;
 /// The COSE header label of `alg`.
 pub const HEADER_ALG: i64 = 1;
 /// The COSE header label of `crit`.
@@ -97,6 +99,27 @@ impl ArtifactType {
         ArtifactType::RegionTrustList,
         ArtifactType::FederationTrustList,
     ];
+
+    /// Largest COSE_Sign1 accepted for this artifact: [`MAX_COSE_LEN`] for a
+    /// licence (it travels in a QR code), [`MAX_LIST_LEN`] for the lists.
+    pub const fn max_len(self) -> usize {
+        match self {
+            ArtifactType::Licence => MAX_COSE_LEN,
+            _ => MAX_LIST_LEN,
+        }
+    }
+
+    /// CBOR limits of the envelope for this artifact.
+    pub const fn limits(self) -> Limits {
+        match self {
+            ArtifactType::Licence => ENVELOPE_LIMITS,
+            _ => Limits {
+                max_depth: 16,
+                max_len: MAX_LIST_LEN,
+                max_input: MAX_LIST_LEN,
+            },
+        }
+    }
 
     /// The artifact type with this `typ`, if any.
     pub fn from_typ(typ: &str) -> Option<Self> {
@@ -219,13 +242,14 @@ pub struct Sign1 {
 impl Sign1 {
     /// Decodes `bytes` under the profile and checks that `typ` is the one of `expected`.
     pub fn decode(bytes: &[u8], expected: ArtifactType) -> Result<Self, EnvelopeError> {
-        if bytes.len() > MAX_COSE_LEN {
+        let limits = expected.limits();
+        if bytes.len() > expected.max_len() {
             return Err(EnvelopeError::TooLarge {
                 len: bytes.len(),
-                limit: MAX_COSE_LEN,
+                limit: expected.max_len(),
             });
         }
-        let value = cbor::decode(bytes, &ENVELOPE_LIMITS)?;
+        let value = cbor::decode(bytes, &limits)?;
         let items = match value {
             Value::Tag(18, inner) => match *inner {
                 Value::Array(items) => items,
@@ -499,17 +523,19 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
         .ok_or(EnvelopeError::QrPrefix)?;
     let bytes = base45::decode(body)?;
     match bytes.first() {
-        Some(0x78) => inflate_bounded(&bytes),
+        Some(0x78) => inflate_bounded(&bytes, MAX_COSE_LEN),
         Some(0xd2) => Ok(bytes),
         Some(b) => Err(EnvelopeError::UnknownEncoding(*b)),
         None => Err(EnvelopeError::Malformed("the QR text carries no data")),
     }
 }
 
-/// Inflates a zlib stream, refusing output past [`MAX_COSE_LEN`] and any
-/// byte after the end of the stream (so one COSE_Sign1 has exactly one
+/// Inflates a zlib stream, refusing output past `limit` bytes
+/// ([`EnvelopeError::ZlibTooLarge`]: a bomb is refused, not expanded) and
+/// any byte after the end of the stream (so one COSE_Sign1 has exactly one
 /// compressed QR form per compressor output, and nothing rides along).
-fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
+/// QR text uses [`MAX_COSE_LEN`]; status lists use their own limit.
+pub(crate) fn inflate_bounded(zlib: &[u8], limit: usize) -> Result<Vec<u8>, EnvelopeError> {
     use miniz_oxide::inflate::core::inflate_flags::{
         TINFL_FLAG_COMPUTE_ADLER32, TINFL_FLAG_PARSE_ZLIB_HEADER,
         TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
@@ -519,7 +545,7 @@ fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
     use std::cell::RefCell;
 
     use crate::deflate::{inflate_fixed, FastInflate};
-    match inflate_fixed(zlib, MAX_COSE_LEN) {
+    match inflate_fixed(zlib, limit) {
         Ok(out) => return Ok(out),
         Err(FastInflate::TooLarge) => return Err(EnvelopeError::ZlibTooLarge),
         Err(FastInflate::Trailing) => return Err(EnvelopeError::ZlibTrailing),
@@ -536,9 +562,9 @@ fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
         | TINFL_FLAG_COMPUTE_ADLER32
         | TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
     // One byte over the limit tells "exactly at the limit" from "past it".
-    let cap = MAX_COSE_LEN + 1;
+    let cap = limit.saturating_add(1);
     // Licences compress little: start near the input size and grow if needed.
-    let mut out = vec![0u8; (zlib.len() * 2).clamp(256, cap)];
+    let mut out = vec![0u8; (zlib.len() * 2).max(256).min(cap)];
     STATE.with(|cell| {
         let mut state = cell.borrow_mut();
         state.init();
@@ -549,9 +575,7 @@ fn inflate_bounded(zlib: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
             in_pos += consumed;
             out_pos += written;
             match status {
-                TINFLStatus::Done if out_pos > MAX_COSE_LEN => {
-                    return Err(EnvelopeError::ZlibTooLarge)
-                }
+                TINFLStatus::Done if out_pos > limit => return Err(EnvelopeError::ZlibTooLarge),
                 TINFLStatus::Done if in_pos != zlib.len() => {
                     return Err(EnvelopeError::ZlibTrailing)
                 }

@@ -116,9 +116,12 @@ pub mod identifiers;
 pub mod keys;
 pub mod licence;
 pub mod pki;
+pub mod policy;
 #[cfg(any(feature = "render", feature = "scan"))]
 pub mod qr;
 pub mod reason;
+pub mod status;
+pub mod trust;
 pub mod verify;
 
 pub use reason::ReasonCode;

@@ -642,7 +642,10 @@ fn map_webpki_error(e: webpki::Error, usage: Usage) -> PkiError {
 #[cfg(feature = "issuer")]
 mod create;
 #[cfg(feature = "issuer")]
-pub use create::{create_authority, create_region_root, AuthorityParams, RegionRootParams};
+pub use create::{
+    create_authority, create_federation_root, create_region_root, AuthorityParams,
+    FederationRootParams, RegionRootParams,
+};
 
 #[cfg(test)]
 mod tests;

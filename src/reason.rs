@@ -155,11 +155,43 @@ reason_codes! {
     /// The licence's validity has ended.
     LicenceExpired => "LICENCE_EXPIRED",
 
+    // --- Trust lists ---
+    /// A trust list does not follow the format.
+    TrustListMalformed => "TRUST_LIST_MALFORMED",
+    /// A trust list is not signed by the key that must sign it (its region root, or the federation).
+    TrustListSignerInvalid => "TRUST_LIST_SIGNER_INVALID",
+    /// A trust list is older (lower sequence number) than one already seen: a rollback.
+    TrustListRollback => "TRUST_LIST_ROLLBACK",
+    /// A trust list is past its next-update time plus the grace period.
+    TrustListStale => "TRUST_LIST_STALE",
+    /// A trust list names the same certificate, region or authority twice, or contradicts itself.
+    TrustListConflict => "TRUST_LIST_CONFLICT",
+    /// The signer is not on its region's current trust list.
+    AuthorityNotListed => "AUTHORITY_NOT_LISTED",
+    /// The authority is not authorised to issue this licence type.
+    AuthorityTypeNotAuthorised => "AUTHORITY_TYPE_NOT_AUTHORISED",
+    /// The authority was marked compromised before the licence was issued.
+    AuthorityCompromised => "AUTHORITY_COMPROMISED",
+    /// The authority was retired before the licence was issued.
+    AuthorityRetired => "AUTHORITY_RETIRED",
+
     // --- Identifiers ---
     /// A licence identifier, credit code, resident ID number or region code is malformed.
     IdentifierMalformed => "IDENTIFIER_MALFORMED",
     /// An identifier's check character is wrong.
     IdentifierCheckFailed => "IDENTIFIER_CHECK_FAILED",
+
+    // --- Recognition policy ---
+    /// The recognition policy does not accept licences from the issuing region.
+    RegionNotAccepted => "REGION_NOT_ACCEPTED",
+    /// The recognition policy refuses this licence type from other regions (by a rule or by its default).
+    TypeNotRecognised => "TYPE_NOT_RECOGNISED",
+    /// The licence's trust level (A–D) is below the minimum the recognition policy requires.
+    TrustLevelTooLow => "TRUST_LEVEL_TOO_LOW",
+    /// The recognition policy does not accept other regions' licences for the purpose named in the request.
+    PurposeNotAccepted => "PURPOSE_NOT_ACCEPTED",
+    /// A recognition policy file is not valid JSON or breaks a rule of its format (docs/POLICY.md).
+    PolicyInvalid => "POLICY_INVALID",
 }
 
 impl ReasonCode {
@@ -228,8 +260,26 @@ impl ReasonCode {
             LicenceIssuedInFuture => "The licence claims to be issued in the future.",
             LicenceNotYetValid => "The licence is not valid yet.",
             LicenceExpired => "The licence has expired.",
+            TrustListMalformed => "A trust list does not follow the format.",
+            TrustListSignerInvalid => "A trust list is not signed by the key that must sign it.",
+            TrustListRollback => "A trust list is older than one already seen.",
+            TrustListStale => "A trust list is past its next update.",
+            TrustListConflict => "A trust list has duplicate or conflicting entries.",
+            AuthorityNotListed => "The issuing authority is not on its region's trust list.",
+            AuthorityTypeNotAuthorised => "The authority may not issue this type of licence.",
+            AuthorityCompromised => "The authority was compromised before this licence was issued.",
+            AuthorityRetired => "The authority was retired before this licence was issued.",
             IdentifierMalformed => "An identifier or code is malformed.",
             IdentifierCheckFailed => "An identifier's check character is wrong.",
+            RegionNotAccepted => {
+                "The recognition policy does not accept licences from the issuing region."
+            }
+            TypeNotRecognised => "The recognition policy does not recognise this licence type.",
+            TrustLevelTooLow => "The licence's trust level is below the policy's minimum.",
+            PurposeNotAccepted => {
+                "The recognition policy does not accept other regions' licences for this purpose."
+            }
+            PolicyInvalid => "The recognition policy file is invalid.",
         }
     }
 }

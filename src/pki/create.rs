@@ -33,6 +33,20 @@ pub struct RegionRootParams {
     pub serial_number: Option<Vec<u8>>,
 }
 
+/// Parameters of a federation root: the national hub's self-signed CA, whose
+/// key signs the federation trust list of region roots.
+#[derive(Clone, Debug)]
+pub struct FederationRootParams {
+    /// The federation's common name, e.g. "全国一体化政务服务平台电子证照信任根".
+    pub name: String,
+    /// Start of validity (Unix seconds).
+    pub not_before: i64,
+    /// End of validity (Unix seconds).
+    pub not_after: i64,
+    /// Certificate serial number; `None` draws 16 random bytes.
+    pub serial_number: Option<Vec<u8>>,
+}
+
 /// Parameters of an authority certificate.
 #[derive(Clone, Debug)]
 pub struct AuthorityParams {
@@ -165,6 +179,36 @@ pub fn create_region_root(
         KeyUsagePurpose::DigitalSignature,
     ];
     p.custom_extensions = vec![region_extension(&params.region)];
+    p.not_before = time(params.not_before, "not_before")?;
+    p.not_after = time(params.not_after, "not_after")?;
+    p.serial_number = Some(serial(params.serial_number.as_deref())?);
+    let rk = RcgenKey {
+        public: *key.public_key().as_bytes(),
+        signer: Some(key),
+    };
+    let cert = p
+        .self_signed(&rk)
+        .map_err(|e| PkiError::Create(e.to_string()))?;
+    Certificate::from_der(cert.der())
+}
+
+/// Creates a self-signed federation root (CA, path length 0, no region code).
+/// Verifiers pin it; it signs the federation trust list.
+pub fn create_federation_root(
+    key: &dyn Signer,
+    params: &FederationRootParams,
+) -> Result<Certificate, PkiError> {
+    check_window(params.not_before, params.not_after)?;
+    let mut p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CountryName, "CN");
+    dn.push(DnType::CommonName, params.name.as_str());
+    p.distinguished_name = dn;
+    p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     p.not_before = time(params.not_before, "not_before")?;
     p.not_after = time(params.not_after, "not_after")?;
     p.serial_number = Some(serial(params.serial_number.as_deref())?);
