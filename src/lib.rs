@@ -107,6 +107,7 @@
 #![warn(missing_docs)]
 
 pub mod base45;
+pub mod bundle;
 pub mod cbor;
 mod deflate;
 #[cfg(feature = "issuer")]

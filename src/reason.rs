@@ -175,6 +175,28 @@ reason_codes! {
     /// The authority was retired before the licence was issued.
     AuthorityRetired => "AUTHORITY_RETIRED",
 
+    // --- Status lists ---
+    /// The status list token's claims or its list do not follow the format (docs/STATUS.md).
+    StatusListMalformed => "STATUS_LIST_MALFORMED",
+    /// The status list's `bits` is not 1, 2, 4 or 8, or too small for the status to be written.
+    StatusListBitsInvalid => "STATUS_LIST_BITS_INVALID",
+    /// The status list is larger than the limit (4 MiB decompressed), or its `lst` inflates past it.
+    StatusListTooLarge => "STATUS_LIST_TOO_LARGE",
+    /// The licence's status index lies outside its authority's status list.
+    StatusIndexOutOfRange => "STATUS_INDEX_OUT_OF_RANGE",
+    /// The status list holds a value this profile does not define (3, or above 2 with 4 or 8 bits).
+    StatusValueUnknown => "STATUS_VALUE_UNKNOWN",
+    /// The status list token names another list (its subject is not the one expected for the authority).
+    StatusListWrongSubject => "STATUS_LIST_WRONG_SUBJECT",
+    /// The status list is older than the maximum age allowed, past its `exp`, or past `iat + ttl`.
+    StatusListStale => "STATUS_LIST_STALE",
+    /// The status change is not allowed from the licence's current status (e.g. reinstating a revoked licence).
+    StatusTransitionInvalid => "STATUS_TRANSITION_INVALID",
+    /// The licence has been revoked: its status list entry is 1.
+    LicenceRevoked => "LICENCE_REVOKED",
+    /// The licence is suspended: its status list entry is 2.
+    LicenceSuspended => "LICENCE_SUSPENDED",
+
     // --- Identifiers ---
     /// A licence identifier, credit code, resident ID number or region code is malformed.
     IdentifierMalformed => "IDENTIFIER_MALFORMED",
@@ -269,6 +291,20 @@ impl ReasonCode {
             AuthorityTypeNotAuthorised => "The authority may not issue this type of licence.",
             AuthorityCompromised => "The authority was compromised before this licence was issued.",
             AuthorityRetired => "The authority was retired before this licence was issued.",
+            StatusListMalformed => "The status list does not follow the format.",
+            StatusListBitsInvalid => {
+                "The status list's bits per entry are not allowed or too few for the status."
+            }
+            StatusListTooLarge => "The status list is larger than allowed.",
+            StatusIndexOutOfRange => "The licence's status index is outside the status list.",
+            StatusValueUnknown => "The status list gives a status value that is not defined.",
+            StatusListWrongSubject => "The status list is not the one expected for this authority.",
+            StatusListStale => "The status list is too old, expired, or past its time to live.",
+            StatusTransitionInvalid => {
+                "The status change is not allowed from the licence's current status."
+            }
+            LicenceRevoked => "The licence has been revoked.",
+            LicenceSuspended => "The licence is suspended.",
             IdentifierMalformed => "An identifier or code is malformed.",
             IdentifierCheckFailed => "An identifier's check character is wrong.",
             RegionNotAccepted => {
