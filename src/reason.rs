@@ -164,6 +164,8 @@ reason_codes! {
     TrustListRollback => "TRUST_LIST_ROLLBACK",
     /// A trust list is past its next-update time plus the grace period.
     TrustListStale => "TRUST_LIST_STALE",
+    /// The trust list needed (the issuing region's) is not in the trust bundle.
+    TrustListMissing => "TRUST_LIST_MISSING",
     /// A trust list names the same certificate, region or authority twice, or contradicts itself.
     TrustListConflict => "TRUST_LIST_CONFLICT",
     /// The signer is not on its region's current trust list.
@@ -178,6 +180,8 @@ reason_codes! {
     // --- Status lists ---
     /// The status list token's claims or its list do not follow the format (docs/STATUS.md).
     StatusListMalformed => "STATUS_LIST_MALFORMED",
+    /// The issuing authority's status list is not in the trust bundle.
+    StatusListMissing => "STATUS_LIST_MISSING",
     /// The status list's `bits` is not 1, 2, 4 or 8, or too small for the status to be written.
     StatusListBitsInvalid => "STATUS_LIST_BITS_INVALID",
     /// The status list is larger than the limit (4 MiB decompressed), or its `lst` inflates past it.
@@ -286,6 +290,8 @@ impl ReasonCode {
             TrustListSignerInvalid => "A trust list is not signed by the key that must sign it.",
             TrustListRollback => "A trust list is older than one already seen.",
             TrustListStale => "A trust list is past its next update.",
+            TrustListMissing => "The issuing region's trust list is not available.",
+            StatusListMissing => "The issuing authority's status list is not available.",
             TrustListConflict => "A trust list has duplicate or conflicting entries.",
             AuthorityNotListed => "The issuing authority is not on its region's trust list.",
             AuthorityTypeNotAuthorised => "The authority may not issue this type of licence.",

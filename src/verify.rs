@@ -30,10 +30,14 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::bundle::TrustBundle;
 use crate::envelope::{self, ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, LicenceIdentifier, RegionCode};
 use crate::licence::{cst_date, Licence, LicenceWarning};
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
+use crate::policy::{Decision, Policy, RecognitionInput, StatusMissing, TrustLevel};
+use crate::status::{Freshness, Status};
+use crate::trust::check_fresh;
 use crate::ReasonCode;
 
 /// Default clock-skew leeway: 300 seconds.
@@ -158,8 +162,14 @@ pub enum CheckKind {
     Claims,
     /// The signer certificate's chain and its validity at `iat`.
     Certificate,
+    /// The issuing authority on its region's trust list (bundle only).
+    TrustList,
     /// The licence's own validity period.
     Validity,
+    /// The licence's entry in its authority's status list (bundle only).
+    Status,
+    /// The recognition policy's decision (bundle only).
+    Recognition,
 }
 
 impl CheckKind {
@@ -172,17 +182,28 @@ impl CheckKind {
             CheckKind::Signature => "SIGNATURE",
             CheckKind::Claims => "CLAIMS",
             CheckKind::Certificate => "CERTIFICATE",
+            CheckKind::TrustList => "TRUST_LIST",
             CheckKind::Validity => "VALIDITY",
+            CheckKind::Status => "STATUS",
+            CheckKind::Recognition => "RECOGNITION",
         }
     }
-    const ALL: [CheckKind; 7] = [
+    const ALL: [CheckKind; 10] = [
         CheckKind::Decode,
         CheckKind::Envelope,
         CheckKind::Signer,
         CheckKind::Signature,
         CheckKind::Claims,
         CheckKind::Certificate,
+        CheckKind::TrustList,
         CheckKind::Validity,
+        CheckKind::Status,
+        CheckKind::Recognition,
+    ];
+    const BUNDLE_ONLY: [CheckKind; 3] = [
+        CheckKind::TrustList,
+        CheckKind::Status,
+        CheckKind::Recognition,
     ];
 }
 
@@ -257,13 +278,18 @@ pub struct Report {
     pub authority: Option<AuthorityInfo>,
     /// Warnings that do not change the verdict.
     pub warnings: Vec<LicenceWarning>,
+    /// The licence's status from its authority's status list (bundle only).
+    pub status: Option<Status>,
+    /// The recognition policy's decision (bundle with a policy only).
+    pub recognition: Option<Decision>,
 }
 
 impl Report {
-    fn new(now: i64, include_decode: bool) -> Self {
+    fn new(now: i64, include_decode: bool, bundle: bool) -> Self {
         let checks = CheckKind::ALL
             .iter()
             .filter(|k| include_decode || **k != CheckKind::Decode)
+            .filter(|k| bundle || !CheckKind::BUNDLE_ONLY.contains(k))
             .map(|&check| Check {
                 check,
                 outcome: Outcome::Skipped,
@@ -279,7 +305,22 @@ impl Report {
             licence: None,
             authority: None,
             warnings: Vec::new(),
+            status: None,
+            recognition: None,
         }
+    }
+
+    /// Records an undecidable check (missing or stale trust material) and closes the report.
+    fn indeterminate(
+        mut self,
+        kind: CheckKind,
+        reason: ReasonCode,
+        detail: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.set(kind, Outcome::Indeterminate, reason, detail);
+        self.verdict = Verdict::Indeterminate;
+        self.reason = reason;
+        self
     }
 
     fn set(
@@ -345,6 +386,9 @@ impl Report {
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
         }
+        if let Some(d) = &self.recognition {
+            let _ = writeln!(s, "Recognition: {d}");
+        }
         if let Some(a) = &self.authority {
             let _ = writeln!(s, "Authority: {}", a.name);
             if let Some(c) = &a.credit_code {
@@ -377,17 +421,30 @@ fn write_licence(s: &mut String, d: &DecodedLicence) {
     s.push_str(&l.text_lines());
 }
 
+/// Default grace period past a trust list's next update: one day.
+pub const DEFAULT_TRUST_LIST_GRACE_SECONDS: i64 = 86_400;
+
+/// A check that did not pass: its outcome, reason and detail.
+type CheckFailure = (Outcome, ReasonCode, Cow<'static, str>);
+
 /// Verification options.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyOptions {
     /// Clock-skew leeway in seconds, applied to `iat`, `nbf` and `exp` (default 300).
     pub leeway_seconds: i64,
+    /// How long past its next-update time a trust list is still used (default one day).
+    pub trust_list_grace_seconds: i64,
+    /// What the licence is being checked for, matched against the recognition
+    /// policy's purposes; `None` skips that check.
+    pub purpose: Option<String>,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             leeway_seconds: DEFAULT_LEEWAY_SECONDS,
+            trust_list_grace_seconds: DEFAULT_TRUST_LIST_GRACE_SECONDS,
+            purpose: None,
         }
     }
 }
@@ -397,15 +454,50 @@ impl Default for VerifyOptions {
 pub struct Verifier {
     trust: TrustStore,
     options: VerifyOptions,
+    bundle: Option<TrustBundle>,
 }
 
 impl Verifier {
-    /// A verifier with default options.
+    /// A verifier with default options, trusting a set of region roots and
+    /// knowing a set of authority certificates (no trust lists, status lists
+    /// or recognition policy: those checks are not part of its reports).
     pub fn new(trust: TrustStore) -> Self {
         Verifier {
             trust,
             options: VerifyOptions::default(),
+            bundle: None,
         }
+    }
+
+    /// A verifier for a trust bundle: the region roots of its federation
+    /// list, the authorities of its region lists, their status lists and its
+    /// recognition policy. Reports add the `TRUST_LIST`, `STATUS` and
+    /// `RECOGNITION` checks.
+    pub fn from_bundle(bundle: TrustBundle) -> Result<Self, PkiError> {
+        let roots = bundle
+            .federation()
+            .regions
+            .iter()
+            .map(|r| r.root.clone())
+            .collect();
+        let mut authorities: Vec<Certificate> = Vec::new();
+        for list in bundle.region_lists() {
+            for a in &list.authorities {
+                if !authorities.contains(&a.certificate) {
+                    authorities.push(a.certificate.clone());
+                }
+            }
+        }
+        Ok(Verifier {
+            trust: TrustStore::new(roots, authorities)?,
+            options: VerifyOptions::default(),
+            bundle: Some(bundle),
+        })
+    }
+
+    /// The trust bundle, if the verifier was made from one.
+    pub fn bundle(&self) -> Option<&TrustBundle> {
+        self.bundle.as_ref()
     }
 
     /// Sets the options.
@@ -421,7 +513,7 @@ impl Verifier {
 
     /// Verifies QR text at `now` (Unix seconds).
     pub fn verify_qr(&self, text: &str, now: i64) -> Report {
-        let mut report = Report::new(now, true);
+        let mut report = Report::new(now, true, self.bundle.is_some());
         match envelope::from_qr_text(text) {
             Ok(cose) => {
                 report.pass(CheckKind::Decode, "EL1: text decoded");
@@ -433,7 +525,7 @@ impl Verifier {
 
     /// Verifies COSE_Sign1 bytes at `now` (Unix seconds).
     pub fn verify_cose(&self, cose: &[u8], now: i64) -> Report {
-        self.verify_inner(cose, Report::new(now, false))
+        self.verify_inner(cose, Report::new(now, false, self.bundle.is_some()))
     }
 
     fn verify_inner(&self, cose: &[u8], mut report: Report) -> Report {
@@ -533,6 +625,25 @@ impl Verifier {
             CheckKind::Certificate,
             "chains to a trusted region root; valid at iat",
         );
+        // TRUST_LIST (bundle only)
+        let listed = match &self.bundle {
+            None => None,
+            Some(bundle) => {
+                let licence = &report.licence.as_ref().expect("set above").licence;
+                match self.check_trust_list(bundle, cert, licence, now) {
+                    Ok((detail, level)) => {
+                        report.pass(CheckKind::TrustList, detail);
+                        Some(level)
+                    }
+                    Err((Outcome::Indeterminate, reason, detail)) => {
+                        return report.indeterminate(CheckKind::TrustList, reason, detail)
+                    }
+                    Err((_, reason, detail)) => {
+                        return report.fail(CheckKind::TrustList, reason, detail)
+                    }
+                }
+            }
+        };
         // VALIDITY
         let licence = &report.licence.as_ref().expect("set above").licence;
         let v = *licence.validity();
@@ -571,9 +682,205 @@ impl Verifier {
                 Cow::Borrowed("within its validity period")
             },
         );
+        if let (Some(bundle), Some(level)) = (&self.bundle, listed) {
+            report = match self.check_status_and_recognition(bundle, cert, level, report) {
+                Ok(passed) => passed,
+                Err(closed) => return closed,
+            };
+        }
         report.verdict = Verdict::Valid;
         report.reason = ReasonCode::Ok;
         report
+    }
+
+    /// The `TRUST_LIST` check: the issuing region's list is held and fresh,
+    /// the authority is on it, its state allows a licence issued at `iat`,
+    /// and it may issue the licence's type.
+    fn check_trust_list(
+        &self,
+        bundle: &TrustBundle,
+        cert: &Certificate,
+        licence: &Licence,
+        now: i64,
+    ) -> Result<(Cow<'static, str>, TrustLevel), CheckFailure> {
+        let grace = self.options.trust_list_grace_seconds;
+        let undecided =
+            |reason, detail: String| (Outcome::Indeterminate, reason, Cow::Owned(detail));
+        let fail = |reason, detail: String| (Outcome::Fail, reason, Cow::Owned(detail));
+        let federation = bundle.federation();
+        check_fresh(federation.next_update, now, grace)
+            .map_err(|e| undecided(e.reason(), format!("the federation trust list: {e}")))?;
+        let region = cert
+            .region()
+            .expect("a validated authority carries its region");
+        let list = bundle.region_list(region).ok_or_else(|| {
+            undecided(
+                ReasonCode::TrustListMissing,
+                format!("the trust bundle has no trust list for region {region}"),
+            )
+        })?;
+        check_fresh(list.next_update, now, grace).map_err(|e| {
+            undecided(
+                e.reason(),
+                format!("the trust list of region {region}: {e}"),
+            )
+        })?;
+        let entry = list.authority(cert).ok_or_else(|| {
+            fail(
+                ReasonCode::AuthorityNotListed,
+                format!(
+                    "{} is not on the trust list of region {region}",
+                    cert.common_name()
+                ),
+            )
+        })?;
+        entry.state.check(licence.issued_at()).map_err(|reason| {
+            fail(
+                reason,
+                format!(
+                    "{} is {:?} on the trust list of region {region}, and the licence was issued at {}",
+                    cert.common_name(),
+                    entry.state,
+                    crate::pki::utc(licence.issued_at())
+                ),
+            )
+        })?;
+        if !entry.may_issue(licence.type_code()) {
+            return Err(fail(
+                ReasonCode::AuthorityTypeNotAuthorised,
+                format!(
+                    "{} may not issue licences of type {}",
+                    cert.common_name(),
+                    licence.type_code()
+                ),
+            ));
+        }
+        Ok((
+            Cow::Owned(format!(
+                "listed by region {region} (sequence {}), trust level {}",
+                list.sequence, entry.level
+            )),
+            entry.level,
+        ))
+    }
+
+    /// The `STATUS` and `RECOGNITION` checks. `Err` carries a closed report.
+    // Both arms hold the one report, moved through and never copied.
+    #[allow(clippy::result_large_err)]
+    fn check_status_and_recognition(
+        &self,
+        bundle: &TrustBundle,
+        cert: &Certificate,
+        level: TrustLevel,
+        mut report: Report,
+    ) -> Result<Report, Report> {
+        let now = report.checked_at;
+        let policy = bundle.policy();
+        let licence = &report.licence.as_ref().expect("set before").licence;
+        let type_code = licence.type_code().clone();
+        let index = licence.status_index();
+        let authority = report
+            .authority
+            .as_ref()
+            .and_then(|a| a.credit_code.clone())
+            .expect("a validated authority has a credit code");
+        // STATUS
+        let missing_is_warning = matches!(
+            policy.map(Policy::status_missing),
+            Some(StatusMissing::Warn)
+        );
+        let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
+        let undecidable = |mut report: Report, reason: ReasonCode, detail: String| {
+            if missing_is_warning {
+                report.warnings.push(LicenceWarning {
+                    code: reason,
+                    field: "status_index",
+                    message: format!("{detail}; the policy accepts the licence with this warning"),
+                });
+                report.pass(
+                    CheckKind::Status,
+                    "not checked: status list unavailable (warning)",
+                );
+                Ok(report)
+            } else {
+                Err(report.indeterminate(CheckKind::Status, reason, detail))
+            }
+        };
+        match (index, bundle.status_list(&authority)) {
+            (None, _) => report.pass(CheckKind::Status, "the licence has no status-list index"),
+            (Some(_), None) => {
+                report = undecidable(
+                    report,
+                    ReasonCode::StatusListMissing,
+                    format!("the trust bundle has no status list for {authority}"),
+                )?;
+            }
+            (Some(i), Some(token)) => match token.freshness(now, max_age) {
+                Freshness::Stale { cause, until } => {
+                    report = undecidable(
+                        report,
+                        ReasonCode::StatusListStale,
+                        format!(
+                            "the status list of {authority} is stale ({cause:?}) since {}",
+                            crate::pki::utc(until.saturating_add(1))
+                        ),
+                    )?;
+                }
+                Freshness::Fresh { .. } => match token.status(i) {
+                    Err(e) => {
+                        return Err(report.fail(CheckKind::Status, e.reason(), e.to_string()))
+                    }
+                    Ok(status) => {
+                        report.status = Some(status);
+                        if status != Status::Valid {
+                            return Err(report.fail(
+                                CheckKind::Status,
+                                status.reason(),
+                                format!(
+                                    "entry {i} of the status list of {authority} is {}",
+                                    status.as_str()
+                                ),
+                            ));
+                        }
+                        report.pass(
+                            CheckKind::Status,
+                            format!("entry {i} of the status list of {authority} is valid"),
+                        );
+                    }
+                },
+            },
+        }
+        // RECOGNITION
+        let Some(policy) = policy else {
+            report.pass(
+                CheckKind::Recognition,
+                "the trust bundle has no recognition policy",
+            );
+            return Ok(report);
+        };
+        let decision = policy.decide(&RecognitionInput {
+            issuing_region: cert.region().expect("validated").clone(),
+            type_code,
+            trust_level: level,
+            purpose: self.options.purpose.clone(),
+        });
+        report.recognition = Some(decision.clone());
+        match decision {
+            Decision::Recognised { local_type, mapped } => {
+                report.pass(
+                    CheckKind::Recognition,
+                    if mapped {
+                        format!("recognised as local type {local_type}")
+                    } else {
+                        format!("recognised as type {local_type}")
+                    },
+                );
+                Ok(report)
+            }
+            Decision::NotRecognised { reason, detail } => {
+                Err(report.fail(CheckKind::Recognition, reason, detail))
+            }
+        }
     }
 
     fn candidate_cert(&self, c: Candidate) -> &Certificate {

@@ -724,7 +724,10 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
     let strict = f
         .demo
         .verifier()
-        .with_options(elicense::verify::VerifyOptions { leeway_seconds: 0 });
+        .with_options(elicense::verify::VerifyOptions {
+            leeway_seconds: 0,
+            ..Default::default()
+        });
     assert_eq!(strict.verify_qr(&text, exp - 1).verdict, Verdict::Valid);
     assert_eq!(
         strict.verify_qr(&text, exp).reason,

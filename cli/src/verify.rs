@@ -79,6 +79,7 @@ pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
     let trust = trust_store(&args.root, &args.authority)?;
     let verifier = Verifier::new(trust).with_options(VerifyOptions {
         leeway_seconds: args.leeway,
+        ..VerifyOptions::default()
     });
     Ok(verifier.verify_qr(&text, args.at.unwrap_or(now)))
 }

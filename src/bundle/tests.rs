@@ -1,1 +1,140 @@
+use super::*;
+use crate::keys::SecretKey;
+use crate::pki::{
+    create_federation_root, create_region_root, FederationRootParams, RegionRootParams,
+};
+use crate::trust::ListedRegion;
 
+const Y2024: i64 = 1_704_067_200;
+const Y2030: i64 = 1_893_456_000;
+
+struct Fixture {
+    anchor: Certificate,
+    federation: Vec<u8>,
+    region: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let fkey = SecretKey::from_seed(&[50; 32]);
+    let anchor = create_federation_root(
+        &fkey,
+        &FederationRootParams {
+            name: "federation".into(),
+            not_before: Y2024,
+            not_after: Y2030,
+            serial_number: Some(vec![50]),
+        },
+    )
+    .unwrap();
+    let rkey = SecretKey::from_seed(&[51; 32]);
+    let root = create_region_root(
+        &rkey,
+        &RegionRootParams {
+            region: "310000".parse().unwrap(),
+            name: "root".into(),
+            not_before: Y2024,
+            not_after: Y2030,
+            serial_number: Some(vec![51]),
+        },
+    )
+    .unwrap();
+    let federation = FederationTrustList {
+        name: "f".into(),
+        sequence: 1,
+        issued_at: Y2024,
+        next_update: Y2030,
+        regions: vec![ListedRegion {
+            region: "310000".parse().unwrap(),
+            name: "上海".into(),
+            root: root.clone(),
+        }],
+    }
+    .sign(&anchor, &fkey)
+    .unwrap();
+    let region = RegionTrustList {
+        region: "310000".parse().unwrap(),
+        sequence: 1,
+        issued_at: Y2024,
+        next_update: Y2030,
+        authorities: vec![],
+    }
+    .sign(&root, &rkey)
+    .unwrap();
+    Fixture {
+        anchor,
+        federation,
+        region,
+    }
+}
+
+fn file(fields: Vec<(Value, Value)>) -> Vec<u8> {
+    cbor::encode(&Value::Map(fields))
+}
+
+fn base(f: &Fixture) -> Vec<(Value, Value)> {
+    vec![
+        (1.into(), BUNDLE_FORMAT.into()),
+        (2.into(), 1.into()),
+        (3.into(), Value::Bytes(f.federation.clone())),
+    ]
+}
+
+#[test]
+fn round_trip() {
+    let f = fixture();
+    let mut b = TrustBundle::new(f.anchor.clone(), f.federation.clone()).unwrap();
+    b.add_region_list(f.region.clone()).unwrap();
+    b.set_policy(include_str!("../../examples/data/policy-shanghai.json"))
+        .unwrap();
+    let bytes = b.to_bytes();
+    let back = TrustBundle::from_bytes(&bytes, f.anchor.clone()).unwrap();
+    assert_eq!(back.to_bytes(), bytes);
+    assert_eq!(back.region_lists().count(), 1);
+    assert!(back.policy().is_some());
+    // Adding the same list again changes nothing; updating with itself neither.
+    let mut again = back.clone();
+    again.add_region_list(f.region.clone()).unwrap();
+    assert_eq!(again.update(&back).unwrap(), 0);
+}
+
+#[test]
+fn hostile_bundle_files() {
+    let f = fixture();
+    let load = |bytes: &[u8]| TrustBundle::from_bytes(bytes, f.anchor.clone()).unwrap_err();
+    // Not a bundle, wrong version, unknown field.
+    let mut fields = base(&f);
+    fields[0].1 = "something-else".into();
+    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    let mut fields = base(&f);
+    fields[1].1 = 2.into();
+    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    let mut fields = base(&f);
+    fields.push((9.into(), 0.into()));
+    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    // The same region twice.
+    let mut fields = base(&f);
+    fields.push((
+        4.into(),
+        Value::Array(vec![
+            Value::Bytes(f.region.clone()),
+            Value::Bytes(f.region.clone()),
+        ]),
+    ));
+    let e = load(&file(fields));
+    assert_eq!(e.reason(), ReasonCode::TrustListConflict, "{e}");
+    // An invalid policy.
+    let mut fields = base(&f);
+    fields.push((6.into(), r#"{"version": 1, "oops": true}"#.into()));
+    assert_eq!(load(&file(fields)).reason(), ReasonCode::PolicyInvalid);
+    // A region list where a status list is expected.
+    let mut fields = base(&f);
+    fields.push((4.into(), Value::Array(vec![Value::Bytes(f.region.clone())])));
+    fields.push((5.into(), Value::Array(vec![Value::Bytes(f.region.clone())])));
+    assert_eq!(load(&file(fields)).reason(), ReasonCode::CoseTypMismatch);
+    // Duplicate map keys in the file itself, and garbage.
+    let mut dup = file(base(&f));
+    dup[0] += 1;
+    dup.extend_from_slice(&[0x01, 0x60]);
+    assert_eq!(load(&dup).reason(), ReasonCode::CborDuplicateKey);
+    assert_eq!(load(&[0xff]).reason(), ReasonCode::CborMalformed);
+}
