@@ -21,7 +21,7 @@ out = [
     "its spelling and meaning; new codes may be added.",
     "",
     "The checks of a licence verification and the codes each can give are listed in",
-    "the `verify` module documentation and in [FORMAT.md](FORMAT.md#verification).",
+    "the `verify` module documentation and in [FORMAT.md](FORMAT.md#6-verification).",
     "",
     "Verdicts: `VALID` (every check passed), `INVALID` (a check failed),",
     "`INDETERMINATE` (something needed to decide is missing: e.g. `SIGNER_UNKNOWN`).",

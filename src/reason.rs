@@ -178,7 +178,7 @@ reason_codes! {
     AuthorityRetired => "AUTHORITY_RETIRED",
 
     // --- Status lists ---
-    /// The status list token's claims or its list do not follow the format (docs/STATUS.md).
+    /// The status list token's claims or its list do not follow the format (docs/FORMAT.md §11).
     StatusListMalformed => "STATUS_LIST_MALFORMED",
     /// The issuing authority's status list is not in the trust bundle.
     StatusListMissing => "STATUS_LIST_MISSING",

@@ -4,7 +4,7 @@
 //! bits per licence (0 valid, 1 revoked, 2 suspended), LSB-first,
 //! zlib-compressed; the licence carries its index." Each authority publishes
 //! one signed status list token; a licence's `status-index` is its position
-//! in that list. `docs/STATUS.md` specifies every byte.
+//! in that list. `docs/FORMAT.md` §11 specifies every byte.
 //!
 //! # The specification followed
 //!

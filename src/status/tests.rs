@@ -1129,7 +1129,7 @@ fn stale_lists_are_reported_and_still_readable() {
         .is_err());
 }
 
-// --- docs/STATUS.md ----------------------------------------------------------
+// --- docs/FORMAT.md §11 ----------------------------------------------------------
 
 /// The example's signing key and kid: those of docs/FORMAT.md's example.
 const DOC_SEED: [u8; 32] = [2; 32];
@@ -1167,7 +1167,7 @@ fn block(doc: &str, name: &str) -> String {
     let marker = format!("<!-- example:{name} -->");
     let start = doc
         .find(&marker)
-        .unwrap_or_else(|| panic!("STATUS.md lacks {marker}"));
+        .unwrap_or_else(|| panic!("FORMAT.md lacks {marker}"));
     let rest = &doc[start + marker.len()..];
     let open = rest.find("```").unwrap();
     let body = open + rest[open..].find('\n').unwrap() + 1;
@@ -1211,12 +1211,12 @@ fn status_md_worked_example_matches_the_code() {
         }
         println!("claims {} bytes, COSE {} bytes", claims.len(), cose.len());
     }
-    let doc = include_str!("../../docs/STATUS.md");
+    let doc = include_str!("../../docs/FORMAT.md");
     for (name, value) in &generated {
         assert_eq!(
             &block(doc, name),
             value,
-            "STATUS.md example:{name} differs from the code"
+            "FORMAT.md example:{name} differs from the code"
         );
     }
     // The example reads back.
