@@ -53,6 +53,9 @@ BENCHES = [
     ("qr/render_svg", "modules -> SVG"),
     ("qr/render_png", "modules -> PNG, scale 4"),
     ("qr/scan_png", "PNG -> QR text"),
+    ("status/lookup_1m", "one entry of a 1,000,000-entry status list"),
+    ("status/verify_1m", "signed 1,000,000-entry status list -> verified list"),
+    ("bundle/load_1000", "bundle file with 1,000 authorities -> verified bundle"),
 ]
 # (numerator, denominator, goal or None)
 RATIOS = [

@@ -127,6 +127,41 @@ fn benches(c: &mut Criterion) {
         b.iter(|| elicense::qr::scan_png(black_box(&s.png)).expect("scan"))
     });
     g.finish();
+
+    // Status lists: 1,000,000 entries, about 1% revoked or suspended.
+    let status = elicense_benches::StatusSetup::new(&s, 1_000_000);
+    println!(
+        "status list: {} entries, {} bytes compressed, {} bytes signed",
+        status.token.list().len(),
+        status.compressed_len,
+        status.cose.len()
+    );
+    let mut g = group(c, "status", fast_timing());
+    let mut i = 0u64;
+    g.bench_function("lookup_1m", |b| {
+        b.iter(|| {
+            i = (i + 7919) % 1_000_000;
+            status.token.status(black_box(i)).expect("in range")
+        })
+    });
+    g.finish();
+    let mut g = group(c, "status", slow_timing());
+    g.sampling_mode(SamplingMode::Flat);
+    g.bench_function("verify_1m", |b| b.iter(|| status.verify(black_box(NOW))));
+    g.finish();
+
+    // Loading a trust bundle whose region list names 1,000 authorities.
+    let bundle = elicense_benches::BundleSetup::new(1000);
+    println!(
+        "trust bundle: 1000 authorities, {} bytes",
+        bundle.bytes.len()
+    );
+    let mut g = group(c, "bundle", slow_timing());
+    g.sampling_mode(SamplingMode::Flat);
+    g.bench_function("load_1000", |b| {
+        b.iter(|| bundle.load(black_box(&bundle.bytes)))
+    });
+    g.finish();
 }
 
 fn config() -> Criterion {

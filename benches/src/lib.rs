@@ -97,3 +97,192 @@ impl Default for Setup {
         Self::new()
     }
 }
+
+/// A signed status list of `n` entries (about 1% revoked or suspended) by an
+/// authority of the demo region that may sign status lists.
+pub struct StatusSetup {
+    /// The authority's certificate.
+    pub cert: elicense::pki::Certificate,
+    /// The token.
+    pub token: elicense::status::StatusListToken,
+    /// Its signed bytes.
+    pub cose: Vec<u8>,
+    /// Size of its compressed list (`lst`).
+    pub compressed_len: usize,
+    subject: String,
+}
+
+impl StatusSetup {
+    /// Builds it.
+    pub fn new(s: &Setup, n: usize) -> Self {
+        use elicense::pki::{create_authority, AuthorityParams, Usage};
+        use elicense::status::{subject_for, StatusList, StatusListToken};
+        let key = SecretKey::from_seed(&[3; 32]);
+        let cert = create_authority(
+            &s.demo.root_key,
+            &s.demo.root,
+            &key.public_key(),
+            &AuthorityParams {
+                name: "status signer".into(),
+                credit_code: "11310000002417920A".parse().expect("valid code"),
+                usages: vec![Usage::StatusListSigning],
+                not_before: s.demo.authority.not_before(),
+                not_after: s.demo.authority.not_after(),
+                serial_number: Some(vec![3, 3]),
+            },
+        )
+        .expect("certificate");
+        let mut list = StatusList::new(2, n).expect("list");
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..n as u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            match x % 200 {
+                0 => list.revoke(i).expect("revoke"),
+                1 => list.suspend(i).expect("suspend"),
+                _ => {}
+            }
+        }
+        let compressed_len = list.compress().len();
+        let subject = subject_for(&"11310000002417920A".parse().expect("valid code"));
+        let token = StatusListToken::new(subject.clone(), NOW - 60, None, Some(86_400), list)
+            .expect("token");
+        let cose = token.sign(&cert, &key).expect("sign");
+        StatusSetup {
+            cert,
+            token,
+            cose,
+            compressed_len,
+            subject,
+        }
+    }
+
+    /// Verifies the signed token (envelope, signature, inflation of the list).
+    pub fn verify(&self, now: i64) -> usize {
+        elicense::status::StatusListToken::verify(
+            &self.cose,
+            &self.cert,
+            &self.subject,
+            now,
+            86_400,
+        )
+        .expect("verifies")
+        .token
+        .list()
+        .len()
+    }
+}
+
+/// A trust bundle file whose one region list names `n` authorities.
+pub struct BundleSetup {
+    anchor: elicense::pki::Certificate,
+    /// The bundle file.
+    pub bytes: Vec<u8>,
+}
+
+impl BundleSetup {
+    /// Builds it.
+    pub fn new(n: usize) -> Self {
+        use elicense::bundle::TrustBundle;
+        use elicense::pki::{
+            create_authority, create_federation_root, create_region_root, AuthorityParams,
+            FederationRootParams, RegionRootParams, Usage,
+        };
+        use elicense::policy::TrustLevel;
+        use elicense::trust::{
+            AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
+        };
+        let (nb, na) = (NOW - 86_400, NOW + 365 * 86_400);
+        let fkey = SecretKey::from_seed(&[60; 32]);
+        let anchor = create_federation_root(
+            &fkey,
+            &FederationRootParams {
+                name: "federation".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![60]),
+            },
+        )
+        .expect("federation root");
+        let rkey = SecretKey::from_seed(&[61; 32]);
+        let root = create_region_root(
+            &rkey,
+            &RegionRootParams {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![61]),
+            },
+        )
+        .expect("region root");
+        let federation = FederationTrustList {
+            name: "federation".into(),
+            sequence: 1,
+            issued_at: NOW - 60,
+            next_update: na,
+            regions: vec![ListedRegion {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                root: root.clone(),
+            }],
+        }
+        .sign(&anchor, &fkey)
+        .expect("federation list");
+        let authorities = (0..n)
+            .map(|i| {
+                let key = SecretKey::from_seed(&{
+                    let mut seed = [7u8; 32];
+                    seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                    seed
+                });
+                let certificate = create_authority(
+                    &rkey,
+                    &root,
+                    &key.public_key(),
+                    &AuthorityParams {
+                        name: format!("authority {i}"),
+                        credit_code: "114400000073356321".parse().expect("code"),
+                        usages: vec![Usage::LicenceSigning],
+                        not_before: nb,
+                        not_after: na,
+                        serial_number: Some(vec![1, (i >> 8) as u8, i as u8]),
+                    },
+                )
+                .expect("authority");
+                ListedAuthority {
+                    certificate,
+                    types: vec!["11100000000013338W011".parse().expect("type")],
+                    level: TrustLevel::A,
+                    state: AuthorityState::Active,
+                }
+            })
+            .collect();
+        let region = RegionTrustList {
+            region: "440000".parse().expect("region"),
+            sequence: 1,
+            issued_at: NOW - 60,
+            next_update: na,
+            authorities,
+        }
+        .sign(&root, &rkey)
+        .expect("region list");
+        let mut bundle = TrustBundle::new(anchor.clone(), federation).expect("bundle");
+        bundle
+            .add_region_list(region)
+            .expect("region list verifies");
+        BundleSetup {
+            anchor,
+            bytes: bundle.to_bytes(),
+        }
+    }
+
+    /// Loads and verifies the bundle file.
+    pub fn load(&self, bytes: &[u8]) -> usize {
+        elicense::bundle::TrustBundle::from_bytes(bytes, self.anchor.clone())
+            .expect("loads")
+            .region_lists()
+            .count()
+    }
+}
