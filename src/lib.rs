@@ -81,7 +81,11 @@
 //! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
 //! | [`keys`] | Ed25519 keys (PKCS#8 PEM, zeroized), the [`keys::Signer`] abstraction, strict verification |
 //! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
-//! | [`verify`] | the [`verify::Verifier`] and its [`verify::Report`] |
+//! | [`trust`] | federation and region trust lists: who may issue which licences, at which trust level, in which state |
+//! | [`status`] | status lists (IETF Token Status List, CWT): revoked and suspended licences |
+//! | [`policy`] | a region's recognition policy for foreign licences |
+//! | [`bundle`] | the trust bundle an offline verifier loads |
+//! | [`verify`] | the [`verify::Verifier`] (from a trust store or a bundle) and its [`verify::Report`] |
 //! | [`qr`] | QR rendering (SVG, PNG, terminal; feature `render`) and reading from images (feature `scan`) |
 //! | [`cbor`], [`base45`] | strict CBOR and Base45, the layers under the envelope |
 //! | [`reason`] | the stable reason codes |

@@ -30,7 +30,7 @@
 //! Validation is split in two so that verifying many licences stays cheap:
 //! [`validate_chain`] checks everything that does not depend on time (the
 //! issuer's signature, basic constraints, key usage, critical extensions,
-//! region) once per certificate; [`ValidatedAuthority::check_time`] checks the
+//! region) once per certificate; [`Certificate::check_time`] checks the
 //! validity window at each licence's `iat`. Together they accept exactly what
 //! webpki accepts at `iat`, because the path has a single certificate below
 //! the trust anchor and webpki does not check a trust anchor's own validity.
@@ -552,7 +552,7 @@ impl SignatureVerificationAlgorithm for Ed25519Strict {
 static ED25519_STRICT: Ed25519Strict = Ed25519Strict;
 
 /// An authority certificate whose chain to a region root has been validated
-/// (everything but the time window, which [`Self::check_time`] checks).
+/// (everything but the time window, which [`Certificate::check_time`] checks).
 #[derive(Clone, Debug)]
 pub struct ValidatedAuthority {
     /// Index of the root in the slice given to [`validate_chain`].
