@@ -35,6 +35,9 @@ cargo test --workspace --all-targets
 step "doc tests"
 cargo test --workspace --doc
 
+step "documentation builds without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
 step "fuzzing smoke run (${FUZZ_SECONDS}s per target)"
 bash scripts/fuzz-smoke.sh "$FUZZ_SECONDS"
 
