@@ -36,7 +36,7 @@ step "doc tests"
 cargo test --workspace --doc
 
 step "documentation builds without warnings"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --lib
 
 step "fuzzing smoke run (${FUZZ_SECONDS}s per target)"
 bash scripts/fuzz-smoke.sh "$FUZZ_SECONDS"

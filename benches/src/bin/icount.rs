@@ -5,7 +5,7 @@
 //! which, unlike wall-clock time, do not depend on what else the shared
 //! machine is doing.
 //!
-//! Usage: icount <verify_full|verify_bare|issue_full|issue_bare> <N>
+//! Usage: `icount <verify_full|verify_bare|issue_full|issue_bare> <N>`
 
 use std::hint::black_box;
 
