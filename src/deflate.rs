@@ -299,7 +299,15 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
     if r.bits(3)? != 0b011 {
         return Err(FastInflate::NotFixed);
     }
-    let mut out: Vec<u8> = Vec::with_capacity(z.len() * 2);
+    // The buffer never grows past `limit`: capacity doubles, capped there.
+    let mut out: Vec<u8> = Vec::with_capacity((z.len() * 2).min(limit));
+    let grow = |out: &mut Vec<u8>, extra: usize| {
+        let need = out.len() + extra;
+        if need > out.capacity() {
+            let target = (out.capacity() * 2).max(need).min(limit);
+            out.reserve_exact(target - out.len());
+        }
+    };
     loop {
         let sym = r.fixed_symbol()?;
         match sym {
@@ -307,6 +315,7 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
                 if out.len() >= limit {
                     return Err(FastInflate::TooLarge);
                 }
+                grow(&mut out, 1);
                 out.push(sym as u8);
             }
             256 => break,
@@ -325,6 +334,7 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
                 if out.len() + len > limit {
                     return Err(FastInflate::TooLarge);
                 }
+                grow(&mut out, len);
                 let start = out.len() - dist;
                 if dist >= len {
                     out.extend_from_within(start..start + len);
@@ -469,6 +479,19 @@ mod tests {
             9,
         );
         assert_eq!(inflate_fixed(&dynamic, limit), Err(FastInflate::NotFixed));
+    }
+
+    /// A stream that inflates exactly to the limit never holds a buffer
+    /// larger than the limit (the output used to grow by doubling past it).
+    #[test]
+    fn fast_inflate_buffer_stays_within_the_limit() {
+        for limit in [4096usize, 100_000, 4 << 20] {
+            let z = zlib(&vec![0u8; limit]);
+            let out = inflate_fixed(&z, limit).unwrap();
+            assert_eq!(out.len(), limit);
+            assert!(out.capacity() <= limit, "capacity {} > limit {limit}", out.capacity());
+            assert_eq!(inflate_fixed(&z, limit - 1), Err(FastInflate::TooLarge));
+        }
     }
 
     #[test]

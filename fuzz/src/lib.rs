@@ -1,13 +1,16 @@
 //! Shared setup for the elicense fuzz targets.
 //!
 //! The targets that need a trust store (`qr_text`, `certificate`) use the
-//! demo region root and authority. Certificates made by
-//! [`elicense::demo::Demo`] carry a random serial number, so two processes
-//! never make the same certificate; for the seeded QR text to verify inside
-//! the fuzzer, the seeder (`fuzz/seed`) writes the certificates it signed
-//! with to `fuzz/corpus/trust/{root,authority}.der`, and [`trust`] loads them
-//! from there. Without those files (a fresh clone that has not been seeded)
-//! it makes a fresh demo with the same fixed keys.
+//! demo region root and authority. [`elicense::demo::Demo::with_keys`] now
+//! derives serial numbers from the keys, so the same fixed keys give the same
+//! certificates in every process; the seeder (`fuzz/seed`) still writes the
+//! certificates it signed with to `fuzz/corpus/trust/{root,authority}.der`,
+//! and [`trust`] loads them from there when present (an older corpus keeps
+//! working), else makes the demo from the same fixed keys.
+//!
+//! The trust-list, status-list and bundle targets use [`world`]: a
+//! federation built from fixed keys and fixed serial numbers, identical in
+//! every process (see [`world.rs`](world)), which needs no saved files.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -17,6 +20,8 @@ use elicense::keys::SecretKey;
 use elicense::pki::Certificate;
 use elicense::verify::{TrustStore, Verifier};
 
+pub mod world;
+
 /// Seed of the demo region root key.
 pub const ROOT_SEED: [u8; 32] = [1; 32];
 /// Seed of the demo authority key.
@@ -25,6 +30,7 @@ pub const AUTHORITY_SEED: [u8; 32] = [2; 32];
 /// 2025-01-01T00:00:00Z: inside the demo authority certificate's validity
 /// and after the sample licence's issue date.
 pub const NOW: i64 = 1_735_689_600;
+const _: () = assert!(NOW == world::WORLD_NOW);
 
 /// The demo trust shared by the targets.
 pub struct Trust {
@@ -73,4 +79,10 @@ pub fn trust() -> &'static Trust {
             verifier: Verifier::new(store),
         }
     })
+}
+
+/// The deterministic federation ([`world::world`]), built once per process.
+pub fn world() -> &'static world::World {
+    static WORLD: OnceLock<world::World> = OnceLock::new();
+    WORLD.get_or_init(world::world)
 }

@@ -9,21 +9,38 @@
 //! (certificates carry random serial numbers; see `fuzz/src/lib.rs`). When
 //! `<dir>/trust/` already holds certificates for the fixed demo keys, they
 //! are reused, so earlier corpus entries keep verifying.
+//!
+//! The `trust_list`, `status_list`, `bundle` and `policy` seeds (signed
+//! region and federation lists and their claims, signed status lists, their
+//! claims and `lst`, bundle files, the Shanghai policy) are made with the
+//! deterministic federation of `fuzz/src/world.rs`, which the targets build
+//! identically, so they need no saved certificates.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use elicense::base45;
+use elicense::bundle::TrustBundle;
 use elicense::demo::Demo;
 use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
 use elicense::keys::SecretKey;
 use elicense::pki::Certificate;
+use elicense::status::StatusListToken;
+use elicense::trust::{FederationTrustList, RegionTrustList};
 use elicense::verify::Verdict;
 
 const ROOT_SEED: [u8; 32] = [1; 32];
 const AUTHORITY_SEED: [u8; 32] = [2; 32];
 /// The time the fuzz targets verify at (`elicense_fuzz::NOW`).
 const NOW: i64 = 1_735_689_600;
+
+/// The deterministic federation shared with the fuzz targets.
+#[allow(dead_code)]
+#[path = "../../src/world.rs"]
+mod world;
+
+/// The recognition policy seeded for `policy` and put in the bundle.
+const POLICY: &str = include_str!("../../../examples/data/policy-shanghai.json");
 
 fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     let d = dir.join(target);
@@ -137,6 +154,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     put("certificate", "root", demo.root.der())?;
     put("certificate", "authority", demo.authority.der())?;
+
+    // Trust lists, status lists and bundles of the deterministic federation,
+    // each checked the way its target checks it.
+    let w = world::world();
+    assert_eq!(world::WORLD_NOW, NOW);
+    let federation = w.federation_list();
+    let federation_cose = federation.sign(&w.fed, &w.fed_key)?;
+    FederationTrustList::verify(&federation_cose, &w.fed)?;
+    put("trust_list", "federation", &federation_cose)?;
+    put("trust_list", "federation-claims", &federation.to_claims())?;
+    put(
+        "bundle",
+        "federation-only",
+        &TrustBundle::new(w.fed.clone(), federation_cose.clone())?.to_bytes(),
+    )?;
+    let mut bundle = TrustBundle::new(w.fed.clone(), federation_cose)?;
+    for r in &w.regions {
+        let list = w.region_list(r);
+        let cose = list.sign(&r.root, &r.key)?;
+        RegionTrustList::verify(&cose, &r.root)?;
+        put("trust_list", &format!("region-{}", r.code), &cose)?;
+        put(
+            "trust_list",
+            &format!("region-{}-claims", r.code),
+            &list.to_claims(),
+        )?;
+        bundle.add_region_list(cose)?;
+    }
+    for r in &w.regions {
+        let token = w.status_token(r);
+        let cose = token.sign(&r.authority, &r.authority_key)?;
+        let subject = world::status_subject(&r.authority);
+        let verified = StatusListToken::verify(&cose, &r.authority, &subject, NOW, world::MAX_AGE)?;
+        if !verified.freshness.is_fresh() {
+            return Err(format!("the status list of {} is stale at NOW", r.code).into());
+        }
+        put("status_list", &format!("token-{}", r.code), &cose)?;
+        put(
+            "status_list",
+            &format!("claims-{}", r.code),
+            &token.to_claims(),
+        )?;
+        put(
+            "status_list",
+            &format!("lst-{}", r.code),
+            &token.list().compress(),
+        )?;
+        bundle.add_status_list(cose)?;
+    }
+    bundle.set_policy(POLICY)?;
+    let file = bundle.to_bytes();
+    if TrustBundle::from_bytes(&file, w.fed.clone())?.to_bytes() != file {
+        return Err("the seeded bundle does not reload to the same bytes".into());
+    }
+    put("bundle", "full", &file)?;
+    put("policy", "shanghai", POLICY.as_bytes())?;
     println!("seeded {n} files under {}", dir.display());
     Ok(())
 }
