@@ -489,7 +489,11 @@ mod tests {
             let z = zlib(&vec![0u8; limit]);
             let out = inflate_fixed(&z, limit).unwrap();
             assert_eq!(out.len(), limit);
-            assert!(out.capacity() <= limit, "capacity {} > limit {limit}", out.capacity());
+            assert!(
+                out.capacity() <= limit,
+                "capacity {} > limit {limit}",
+                out.capacity()
+            );
             assert_eq!(inflate_fixed(&z, limit - 1), Err(FastInflate::TooLarge));
         }
     }
