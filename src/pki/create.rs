@@ -160,28 +160,27 @@ fn check_window(not_before: i64, not_after: i64) -> Result<(), PkiError> {
     Ok(())
 }
 
-/// Creates a self-signed region root CA (path length 0) carrying its region code.
-pub fn create_region_root(
+/// A self-signed CA with path length 0: the shape of region and federation roots.
+fn self_signed_ca(
     key: &dyn Signer,
-    params: &RegionRootParams,
+    name: &str,
+    (not_before, not_after): (i64, i64),
+    serial_number: Option<&[u8]>,
+    key_usages: Vec<KeyUsagePurpose>,
+    custom_extensions: Vec<CustomExtension>,
 ) -> Result<Certificate, PkiError> {
-    check_window(params.not_before, params.not_after)?;
+    check_window(not_before, not_after)?;
     let mut p = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CountryName, "CN");
-    dn.push(DnType::CommonName, params.name.as_str());
+    dn.push(DnType::CommonName, name);
     p.distinguished_name = dn;
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    // digitalSignature: the root also signs its region's trust list.
-    p.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    p.custom_extensions = vec![region_extension(&params.region)];
-    p.not_before = time(params.not_before, "not_before")?;
-    p.not_after = time(params.not_after, "not_after")?;
-    p.serial_number = Some(serial(params.serial_number.as_deref())?);
+    p.key_usages = key_usages;
+    p.custom_extensions = custom_extensions;
+    p.not_before = time(not_before, "not_before")?;
+    p.not_after = time(not_after, "not_after")?;
+    p.serial_number = Some(serial(serial_number)?);
     let rk = RcgenKey {
         public: *key.public_key().as_bytes(),
         signer: Some(key),
@@ -192,34 +191,43 @@ pub fn create_region_root(
     Certificate::from_der(cert.der())
 }
 
+/// Creates a self-signed region root CA (path length 0) carrying its region code.
+pub fn create_region_root(
+    key: &dyn Signer,
+    params: &RegionRootParams,
+) -> Result<Certificate, PkiError> {
+    self_signed_ca(
+        key,
+        &params.name,
+        (params.not_before, params.not_after),
+        params.serial_number.as_deref(),
+        // digitalSignature: the root also signs its region's trust list.
+        vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ],
+        vec![region_extension(&params.region)],
+    )
+}
+
 /// Creates a self-signed federation root (CA, path length 0, no region code).
 /// Verifiers pin it; it signs the federation trust list.
 pub fn create_federation_root(
     key: &dyn Signer,
     params: &FederationRootParams,
 ) -> Result<Certificate, PkiError> {
-    check_window(params.not_before, params.not_after)?;
-    let mut p = CertificateParams::default();
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::CountryName, "CN");
-    dn.push(DnType::CommonName, params.name.as_str());
-    p.distinguished_name = dn;
-    p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    p.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    p.not_before = time(params.not_before, "not_before")?;
-    p.not_after = time(params.not_after, "not_after")?;
-    p.serial_number = Some(serial(params.serial_number.as_deref())?);
-    let rk = RcgenKey {
-        public: *key.public_key().as_bytes(),
-        signer: Some(key),
-    };
-    let cert = p
-        .self_signed(&rk)
-        .map_err(|e| PkiError::Create(e.to_string()))?;
-    Certificate::from_der(cert.der())
+    self_signed_ca(
+        key,
+        &params.name,
+        (params.not_before, params.not_after),
+        params.serial_number.as_deref(),
+        vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ],
+        vec![],
+    )
 }
 
 /// Creates an authority certificate for `subject_key`, issued by `root` with `root_key`.
@@ -232,9 +240,7 @@ pub fn create_authority(
     check_window(params.not_before, params.not_after)?;
     let region = root.check_region_root()?.clone();
     if root_key.public_key() != *root.public_key() {
-        return Err(PkiError::Create(
-            "the root key does not match the root certificate".into(),
-        ));
+        return Err(PkiError::KeyMismatch);
     }
     if params.usages.is_empty() {
         return Err(PkiError::Create(

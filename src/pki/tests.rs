@@ -216,7 +216,8 @@ fn issuer_side_refusals() {
         &params,
     )
     .unwrap_err();
-    assert!(matches!(e, PkiError::Create(_)), "{e:?}");
+    assert_eq!(e, PkiError::KeyMismatch);
+    assert_eq!(e.reason(), ReasonCode::KeyInvalid);
     // A pilot credit code cannot identify an authority.
     let e = create_authority(
         &s.root_key,
