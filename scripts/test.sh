@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, unit, integration, CLI and
-# doc tests, a build of the core without default features, and a fuzzing smoke
-# run of every decoder. Installs what it needs (cargo-fuzz) on first use.
+# doc tests, builds of the core without default features (native and
+# wasm32), and a fuzzing smoke run of every decoder. Installs what it needs
+# (Debian's rustc-web for wasm32, cargo-fuzz) on first use.
 #
 # Usage: bash scripts/test.sh            (FUZZ_SECONDS=5 by default)
 set -euo pipefail
@@ -28,6 +29,17 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "core crate without default features"
 cargo build --lib --no-default-features
+
+step "core crate for wasm32-unknown-unknown (no default features)"
+# rustup cannot add the wasm32 target offline; Debian's rustc-web can build
+# std for it (see ../shared/TOOLCHAIN.md).
+if ! dpkg -s rustc-web rust-web-src lld-22 >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
+fi
+RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build --release \
+  -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
+  -p elicense --no-default-features --lib --target-dir target/wasm
 
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets

@@ -18,8 +18,17 @@
 //! | `CERTIFICATE` | chain to a region root, EKU, region, validity at `iat` | `CERT_*`, `ISSUER_NOT_TRUSTED` |
 //! | `VALIDITY` | `iat`, `nbf`, `exp` against the time given, with leeway | `LICENCE_ISSUED_IN_FUTURE`, `LICENCE_NOT_YET_VALID`, `LICENCE_EXPIRED` |
 //!
-//! The verdict is VALID when every check passes, INDETERMINATE when the
-//! signer's certificate is not available, INVALID otherwise. Warnings (such
+//! A verifier made from a trust bundle ([`Verifier::from_bundle`]) adds
+//! three checks: `TRUST_LIST` after `CERTIFICATE` (the authority on its
+//! region's current list, its state at `iat`, the licence type allowed),
+//! then `STATUS` (revoked or suspended, from the authority's status list)
+//! and `RECOGNITION` (the recognition policy's decision) after `VALIDITY`;
+//! docs/FORMAT.md §14 lists their codes.
+//!
+//! The verdict is VALID when every check passes; INDETERMINATE when trust
+//! material needed to decide is missing or stale (the signer's certificate,
+//! a trust list, or a status list when the policy says so); INVALID
+//! otherwise. Warnings (such
 //! as a pilot credit code failing its check character) never change the
 //! verdict and are listed separately.
 

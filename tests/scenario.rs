@@ -225,6 +225,16 @@ fn bundle(
     TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone()).unwrap()
 }
 
+/// The bundle with every list current and nothing revoked.
+fn default_bundle(w: &World) -> TrustBundle {
+    bundle(
+        w,
+        status_list(&w.gd.authorities[0], NOW - 3600, &[]),
+        ACTIVE,
+        1,
+    )
+}
+
 fn licence(a: &Authority, type_code: &str, status_index: u64, iat: i64) -> SignedLicence {
     let mut spec = LicenceSpec::from_json(elicense::demo::SAMPLE_LICENCE_JSON).unwrap();
     spec.type_code = type_code.into();
@@ -252,12 +262,7 @@ fn assert_outcome(r: &Report, verdict: Verdict, reason: ReasonCode, check: Check
 #[test]
 fn guangdong_licence_recognised_in_shanghai_as_the_mapped_type() {
     let w = world();
-    let b = bundle(
-        &w,
-        status_list(&w.gd.authorities[0], NOW - 3600, &[]),
-        ACTIVE,
-        1,
-    );
+    let b = default_bundle(&w);
     let r = verify(
         &b,
         &licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 5, NOW - 10 * DAY),
@@ -278,12 +283,7 @@ fn guangdong_licence_recognised_in_shanghai_as_the_mapped_type() {
 #[test]
 fn sichuan_type_refused_by_shanghai_is_not_recognised() {
     let w = world();
-    let b = bundle(
-        &w,
-        status_list(&w.gd.authorities[0], NOW - 3600, &[]),
-        ACTIVE,
-        1,
-    );
+    let b = default_bundle(&w);
     let r = verify(
         &b,
         &licence(&w.sc.authorities[0], SICHUAN_PERMIT, 1, NOW - DAY),
@@ -382,12 +382,7 @@ fn compromised_since_t() {
 #[test]
 fn authority_not_authorised_for_the_type() {
     let w = world();
-    let b = bundle(
-        &w,
-        status_list(&w.gd.authorities[0], NOW - 3600, &[]),
-        ACTIVE,
-        1,
-    );
+    let b = default_bundle(&w);
     // Guangdong authority 1 may issue only the national business licence.
     let r = verify(
         &b,
@@ -404,12 +399,7 @@ fn authority_not_authorised_for_the_type() {
 #[test]
 fn missing_status_list_is_indeterminate_under_the_policy() {
     let w = world();
-    let b = bundle(
-        &w,
-        status_list(&w.gd.authorities[0], NOW - 3600, &[]),
-        ACTIVE,
-        1,
-    );
+    let b = default_bundle(&w);
     // Shanghai's authorities published no status list in this bundle.
     let r = verify(
         &b,
