@@ -66,6 +66,8 @@ reason_codes! {
     QrNotFound => "QR_NOT_FOUND",
     /// A caller-supplied parameter is invalid (ECC level, colour, scale, buffer size).
     InvalidArgument => "INVALID_ARGUMENT",
+    /// Durable storage (an issuer registry's database, a file) failed or holds data this library did not write; nothing was applied.
+    StorageFailed => "STORAGE_FAILED",
 
     // --- CBOR ---
     /// CBOR is malformed or truncated.
@@ -239,6 +241,7 @@ impl ReasonCode {
             ZlibTooLarge => "The compressed data inflates past the size limit.",
             QrNotFound => "No readable QR code was found in the image.",
             InvalidArgument => "A parameter given by the caller is invalid.",
+            StorageFailed => "Durable storage failed; nothing of the operation was applied.",
             CborMalformed => "The CBOR data is malformed or truncated.",
             CborIndefiniteLength => "The CBOR data uses an indefinite-length item.",
             CborDuplicateKey => "A CBOR map repeats a key.",

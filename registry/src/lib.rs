@@ -264,8 +264,8 @@ impl RegistryError {
     /// * `STATUS_INDEX_OUT_OF_RANGE` for [`RegistryError::IndexNotAllocated`];
     /// * `STATUS_LIST_TOO_LARGE` for [`RegistryError::IndicesExhausted`];
     /// * the status list's own code for [`RegistryError::Status`];
-    /// * `INVALID_ARGUMENT` for everything else, including
-    ///   [`RegistryError::Storage`] (no reason code names a storage failure).
+    /// * `STORAGE_FAILED` for [`RegistryError::Storage`];
+    /// * `INVALID_ARGUMENT` for everything else.
     pub fn reason(&self) -> ReasonCode {
         match self {
             RegistryError::Transition { .. } => ReasonCode::StatusTransitionInvalid,
@@ -276,8 +276,8 @@ impl RegistryError {
             | RegistryError::IndexMismatch { .. }
             | RegistryError::AlreadyRecorded { .. }
             | RegistryError::NotIssued { .. }
-            | RegistryError::Invalid(_)
-            | RegistryError::Storage(_) => ReasonCode::InvalidArgument,
+            | RegistryError::Invalid(_) => ReasonCode::InvalidArgument,
+            RegistryError::Storage(_) => ReasonCode::StorageFailed,
         }
     }
 }

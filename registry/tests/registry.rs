@@ -393,3 +393,17 @@ fn record_from_licence() {
 fn chrono_date() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2019, 5, 20).unwrap()
 }
+
+#[test]
+fn a_file_that_is_not_a_registry_is_storage_failed() {
+    let path = temp_db("not-a-database");
+    std::fs::write(
+        &path,
+        b"this is a text file, not an SQLite database, and it is long enough to have a header page",
+    )
+    .unwrap();
+    let err = SqliteRegistry::open(&path).map(|_| ()).unwrap_err();
+    assert!(matches!(err, RegistryError::Storage(_)), "{err}");
+    assert_eq!(err.reason(), ReasonCode::StorageFailed);
+    assert_eq!(err.reason().as_str(), "STORAGE_FAILED");
+}
