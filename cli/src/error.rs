@@ -45,6 +45,14 @@ impl CliError {
         ))
     }
 
+    /// The same error with `what: ` before its sentence, keeping its reason code.
+    pub fn within(self, what: impl fmt::Display) -> Self {
+        CliError {
+            message: format!("{what}: {}", self.message),
+            reason: self.reason,
+        }
+    }
+
     /// The reason code, if any.
     #[cfg(test)]
     pub fn reason(&self) -> Option<ReasonCode> {
@@ -101,6 +109,11 @@ impl_context!(
     elicense::identifiers::IdentifierError,
     elicense::envelope::EnvelopeError,
     elicense::qr::QrError,
+    elicense::trust::TrustError,
+    elicense::status::StatusError,
+    elicense::bundle::BundleError,
+    elicense::policy::PolicyError,
+    elicense_registry::RegistryError,
 );
 
 #[cfg(test)]

@@ -145,6 +145,57 @@ pub fn write_public(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     fs::write(path, contents).map_err(|e| CliError::io("write", path, &e))
 }
 
+/// Writes a public file atomically: a temporary file in the same directory,
+/// synced, then renamed over `path`, so a reader sees the old file or the
+/// new one, never a part. A file replaced keeps its permissions; a new one
+/// is readable by all (0644).
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".elicense-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| CliError::io("create a temporary file in", dir, &e))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| CliError::io("write", tmp.path(), &e))?;
+    let perms = match fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            Some(fs::Permissions::from_mode(0o644))
+        }
+        #[cfg(not(unix))]
+        Err(_) => None,
+    };
+    if let Some(p) = perms {
+        fs::set_permissions(tmp.path(), p)
+            .map_err(|e| CliError::io("set the mode of", path, &e))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| CliError::io("replace", path, &e.error))?;
+    Ok(())
+}
+
+/// Reads a signed list (trust list or status list: COSE_Sign1 bytes, at
+/// most [`elicense::envelope::MAX_LIST_LEN`]). A file holding a licence's
+/// `EL1:` QR text is decoded to its COSE bytes, so that offering a licence
+/// where a list is expected is refused for what it is (`COSE_TYP_MISMATCH`).
+pub fn read_signed(path: &Path) -> Result<Vec<u8>, CliError> {
+    let bytes = read_bytes(path, elicense::envelope::MAX_LIST_LEN as u64)?;
+    let prefix = elicense::envelope::QR_PREFIX.as_bytes();
+    if bytes.starts_with(prefix) {
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| CliError::msg(format!("{} is not UTF-8 text", path.display())))?;
+        return elicense::envelope::from_qr_text(text.trim()).context(path.display());
+    }
+    Ok(bytes)
+}
+
 fn create_private(path: &Path) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use elicense::identifiers::CreditCode;
-use elicense::licence::{Licence, LicenceSpec, LicenceWarning};
+use elicense::keys::SecretKey;
+use elicense::licence::{Licence, LicenceSpec, LicenceWarning, SignedLicence};
+use elicense::pki::Certificate;
 use elicense::qr::{QrCode, SvgOptions};
 use elicense::ReasonCode;
+use elicense_registry::{format_serial, IssuedRecord, Registry, SqliteRegistry};
 
 use crate::error::{CliError, Context};
 use crate::{files, note, print_out, time, IssueArgs};
@@ -28,6 +31,85 @@ pub struct Issued {
     pub warnings: Vec<LicenceWarning>,
     /// Files written, with what they hold.
     pub written: Vec<(PathBuf, &'static str)>,
+    /// The registry the licence was recorded in, if any.
+    pub registry: Option<PathBuf>,
+}
+
+/// The authority's credit code, from its certificate.
+pub fn authority_code(cert: &Certificate, path: &std::path::Path) -> Result<CreditCode, CliError> {
+    cert.organization_identifier()
+        .and_then(|c| CreditCode::parse(c).ok())
+        .ok_or_else(|| {
+            CliError::with_reason(
+                format!(
+                    "{}: the certificate has no valid credit code in organizationIdentifier",
+                    path.display()
+                ),
+                ReasonCode::CertAuthorityCodeMissing,
+            )
+        })
+}
+
+/// Opens an issuer registry (creating it if missing).
+pub fn open_registry(path: &std::path::Path) -> Result<SqliteRegistry, CliError> {
+    SqliteRegistry::open(path).context(format_args!("registry {}", path.display()))
+}
+
+fn sign(
+    spec: &LicenceSpec,
+    args: &IssueArgs,
+    cert: &Certificate,
+    key: &SecretKey,
+    now: i64,
+) -> Result<(Licence, SignedLicence), CliError> {
+    let licence = spec.to_licence(now).context(args.licence.display())?;
+    let signed = licence.sign(cert, key).context(format_args!(
+        "cannot sign with {} and {}",
+        args.key.display(),
+        args.cert.display()
+    ))?;
+    Ok((licence, signed))
+}
+
+/// Signs with a serial and status index allocated by the registry at
+/// `db`, then records the licence there. The licence is first signed with
+/// the values the registry will hand out next, so that a licence that
+/// cannot be signed does not use up an allocation.
+fn sign_with_registry(
+    mut spec: LicenceSpec,
+    db: &std::path::Path,
+    args: &IssueArgs,
+    cert: &Certificate,
+    key: &SecretKey,
+    authority: &CreditCode,
+    now: i64,
+) -> Result<(Licence, SignedLicence), CliError> {
+    let ctx = || format!("registry {}", db.display());
+    let mut registry = open_registry(db)?;
+    let next = registry.counters(authority).context(ctx())?;
+    let (json_serial, json_index) = (spec.serial.clone(), spec.status_index);
+    spec.serial = format_serial(next.next_serial);
+    spec.status_index = Some(next.next_index);
+    sign(&spec, args, cert, key, now)?;
+    let allocation = registry.allocate(authority).context(ctx())?;
+    spec.serial = allocation.serial;
+    spec.status_index = Some(allocation.status_index);
+    if json_serial != spec.serial || json_index.is_some_and(|i| i != allocation.status_index) {
+        note!(
+            "note: the registry allocated serial {} and status index {} for {authority}; \
+             they replace the serial {json_serial:?}{} of {}",
+            spec.serial,
+            allocation.status_index,
+            json_index
+                .map(|i| format!(" and status index {i}"))
+                .unwrap_or_default(),
+            args.licence.display()
+        );
+    }
+    let (licence, signed) = sign(&spec, args, cert, key, now)?;
+    let record = IssuedRecord::from_licence(&licence, signed.cose()).context(ctx())?;
+    registry.record_issued(authority, &record).context(ctx())?;
+    Ok((licence, signed))
 }
 
 /// Signs the licence of `args.licence`, writes the files asked for.
@@ -39,25 +121,12 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
     if let Some(t) = args.issued_at {
         spec.issued_at = Some(t);
     }
-    let licence = spec.to_licence(now).context(args.licence.display())?;
-    let signed = licence.sign(&cert, &key).context(format_args!(
-        "cannot sign with {} and {}",
-        args.key.display(),
-        args.cert.display()
-    ))?;
-    let authority = cert
-        .organization_identifier()
-        .and_then(|c| CreditCode::parse(c).ok())
-        .ok_or_else(|| {
-            CliError::with_reason(
-                format!(
-                    "{}: the certificate has no valid credit code in organizationIdentifier, \
-                     so the licence identifier cannot be formed",
-                    args.cert.display()
-                ),
-                ReasonCode::CertAuthorityCodeMissing,
-            )
-        })?;
+    let authority = authority_code(&cert, &args.cert)
+        .map_err(|e| e.within("the licence identifier cannot be formed"))?;
+    let (licence, signed) = match &args.registry {
+        Some(db) => sign_with_registry(spec, db, args, &cert, &key, &authority, now)?,
+        None => sign(&spec, args, &cert, &key, now)?,
+    };
     let qr_text = signed.qr_text();
     let qr = QrCode::encode(&qr_text, args.ecc).context("cannot make the QR code")?;
 
@@ -85,6 +154,7 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
         qr,
         licence,
         written,
+        registry: args.registry.clone(),
     })
 }
 
@@ -97,6 +167,9 @@ pub fn to_json(i: &Issued) -> serde_json::Value {
         "ecc": i.qr.ecc().as_str(),
         "cose_bytes": i.cose_len,
         "qr_chars": i.qr_text.len(),
+        "serial": i.licence.serial(),
+        "status_index": i.licence.status_index(),
+        "registry": i.registry.as_ref().map(|p| p.display().to_string()),
         "warnings": i.warnings,
         "files": i.written.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
     })
@@ -124,6 +197,17 @@ pub fn run_issue(args: &IssueArgs) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     note!("identifier: {}", issued.identifier);
+    if let Some(db) = &issued.registry {
+        note!(
+            "recorded in {} (serial {}, status index {})",
+            db.display(),
+            issued.licence.serial(),
+            issued
+                .licence
+                .status_index()
+                .map_or_else(|| "none".to_owned(), |i| i.to_string())
+        );
+    }
     note!("QR code: {}", qr_summary(&issued));
     for (p, what) in &issued.written {
         note!("wrote {} ({what})", p.display());

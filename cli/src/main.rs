@@ -1,20 +1,26 @@
-//! `elicense`: create region roots and authorities, issue licences as QR
-//! codes, and verify or inspect them.
+//! `elicense`: create federation and region roots and authorities, sign
+//! trust lists and status lists, build trust bundles, issue licences as QR
+//! codes, and verify (one or many) or inspect them.
 //!
 //! Every command returns through one error type, [`error::CliError`], which
 //! `main` prints as a single `error: …` line (with the library's reason code
 //! in brackets) before exiting with status 1. Verification outcomes are not
-//! errors: `verify` exits 0 for VALID, 3 for INVALID and 4 for
-//! INDETERMINATE. clap exits 2 on a usage error.
+//! errors: `verify` and `verify-batch` exit 0 for VALID, 3 for INVALID and 4
+//! for INDETERMINATE. clap exits 2 on a usage error.
 
 #![forbid(unsafe_code)]
 
+mod batch;
+mod bundle;
 mod demo;
 mod error;
 mod files;
 mod issue;
 mod pki;
+mod spec;
+mod status;
 mod time;
+mod trustlist;
 mod verify;
 
 use std::io::{self, Write};
@@ -23,6 +29,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use elicense::qr::EccLevel;
+use elicense::status::Transition;
 
 use crate::error::CliError;
 
@@ -57,14 +64,35 @@ Examples:
   elicense verify --qr-file licence.txt --root sh/root.cert.pem \\
       --authority sh/authority.cert.pem
 
+  # Across regions: a federation root, its list of region roots, a region's
+  # list of authorities, a registry and status list, one trust bundle:
+  elicense federation init --name 全国电子证照信任根 --out fed
+  elicense trustlist federation --key fed/federation.key.pem \\
+      --cert fed/federation.cert.pem --region-root sh/root.cert.pem \\
+      --region-root gd/root.cert.pem --sequence 1 --out federation.tl
+  elicense trustlist region --key gd/root.key.pem --cert gd/root.cert.pem \\
+      --spec gd-list.json --sequence 1 --out gd.tl
+  elicense issue --key gd/authority.key.pem --cert gd/authority.cert.pem \\
+      --licence licence.json --registry gd.db --out licence.txt
+  elicense status revoke --registry gd.db --authority-cert gd/authority.cert.pem --index 0
+  elicense status publish --registry gd.db --key gd/authority.key.pem \\
+      --cert gd/authority.cert.pem --out gd.sl
+  elicense bundle build --anchor fed/federation.cert.pem --federation federation.tl \\
+      --region gd.tl --status gd.sl --policy policy-shanghai.json --out trust.elb
+  elicense verify --qr-file licence.txt --bundle trust.elb --anchor fed/federation.cert.pem
+  elicense verify-batch --bundle trust.elb --anchor fed/federation.cert.pem \\
+      --input codes.txt --out results.jsonl
+
 Exit status:
-  0  success; for verify: the licence is VALID
-  1  error (unreadable file, bad key or certificate, …), printed as one
-     `error: …` line with the reason code in brackets
+  0  success; for verify: the licence is VALID; for verify-batch: every
+     licence is VALID
+  1  error (unreadable file, bad key or certificate, a trust list refused,
+     …), printed as one `error: …` line with the reason code in brackets
   2  usage error (unknown option, missing argument)
-  3  verify: the licence is INVALID
-  4  verify: INDETERMINATE (e.g. the signer's certificate is not known;
-     give it with --authority)";
+  3  verify: the licence is INVALID; verify-batch: at least one is INVALID
+  4  verify: INDETERMINATE (e.g. the signer's certificate is not known, or a
+     status list is stale); verify-batch: none INVALID, at least one
+     INDETERMINATE";
 
 /// Issue, sign and verify electronic licences (电子证照) carried in QR codes.
 #[derive(Debug, Parser)]
@@ -76,7 +104,12 @@ Exit status:
         A region runs a root certificate authority; its authorities (departments) hold \
         Ed25519 keys certified by that root and sign licences, which travel as `EL1:` QR \
         text. Anyone holding the region's root certificate and the authority's certificate \
-        can verify a licence offline.",
+        can verify a licence offline.\n\n\
+        Across regions, a federation root signs the list of region roots, each region root \
+        signs the list of its authorities (licence types, trust level, state), each \
+        authority signs the status list of its licences (revoked, suspended), and a \
+        verifier loads all of them, with its region's recognition policy, as one trust \
+        bundle checked against the federation root it pins.",
     after_help = MAIN_AFTER_HELP,
     propagate_version = true
 )]
@@ -103,6 +136,34 @@ enum Command {
         #[command(subcommand)]
         command: AuthorityCommand,
     },
+    /// Manage a federation root (create one with `federation init`).
+    #[command(
+        after_help = "Example:\n  elicense federation init --name 全国一体化政务服务平台电子证照信任根 --out fed"
+    )]
+    Federation {
+        #[command(subcommand)]
+        command: FederationCommand,
+    },
+    /// Sign trust lists: the federation's list of region roots, a region's list of authorities.
+    #[command(
+        long_about = "Sign trust lists.\n\n\
+            `trustlist federation` signs, with the federation root's key, the list of region \
+            roots verifiers accept. `trustlist region` signs, with a region root's key, the \
+            list of that region's authorities: for each, its certificate, the licence types \
+            it may issue, its trust level and its state (active, retired since T, compromised \
+            since T). Every list carries a sequence number that must grow with each new list \
+            (verifiers refuse a lower one: rollback) and a next-update time (past it, plus a \
+            day's grace, verification is INDETERMINATE).",
+        after_help = "Examples:\n  elicense trustlist federation --key fed/federation.key.pem \\\n      \
+            --cert fed/federation.cert.pem --region-root sh/root.cert.pem \\\n      \
+            --region-root gd/root.cert.pem --sequence 1 --out federation.tl\n  \
+            elicense trustlist region --key gd/root.key.pem --cert gd/root.cert.pem \\\n      \
+            --spec gd-list.json --sequence 2 --valid-days 7 --out gd.tl --json"
+    )]
+    Trustlist {
+        #[command(subcommand)]
+        command: TrustlistCommand,
+    },
     /// Sign a licence (JSON) and output its QR text, optionally as SVG or PNG.
     #[command(
         long_about = "Sign a licence with an authority's key and output its `EL1:` QR text.\n\n\
@@ -110,23 +171,79 @@ enum Command {
             text goes to standard output (or to --out); the identifier, QR version and any \
             warnings (such as a pilot credit code failing its check character) go to \
             standard error. With --json, one JSON object with qr_text, identifier, \
-            qr_version, ecc, cose_bytes, qr_chars and warnings goes to standard output.",
+            qr_version, ecc, cose_bytes, qr_chars and warnings goes to standard output.\n\n\
+            With --registry DB (an SQLite file, created on first use), the registry allocates \
+            the licence's serial number and status-list index for the authority (its credit \
+            code is taken from --cert); they replace any `serial` and `status_index` in the \
+            JSON (a note on standard error says so when they differ). The signed licence is \
+            then recorded, so that `status revoke|suspend|reinstate` can change its status \
+            and `status publish` can sign the authority's status list. An allocation is never \
+            handed out again, even if signing fails.",
         after_help = "Examples:\n  elicense issue --key sh/authority.key.pem --cert sh/authority.cert.pem \\\n      \
             --licence examples/data/business-licence.json\n  \
             elicense issue --key sh/authority.key.pem --cert sh/authority.cert.pem \\\n      \
             --licence licence.json --issued-at 2024-05-20T10:00:00+08:00 \\\n      \
-            --out licence.txt --svg licence.svg --png licence.png --ecc H --json"
+            --out licence.txt --svg licence.svg --png licence.png --ecc H --json\n  \
+            elicense issue --key gd/authority.key.pem --cert gd/authority.cert.pem \\\n      \
+            --licence licence.json --registry gd.db --out licence.txt"
     )]
     Issue(IssueArgs),
+    /// Revoke, suspend or reinstate licences in a registry; sign its status list.
+    #[command(
+        long_about = "Change the status of licences recorded in an issuer registry (see `issue \
+            --registry`), and sign an authority's status list.\n\n\
+            `status revoke|suspend|reinstate` change licences given by status-list index \
+            (--index) or serial number (--serial), all or none: if one change is not allowed \
+            (revoked is final; only a valid licence can be suspended; only a suspended one \
+            reinstated), nothing changes and the error says why [STATUS_TRANSITION_INVALID]. \
+            Verifiers see a change only once a new status list is published (`status \
+            publish`) and their trust bundle updated (`bundle update`).",
+        after_help = "Examples:\n  elicense status revoke --registry gd.db --authority-cert gd/authority.cert.pem \\\n      \
+            --index 7 --index 9\n  \
+            elicense status suspend --registry gd.db --credit-code 114400000073356321 \\\n      \
+            --serial 000000000008\n  \
+            elicense status publish --registry gd.db --key gd/authority.key.pem \\\n      \
+            --cert gd/authority.cert.pem --ttl 1d --out gd.sl"
+    )]
+    Status {
+        #[command(subcommand)]
+        command: StatusCommand,
+    },
+    /// Build, inspect and update trust bundles (what an offline verifier loads).
+    #[command(
+        long_about = "Build, inspect and update trust bundles.\n\n\
+            A trust bundle is one file holding the federation trust list, region trust \
+            lists, authorities' status lists and the verifying region's recognition policy. \
+            It is not signed itself: every list in it is, and every command that reads a \
+            bundle verifies each list against the federation root given with --anchor \
+            (never one taken from the file).",
+        after_help = "Examples:\n  elicense bundle build --anchor fed/federation.cert.pem --federation federation.tl \\\n      \
+            --region sh.tl --region gd.tl --status gd.sl --policy policy-shanghai.json \\\n      \
+            --out trust.elb\n  \
+            elicense bundle inspect trust.elb --anchor fed/federation.cert.pem\n  \
+            elicense bundle update trust.elb --anchor fed/federation.cert.pem --status gd.sl"
+    )]
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
     /// Verify a licence QR code against trusted roots and authority certificates.
     #[command(
         long_about = "Verify a licence QR code: decode it, check its signature against the \
             authority certificates given, check those chain to a trusted region root, and \
             check the licence's validity at the time given.\n\n\
+            With --bundle and --anchor instead of --root and --authority, the roots and \
+            authorities come from a trust bundle checked against the pinned federation root, \
+            and the report adds three checks: TRUST_LIST (the authority on its region's \
+            current list, its state and licence types), STATUS (its status list) and \
+            RECOGNITION (the bundle's recognition policy: recognised as which local type, for \
+            --purpose).\n\n\
             Prints the report (every check in order with its reason code, then the \
             licence), or the report as JSON with --json. The exit status tells the verdict.",
         after_help = "Examples:\n  elicense verify --qr-file licence.txt --root sh/root.cert.pem \\\n      \
             --authority sh/authority.cert.pem\n  \
+            elicense verify --qr-file licence.txt --bundle trust.elb \\\n      \
+            --anchor fed/federation.cert.pem --purpose business_registration --json\n  \
             elicense verify --image licence.png --root sh/root.cert.pem --root gd/root.cert.pem \\\n      \
             --authority sh/authority.cert.pem --at 2030-01-01 --json\n  \
             elicense verify 'EL1:6BF…' --root sh/root.cert.pem --authority sh/authority.cert.pem\n\n\
@@ -139,6 +256,32 @@ enum Command {
             (e.g. the signer's certificate: give it with --authority)"
     )]
     Verify(VerifyArgs),
+    /// Verify many licence QR texts (one per line) against a trust bundle.
+    #[command(
+        long_about = "Verify a file of licence QR texts, one per line, against a trust bundle, \
+            as `verify --bundle` would each one.\n\n\
+            Writes one JSON object per input line to standard output (or --out): \
+            {\"line\": N, \"verdict\": \"VALID\"|\"INVALID\"|\"INDETERMINATE\", \"reason\": CODE, \
+            \"check\": the check that decided it (null when VALID), \"detail\": its sentence, \
+            \"identifier\": the licence identifier or null, \"status\": \"valid\"|\"revoked\"|\
+            \"suspended\"|null, \"recognised_as\": the local type code or null, \"mapped\": \
+            true|false|null}. Blank lines are skipped. A line that is too long for a QR code \
+            (over 4296 bytes) or not UTF-8 is an INVALID result for that line, not an error.\n\n\
+            Then writes a summary to standard error: the counts per verdict and per reason \
+            code, the time taken and licences per second (as JSON with --json). A progress \
+            bar is drawn on standard error when it is a terminal.",
+        after_help = "Examples:\n  elicense verify-batch --bundle trust.elb --anchor fed/federation.cert.pem \\\n      \
+            --input codes.txt --out results.jsonl\n  \
+            cat codes.txt | elicense verify-batch --bundle trust.elb \\\n      \
+            --anchor fed/federation.cert.pem --input - --json > results.jsonl 2> summary.json\n\n\
+            Exit status:\n  \
+            0  every licence is VALID (or there were none)\n  \
+            1  error (unreadable input, bad bundle or anchor, …)\n  \
+            2  usage error\n  \
+            3  at least one licence is INVALID\n  \
+            4  none is INVALID, at least one is INDETERMINATE"
+    )]
+    VerifyBatch(VerifyBatchArgs),
     /// Decode a licence QR code WITHOUT verifying it (for debugging only).
     #[command(
         long_about = "Decode a licence QR code and show what it claims, WITHOUT verifying \
@@ -157,6 +300,159 @@ enum Command {
         after_help = "Examples:\n  elicense demo\n  elicense demo --out demo-files\n  elicense demo --json"
     )]
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum FederationCommand {
+    /// Create a federation root: a new private key and a self-signed certificate.
+    #[command(
+        long_about = "Create a federation root: a new Ed25519 private key and a self-signed \
+            X.509 CA certificate (no region code). Its key signs the federation trust list of \
+            region roots (`trustlist federation`); verifiers pin its certificate (--anchor).\n\n\
+            Writes DIR/federation.key.pem (the private key, mode 0600; keep it offline) and \
+            DIR/federation.cert.pem. An existing key or certificate is never replaced unless \
+            --force is given.",
+        after_help = "Examples:\n  elicense federation init --name 全国一体化政务服务平台电子证照信任根 --out fed\n  \
+            elicense federation init --name \"Test federation\" --years 5 --out fed-test"
+    )]
+    Init(FederationInitArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrustlistCommand {
+    /// Sign the federation trust list: the region roots verifiers accept.
+    #[command(
+        long_about = "Sign the federation trust list with the federation root's key: the list \
+            of region roots (each with its region code, read from its certificate, and its \
+            name, the certificate's common name) that verifiers pinning the federation root \
+            accept.\n\n\
+            Writes the signed list (COSE_Sign1 bytes) to --out, and a summary to standard \
+            output (JSON with --json).",
+        after_help = "Examples:\n  elicense trustlist federation --key fed/federation.key.pem \\\n      \
+            --cert fed/federation.cert.pem --region-root sh/root.cert.pem \\\n      \
+            --region-root gd/root.cert.pem --region-root sc/root.cert.pem \\\n      \
+            --sequence 1 --valid-days 90 --out federation.tl"
+    )]
+    Federation(TrustlistFederationArgs),
+    /// Sign a region trust list: the region's authorities, their types, levels and states.
+    #[command(
+        long_about = "Sign a region trust list with the region root's key: the region's \
+            authorities, each with its certificate (which must be issued by this root), the \
+            licence types it may issue, its trust level (A strongest to D) and its state. The \
+            authorities are read from a JSON spec file (below); --sequence, --issued-at, \
+            --next-update and --valid-days override the spec's values.\n\n\
+            Writes the signed list (COSE_Sign1 bytes) to --out, and a summary to standard \
+            output (JSON with --json).",
+        after_help = spec::SPEC_HELP
+    )]
+    Region(TrustlistRegionArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum StatusCommand {
+    /// Revoke licences (final): valid or suspended → revoked.
+    #[command(
+        long_about = "Revoke licences recorded in the registry, given by status-list index or \
+            serial number: valid or suspended → revoked. Revocation is final. All or none: if \
+            one is refused (already revoked), nothing changes [STATUS_TRANSITION_INVALID].\n\n\
+            Prints each licence's new status (JSON with --json). Publish a new status list \
+            (`status publish`) for verifiers to see the change.",
+        after_help = "Examples:\n  elicense status revoke --registry gd.db --authority-cert gd/authority.cert.pem --index 7\n  \
+            elicense status revoke --registry gd.db --credit-code 114400000073356321 \\\n      \
+            --serial 000000000008 --serial 000000000009 --json"
+    )]
+    Revoke(StatusChangeArgs),
+    /// Suspend licences (暂扣): valid → suspended.
+    #[command(
+        long_about = "Suspend licences recorded in the registry, given by status-list index or \
+            serial number: valid → suspended. All or none: if one is refused (not valid), \
+            nothing changes [STATUS_TRANSITION_INVALID].\n\n\
+            Prints each licence's new status (JSON with --json). Publish a new status list \
+            (`status publish`) for verifiers to see the change.",
+        after_help = "Example:\n  elicense status suspend --registry gd.db --authority-cert gd/authority.cert.pem --index 7"
+    )]
+    Suspend(StatusChangeArgs),
+    /// Reinstate suspended licences: suspended → valid.
+    #[command(
+        long_about = "Reinstate suspended licences recorded in the registry, given by \
+            status-list index or serial number: suspended → valid. All or none: if one is \
+            refused (not suspended), nothing changes [STATUS_TRANSITION_INVALID].\n\n\
+            Prints each licence's new status (JSON with --json). Publish a new status list \
+            (`status publish`) for verifiers to see the change.",
+        after_help = "Example:\n  elicense status reinstate --registry gd.db --authority-cert gd/authority.cert.pem --index 7"
+    )]
+    Reinstate(StatusChangeArgs),
+    /// Sign the authority's current status list (IETF Token Status List, CWT).
+    #[command(
+        long_about = "Sign the authority's current status list from the registry, as an IETF \
+            Token Status List token (CWT, 2 bits per licence), with the authority's key and \
+            certificate (which must allow status-list signing: `authority new --usage \
+            status-list-signing`). The authority is the one named in the certificate.\n\n\
+            The list covers every status-list index allocated so far, and at least \
+            --min-entries entries, so that its size does not tell how many licences were \
+            issued. Its subject is urn:elicense:status:<credit code>, the only one a trust \
+            bundle accepts; --subject names it otherwise (for verifiers outside elicense).\n\n\
+            Two different lists of one authority must have different issue times: a bundle \
+            refuses a second list issued in the same second [TRUST_LIST_CONFLICT] and an \
+            older one [TRUST_LIST_ROLLBACK].\n\n\
+            Writes the signed token (COSE_Sign1 bytes) to --out, and a summary to standard \
+            output (JSON with --json).",
+        after_help = "Examples:\n  elicense status publish --registry gd.db --key gd/authority.key.pem \\\n      \
+            --cert gd/authority.cert.pem --out gd.sl\n  \
+            elicense status publish --registry gd.db --key gd/authority.key.pem \\\n      \
+            --cert gd/authority.cert.pem --ttl 12h --expires-in 7d --min-entries 100000 \\\n      \
+            --out gd.sl --json"
+    )]
+    Publish(StatusPublishArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum BundleCommand {
+    /// Build a trust bundle from signed lists and a recognition policy.
+    #[command(
+        long_about = "Build a trust bundle: the federation trust list (verified against \
+            --anchor), region trust lists (each verified against the region root the \
+            federation list names), status lists (each signed by an authority on a region \
+            list held, for its own subject) and, optionally, the recognition policy \
+            (docs/POLICY.md). Any list refused stops the build, naming the file and the \
+            reason code; nothing is written.\n\n\
+            Writes the bundle to --out (atomically: a temporary file renamed over it) and a \
+            summary to standard output (JSON with --json).",
+        after_help = "Example:\n  elicense bundle build --anchor fed/federation.cert.pem --federation federation.tl \\\n      \
+            --region sh.tl --region gd.tl --region sc.tl --status gd.sl --status sc.sl \\\n      \
+            --policy examples/data/policy-shanghai.json --out trust.elb"
+    )]
+    Build(BundleBuildArgs),
+    /// Show what a trust bundle holds, after verifying it.
+    #[command(
+        long_about = "Verify a trust bundle against the pinned federation root and show what it \
+            holds: the federation list (sequence, issue and next-update times, regions), each \
+            region list (sequence, times, freshness, authorities with their types, levels and \
+            states), each status list (authority, issue time, time to live, entries, revoked \
+            and suspended counts, freshness) and the recognition policy's summary.\n\n\
+            Freshness is judged at --at (default now), with the policy's maximum status-list \
+            age when there is a policy.",
+        after_help = "Examples:\n  elicense bundle inspect trust.elb --anchor fed/federation.cert.pem\n  \
+            elicense bundle inspect trust.elb --anchor fed/federation.cert.pem --at 2025-07-01 --json"
+    )]
+    Inspect(BundleInspectArgs),
+    /// Replace a bundle's lists with newer ones (rollback refused).
+    #[command(
+        long_about = "Update a trust bundle with newer lists: those of another bundle (--with), \
+            a federation list (--federation), region lists (--region), status lists \
+            (--status) and a policy (--policy). A list replaces the one held for the same \
+            region or authority when its sequence number (status lists: issue time) is not \
+            lower; a lower one refuses the whole update [TRUST_LIST_ROLLBACK], the same \
+            number with different content too [TRUST_LIST_CONFLICT], and nothing changes. \
+            When a newer federation list drops a region's root, that region's list and its \
+            authorities' status lists leave the bundle.\n\n\
+            The bundle is rewritten atomically (a temporary file renamed over it), or written \
+            to --out.",
+        after_help = "Examples:\n  elicense bundle update trust.elb --anchor fed/federation.cert.pem --status gd.sl\n  \
+            elicense bundle update trust.elb --anchor fed/federation.cert.pem \\\n      \
+            --with fresh.elb --out trust-new.elb --json"
+    )]
+    Update(BundleUpdateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +510,287 @@ pub struct RegionInitArgs {
     /// Replace existing key and certificate files in DIR.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `federation init`.
+#[derive(Debug, Clone, Args)]
+pub struct FederationInitArgs {
+    /// The federation root's name (certificate common name).
+    #[arg(long)]
+    pub name: String,
+    /// Directory to write federation.key.pem and federation.cert.pem into (created if
+    /// missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How many years the certificate is valid, counted from --valid-from or now.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+    /// Start of validity (Unix seconds, YYYY-MM-DD or RFC 3339) [default: one day ago].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    pub valid_from: Option<i64>,
+    /// Replace existing key and certificate files in DIR.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// When a list is issued and when the next one is due.
+#[derive(Debug, Clone, Args)]
+pub struct ListTimes {
+    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    pub issued_at: Option<i64>,
+    /// When the next list is due; past it (plus a day's grace) verifiers report the list
+    /// stale [default: 30 days after the time of issue].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, conflicts_with = "valid_days")]
+    pub next_update: Option<i64>,
+    /// The next list is due this many days after the time of issue.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub valid_days: Option<u32>,
+}
+
+/// Arguments of `trustlist federation`.
+#[derive(Debug, Clone, Args)]
+pub struct TrustlistFederationArgs {
+    /// The federation root's private key (PKCS#8 PEM), from `federation init`.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The federation root's certificate (PEM), from `federation init`.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// A region root certificate to list (PEM; a file may hold several). Repeat for
+    /// each region.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub region_root: Vec<PathBuf>,
+    /// The federation's name in the list [default: the certificate's common name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The list's sequence number: higher than that of every earlier list.
+    #[arg(long, value_name = "N")]
+    pub sequence: u64,
+    #[command(flatten)]
+    pub times: ListTimes,
+    /// Where to write the signed list.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `trustlist region`.
+#[derive(Debug, Clone, Args)]
+pub struct TrustlistRegionArgs {
+    /// The region root's private key (PKCS#8 PEM), from `region init`.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The region root's certificate (PEM), from `region init`.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The list's content: a JSON spec file (below).
+    #[arg(long, value_name = "FILE.json")]
+    pub spec: PathBuf,
+    /// The list's sequence number (overrides the spec's `sequence`): higher than that of
+    /// every earlier list of the region.
+    #[arg(long, value_name = "N")]
+    pub sequence: Option<u64>,
+    #[command(flatten)]
+    pub times: ListTimes,
+    /// Where to write the signed list.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Whose registry entries a status command changes.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct AuthoritySelector {
+    /// The authority's certificate (PEM): its credit code names the authority.
+    #[arg(long, value_name = "FILE")]
+    pub authority_cert: Option<PathBuf>,
+    /// The authority's 18-character unified social credit code.
+    #[arg(long, value_name = "CODE")]
+    pub credit_code: Option<String>,
+}
+
+/// Which licences a status command changes.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = true)]
+pub struct LicenceSelector {
+    /// A licence's status-list index; repeat for several.
+    #[arg(long, value_name = "N")]
+    pub index: Vec<u64>,
+    /// A licence's serial number; repeat for several.
+    #[arg(long, value_name = "SERIAL")]
+    pub serial: Vec<String>,
+}
+
+/// Arguments of `status revoke`, `status suspend` and `status reinstate`.
+#[derive(Debug, Clone, Args)]
+pub struct StatusChangeArgs {
+    /// The issuer registry (SQLite file) the licences were recorded in.
+    #[arg(long, value_name = "DB")]
+    pub registry: PathBuf,
+    #[command(flatten)]
+    pub authority: AuthoritySelector,
+    #[command(flatten)]
+    pub licences: LicenceSelector,
+    /// Print the new statuses as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `status publish`.
+#[derive(Debug, Clone, Args)]
+pub struct StatusPublishArgs {
+    /// The issuer registry (SQLite file).
+    #[arg(long, value_name = "DB")]
+    pub registry: PathBuf,
+    /// The authority's private key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The authority's certificate (PEM); it must allow status-list signing and be valid
+    /// at the time of issue.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// Time to live: how long verifiers may use the list before a newer one should be
+    /// fetched (seconds, or with a unit: 90m, 12h, 1d).
+    #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = time::parse_duration)]
+    pub ttl: u64,
+    /// Also set an expiry (`exp`) this long after the time of issue; from then on the list
+    /// must not be used at all.
+    #[arg(long, value_name = "DURATION", value_parser = time::parse_duration)]
+    pub expires_in: Option<u64>,
+    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    pub issued_at: Option<i64>,
+    /// The list has at least this many entries (more when more indices are allocated).
+    #[arg(long, value_name = "N", default_value_t = 16_384,
+          value_parser = clap::value_parser!(u64).range(1..=16_777_216))]
+    pub min_entries: u64,
+    /// Name the list with this URI instead of urn:elicense:status:<credit code>. A trust
+    /// bundle refuses any other subject [STATUS_LIST_WRONG_SUBJECT].
+    #[arg(long, value_name = "URI")]
+    pub subject: Option<String>,
+    /// Where to write the signed status list.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `bundle build`.
+#[derive(Debug, Clone, Args)]
+pub struct BundleBuildArgs {
+    /// The pinned federation root certificate (PEM): the federation list must be signed
+    /// by it.
+    #[arg(long, value_name = "FILE")]
+    pub anchor: PathBuf,
+    /// The signed federation trust list.
+    #[arg(long, value_name = "FILE")]
+    pub federation: PathBuf,
+    /// A signed region trust list; repeat for each region (one list per region).
+    #[arg(long, value_name = "FILE")]
+    pub region: Vec<PathBuf>,
+    /// A signed status list; repeat for each authority (one list per authority).
+    #[arg(long, value_name = "FILE")]
+    pub status: Vec<PathBuf>,
+    /// The verifying region's recognition policy (JSON, docs/POLICY.md).
+    #[arg(long, value_name = "FILE.json")]
+    pub policy: Option<PathBuf>,
+    /// Where to write the bundle.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `bundle inspect`.
+#[derive(Debug, Clone, Args)]
+pub struct BundleInspectArgs {
+    /// The bundle file.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// The pinned federation root certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub anchor: PathBuf,
+    /// Judge freshness at this time (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    pub at: Option<i64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `bundle update`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true)
+    .args(["with", "federation", "region", "status", "policy"])))]
+pub struct BundleUpdateArgs {
+    /// The bundle file to update.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// The pinned federation root certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub anchor: PathBuf,
+    /// Take every newer list (and the policy) of this bundle.
+    #[arg(long, value_name = "BUNDLE")]
+    pub with: Option<PathBuf>,
+    /// A newer signed federation trust list.
+    #[arg(long, value_name = "FILE")]
+    pub federation: Option<PathBuf>,
+    /// A newer signed region trust list; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub region: Vec<PathBuf>,
+    /// A newer signed status list; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub status: Vec<PathBuf>,
+    /// Replace the recognition policy (JSON, docs/POLICY.md).
+    #[arg(long, value_name = "FILE.json")]
+    pub policy: Option<PathBuf>,
+    /// Write the updated bundle here instead of over BUNDLE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `verify-batch`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyBatchArgs {
+    /// The trust bundle.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: PathBuf,
+    /// The pinned federation root certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub anchor: PathBuf,
+    /// The QR texts, one per line (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Write the JSON lines to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Check the licences as of this time (Unix seconds, YYYY-MM-DD or RFC 3339)
+    /// [default: now].
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    pub at: Option<i64>,
+    /// Clock-skew leeway in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_leeway)]
+    pub leeway: i64,
+    /// What the licences are checked for (a purpose name of the recognition policy).
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: Option<String>,
+    /// Write the summary to standard error as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// What an authority certificate may sign.
@@ -299,6 +876,10 @@ pub struct IssueArgs {
     /// JSON [default: the JSON's `issued_at`, else now].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub issued_at: Option<i64>,
+    /// Take the serial number and status-list index from this issuer registry (SQLite
+    /// file, created if missing) and record the licence there.
+    #[arg(long, value_name = "DB")]
+    pub registry: Option<PathBuf>,
     /// Write the QR text to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -352,11 +933,25 @@ pub struct VerifyArgs {
     pub input: QrInput,
     /// A trusted region root certificate (PEM; a file may hold several). Repeat for
     /// several regions.
-    #[arg(long, value_name = "FILE", required = true)]
+    #[arg(long, value_name = "FILE", required_unless_present = "bundle")]
     pub root: Vec<PathBuf>,
     /// A known authority certificate (PEM; a file may hold several). Repeat for several.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "bundle")]
     pub authority: Vec<PathBuf>,
+    /// Verify against this trust bundle instead of --root and --authority.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "root",
+        requires = "anchor"
+    )]
+    pub bundle: Option<PathBuf>,
+    /// The pinned federation root certificate (PEM) the bundle is checked against.
+    #[arg(long, value_name = "FILE", requires = "bundle")]
+    pub anchor: Option<PathBuf>,
+    /// What the licence is checked for (a purpose name of the bundle's recognition policy).
+    #[arg(long, value_name = "PURPOSE", requires = "bundle")]
+    pub purpose: Option<String>,
     /// Check the licence as of this time: Unix seconds, YYYY-MM-DD (00:00 China Standard
     /// Time) or RFC 3339 [default: now].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
@@ -408,8 +1003,27 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Authority {
             command: AuthorityCommand::New(a),
         } => pki::run_authority_new(&a),
+        Command::Federation {
+            command: FederationCommand::Init(a),
+        } => pki::run_federation_init(&a),
+        Command::Trustlist { command } => match command {
+            TrustlistCommand::Federation(a) => trustlist::run_federation_list(&a),
+            TrustlistCommand::Region(a) => trustlist::run_region_list(&a),
+        },
         Command::Issue(a) => issue::run_issue(&a),
+        Command::Status { command } => match command {
+            StatusCommand::Revoke(a) => status::run_change(&a, Transition::Revoke),
+            StatusCommand::Suspend(a) => status::run_change(&a, Transition::Suspend),
+            StatusCommand::Reinstate(a) => status::run_change(&a, Transition::Reinstate),
+            StatusCommand::Publish(a) => status::run_publish(&a),
+        },
+        Command::Bundle { command } => match command {
+            BundleCommand::Build(a) => bundle::run_build(&a),
+            BundleCommand::Inspect(a) => bundle::run_inspect(&a),
+            BundleCommand::Update(a) => bundle::run_update(&a),
+        },
         Command::Verify(a) => verify::run_verify(&a),
+        Command::VerifyBatch(a) => batch::run_verify_batch(&a),
         Command::Inspect(a) => verify::run_inspect(&a),
         Command::Demo(a) => demo::run_demo(&a),
     }

@@ -6,18 +6,23 @@ use std::process::ExitCode;
 use elicense::identifiers::{CreditCode, RegionCode};
 use elicense::keys::SecretKey;
 use elicense::pki::{
-    create_authority, create_region_root, AuthorityParams, Certificate, RegionRootParams, Usage,
+    create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
+    FederationRootParams, RegionRootParams, Usage,
 };
 
 use crate::error::{CliError, Context};
 use crate::files;
 use crate::time::{self, DAY};
-use crate::{note, print_out, AuthorityNewArgs, RegionInitArgs};
+use crate::{note, print_out, AuthorityNewArgs, FederationInitArgs, RegionInitArgs};
 
 /// File names written into the output directory.
 pub const ROOT_KEY_FILE: &str = "root.key.pem";
 /// Region root certificate file name.
 pub const ROOT_CERT_FILE: &str = "root.cert.pem";
+/// Federation root key file name.
+pub const FEDERATION_KEY_FILE: &str = "federation.key.pem";
+/// Federation root certificate file name.
+pub const FEDERATION_CERT_FILE: &str = "federation.cert.pem";
 /// Authority key file name.
 pub const AUTHORITY_KEY_FILE: &str = "authority.key.pem";
 /// Authority certificate file name.
@@ -91,6 +96,59 @@ pub fn region_init(args: &RegionInitArgs, now: i64) -> Result<Created, CliError>
         cert,
         notes: Vec::new(),
     })
+}
+
+/// Creates a federation root key and certificate in `args.out`.
+pub fn federation_init(args: &FederationInitArgs, now: i64) -> Result<Created, CliError> {
+    let name = non_empty(&args.name, "--name")?;
+    let start = args.valid_from.unwrap_or(now - DAY);
+    let not_after = time::add_years(args.valid_from.unwrap_or(now), args.years)?;
+    let key_path = args.out.join(FEDERATION_KEY_FILE);
+    let cert_path = args.out.join(FEDERATION_CERT_FILE);
+    files::ensure_dir(&args.out)?;
+    files::refuse_existing(&key_path, args.force)?;
+    files::refuse_existing(&cert_path, args.force)?;
+
+    let key = SecretKey::generate().context("cannot generate the federation root key")?;
+    let cert = create_federation_root(
+        &key,
+        &FederationRootParams {
+            name: name.to_owned(),
+            not_before: start,
+            not_after,
+            serial_number: None,
+        },
+    )
+    .context("cannot create the federation root certificate")?;
+    files::write_secret(&key_path, key.to_pkcs8_pem().as_bytes(), args.force)?;
+    files::write_public(&cert_path, cert.to_pem().as_bytes())?;
+    Ok(Created {
+        key_path,
+        cert_path,
+        cert,
+        notes: Vec::new(),
+    })
+}
+
+/// Loads a CA's private key and certificate and checks that they belong
+/// together (`KEY_INVALID` otherwise).
+pub fn load_signing_pair(
+    key_path: &std::path::Path,
+    cert_path: &std::path::Path,
+) -> Result<(SecretKey, Certificate), CliError> {
+    let key = files::load_key(key_path)?;
+    let cert = files::load_cert(cert_path)?;
+    if key.public_key() != *cert.public_key() {
+        return Err(CliError::with_reason(
+            format!(
+                "the key {} is not the key of the certificate {}",
+                key_path.display(),
+                cert_path.display()
+            ),
+            elicense::ReasonCode::KeyInvalid,
+        ));
+    }
+    Ok((key, cert))
 }
 
 /// Creates an authority key and a certificate from the region root.
@@ -197,6 +255,13 @@ pub fn describe(c: &Created, what: &str) -> String {
 pub fn run_region_init(args: &RegionInitArgs) -> Result<ExitCode, CliError> {
     let created = region_init(args, time::now()?)?;
     print_out(&describe(&created, "region root"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `elicense federation init`.
+pub fn run_federation_init(args: &FederationInitArgs) -> Result<ExitCode, CliError> {
+    let created = federation_init(args, time::now()?)?;
+    print_out(&describe(&created, "federation root"))?;
     Ok(ExitCode::SUCCESS)
 }
 

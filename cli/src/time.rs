@@ -47,6 +47,48 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
         })
 }
 
+/// Parses a duration: whole seconds (`86400`) or a number with a unit,
+/// `s`, `m`, `h` or `d` (`90m`, `12h`, `7d`). It must be positive.
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 's'),
+    };
+    let scale: u64 = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => 0,
+    };
+    let n = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse::<u64>().ok()
+    } else {
+        None
+    };
+    match n.and_then(|n| n.checked_mul(scale)) {
+        Some(v) if v > 0 && v <= MAX_DURATION => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a duration: give seconds (86400) or a positive number with a unit \
+             s, m, h or d (90m, 12h, 7d), at most 100 years"
+        )),
+    }
+}
+
+/// Longest duration accepted: 100 years of 366 days.
+const MAX_DURATION: u64 = 100 * 366 * 86_400;
+
+/// A duration in seconds, as its largest exact unit (`2d`, `36h`, `90m`, `45s`).
+pub fn fmt_duration(seconds: u64) -> String {
+    for (unit, scale) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if seconds >= scale && seconds % scale == 0 {
+            return format!("{}{unit}", seconds / scale);
+        }
+    }
+    format!("{seconds}s")
+}
+
 /// `unix` plus `years` calendar years.
 pub fn add_years(unix: i64, years: u32) -> Result<i64, CliError> {
     DateTime::from_timestamp(unix, 0)
@@ -77,6 +119,30 @@ mod tests {
         assert!(parse_time("yesterday").is_err());
         assert!(parse_time("").is_err());
         assert!(parse_time("99999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("86400"), Ok(86_400));
+        assert_eq!(parse_duration("90m"), Ok(5_400));
+        assert_eq!(parse_duration("12h"), Ok(43_200));
+        assert_eq!(parse_duration("7d"), Ok(604_800));
+        assert_eq!(parse_duration("7D"), Ok(604_800));
+        for bad in [
+            "",
+            "0",
+            "0d",
+            "d",
+            "-1",
+            "1w",
+            "1.5h",
+            "99999999999999999999",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(fmt_duration(86_400), "1d");
+        assert_eq!(fmt_duration(129_600), "36h");
+        assert_eq!(fmt_duration(61), "61s");
     }
 
     #[test]

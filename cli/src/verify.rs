@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use elicense::bundle::{TrustBundle, MAX_BUNDLE_LEN};
 use elicense::pki::Certificate;
 use elicense::verify::{inspect_qr, Report, TrustStore, Verdict, Verifier, VerifyOptions};
 
@@ -73,14 +74,48 @@ pub fn trust_store(
     Ok(TrustStore::new(r, a)?)
 }
 
+/// Reads a trust bundle and verifies every list in it against the pinned
+/// federation root in `anchor`.
+pub fn load_bundle(bundle: &Path, anchor: &Path) -> Result<TrustBundle, CliError> {
+    let anchor_cert = files::load_cert(anchor)?;
+    let bytes = files::read_bytes(bundle, MAX_BUNDLE_LEN as u64)?;
+    TrustBundle::from_bytes(&bytes, anchor_cert).context(bundle.display())
+}
+
+/// A verifier for a trust bundle, with the options given.
+pub fn bundle_verifier(
+    bundle: TrustBundle,
+    bundle_path: &Path,
+    leeway: i64,
+    purpose: Option<&str>,
+) -> Result<Verifier, CliError> {
+    let verifier = Verifier::from_bundle(bundle).context(bundle_path.display())?;
+    Ok(verifier.with_options(VerifyOptions {
+        leeway_seconds: leeway,
+        purpose: purpose.map(str::to_owned),
+        ..VerifyOptions::default()
+    }))
+}
+
 /// Verifies as `args` says, at `now` unless `--at` is given.
 pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
     let text = read_qr(&args.input)?;
-    let trust = trust_store(&args.root, &args.authority)?;
-    let verifier = Verifier::new(trust).with_options(VerifyOptions {
-        leeway_seconds: args.leeway,
-        ..VerifyOptions::default()
-    });
+    let verifier = match (&args.bundle, &args.anchor) {
+        (Some(b), Some(a)) => {
+            bundle_verifier(load_bundle(b, a)?, b, args.leeway, args.purpose.as_deref())?
+        }
+        (Some(_), None) => {
+            return Err(CliError::msg(
+                "--bundle needs --anchor, the pinned federation root certificate",
+            ))
+        }
+        (None, _) => {
+            Verifier::new(trust_store(&args.root, &args.authority)?).with_options(VerifyOptions {
+                leeway_seconds: args.leeway,
+                ..VerifyOptions::default()
+            })
+        }
+    };
     Ok(verifier.verify_qr(&text, args.at.unwrap_or(now)))
 }
 
