@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use elicense::pki::Certificate;
 use elicense::trust::{
-    AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
+    AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList, TrustError,
 };
 use elicense::ReasonCode;
 
@@ -211,10 +211,22 @@ pub fn region_list(
         next_update,
         authorities,
     };
-    let cose = list.sign(&root, &key).context(format_args!(
-        "cannot sign the trust list of {} (entry numbers count from 0, as authorities[i] in the spec)",
-        args.spec.display()
-    ))?;
+    let cose = list.sign(&root, &key).map_err(|e| {
+        let what = format!("cannot sign the trust list of {}", args.spec.display());
+        match &e {
+            TrustError::Entry { index, error } => CliError::with_reason(
+                format!(
+                    "{what}: authorities[{index}] ({}): {error}",
+                    spec.authorities
+                        .get(*index)
+                        .map(|a| a.certificate.display().to_string())
+                        .unwrap_or_default()
+                ),
+                e.reason(),
+            ),
+            _ => CliError::with_reason(format!("{what}: {e}"), e.reason()),
+        }
+    })?;
     write_list(&args.out, &cose)?;
     Ok((list, cose))
 }

@@ -1,0 +1,1149 @@
+//! Cross-region mutual recognition, end to end through the `elicense`
+//! binary (the same scenario as the library's tests/scenario.rs): a
+//! federation of Shanghai (310000), Guangdong (440000) and Sichuan (510000),
+//! two authorities each, issuer registries, status lists, trust bundles and
+//! Shanghai's recognition policy. Every step runs the built program in a
+//! temporary directory and checks its exact exit status and, where the
+//! output is data, the reason codes in its JSON.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SAMPLE: &str = include_str!("../../examples/data/business-licence.json");
+const POLICY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/data/policy-shanghai.json"
+);
+
+const NATIONAL_BUSINESS: &str = "11100000000013338W011";
+const GUANGDONG_BUSINESS: &str = "11100000000013338W101";
+const SICHUAN_PERMIT: &str = "11100000000013338W032";
+
+const SH_CODES: [&str; 2] = ["11310000MB2F31727A", "11310000002417920A"];
+const GD_CODES: [&str; 2] = ["114400000073356321", "91440300MA5F8KTR22"];
+const SC_CODES: [&str; 2] = ["11510000008963441C", "12100000400012345P"];
+
+/// The outcome of one run of the binary.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{self}"))
+    }
+
+    /// Asserts exit status 1 with one `error:` line ending in `[code]`.
+    fn assert_error(&self, code: &str) {
+        assert_eq!(self.code, 1, "{self}");
+        let last = self.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error: "), "{self}");
+        assert!(last.ends_with(&format!("[{code}]")), "{self}");
+    }
+}
+
+fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// Runs and asserts exit status 0.
+fn ok<S: AsRef<str>>(args: &[S]) -> Run {
+    let r = run(args.iter().map(|s| s.as_ref()));
+    assert_eq!(r.code, 0, "{r}");
+    r
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn p(path: &Path) -> String {
+    path.to_str().expect("temporary paths are UTF-8").to_owned()
+}
+
+/// The three regions, their authorities, lists and a bundle, made by the
+/// binary in a temporary directory.
+struct World {
+    dir: TempDir,
+    /// When the world was made: licences and lists are dated around it.
+    now: i64,
+    /// Guangdong authority 1 is compromised since this time.
+    t: i64,
+}
+
+impl World {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn s(&self, name: &str) -> String {
+        p(&self.path(name))
+    }
+    fn anchor(&self) -> String {
+        self.s("fed/federation.cert.pem")
+    }
+    fn bundle(&self) -> String {
+        self.s("trust.elb")
+    }
+
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let now = now();
+        let w = World {
+            dir,
+            now,
+            t: now - 3600,
+        };
+        let r = ok(&[
+            "federation",
+            "init",
+            "--name",
+            "全国一体化政务服务平台电子证照信任根",
+            "--out",
+            &w.s("fed"),
+        ]);
+        assert!(r.stdout.contains("federation.key.pem"), "{r}");
+        for (code, name, codes) in [
+            ("310000", "sh", SH_CODES),
+            ("440000", "gd", GD_CODES),
+            ("510000", "sc", SC_CODES),
+        ] {
+            ok(&[
+                "region",
+                "init",
+                "--region",
+                code,
+                "--name",
+                &format!("{code} 电子证照根CA"),
+                "--out",
+                &w.s(name),
+            ]);
+            for (i, credit) in codes.iter().enumerate() {
+                w.authority(name, &format!("{name}{i}"), credit);
+            }
+        }
+        // The federation list of the three region roots.
+        let r = ok(&[
+            "trustlist",
+            "federation",
+            "--key",
+            &w.s("fed/federation.key.pem"),
+            "--cert",
+            &w.anchor(),
+            "--region-root",
+            &w.s("sh/root.cert.pem"),
+            "--region-root",
+            &w.s("gd/root.cert.pem"),
+            "--region-root",
+            &w.s("sc/root.cert.pem"),
+            "--sequence",
+            "1",
+            "--valid-days",
+            "30",
+            "--out",
+            &w.s("federation.tl"),
+            "--json",
+        ]);
+        let j = r.json();
+        assert_eq!(j["sequence"], 1);
+        assert_eq!(j["regions"].as_array().unwrap().len(), 3);
+        assert_eq!(j["regions"][1]["region"], "440000");
+
+        // Region lists. Guangdong: authority 0 may issue its own business
+        // licence and the national one (level A); authority 1 only the
+        // national one (level B), and its key is compromised since T.
+        w.region_list(
+            "sh",
+            1,
+            &w.spec(&[&[NATIONAL_BUSINESS], &[NATIONAL_BUSINESS]], "sh", None),
+        );
+        let r = w.region_list(
+            "gd",
+            1,
+            &w.spec(
+                &[
+                    &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
+                    &[NATIONAL_BUSINESS],
+                ],
+                "gd",
+                Some(w.t),
+            ),
+        );
+        let j = r.json();
+        assert_eq!(j["region"], "440000");
+        assert_eq!(j["authorities"][0]["level"], "A");
+        assert_eq!(j["authorities"][0]["credit_code"], GD_CODES[0]);
+        assert_eq!(
+            j["authorities"][1]["state"],
+            serde_json::json!({"state": "compromised", "since": w.t})
+        );
+        w.region_list(
+            "sc",
+            1,
+            &w.spec(&[&[SICHUAN_PERMIT], &[NATIONAL_BUSINESS]], "sc", None),
+        );
+
+        // Licences with different types.
+        for (name, code) in [
+            ("w011.json", NATIONAL_BUSINESS),
+            ("w101.json", GUANGDONG_BUSINESS),
+            ("w032.json", SICHUAN_PERMIT),
+        ] {
+            fs::write(
+                w.path(name),
+                SAMPLE.replace(
+                    &format!("\"type_code\": \"{NATIONAL_BUSINESS}\""),
+                    &format!("\"type_code\": \"{code}\""),
+                ),
+            )
+            .unwrap();
+        }
+        w
+    }
+
+    fn authority(&self, region: &str, out: &str, credit: &str) {
+        let r = ok(&[
+            "authority",
+            "new",
+            "--root-key",
+            &self.s(&format!("{region}/root.key.pem")),
+            "--root-cert",
+            &self.s(&format!("{region}/root.cert.pem")),
+            "--name",
+            &format!("{out} authority"),
+            "--credit-code",
+            credit,
+            "--usage",
+            "licence-signing",
+            "--usage",
+            "status-list-signing",
+            "--out",
+            &self.s(out),
+        ]);
+        assert!(r.stdout.contains("status-list-signing"), "{r}");
+    }
+
+    /// A region list spec: authority 0 level A, authority 1 level B,
+    /// authority 1 compromised since `compromised` if given.
+    fn spec(&self, types: &[&[&str]; 2], region: &str, compromised: Option<i64>) -> String {
+        let state1 = match compromised {
+            Some(t) => serde_json::json!({ "compromised_since": t }),
+            None => serde_json::json!("active"),
+        };
+        serde_json::json!({
+            "authorities": [
+                {"certificate": format!("{region}0/authority.cert.pem"), "types": types[0],
+                 "level": "A", "state": "active"},
+                {"certificate": format!("{region}1/authority.cert.pem"), "types": types[1],
+                 "level": "B", "state": state1},
+            ]
+        })
+        .to_string()
+    }
+
+    /// Signs `spec` as the region list `<region>-<sequence>.tl`.
+    fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
+        let spec_path = self.path(&format!("{region}-list.json"));
+        fs::write(&spec_path, spec).unwrap();
+        ok(&[
+            "trustlist",
+            "region",
+            "--key",
+            &self.s(&format!("{region}/root.key.pem")),
+            "--cert",
+            &self.s(&format!("{region}/root.cert.pem")),
+            "--spec",
+            &p(&spec_path),
+            "--sequence",
+            &sequence.to_string(),
+            "--out",
+            &self.s(&format!("{region}-{sequence}.tl")),
+            "--json",
+        ])
+    }
+
+    /// Issues a licence of `json` by `authority` (e.g. "gd0") at `iat`,
+    /// recorded in the region's registry; returns the QR text file and the
+    /// issue JSON.
+    fn issue(&self, authority: &str, json: &str, iat: i64, out: &str) -> (String, Value) {
+        let region = &authority[..2];
+        let r = ok(&[
+            "issue",
+            "--key",
+            &self.s(&format!("{authority}/authority.key.pem")),
+            "--cert",
+            &self.s(&format!("{authority}/authority.cert.pem")),
+            "--licence",
+            &self.s(json),
+            "--issued-at",
+            &iat.to_string(),
+            "--registry",
+            &self.s(&format!("{region}.db")),
+            "--out",
+            &self.s(out),
+            "--json",
+        ]);
+        (self.s(out), r.json())
+    }
+
+    /// Signs the status list of `authority` from its region's registry.
+    fn publish(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
+        let region = &authority[..2];
+        let mut args = vec![
+            "status".to_owned(),
+            "publish".into(),
+            "--registry".into(),
+            self.s(&format!("{region}.db")),
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+            "--issued-at".into(),
+            iat.to_string(),
+            "--ttl".into(),
+            "2d".into(),
+            "--out".into(),
+            self.s(out),
+            "--json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        ok(&args)
+    }
+
+    /// Builds trust.elb from the federation list, the three region lists
+    /// of sequence 1, `status` lists and Shanghai's policy.
+    fn build(&self, status: &[&str]) -> Run {
+        let mut args = vec![
+            "bundle".to_owned(),
+            "build".into(),
+            "--anchor".into(),
+            self.anchor(),
+            "--federation".into(),
+            self.s("federation.tl"),
+            "--region".into(),
+            self.s("sh-1.tl"),
+            "--region".into(),
+            self.s("gd-1.tl"),
+            "--region".into(),
+            self.s("sc-1.tl"),
+            "--policy".into(),
+            POLICY.into(),
+            "--out".into(),
+            self.bundle(),
+            "--json".into(),
+        ];
+        for s in status {
+            args.push("--status".into());
+            args.push(self.s(s));
+        }
+        ok(&args)
+    }
+
+    /// `verify --bundle … --json` of a QR text file.
+    fn verify(&self, qr_file: &str, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec![
+            "verify".to_owned(),
+            "--qr-file".into(),
+            qr_file.to_owned(),
+            "--bundle".into(),
+            self.bundle(),
+            "--anchor".into(),
+            self.anchor(),
+            "--json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let r = run(&args);
+        assert!(r.stderr.is_empty(), "{r}");
+        (r.code, r.json())
+    }
+
+    /// `bundle update trust.elb --anchor … <args>`.
+    fn update(&self, args: &[&str]) -> Run {
+        let mut all = vec![
+            "bundle".to_owned(),
+            "update".into(),
+            self.bundle(),
+            "--anchor".into(),
+            self.anchor(),
+        ];
+        all.extend(args.iter().map(|s| s.to_string()));
+        run(&all)
+    }
+}
+
+/// The check of `kind` in a JSON report.
+fn check<'a>(report: &'a Value, kind: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} check in {report}"))
+}
+
+/// Asserts the verdict, the reason and the check that failed.
+fn assert_report(code: i32, report: &Value, exit: i32, verdict: &str, reason: &str, kind: &str) {
+    assert_eq!(
+        (code, report["verdict"].as_str(), report["reason"].as_str()),
+        (exit, Some(verdict), Some(reason)),
+        "{report:#}"
+    );
+    assert_eq!(check(report, kind)["reason"], reason, "{report:#}");
+}
+
+// 1.
+#[test]
+fn recognition_compromise_and_type_rules_across_regions() {
+    let w = World::new();
+    let (gd, issued) = w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
+    assert_eq!(issued["serial"], "000000000001");
+    assert_eq!(issued["status_index"], 0);
+    let (sc, _) = w.issue("sc0", "w032.json", w.now - 7200, "sc.txt");
+    let (before, _) = w.issue("gd1", "w011.json", w.t - 60, "before.txt");
+    let (after, issued) = w.issue("gd1", "w011.json", w.t + 60, "after.txt");
+    assert_eq!(issued["status_index"], 1, "the registry allocates in order");
+    let (not_authorised, _) = w.issue("gd1", "w101.json", w.now - 7200, "gd1-w101.txt");
+    // Shanghai issues without a registry and publishes no status list.
+    let r = ok(&[
+        "issue",
+        "--key",
+        &w.s("sh0/authority.key.pem"),
+        "--cert",
+        &w.s("sh0/authority.cert.pem"),
+        "--licence",
+        &w.s("w011.json"),
+        "--out",
+        &w.s("sh.txt"),
+    ]);
+    assert!(!r.stderr.contains("registry"), "{r}");
+
+    for (a, out) in [
+        ("gd0", "gd0-1.sl"),
+        ("gd1", "gd1-1.sl"),
+        ("sc0", "sc0-1.sl"),
+    ] {
+        let j = w.publish(a, w.now - 3000, out, &[]).json();
+        assert_eq!(j["entries"], 16384);
+        assert_eq!(j["revoked"], 0);
+    }
+    let built = w.build(&["gd0-1.sl", "gd1-1.sl", "sc0-1.sl"]).json();
+    assert_eq!(built["regions"].as_array().unwrap().len(), 3);
+    assert_eq!(built["status_lists"].as_array().unwrap().len(), 3);
+
+    // A Guangdong business licence is recognised in Shanghai as the
+    // national business licence, through the policy's mapping.
+    let (code, report) = w.verify(&gd, &[]);
+    assert_report(code, &report, 0, "VALID", "OK", "RECOGNITION");
+    assert_eq!(report["checks"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        report["recognition"],
+        serde_json::json!({"outcome": "RECOGNISED", "local_type": NATIONAL_BUSINESS, "mapped": true})
+    );
+    assert_eq!(report["status"], "valid");
+    assert_eq!(check(&report, "TRUST_LIST")["outcome"], "PASS");
+    assert_eq!(check(&report, "STATUS")["outcome"], "PASS");
+
+    // The same, for a purpose Shanghai does not accept foreign licences for.
+    let (code, report) = w.verify(&gd, &["--purpose", "visa_application"]);
+    assert_report(
+        code,
+        &report,
+        3,
+        "INVALID",
+        "PURPOSE_NOT_ACCEPTED",
+        "RECOGNITION",
+    );
+
+    // A Sichuan permit Shanghai refuses.
+    let (code, report) = w.verify(&sc, &[]);
+    assert_report(
+        code,
+        &report,
+        3,
+        "INVALID",
+        "TYPE_NOT_RECOGNISED",
+        "RECOGNITION",
+    );
+    assert_eq!(report["recognition"]["outcome"], "NOT_RECOGNISED");
+
+    // Compromised since T: issued before T stays valid, at or after is not.
+    let (code, report) = w.verify(&before, &[]);
+    assert_report(code, &report, 0, "VALID", "OK", "TRUST_LIST");
+    let (code, report) = w.verify(&after, &[]);
+    assert_report(
+        code,
+        &report,
+        3,
+        "INVALID",
+        "AUTHORITY_COMPROMISED",
+        "TRUST_LIST",
+    );
+
+    // An authority not authorised for the type.
+    let (code, report) = w.verify(&not_authorised, &[]);
+    assert_report(
+        code,
+        &report,
+        3,
+        "INVALID",
+        "AUTHORITY_TYPE_NOT_AUTHORISED",
+        "TRUST_LIST",
+    );
+
+    // No status list for Shanghai's authority: INDETERMINATE under the policy.
+    let (code, report) = w.verify(&w.s("sh.txt"), &[]);
+    assert_report(
+        code,
+        &report,
+        4,
+        "INDETERMINATE",
+        "STATUS_LIST_MISSING",
+        "STATUS",
+    );
+
+    // The text report names the bundle checks.
+    let r = run([
+        "verify",
+        "--qr-file",
+        &gd,
+        "--bundle",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+    ]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert!(
+        r.stdout.contains(&format!(
+            "Recognition: RECOGNISED as {NATIONAL_BUSINESS} (mapped)"
+        )),
+        "{r}"
+    );
+
+    // Inspect: what the bundle holds.
+    let r = ok(&[
+        "bundle",
+        "inspect",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+        "--json",
+    ]);
+    let j = r.json();
+    assert_eq!(j["federation"]["sequence"], 1);
+    assert_eq!(j["federation"]["freshness"]["state"], "fresh");
+    let regions: Vec<&str> = j["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(regions, ["310000", "440000", "510000"]);
+    assert_eq!(j["regions"][1]["authorities"].as_array().unwrap().len(), 2);
+    let gd0 = j["status_lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["authority"] == GD_CODES[0])
+        .unwrap();
+    assert_eq!(gd0["issued_at"], w.now - 3000);
+    assert_eq!(gd0["ttl"], 172_800);
+    assert_eq!(gd0["entries"], 16384);
+    assert_eq!(gd0["freshness"]["state"], "fresh");
+    assert_eq!(j["policy"]["region"], "310000");
+    assert_eq!(j["policy"]["max_status_age_seconds"], 86400);
+    let r = ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    assert!(r.stdout.contains("Region lists: 3"), "{r}");
+    assert!(r.stdout.contains("Status lists: 3"), "{r}");
+    assert!(r.stdout.contains("Policy of region 310000"), "{r}");
+    // A week later every list is stale.
+    let r = ok(&[
+        "bundle",
+        "inspect",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+        "--at",
+        &(w.now + 40 * 86_400).to_string(),
+    ]);
+    assert!(r.stdout.contains("[TRUST_LIST_STALE]"), "{r}");
+    assert!(r.stdout.contains("[STATUS_LIST_STALE]"), "{r}");
+    let (code, report) = w.verify(&gd, &["--at", &(w.now + 3 * 86_400).to_string()]);
+    assert_report(
+        code,
+        &report,
+        4,
+        "INDETERMINATE",
+        "STATUS_LIST_STALE",
+        "STATUS",
+    );
+}
+
+// 2.
+#[test]
+fn revoke_suspend_reinstate_then_rollback_through_registry_and_bundle_update() {
+    let w = World::new();
+    let (revoked, _) = w.issue("gd0", "w101.json", w.now - 7200, "revoked.txt");
+    let (suspended, issued) = w.issue("gd0", "w101.json", w.now - 7200, "suspended.txt");
+    let serial = issued["serial"].as_str().unwrap().to_owned();
+    assert_eq!(serial, "000000000002");
+    w.publish("gd0", w.now - 3000, "gd0-1.sl", &[]);
+    w.build(&["gd0-1.sl"]);
+    assert_eq!(w.verify(&revoked, &[]).0, 0);
+    let status = |action: &str, target: &[&str]| {
+        let mut args = vec![
+            "status".to_owned(),
+            action.to_owned(),
+            "--registry".into(),
+            w.s("gd.db"),
+            "--authority-cert".into(),
+            w.s("gd0/authority.cert.pem"),
+            "--json".into(),
+        ];
+        args.extend(target.iter().map(|s| s.to_string()));
+        run(&args)
+    };
+
+    // Revoked in the registry: still VALID until a new status list is
+    // published and the bundle refreshed, then REVOKED.
+    let r = status("revoke", &["--index", "0"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        r.json()["licences"],
+        serde_json::json!([{"index": 0, "serial": null, "status": "revoked"}])
+    );
+    assert_eq!(w.verify(&revoked, &[]).0, 0);
+    let j = w.publish("gd0", w.now - 2400, "gd0-2.sl", &[]).json();
+    assert_eq!(j["revoked"], 1);
+    let r = w.update(&["--status", &w.s("gd0-2.sl"), "--json"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(r.json()["changed"], true);
+    let (code, report) = w.verify(&revoked, &[]);
+    assert_report(code, &report, 3, "INVALID", "LICENCE_REVOKED", "STATUS");
+    assert_eq!(report["status"], "revoked");
+
+    // Revocation is final: all or none, nothing changes.
+    let r = status("reinstate", &["--index", "0"]);
+    r.assert_error("STATUS_TRANSITION_INVALID");
+    assert!(r.stderr.contains("nothing was changed"), "{r}");
+    let r = status("suspend", &["--serial", &serial, "--index", "0"]);
+    r.assert_error("STATUS_TRANSITION_INVALID");
+    let r = status("revoke", &["--serial", "999999999999"]);
+    r.assert_error("INVALID_ARGUMENT");
+
+    // Suspended (by serial), then reinstated.
+    let r = status("suspend", &["--serial", &serial]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(r.json()["licences"][0]["status"], "suspended");
+    assert_eq!(r.json()["licences"][0]["index"], 1);
+    w.publish("gd0", w.now - 1800, "gd0-3.sl", &[]);
+    assert_eq!(w.update(&["--status", &w.s("gd0-3.sl")]).code, 0);
+    let (code, report) = w.verify(&suspended, &[]);
+    assert_report(code, &report, 3, "INVALID", "LICENCE_SUSPENDED", "STATUS");
+    let r = status("reinstate", &["--index", "1"]);
+    assert_eq!(r.code, 0, "{r}");
+    w.publish("gd0", w.now - 1200, "gd0-4.sl", &[]);
+    assert_eq!(w.update(&["--status", &w.s("gd0-4.sl")]).code, 0);
+    let (code, report) = w.verify(&suspended, &[]);
+    assert_report(code, &report, 0, "VALID", "OK", "STATUS");
+    let (code, _) = w.verify(&revoked, &[]);
+    assert_eq!(code, 3);
+
+    // Rollback: the older (suspended) status list after the newer one.
+    let before = fs::read(w.bundle()).unwrap();
+    w.update(&["--status", &w.s("gd0-3.sl")])
+        .assert_error("TRUST_LIST_ROLLBACK");
+    assert_eq!(fs::read(w.bundle()).unwrap(), before, "nothing changed");
+    // Rollback of a region list: sequence 2, then 1 again.
+    w.region_list(
+        "gd",
+        2,
+        &w.spec(
+            &[
+                &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
+                &[NATIONAL_BUSINESS],
+            ],
+            "gd",
+            None,
+        ),
+    );
+    let r = w.update(&["--region", &w.s("gd-2.tl")]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("region 440000: sequence 1 → 2"), "{r}");
+    let r = w.update(&["--region", &w.s("gd-1.tl")]);
+    r.assert_error("TRUST_LIST_ROLLBACK");
+    assert!(
+        r.stderr.contains("gd-1.tl"),
+        "the error names the file: {r}"
+    );
+    // Nothing newer: unchanged, exit 0.
+    let r = w.update(&["--region", &w.s("gd-2.tl")]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("unchanged"), "{r}");
+    // A bundle built from older lists does not roll the held one back.
+    let r = ok(&[
+        "bundle",
+        "build",
+        "--anchor",
+        &w.anchor(),
+        "--federation",
+        &w.s("federation.tl"),
+        "--region",
+        &w.s("gd-1.tl"),
+        "--out",
+        &w.s("old.elb"),
+    ]);
+    assert!(r.stdout.contains("wrote"), "{r}");
+    w.update(&["--with", &w.s("old.elb")])
+        .assert_error("TRUST_LIST_ROLLBACK");
+}
+
+// 3.
+#[test]
+fn lists_from_the_wrong_signer_of_the_wrong_kind_or_subject_are_refused() {
+    let w = World::new();
+    w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
+    w.publish("gd0", w.now - 3000, "gd0-1.sl", &[]);
+    w.publish("gd1", w.now - 3000, "gd1-1.sl", &[]);
+    w.build(&["gd0-1.sl"]);
+    let build_with = |region: &str, status: &[&str], federation: &str| {
+        let mut args = vec![
+            "bundle".to_owned(),
+            "build".into(),
+            "--anchor".into(),
+            w.anchor(),
+            "--federation".into(),
+            w.s(federation),
+            "--region".into(),
+            w.s(region),
+            "--out".into(),
+            w.s("refused.elb"),
+        ];
+        for s in status {
+            args.push("--status".into());
+            args.push(w.s(s));
+        }
+        run(&args)
+    };
+
+    // A Guangdong list signed by a key that is not Guangdong's region root:
+    // a second root for 440000, not on the federation list, with an
+    // authority of its own.
+    ok(&[
+        "region",
+        "init",
+        "--region",
+        "440000",
+        "--name",
+        "假冒广东根CA",
+        "--out",
+        &w.s("rogue"),
+    ]);
+    ok(&[
+        "authority",
+        "new",
+        "--root-key",
+        &w.s("rogue/root.key.pem"),
+        "--root-cert",
+        &w.s("rogue/root.cert.pem"),
+        "--name",
+        "假冒机构",
+        "--credit-code",
+        GD_CODES[0],
+        "--out",
+        &w.s("rogue0"),
+    ]);
+    let spec = serde_json::json!({"authorities": [{"certificate": "rogue0/authority.cert.pem",
+        "types": [GUANGDONG_BUSINESS], "level": "A", "state": "active"}]});
+    fs::write(w.path("rogue.json"), spec.to_string()).unwrap();
+    ok(&[
+        "trustlist",
+        "region",
+        "--key",
+        &w.s("rogue/root.key.pem"),
+        "--cert",
+        &w.s("rogue/root.cert.pem"),
+        "--spec",
+        &w.s("rogue.json"),
+        "--sequence",
+        "9",
+        "--out",
+        &w.s("rogue.tl"),
+    ]);
+    let r = build_with("rogue.tl", &[], "federation.tl");
+    r.assert_error("TRUST_LIST_SIGNER_INVALID");
+    assert!(!w.path("refused.elb").exists(), "nothing written: {r}");
+    w.update(&["--region", &w.s("rogue.tl")])
+        .assert_error("TRUST_LIST_SIGNER_INVALID");
+    // The region root's own key with a spec for another root's authority.
+    let spec = serde_json::json!({"authorities": [{"certificate": "rogue0/authority.cert.pem",
+        "types": [GUANGDONG_BUSINESS], "level": "A", "state": "active"}]});
+    fs::write(w.path("gd-rogue.json"), spec.to_string()).unwrap();
+    let r = run([
+        "trustlist",
+        "region",
+        "--key",
+        &w.s("gd/root.key.pem"),
+        "--cert",
+        &w.s("gd/root.cert.pem"),
+        "--spec",
+        &w.s("gd-rogue.json"),
+        "--sequence",
+        "2",
+        "--out",
+        &w.s("never.tl"),
+    ]);
+    r.assert_error("ISSUER_NOT_TRUSTED");
+    assert!(r.stderr.contains("authorities[0] ("), "{r}");
+    assert!(!w.path("never.tl").exists(), "{r}");
+    // A key that is not the certificate's.
+    run([
+        "trustlist",
+        "region",
+        "--key",
+        &w.s("sc/root.key.pem"),
+        "--cert",
+        &w.s("gd/root.cert.pem"),
+        "--spec",
+        &w.s("gd-list.json"),
+        "--sequence",
+        "2",
+        "--out",
+        &w.s("never.tl"),
+    ])
+    .assert_error("KEY_INVALID");
+    // A federation list signed by another federation root.
+    ok(&[
+        "federation",
+        "init",
+        "--name",
+        "假冒信任根",
+        "--out",
+        &w.s("fake-fed"),
+    ]);
+    ok(&[
+        "trustlist",
+        "federation",
+        "--key",
+        &w.s("fake-fed/federation.key.pem"),
+        "--cert",
+        &w.s("fake-fed/federation.cert.pem"),
+        "--region-root",
+        &w.s("gd/root.cert.pem"),
+        "--sequence",
+        "5",
+        "--out",
+        &w.s("fake.tl"),
+    ]);
+    build_with("gd-1.tl", &[], "fake.tl").assert_error("TRUST_LIST_SIGNER_INVALID");
+    w.update(&["--federation", &w.s("fake.tl")])
+        .assert_error("TRUST_LIST_SIGNER_INVALID");
+    // A bundle checked against the wrong anchor.
+    run([
+        "bundle",
+        "inspect",
+        &w.bundle(),
+        "--anchor",
+        &w.s("fake-fed/federation.cert.pem"),
+    ])
+    .assert_error("TRUST_LIST_SIGNER_INVALID");
+
+    // A licence offered where a trust list is expected, and a status list.
+    build_with("gd.txt", &[], "federation.tl").assert_error("COSE_TYP_MISMATCH");
+    w.update(&["--region", &w.s("gd.txt")])
+        .assert_error("COSE_TYP_MISMATCH");
+    w.update(&["--region", &w.s("gd0-1.sl")])
+        .assert_error("COSE_TYP_MISMATCH");
+    w.update(&["--federation", &w.s("gd-1.tl")])
+        .assert_error("COSE_TYP_MISMATCH");
+    w.update(&["--status", &w.s("gd-1.tl")])
+        .assert_error("COSE_TYP_MISMATCH");
+
+    // A status list from another authority: Guangdong authority 1 signs a
+    // list named for authority 0.
+    let r = w.publish(
+        "gd1",
+        w.now - 2000,
+        "wrong-subject.sl",
+        &["--subject", &format!("urn:elicense:status:{}", GD_CODES[0])],
+    );
+    assert!(
+        r.stderr.contains("STATUS_LIST_WRONG_SUBJECT"),
+        "warned: {r}"
+    );
+    build_with("gd-1.tl", &["wrong-subject.sl"], "federation.tl")
+        .assert_error("STATUS_LIST_WRONG_SUBJECT");
+    w.update(&["--status", &w.s("wrong-subject.sl")])
+        .assert_error("STATUS_LIST_WRONG_SUBJECT");
+    // Two status lists of one authority in one build.
+    build_with("gd-1.tl", &["gd0-1.sl", "gd0-1.sl"], "federation.tl")
+        .assert_error("TRUST_LIST_CONFLICT");
+    // A status list whose signer is on no list held.
+    build_with("sc-1.tl", &["gd0-1.sl"], "federation.tl").assert_error("AUTHORITY_NOT_LISTED");
+
+    // Usage errors exit 2.
+    assert_eq!(
+        run(["bundle", "update", &w.bundle(), "--anchor", &w.anchor()]).code,
+        2
+    );
+    assert_eq!(run(["verify", "--qr-file", "x", "--bundle", "b"]).code, 2);
+    assert_eq!(
+        run([
+            "verify",
+            "--qr-file",
+            "x",
+            "--root",
+            "r",
+            "--bundle",
+            "b",
+            "--anchor",
+            "a"
+        ])
+        .code,
+        2
+    );
+}
+
+/// Parses JSON lines.
+fn json_lines(s: &str) -> Vec<Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+// 4.
+#[test]
+fn verify_batch_writes_json_lines_and_a_summary() {
+    let w = World::new();
+    let (gd, _) = w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
+    let (revoked, _) = w.issue("gd0", "w101.json", w.now - 7200, "revoked.txt");
+    let (before, _) = w.issue("gd1", "w011.json", w.t - 60, "before.txt");
+    let (sc, _) = w.issue("sc0", "w032.json", w.now - 7200, "sc.txt");
+    ok(&[
+        "issue",
+        "--key",
+        &w.s("sh0/authority.key.pem"),
+        "--cert",
+        &w.s("sh0/authority.cert.pem"),
+        "--licence",
+        &w.s("w011.json"),
+        "--out",
+        &w.s("sh.txt"),
+    ]);
+    ok(&[
+        "status",
+        "revoke",
+        "--registry",
+        &w.s("gd.db"),
+        "--credit-code",
+        GD_CODES[0],
+        "--index",
+        "1",
+    ]);
+    w.publish("gd0", w.now - 3000, "gd0.sl", &[]);
+    w.publish("gd1", w.now - 3000, "gd1.sl", &[]);
+    w.publish("sc0", w.now - 3000, "sc0.sl", &[]);
+    w.build(&["gd0.sl", "gd1.sl", "sc0.sl"]);
+    let text = |f: &str| fs::read_to_string(f).unwrap().trim().to_owned();
+
+    // Lines: 1 VALID, 2 VALID, 3 INVALID (refused type), 4 INVALID
+    // (revoked), 5 blank, 6 INVALID (garbage), 7 INDETERMINATE (no status
+    // list), 8 blank (spaces), 9 INVALID (not UTF-8), 10 INVALID (too
+    // long), 11 VALID again, without a final newline.
+    let mut input: Vec<u8> = Vec::new();
+    for l in [text(&gd), text(&before), text(&sc), text(&revoked)] {
+        input.extend_from_slice(l.as_bytes());
+        input.extend_from_slice(b"\r\n");
+    }
+    input.extend_from_slice(b"\nhello, world\n");
+    input.extend_from_slice(text(&w.s("sh.txt")).as_bytes());
+    input.extend_from_slice(b"\n   \nEL1:\xff\xfe6BF\n");
+    input.extend_from_slice(format!("EL1:{}\n", "A".repeat(100_000)).as_bytes());
+    input.extend_from_slice(text(&gd).as_bytes());
+    let input_path = w.path("codes.txt");
+    fs::write(&input_path, &input).unwrap();
+
+    let out = w.path("results.jsonl");
+    let r = run([
+        "verify-batch",
+        "--bundle",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+        "--input",
+        &p(&input_path),
+        "--out",
+        &p(&out),
+        "--json",
+    ]);
+    assert_eq!(r.code, 3, "any INVALID: {r}");
+    assert!(r.stdout.is_empty(), "{r}");
+    let summary: Value =
+        serde_json::from_str(r.stderr.trim()).unwrap_or_else(|e| panic!("{e}: {r}"));
+    assert_eq!(summary["licences"], 9, "{summary}");
+    assert_eq!(summary["blank_lines"], 2, "{summary}");
+    assert_eq!(
+        summary["verdicts"],
+        serde_json::json!({"VALID": 3, "INVALID": 5, "INDETERMINATE": 1})
+    );
+    assert_eq!(summary["reasons"]["OK"], 3, "{summary}");
+    assert_eq!(summary["reasons"]["TYPE_NOT_RECOGNISED"], 1, "{summary}");
+    assert_eq!(summary["reasons"]["LICENCE_REVOKED"], 1, "{summary}");
+    assert_eq!(summary["reasons"]["STATUS_LIST_MISSING"], 1, "{summary}");
+    assert_eq!(summary["reasons"]["INPUT_TOO_LARGE"], 1, "{summary}");
+    assert!(summary["licences_per_second"].as_f64().unwrap() > 0.0);
+
+    let lines = json_lines(&fs::read_to_string(&out).unwrap());
+    assert_eq!(lines.len(), 9);
+    let numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 6, 7, 9, 10, 11]);
+    let verdicts: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["verdict"].as_str().unwrap(),
+                l["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts[0], ("VALID", "OK"));
+    assert_eq!(verdicts[1], ("VALID", "OK"));
+    assert_eq!(verdicts[2], ("INVALID", "TYPE_NOT_RECOGNISED"));
+    assert_eq!(verdicts[3], ("INVALID", "LICENCE_REVOKED"));
+    assert_eq!(verdicts[4].0, "INVALID");
+    assert_eq!(verdicts[5], ("INDETERMINATE", "STATUS_LIST_MISSING"));
+    assert_eq!(verdicts[6].0, "INVALID");
+    assert_eq!(verdicts[7], ("INVALID", "INPUT_TOO_LARGE"));
+    assert_eq!(verdicts[8], ("VALID", "OK"));
+    assert_eq!(lines[0]["recognised_as"], NATIONAL_BUSINESS);
+    assert_eq!(lines[0]["mapped"], true);
+    assert_eq!(lines[0]["status"], "valid");
+    assert_eq!(lines[0]["check"], Value::Null);
+    assert!(lines[0]["identifier"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!(
+            "1.2.156.3005.2.{GUANGDONG_BUSINESS}.{}.000000000001.",
+            GD_CODES[0]
+        )));
+    assert_eq!(lines[1]["recognised_as"], NATIONAL_BUSINESS);
+    assert_eq!(lines[1]["mapped"], false);
+    assert_eq!(lines[2]["check"], "RECOGNITION");
+    assert_eq!(lines[3]["check"], "STATUS");
+    assert_eq!(lines[3]["status"], "revoked");
+    assert_eq!(lines[4]["check"], "DECODE");
+    assert_eq!(lines[4]["identifier"], Value::Null);
+    assert!(lines[6]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("the line is not UTF-8 text"));
+    assert_eq!(lines[7]["check"], "DECODE");
+
+    // From standard input to standard output, the summary as text.
+    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args([
+            "verify-batch",
+            "--bundle",
+            &w.bundle(),
+            "--anchor",
+            &w.anchor(),
+            "--input",
+            "-",
+        ])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(json_lines(&stdout), lines, "the same results");
+    assert!(stderr.starts_with("verified 9 licences in "), "{stderr}");
+    assert!(stderr.contains("2 blank lines skipped"), "{stderr}");
+    assert!(stderr.contains("  INVALID        5\n"), "{stderr}");
+    assert!(stderr.contains("  LICENCE_REVOKED"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no progress bar off a terminal: {stderr}"
+    );
+
+    // Exit 4 when none is INVALID but one INDETERMINATE, 0 when all VALID.
+    let batch = |lines: &[String]| {
+        let f = w.path("some.txt");
+        fs::write(&f, lines.join("\n")).unwrap();
+        run([
+            "verify-batch",
+            "--bundle",
+            &w.bundle(),
+            "--anchor",
+            &w.anchor(),
+            "--input",
+            &p(&f),
+        ])
+    };
+    let r = batch(&[text(&gd), text(&w.s("sh.txt"))]);
+    assert_eq!(r.code, 4, "{r}");
+    let r = batch(&[text(&gd), text(&before)]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(json_lines(&r.stdout).len(), 2);
+    // Errors exit 1: a missing input, a bundle checked against another root.
+    run([
+        "verify-batch",
+        "--bundle",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+        "--input",
+        &w.s("missing.txt"),
+    ])
+    .assert_error_without_code();
+    run([
+        "verify-batch",
+        "--bundle",
+        &w.s("codes.txt"),
+        "--anchor",
+        &w.anchor(),
+        "--input",
+        &p(&input_path),
+    ])
+    .assert_error("CBOR_TRAILING_BYTES");
+}
+
+impl Run {
+    /// Asserts exit status 1 with one `error:` line.
+    fn assert_error_without_code(&self) {
+        assert_eq!(self.code, 1, "{self}");
+        assert!(self.stderr.starts_with("error: "), "{self}");
+    }
+}
