@@ -54,10 +54,10 @@ The spec file (JSON; every object refuses fields it does not know):
     \"authorities\": [
       {
         \"certificate\": \"gd-samr/authority.cert.pem\",  relative to the spec file
-        \"types\": [\"11100000000013338W101\"],         licence type codes it may issue
-        \"level\": \"A\",                                 trust level A (strongest) to D
-        \"state\": \"active\"         or {\"retired_since\": TIME}
-                                    or {\"compromised_since\": TIME}
+        \"types\": [\"11100000000013338W101\"],          licence type codes it may issue
+        \"level\": \"A\",                                trust level A (strongest) to D
+        \"state\": \"active\"                            or {\"retired_since\": TIME}
+                                                     or {\"compromised_since\": TIME}
       }
     ]
   }
