@@ -297,6 +297,14 @@ fn run_lines(
     Ok(summary)
 }
 
+/// Whether two paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// `elicense verify-batch`.
 pub fn run_verify_batch(args: &VerifyBatchArgs) -> Result<ExitCode, CliError> {
     let bundle = load_bundle(&args.bundle, &args.anchor)?;
@@ -311,6 +319,14 @@ pub fn run_verify_batch(args: &VerifyBatchArgs) -> Result<ExitCode, CliError> {
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(BufReader::with_capacity(1 << 16, f)), len)
     };
+    if let Some(o) = &args.out {
+        if same_file(o, &args.input) {
+            return Err(CliError::msg(format!(
+                "--out {} is the input file; write the results elsewhere",
+                o.display()
+            )));
+        }
+    }
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::new(
             File::create(p).map_err(|e| CliError::io("create", p, &e))?,

@@ -203,6 +203,7 @@ pub fn to_json(b: &TrustBundle, now: i64) -> Value {
                 "entries": t.list().len(),
                 "revoked": revoked,
                 "suspended": suspended,
+                "bytes": b.status_list_cose(code).map(<[u8]>::len),
                 "freshness": t.freshness(now, max_age),
             })
         }).collect::<Vec<_>>(),

@@ -581,6 +581,7 @@ fn recognition_compromise_and_type_rules_across_regions() {
     assert_eq!(gd0["issued_at"], w.now - 3000);
     assert_eq!(gd0["ttl"], 172_800);
     assert_eq!(gd0["entries"], 16384);
+    assert!(gd0["bytes"].as_u64().unwrap() < 300, "{gd0}");
     assert_eq!(gd0["freshness"]["state"], "fresh");
     assert_eq!(j["policy"]["region"], "310000");
     assert_eq!(j["policy"]["max_status_age_seconds"], 86400);
@@ -1117,7 +1118,25 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     let r = batch(&[text(&gd), text(&before)]);
     assert_eq!(r.code, 0, "{r}");
     assert_eq!(json_lines(&r.stdout).len(), 2);
-    // Errors exit 1: a missing input, a bundle checked against another root.
+    // Errors exit 1: the input given as the output, a missing input, a
+    // file that is not a bundle.
+    let r = run([
+        "verify-batch",
+        "--bundle",
+        &w.bundle(),
+        "--anchor",
+        &w.anchor(),
+        "--input",
+        &p(&input_path),
+        "--out",
+        &p(&input_path),
+    ]);
+    r.assert_error_without_code();
+    assert_eq!(
+        fs::read(&input_path).unwrap(),
+        input,
+        "the input is untouched"
+    );
     run([
         "verify-batch",
         "--bundle",
