@@ -537,7 +537,8 @@ impl SignatureVerificationAlgorithm for Ed25519Strict {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        let key = PublicKey::from_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let key =
+            PublicKey::from_bytes_small_order_checked(public_key).map_err(|_| InvalidSignature)?;
         key.verify_strict(message, signature)
             .map_err(|_| InvalidSignature)
     }

@@ -243,10 +243,31 @@ fn licence(a: &Authority, type_code: &str, status_index: u64, iat: i64) -> Signe
     spec.to_licence(0).unwrap().sign(&a.cert, &a.key).unwrap()
 }
 
+/// Verifies one licence, alone and in a batch beside two valid licences
+/// of other regions: the batch must give the very same report.
 fn verify(b: &TrustBundle, l: &SignedLicence) -> Report {
-    Verifier::from_bundle(b.clone())
-        .unwrap()
-        .verify_qr(&l.qr_text(), NOW)
+    let verifier = Verifier::from_bundle(b.clone()).unwrap();
+    let single = verifier.verify_qr(&l.qr_text(), NOW);
+    let w = world();
+    let others = [
+        licence(&w.sh.authorities[0], NATIONAL_BUSINESS, 1, NOW - DAY).qr_text(),
+        licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 2, NOW - DAY).qr_text(),
+    ];
+    let text = l.qr_text();
+    let batch = verifier.verify_qr_batch(&[&others[0], &text, &others[1]], NOW);
+    let detail = |r: &Report| r.check(CheckKind::Signature).map(|c| c.detail.clone());
+    let mut in_batch = batch[1].clone();
+    if let (Some(c), Some(d)) = (
+        in_batch
+            .checks
+            .iter_mut()
+            .find(|c| c.check == CheckKind::Signature),
+        detail(&single),
+    ) {
+        c.detail = d;
+    }
+    assert_eq!(in_batch.to_json(), single.to_json());
+    single
 }
 
 fn assert_outcome(r: &Report, verdict: Verdict, reason: ReasonCode, check: CheckKind) {

@@ -57,6 +57,20 @@ fn slow_timing() -> Timing {
     }
 }
 
+/// Whether a benchmark whose id starts with `prefix` can pass the name
+/// filters given on the command line (`scripts/bench.sh -- batch`), so that
+/// expensive setups run only when needed.
+fn wanted(prefix: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| prefix.starts_with(f.as_str()) || f.starts_with(prefix))
+}
+
 fn group<'a>(
     c: &'a mut Criterion,
     name: &str,
@@ -149,6 +163,22 @@ fn benches(c: &mut Criterion) {
     g.sampling_mode(SamplingMode::Flat);
     g.bench_function("verify_1m", |b| b.iter(|| status.verify(black_box(NOW))));
     g.finish();
+
+    // Batch verification: 10,000 licences from 50 authorities through a
+    // trust bundle (TRUST_LIST, STATUS, RECOGNITION included), one by one
+    // and with `verify_qr_batch`. Filtered out, the setup is skipped.
+    if wanted("batch/") {
+        let batch = elicense_benches::BatchSetup::new(50, 10_000);
+        let mut g = group(c, "batch", slow_timing());
+        g.sampling_mode(SamplingMode::Flat);
+        g.bench_function("one_by_one_10k", |b| {
+            b.iter(|| assert_eq!(black_box(&batch).one_by_one(), 10_000))
+        });
+        g.bench_function("verify_qr_batch_10k", |b| {
+            b.iter(|| assert_eq!(black_box(&batch).batched(), 10_000))
+        });
+        g.finish();
+    }
 
     // Loading a trust bundle whose region list names 1,000 authorities.
     let bundle = elicense_benches::BundleSetup::new(1000);

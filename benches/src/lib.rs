@@ -286,3 +286,167 @@ impl BundleSetup {
             .count()
     }
 }
+
+/// `licences` licences from `authorities` authorities of one region, each
+/// authority with its own status list, in a trust bundle: the input of the
+/// batch-verification benchmark (every licence verifies VALID).
+pub struct BatchSetup {
+    /// A verifier made from the bundle.
+    pub verifier: Verifier,
+    /// The licences' QR texts, authorities interleaved.
+    pub texts: Vec<String>,
+}
+
+impl BatchSetup {
+    /// Builds it and checks that every licence verifies VALID, alone and in
+    /// a batch.
+    pub fn new(authorities: usize, licences: usize) -> Self {
+        use elicense::bundle::TrustBundle;
+        use elicense::identifiers::{mod31_check, CreditCode};
+        use elicense::licence::LicenceSpec;
+        use elicense::pki::{
+            create_authority, create_federation_root, create_region_root, AuthorityParams,
+            FederationRootParams, RegionRootParams, Usage,
+        };
+        use elicense::policy::TrustLevel;
+        use elicense::status::{subject_for, StatusList, StatusListToken};
+        use elicense::trust::{
+            AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
+        };
+        let (nb, na) = (NOW - 400 * 86_400, NOW + 365 * 86_400);
+        let fkey = SecretKey::from_seed(&[70; 32]);
+        let anchor = create_federation_root(
+            &fkey,
+            &FederationRootParams {
+                name: "federation".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![70]),
+            },
+        )
+        .expect("federation root");
+        let rkey = SecretKey::from_seed(&[71; 32]);
+        let root = create_region_root(
+            &rkey,
+            &RegionRootParams {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![71]),
+            },
+        )
+        .expect("region root");
+        let federation = FederationTrustList {
+            name: "federation".into(),
+            sequence: 1,
+            issued_at: NOW - 60,
+            next_update: na,
+            regions: vec![ListedRegion {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                root: root.clone(),
+            }],
+        }
+        .sign(&anchor, &fkey)
+        .expect("federation list");
+        let per_authority = licences.div_ceil(authorities);
+        let mut keys = Vec::new();
+        let mut listed = Vec::new();
+        for i in 0..authorities {
+            let first17 = format!("114400000{:08}", i + 1);
+            let code: CreditCode = format!(
+                "{first17}{}",
+                mod31_check(&first17).expect("valid characters")
+            )
+            .parse()
+            .expect("a valid credit code");
+            let key = SecretKey::from_seed(&{
+                let mut seed = [72u8; 32];
+                seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                seed
+            });
+            let certificate = create_authority(
+                &rkey,
+                &root,
+                &key.public_key(),
+                &AuthorityParams {
+                    name: format!("authority {i}"),
+                    credit_code: code.clone(),
+                    usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
+                    not_before: nb,
+                    not_after: na,
+                    serial_number: Some(vec![2, (i >> 8) as u8, i as u8]),
+                },
+            )
+            .expect("authority");
+            listed.push(ListedAuthority {
+                certificate: certificate.clone(),
+                types: vec!["11100000000013338W011".parse().expect("type")],
+                level: TrustLevel::A,
+                state: AuthorityState::Active,
+            });
+            keys.push((code, key, certificate));
+        }
+        let region = RegionTrustList {
+            region: "440000".parse().expect("region"),
+            sequence: 1,
+            issued_at: NOW - 60,
+            next_update: na,
+            authorities: listed,
+        }
+        .sign(&root, &rkey)
+        .expect("region list");
+        let mut bundle = TrustBundle::new(anchor, federation).expect("bundle");
+        bundle.add_region_list(region).expect("region list");
+        for (code, key, cert) in &keys {
+            let list = StatusList::new(2, per_authority.max(8)).expect("list");
+            let token = StatusListToken::new(subject_for(code), NOW - 60, None, Some(86_400), list)
+                .expect("token");
+            bundle
+                .add_status_list(token.sign(cert, key).expect("sign"))
+                .expect("status list");
+        }
+        let texts: Vec<String> = (0..licences)
+            .map(|n| {
+                let (_, key, cert) = &keys[n % authorities];
+                let mut spec =
+                    LicenceSpec::from_json(elicense::demo::SAMPLE_LICENCE_JSON).expect("sample");
+                spec.serial = format!("{n:011}");
+                spec.status_index = Some((n / authorities) as u64);
+                spec.to_licence(NOW - 86_400)
+                    .expect("licence")
+                    .sign(cert, key)
+                    .expect("sign")
+                    .qr_text()
+            })
+            .collect();
+        let verifier = Verifier::from_bundle(bundle).expect("verifier");
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        for (text, r) in texts.iter().zip(verifier.verify_qr_batch(&refs, NOW)) {
+            assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+            let single = verifier.verify_qr(text, NOW);
+            assert_eq!(single.verdict, Verdict::Valid, "{}", single.to_text());
+        }
+        BatchSetup { verifier, texts }
+    }
+
+    /// Verifies every licence one by one; returns how many are VALID.
+    pub fn one_by_one(&self) -> usize {
+        self.texts
+            .iter()
+            .filter(|t| self.verifier.verify_qr(t, NOW).verdict == Verdict::Valid)
+            .count()
+    }
+
+    /// Verifies every licence with [`Verifier::verify_qr_batch`]; returns
+    /// how many are VALID.
+    pub fn batched(&self) -> usize {
+        let refs: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+        self.verifier
+            .verify_qr_batch(&refs, NOW)
+            .iter()
+            .filter(|r| r.verdict == Verdict::Valid)
+            .count()
+    }
+}

@@ -43,7 +43,17 @@ fn kid_collision_tries_every_candidate() {
         // Force a collision: both certificates listed under the licence's kid.
         let both = vec![Candidate::Authority(0), Candidate::Authority(1)];
         store.by_kid.insert(*d.authority.kid(), both);
-        let r = Verifier::new(store).verify_qr(&text, sample_issued_at() + 60);
+        let verifier = Verifier::new(store);
+        // In a batch, a licence whose kid names two certificates is
+        // verified on its own, trying each.
+        for r in verifier.verify_qr_batch(&[&text, &text], sample_issued_at() + 60) {
+            assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+            assert_eq!(
+                r.check(CheckKind::Signature).unwrap().detail,
+                VERIFIED_ALONE
+            );
+        }
+        let r = verifier.verify_qr(&text, sample_issued_at() + 60);
         assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
         assert_eq!(
             r.check(CheckKind::Signer).unwrap().detail,
@@ -122,4 +132,123 @@ fn store_refuses_a_root_without_region_or_not_ca() {
     let d = demo();
     let e = TrustStore::new(vec![d.authority.clone()], vec![]).unwrap_err();
     assert_eq!(e.reason(), ReasonCode::CertMalformed);
+}
+
+/// `n` licences alternately signed by the demo authority and a second one
+/// of the same region, with distinct serials; and a verifier knowing both.
+fn two_authority_batch(n: usize) -> (Demo, Certificate, SecretKey, Vec<String>, Verifier) {
+    let d = demo();
+    let other_key = SecretKey::from_seed(&[5; 32]);
+    let other = create_authority(
+        &d.root_key,
+        &d.root,
+        &other_key.public_key(),
+        &AuthorityParams {
+            name: "上海市第二机关".into(),
+            credit_code: "11310000002417920A".parse().unwrap(),
+            usages: vec![crate::pki::Usage::LicenceSigning],
+            not_before: d.authority.not_before(),
+            not_after: d.authority.not_after(),
+            serial_number: Some(vec![5]),
+        },
+    )
+    .unwrap();
+    let texts = (0..n)
+        .map(|i| {
+            let json = crate::demo::SAMPLE_LICENCE_JSON.replace("20240001735", &format!("{i:011}"));
+            let licence = crate::licence::LicenceSpec::from_json(&json)
+                .unwrap()
+                .to_licence(sample_issued_at())
+                .unwrap();
+            let (cert, key) = if i % 2 == 0 {
+                (&d.authority, &d.authority_key)
+            } else {
+                (&other, &other_key)
+            };
+            licence.sign(cert, key).unwrap().qr_text()
+        })
+        .collect();
+    let verifier = Verifier::new(
+        TrustStore::new(
+            vec![d.root.clone()],
+            vec![d.authority.clone(), other.clone()],
+        )
+        .unwrap(),
+    );
+    (d, other, other_key, texts, verifier)
+}
+
+/// QR text with the COSE bytes changed by `f`.
+fn tampered(text: &str, f: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut cose = envelope::from_qr_text(text).unwrap();
+    f(&mut cose);
+    envelope::to_qr_text(&cose)
+}
+
+/// The report as JSON, with the one detail batch and single verification
+/// word differently.
+fn normalised(r: &Report) -> String {
+    r.to_json().replace(VERIFIED_IN_BATCH, VERIFIED_ALONE)
+}
+
+#[test]
+fn batch_reports_equal_single_reports() {
+    let n = 2 * BATCH_SIZE + 50;
+    let (_d, _other, _other_key, mut texts, verifier) = two_authority_batch(n);
+    let now = sample_issued_at() + 60;
+    // Chunk 0: one altered signature. Chunk 1: S + ℓ, garbage, an unknown
+    // signer, a truncated envelope. Chunk 2: all good.
+    texts[5] = tampered(&texts[5], |c| {
+        let s = c.len() - 32; // the low byte of S
+        c[s] ^= 0x01;
+    });
+    texts[BATCH_SIZE + 3] = tampered(&texts[BATCH_SIZE + 3], |c| {
+        // S is the last 32 bytes: set it to ℓ itself, which is not reduced.
+        let s = c.len() - 32;
+        c[s..].copy_from_slice(&[
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ]);
+    });
+    texts[BATCH_SIZE + 7] = "EL1:NOT BASE45 AT ALL ~".into();
+    texts[BATCH_SIZE + 9] = {
+        let stranger = Demo::with_keys(
+            SecretKey::from_seed(&[7; 32]),
+            SecretKey::from_seed(&[8; 32]),
+        )
+        .unwrap();
+        Demo::sample_licence()
+            .unwrap()
+            .sign(&stranger.authority, &stranger.authority_key)
+            .unwrap()
+            .qr_text()
+    };
+    texts[BATCH_SIZE + 11] = tampered(&texts[BATCH_SIZE + 11], |c| c.truncate(c.len() - 1));
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let batch = verifier.verify_qr_batch(&refs, now);
+    assert_eq!(batch.len(), n);
+    let mut verdicts = std::collections::BTreeMap::new();
+    for (i, (text, b)) in texts.iter().zip(&batch).enumerate() {
+        let single = verifier.verify_qr(text, now);
+        assert_eq!(normalised(b), normalised(&single), "text {i}");
+        *verdicts.entry(b.reason.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        verdicts.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("BASE45_VALUE_OUT_OF_RANGE", 1),
+            ("CBOR_MALFORMED", 1),
+            ("OK", n - 5),
+            ("SIGNATURE_INVALID", 1),
+            ("SIGNATURE_NON_CANONICAL", 1),
+            ("SIGNER_UNKNOWN", 1),
+        ]
+    );
+    // Where the batch equation held, the report says so; the chunk with a
+    // bad signature fell back to one-by-one verification.
+    let detail = |i: usize| batch[i].check(CheckKind::Signature).unwrap().detail.clone();
+    assert_eq!(detail(0), VERIFIED_ALONE);
+    assert_eq!(detail(BATCH_SIZE - 1), VERIFIED_ALONE);
+    assert_eq!(detail(2 * BATCH_SIZE), VERIFIED_IN_BATCH);
+    assert_eq!(detail(n - 1), VERIFIED_IN_BATCH);
 }
