@@ -48,6 +48,62 @@ fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<
     fs::write(d.join(format!("seed-{name}")), bytes)
 }
 
+/// A zlib stream of one fixed-Huffman block inflating to `n` zero bytes,
+/// mostly as length-258 matches at distance 1: about 26 KB for 4 MiB. The
+/// status-list target once showed that the inflater's fast path grew its
+/// buffer past the limit on such a stream; these seeds keep that path in
+/// every smoke run.
+fn fixed_huffman_zeros(n: usize) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        used: u32,
+    }
+    impl Bits {
+        /// `count` bits of `v`, least significant first (header, extra bits).
+        fn lsb(&mut self, v: u32, count: u32) {
+            for i in 0..count {
+                self.bit((v >> i) & 1);
+            }
+        }
+        /// A Huffman code of `count` bits, most significant first.
+        fn code(&mut self, v: u32, count: u32) {
+            for i in (0..count).rev() {
+                self.bit((v >> i) & 1);
+            }
+        }
+        fn bit(&mut self, b: u32) {
+            if self.used % 8 == 0 {
+                self.out.push(0);
+            }
+            *self.out.last_mut().expect("pushed") |= (b as u8) << (self.used % 8);
+            self.used += 1;
+        }
+    }
+    let mut w = Bits {
+        out: vec![0x78, 0x01],
+        used: 0,
+    };
+    w.lsb(1, 1); // BFINAL
+    w.lsb(1, 2); // BTYPE 01: fixed Huffman
+    let literal_zero = |w: &mut Bits| w.code(0x30, 8);
+    literal_zero(&mut w);
+    let mut produced = 1;
+    while produced + 258 <= n {
+        w.code(0xc0 + 5, 8); // symbol 285: length 258
+        w.code(0, 5); // distance code 0: distance 1
+        produced += 258;
+    }
+    while produced < n {
+        literal_zero(&mut w);
+        produced += 1;
+    }
+    w.code(0, 7); // symbol 256: end of block
+                  // Adler-32 of n zero bytes: a stays 1, b = n mod 65521.
+    let adler = (((n % 65_521) as u32) << 16) | 1;
+    w.out.extend_from_slice(&adler.to_be_bytes());
+    w.out
+}
+
 fn demo(trust: &Path) -> Demo {
     let root_key = SecretKey::from_seed(&ROOT_SEED);
     let authority_key = SecretKey::from_seed(&AUTHORITY_SEED);
@@ -203,6 +259,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         bundle.add_status_list(cose)?;
     }
+    // A raw `lst` stream inflating one byte past the limit (one at the limit
+    // would make every mutation of it inflate and re-compress 4 MiB).
+    let n = elicense::status::MAX_LIST_BYTES + 1;
+    let z = fixed_huffman_zeros(n);
+    let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(&z)
+        .map_err(|e| format!("the fixed-Huffman seed does not inflate: {e:?}"))?;
+    if inflated.len() != n || inflated.iter().any(|&b| b != 0) {
+        return Err("the fixed-Huffman seed inflates to the wrong bytes".into());
+    }
+    put("status_list", "lst-fixed-huffman-past-limit", &z)?;
     bundle.set_policy(POLICY)?;
     let file = bundle.to_bytes();
     if TrustBundle::from_bytes(&file, w.fed.clone())?.to_bytes() != file {
