@@ -25,12 +25,11 @@ pub const CHUNK: usize = 256;
 /// plus room for surrounding whitespace.
 const LINE_CAP: usize = MAX_QR_TEXT_LEN + 64;
 
-/// Verifies QR texts in order, as `Verifier::verify_qr` does each one.
-///
-/// The one place batch verification happens: it can move to a batch
-/// signature check without touching the rest of the command.
+/// Verifies QR texts in order, with the same reports as
+/// `Verifier::verify_qr` on each one, checking their Ed25519 signatures as
+/// batches (`Verifier::verify_qr_batch`).
 pub fn verify_chunk(verifier: &Verifier, texts: &[&str], now: i64) -> Vec<Report> {
-    texts.iter().map(|t| verifier.verify_qr(t, now)).collect()
+    verifier.verify_qr_batch(texts, now)
 }
 
 /// One input line to verify.
