@@ -794,7 +794,7 @@ impl Verifier {
         // VALIDITY
         let licence = &report.licence.as_ref().expect("set above").licence;
         let v = *licence.validity();
-        if iat > now + leeway {
+        if iat > now.saturating_add(leeway) {
             return report.fail(
                 CheckKind::Validity,
                 ReasonCode::LicenceIssuedInFuture,
@@ -805,7 +805,7 @@ impl Verifier {
                 ),
             );
         }
-        if now + leeway < v.not_before() {
+        if now.saturating_add(leeway) < v.not_before() {
             return report.fail(
                 CheckKind::Validity,
                 ReasonCode::LicenceNotYetValid,
@@ -813,7 +813,7 @@ impl Verifier {
             );
         }
         if let Some(exp) = v.expires() {
-            if now - leeway >= exp {
+            if now.saturating_sub(leeway) >= exp {
                 return report.fail(
                     CheckKind::Validity,
                     ReasonCode::LicenceExpired,

@@ -252,3 +252,37 @@ fn batch_reports_equal_single_reports() {
     assert_eq!(detail(2 * BATCH_SIZE), VERIFIED_IN_BATCH);
     assert_eq!(detail(n - 1), VERIFIED_IN_BATCH);
 }
+
+/// Extreme times and leeways saturate instead of overflowing (a debug
+/// build panicked on `now + leeway` with `now = i64::MAX`).
+#[test]
+fn extreme_times_and_leeway_do_not_overflow() {
+    let d = demo();
+    let text = Demo::sample_licence()
+        .unwrap()
+        .sign(&d.authority, &d.authority_key)
+        .unwrap()
+        .qr_text();
+    let r = d.verifier().verify_qr(&text, i64::MAX);
+    assert_eq!((r.verdict, r.reason), (Verdict::Valid, ReasonCode::Ok));
+    let r = d.verifier().verify_qr(&text, i64::MIN);
+    assert_eq!(r.reason, ReasonCode::LicenceIssuedInFuture);
+    let iat = sample_issued_at();
+    for (leeway, now, expected) in [
+        (i64::MAX, 0, ReasonCode::Ok),
+        (i64::MAX, iat, ReasonCode::Ok),
+        (i64::MAX, i64::MAX, ReasonCode::Ok),
+        // i64::MIN + i64::MAX = -1: before the issue time.
+        (i64::MAX, i64::MIN, ReasonCode::LicenceIssuedInFuture),
+        (i64::MIN, iat, ReasonCode::LicenceIssuedInFuture),
+        (i64::MIN, i64::MAX, ReasonCode::LicenceIssuedInFuture),
+        (i64::MIN, i64::MIN, ReasonCode::LicenceIssuedInFuture),
+    ] {
+        let verifier = d.verifier().with_options(VerifyOptions {
+            leeway_seconds: leeway,
+            ..VerifyOptions::default()
+        });
+        let r = verifier.verify_qr(&text, now);
+        assert_eq!(r.reason, expected, "leeway {leeway}, now {now}");
+    }
+}
