@@ -535,13 +535,25 @@ impl Verifier {
         &self.trust
     }
 
+    /// The options reports are made with (see [`Verifier::with_options`]).
+    pub fn options(&self) -> &VerifyOptions {
+        &self.options
+    }
+
     /// Verifies QR text at `now` (Unix seconds).
     pub fn verify_qr(&self, text: &str, now: i64) -> Report {
+        self.verify_qr_with(text, now, &self.options)
+    }
+
+    /// Verifies QR text at `now` (Unix seconds) with `options` instead of
+    /// the verifier's own: for a service whose requests each name their
+    /// purpose, without a verifier per purpose.
+    pub fn verify_qr_with(&self, text: &str, now: i64, options: &VerifyOptions) -> Report {
         let mut report = Report::new(now, true, self.bundle.is_some());
         match envelope::from_qr_text(text) {
             Ok(cose) => {
                 report.pass(CheckKind::Decode, "EL1: text decoded");
-                self.verify_inner(&cose, report)
+                self.verify_inner(&cose, options, report)
             }
             Err(e) => report.fail(CheckKind::Decode, e.reason(), e.to_string()),
         }
@@ -549,10 +561,20 @@ impl Verifier {
 
     /// Verifies COSE_Sign1 bytes at `now` (Unix seconds).
     pub fn verify_cose(&self, cose: &[u8], now: i64) -> Report {
-        self.verify_inner(cose, Report::new(now, false, self.bundle.is_some()))
+        self.verify_cose_with(cose, now, &self.options)
     }
 
-    fn verify_inner(&self, cose: &[u8], report: Report) -> Report {
+    /// Verifies COSE_Sign1 bytes at `now` (Unix seconds) with `options`
+    /// instead of the verifier's own.
+    pub fn verify_cose_with(&self, cose: &[u8], now: i64, options: &VerifyOptions) -> Report {
+        self.verify_inner(
+            cose,
+            options,
+            Report::new(now, false, self.bundle.is_some()),
+        )
+    }
+
+    fn verify_inner(&self, cose: &[u8], options: &VerifyOptions, report: Report) -> Report {
         let (sign1, candidates, report) = match self.envelope_and_signer(cose, report) {
             Ok(found) => found,
             Err(closed) => return closed,
@@ -560,7 +582,7 @@ impl Verifier {
         // SIGNATURE: try every candidate; kids can collide.
         let tbs = sign1.to_be_signed();
         match self.signature_one_by_one(&sign1, &tbs, candidates) {
-            Ok(signer) => self.after_signature(&sign1, signer, VERIFIED_ALONE, report),
+            Ok(signer) => self.after_signature(&sign1, signer, VERIFIED_ALONE, options, report),
             Err(e) => report.fail(CheckKind::Signature, e.reason(), e.to_string()),
         }
     }
@@ -638,14 +660,31 @@ impl Verifier {
     /// signature (deliberately made by the key's holder) on which batch and
     /// single verification can disagree.
     pub fn verify_qr_batch(&self, texts: &[&str], now: i64) -> Vec<Report> {
+        self.verify_qr_batch_with(texts, now, &self.options)
+    }
+
+    /// [`Verifier::verify_qr_batch`] with `options` instead of the
+    /// verifier's own.
+    pub fn verify_qr_batch_with(
+        &self,
+        texts: &[&str],
+        now: i64,
+        options: &VerifyOptions,
+    ) -> Vec<Report> {
         let mut reports = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(BATCH_SIZE) {
-            self.verify_chunk(chunk, now, &mut reports);
+            self.verify_chunk(chunk, now, options, &mut reports);
         }
         reports
     }
 
-    fn verify_chunk(&self, texts: &[&str], now: i64, reports: &mut Vec<Report>) {
+    fn verify_chunk(
+        &self,
+        texts: &[&str],
+        now: i64,
+        options: &VerifyOptions,
+        reports: &mut Vec<Report>,
+    ) {
         /// A licence whose envelope and signer checks passed.
         struct Pending<'s> {
             slot: usize,
@@ -709,7 +748,7 @@ impl Verifier {
                     .map(|signer| (signer, VERIFIED_ALONE))
             };
             slots[p.slot] = Some(match decided {
-                Ok((signer, how)) => self.after_signature(&p.sign1, signer, how, p.report),
+                Ok((signer, how)) => self.after_signature(&p.sign1, signer, how, options, p.report),
                 Err(e) => p
                     .report
                     .fail(CheckKind::Signature, e.reason(), e.to_string()),
@@ -725,10 +764,11 @@ impl Verifier {
         sign1: &Sign1,
         signer: Candidate,
         how: &'static str,
+        options: &VerifyOptions,
         mut report: Report,
     ) -> Report {
         let now = report.checked_at;
-        let leeway = self.options.leeway_seconds;
+        let leeway = options.leeway_seconds;
         report.pass(CheckKind::Signature, how);
         let cert = self.candidate_cert(signer);
         let chain = match signer {
@@ -777,7 +817,7 @@ impl Verifier {
             None => None,
             Some(bundle) => {
                 let licence = &report.licence.as_ref().expect("set above").licence;
-                match self.check_trust_list(bundle, cert, licence, now) {
+                match self.check_trust_list(bundle, cert, licence, now, options) {
                     Ok((detail, level)) => {
                         report.pass(CheckKind::TrustList, detail);
                         Some(level)
@@ -830,7 +870,7 @@ impl Verifier {
             },
         );
         if let (Some(bundle), Some(level)) = (&self.bundle, listed) {
-            report = match self.check_status_and_recognition(bundle, cert, level, report) {
+            report = match self.check_status_and_recognition(bundle, cert, level, options, report) {
                 Ok(passed) => passed,
                 Err(closed) => return closed,
             };
@@ -849,8 +889,9 @@ impl Verifier {
         cert: &Certificate,
         licence: &Licence,
         now: i64,
+        options: &VerifyOptions,
     ) -> Result<(Cow<'static, str>, TrustLevel), CheckFailure> {
-        let grace = self.options.trust_list_grace_seconds;
+        let grace = options.trust_list_grace_seconds;
         let undecided =
             |reason, detail: String| (Outcome::Indeterminate, reason, Cow::Owned(detail));
         let fail = |reason, detail: String| (Outcome::Fail, reason, Cow::Owned(detail));
@@ -919,6 +960,7 @@ impl Verifier {
         bundle: &TrustBundle,
         cert: &Certificate,
         level: TrustLevel,
+        options: &VerifyOptions,
         mut report: Report,
     ) -> Result<Report, Report> {
         let now = report.checked_at;
@@ -1009,7 +1051,7 @@ impl Verifier {
             issuing_region: cert.region().expect("validated").clone(),
             type_code,
             trust_level: level,
-            purpose: self.options.purpose.clone(),
+            purpose: options.purpose.clone(),
         });
         report.recognition = Some(decision.clone());
         match decision {

@@ -302,6 +302,36 @@ fn guangdong_licence_recognised_in_shanghai_as_the_mapped_type() {
 }
 
 #[test]
+fn purpose_per_call_overrides_the_verifiers_own() {
+    use elicense::verify::VerifyOptions;
+    let w = world();
+    let verifier = Verifier::from_bundle(default_bundle(&w)).unwrap();
+    let text = licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 5, NOW - 10 * DAY).qr_text();
+    let with = |purpose: &str| VerifyOptions {
+        purpose: Some(purpose.into()),
+        ..VerifyOptions::default()
+    };
+    // No purpose (the verifier's default): VALID.
+    assert_eq!(verifier.verify_qr(&text, NOW).reason, ReasonCode::Ok);
+    let r = verifier.verify_qr_with(&text, NOW, &with("bank_account_opening"));
+    assert_eq!(r.reason, ReasonCode::Ok, "{}", r.to_text());
+    let r = verifier.verify_qr_with(&text, NOW, &with("fishing"));
+    assert_outcome(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::PurposeNotAccepted,
+        CheckKind::Recognition,
+    );
+    let batch = verifier.verify_qr_batch_with(&[&text, &text], NOW, &with("fishing"));
+    assert!(batch
+        .iter()
+        .all(|r| r.reason == ReasonCode::PurposeNotAccepted));
+    // The verifier's own options are untouched.
+    assert_eq!(verifier.options().purpose, None);
+    assert_eq!(verifier.verify_qr(&text, NOW).reason, ReasonCode::Ok);
+}
+
+#[test]
 fn sichuan_type_refused_by_shanghai_is_not_recognised() {
     let w = world();
     let b = default_bundle(&w);
