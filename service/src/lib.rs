@@ -76,7 +76,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -118,10 +117,6 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_CONNECTIONS: usize = 512;
 /// Latest time a verify request may name (`at`): 9999-12-31T23:59:59Z.
 pub const MAX_AT: i64 = elicense::status::MAX_TIME;
-/// Most purposes of the recognition policy given a verifier of their own
-/// when the bundle is loaded; a request naming another purpose gets a
-/// verifier built for it (a copy of the trust material).
-pub const MAX_PREBUILT_PURPOSES: usize = 16;
 /// Media type of `GET /v1/bundle`.
 pub const BUNDLE_CONTENT_TYPE: &str = "application/octet-stream";
 /// Media type of `GET /v1/status/{authority}`: the IETF Token Status List's
@@ -329,14 +324,9 @@ impl fmt::Debug for Config {
     }
 }
 
-/// What one bundle serves: its verifiers and its file.
+/// What one bundle serves: its verifier and its file.
 struct Snapshot {
     verifier: Arc<Verifier>,
-    /// The policy's purposes, when it names them (`None`: any purpose is
-    /// accepted, or there is no policy, so the purpose changes nothing).
-    purposes: Option<Vec<String>>,
-    /// Verifiers for up to [`MAX_PREBUILT_PURPOSES`] of those purposes.
-    by_purpose: HashMap<String, Arc<Verifier>>,
     bundle_bytes: Bytes,
     etag: HeaderValue,
 }
@@ -345,48 +335,17 @@ impl Snapshot {
     fn build(bundle: TrustBundle, options: &VerifyOptions) -> Result<Self, PkiError> {
         let bundle_bytes = Bytes::from(bundle.to_bytes());
         let etag = etag_for(&bundle_bytes);
-        let purposes = bundle
-            .policy()
-            .and_then(|p| p.purposes())
-            .map(<[String]>::to_vec);
         let verifier = Arc::new(Verifier::from_bundle(bundle)?.with_options(options.clone()));
-        let by_purpose = purposes
-            .iter()
-            .flatten()
-            .take(MAX_PREBUILT_PURPOSES)
-            .map(|p| (p.clone(), Arc::new(with_purpose(&verifier, options, p))))
-            .collect();
         Ok(Snapshot {
             verifier,
-            purposes,
-            by_purpose,
             bundle_bytes,
             etag,
         })
     }
 
-    /// The verifier for a request naming `purpose` (or none).
-    fn verifier_for(&self, purpose: Option<&str>, options: &VerifyOptions) -> Arc<Verifier> {
-        match (purpose, &self.purposes) {
-            // No purpose named, or the policy accepts any: the default verifier.
-            (None, _) | (Some(_), None) => self.verifier.clone(),
-            (Some(p), Some(_)) => match self.by_purpose.get(p) {
-                Some(v) => v.clone(),
-                None => Arc::new(with_purpose(&self.verifier, options, p)),
-            },
-        }
-    }
-
     fn bundle(&self) -> Option<&TrustBundle> {
         self.verifier.bundle()
     }
-}
-
-fn with_purpose(verifier: &Verifier, options: &VerifyOptions, purpose: &str) -> Verifier {
-    verifier.clone().with_options(VerifyOptions {
-        purpose: Some(purpose.to_owned()),
-        ..options.clone()
-    })
 }
 
 /// A strong ETag: `"sha256-<hex of the SHA-256 of the bytes>"`.
@@ -692,10 +651,18 @@ async fn verify(State(state): State<AppState>, request: Request) -> Result<Respo
     }
     let config = &state.shared.config;
     let now = at.unwrap_or_else(|| (config.clock)());
-    let verifier = state
-        .snapshot()
-        .verifier_for(purpose.as_deref(), &config.options);
-    let report = verifier.verify_qr(&text, now);
+    let snapshot = state.snapshot();
+    // A request's purpose replaces the configured one, for this call only.
+    let report = match purpose {
+        None => snapshot.verifier.verify_qr(&text, now),
+        Some(purpose) => {
+            let options = VerifyOptions {
+                purpose: Some(purpose),
+                ..config.options.clone()
+            };
+            snapshot.verifier.verify_qr_with(&text, now, &options)
+        }
+    };
     let not_a_licence = [CheckKind::Decode, CheckKind::Envelope]
         .into_iter()
         .filter_map(|kind| report.check(kind))
