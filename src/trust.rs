@@ -97,9 +97,13 @@ pub enum TrustError {
         /// The list's next-update time.
         next_update: i64,
     },
-    /// The signing key or certificate cannot sign this list.
+    /// The signer (a key, an HSM, a KMS) failed, or returned a signature
+    /// that does not verify.
     #[error("cannot sign the trust list: {0}")]
     Sign(String),
+    /// The signing key is not the signer certificate's key.
+    #[error("the signing key does not match the signer certificate")]
+    KeyMismatch,
 }
 
 impl TrustError {
@@ -108,7 +112,9 @@ impl TrustError {
         match self {
             TrustError::Envelope(e) => e.reason(),
             TrustError::Cbor(e) => e.reason(),
-            TrustError::Malformed(_) | TrustError::Sign(_) => ReasonCode::TrustListMalformed,
+            TrustError::Malformed(_) => ReasonCode::TrustListMalformed,
+            // As for licences and status lists.
+            TrustError::Sign(_) | TrustError::KeyMismatch => ReasonCode::SignerFailed,
             TrustError::Signer { .. } => ReasonCode::TrustListSignerInvalid,
             TrustError::Conflict(_) => ReasonCode::TrustListConflict,
             TrustError::Entry { error, .. } => error.reason(),
@@ -330,9 +336,7 @@ fn seal(
     payload: Vec<u8>,
 ) -> Result<Vec<u8>, TrustError> {
     if key.public_key() != *cert.public_key() {
-        return Err(TrustError::Sign(
-            "the key does not match the signer certificate".into(),
-        ));
+        return Err(TrustError::KeyMismatch);
     }
     let prepared = PreparedSign1::new(artifact, *cert.kid(), payload);
     let signature = key.sign(&prepared.to_be_signed())?;
@@ -372,14 +376,16 @@ impl RegionTrustList {
 
     /// Signs the list with the region root's key.
     pub fn sign(&self, root: &Certificate, root_key: &dyn Signer) -> Result<Vec<u8>, TrustError> {
-        let region = root
-            .check_region_root()
-            .map_err(|e| TrustError::Sign(e.to_string()))?;
+        let expected = || format!("the region root of {}", self.region);
+        let region = root.check_region_root().map_err(|e| TrustError::Signer {
+            expected: expected(),
+            detail: e.to_string(),
+        })?;
         if *region != self.region {
-            return Err(TrustError::Sign(format!(
-                "the list is for region {}, the root for {region}",
-                self.region
-            )));
+            return Err(TrustError::Signer {
+                expected: expected(),
+                detail: format!("{} is the root of region {region}", root.common_name()),
+            });
         }
         self.check_entries(root)?;
         seal(

@@ -125,10 +125,13 @@ fn region_list_signed_by_another_key_is_refused() {
     let gd = region("440000", 2);
     let list = shanghai_list(&sh);
     // Guangdong's root cannot sign Shanghai's list.
-    assert!(matches!(
-        list.sign(&gd.root, &gd.key),
-        Err(TrustError::Sign(_))
-    ));
+    let err = list.sign(&gd.root, &gd.key).unwrap_err();
+    assert!(matches!(err, TrustError::Signer { .. }), "{err}");
+    assert_eq!(err.reason(), ReasonCode::TrustListSignerInvalid);
+    // Shanghai's root with Guangdong's key: the key does not match.
+    let err = list.sign(&sh.root, &gd.key).unwrap_err();
+    assert_eq!(err, TrustError::KeyMismatch);
+    assert_eq!(err.reason(), ReasonCode::SignerFailed);
     // A list re-signed by another key but claiming Shanghai's kid.
     let prepared = PreparedSign1::new(
         ArtifactType::RegionTrustList,
