@@ -393,9 +393,11 @@ enum StatusCommand {
             --min-entries entries, so that its size does not tell how many licences were \
             issued. Its subject is urn:elicense:status:<credit code>, the only one a trust \
             bundle accepts; --subject names it otherwise (for verifiers outside elicense).\n\n\
-            Two different lists of one authority must have different issue times: a bundle \
-            refuses a second list issued in the same second [TRUST_LIST_CONFLICT] and an \
-            older one [TRUST_LIST_ROLLBACK].\n\n\
+            Each list is issued strictly after the authority's last one: the registry \
+            records every publication's issue time, and when the time asked for (now, or \
+            --issued-at) is not later than the last, the list is issued one second after \
+            it, with a note. A trust bundle needs that: it refuses a second list issued in \
+            the same second [TRUST_LIST_CONFLICT] and an older one [TRUST_LIST_ROLLBACK].\n\n\
             Writes the signed token (COSE_Sign1 bytes) to --out, and a summary to standard \
             output (JSON with --json).",
         after_help = "Examples:\n  elicense status publish --registry gd.db --key gd/authority.key.pem \\\n      \

@@ -158,7 +158,7 @@ pub struct Published {
 pub fn publish(args: &StatusPublishArgs, now: i64) -> Result<Published, CliError> {
     let (key, cert) = load_signing_pair(&args.key, &args.cert)?;
     let authority = authority_code(&cert, &args.cert)?;
-    let registry = open_existing(&args.registry)?;
+    let mut registry = open_existing(&args.registry)?;
     let ctx = || format!("registry {}", args.registry.display());
     // A multiple of 4 entries (whole bytes at 2 bits), within the limit.
     let len = args.min_entries.min(MAX_ENTRIES).div_ceil(4) * 4;
@@ -166,7 +166,17 @@ pub fn publish(args: &StatusPublishArgs, now: i64) -> Result<Published, CliError
         .map_err(|_| CliError::msg("--min-entries is too large for this machine"))?;
     let list = registry.status_list(&authority, len).context(ctx())?;
     let recorded = registry.issued_count(&authority).context(ctx())?;
-    let issued_at = args.issued_at.unwrap_or(now);
+    let wanted = args.issued_at.unwrap_or(now);
+    let issued_at = registry
+        .reserve_publication_time(&authority, wanted)
+        .context(ctx())?;
+    if issued_at != wanted {
+        note!(
+            "note: the list is issued at {}, one second after this authority's last published \
+             list (a trust bundle takes only newer lists)",
+            time::fmt_time(issued_at)
+        );
+    }
     let expires = match args.expires_in {
         Some(d) => Some(
             i64::try_from(d)

@@ -682,6 +682,27 @@ fn revoke_suspend_reinstate_then_rollback_through_registry_and_bundle_update() {
     let (code, _) = w.verify(&revoked, &[]);
     assert_eq!(code, 3);
 
+    // Published again in the same second (or with the clock stepped back):
+    // the registry issues it one second later, and the bundle takes it.
+    let r = w.publish("gd0", w.now - 1200, "gd0-5.sl", &[]);
+    assert!(r.stderr.contains("one second after"), "{r}");
+    assert_eq!(r.json()["issued_at"], w.now - 1199);
+    let r = w.publish("gd0", w.now - 5000, "gd0-6.sl", &[]);
+    assert_eq!(r.json()["issued_at"], w.now - 1198);
+    let r = w.update(&["--status", &w.s("gd0-5.sl"), "--json"]);
+    assert_eq!(
+        (r.code, &r.json()["changed"]),
+        (0, &Value::Bool(true)),
+        "{r}"
+    );
+    let r = w.update(&["--status", &w.s("gd0-6.sl"), "--json"]);
+    assert_eq!(
+        (r.code, &r.json()["changed"]),
+        (0, &Value::Bool(true)),
+        "{r}"
+    );
+    assert_eq!(w.verify(&suspended, &[]).0, 0);
+
     // Rollback: the older (suspended) status list after the newer one.
     let before = fs::read(w.bundle()).unwrap();
     w.update(&["--status", &w.s("gd0-3.sl")])

@@ -397,6 +397,20 @@ pub trait Registry {
         len_at_least: usize,
     ) -> Result<StatusList, RegistryError>;
 
+    /// Reserves the issue time (`iat`) of the authority's next status list
+    /// publication, durably: `now`, or one second after the last time
+    /// reserved if that is not earlier. Every list an authority publishes
+    /// is then strictly newer than the one before, as a trust bundle
+    /// requires (it refuses two different lists of one authority with the
+    /// same issue time as `TRUST_LIST_CONFLICT`, and an older one as
+    /// `TRUST_LIST_ROLLBACK`), even when two are published in one second
+    /// or the clock steps back.
+    fn reserve_publication_time(
+        &mut self,
+        authority: &CreditCode,
+        now: i64,
+    ) -> Result<i64, RegistryError>;
+
     /// The recorded licence with this serial, if any.
     fn record(
         &self,

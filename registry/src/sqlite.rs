@@ -12,8 +12,18 @@ use crate::{
     MAX_BATCH, MAX_ENTRIES,
 };
 
-/// The schema version kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version kept in `PRAGMA user_version`. Version 2 added the
+/// `publications` table; a version 1 database gains it when opened.
+const SCHEMA_VERSION: i64 = 2;
+
+/// What version 2 adds to version 1: the issue time of each authority's
+/// last status list publication.
+const SCHEMA_V2: &str = "
+CREATE TABLE publications (
+    authority      TEXT PRIMARY KEY NOT NULL,
+    last_issued_at INTEGER NOT NULL
+) STRICT;
+";
 
 /// The schema. `STRICT` tables: SQLite refuses a value of the wrong type.
 const SCHEMA: &str = "
@@ -120,6 +130,12 @@ impl SqliteRegistry {
             match schema_version(&tx)? {
                 0 => {
                     tx.execute_batch(SCHEMA).map_err(db)?;
+                    tx.execute_batch(SCHEMA_V2).map_err(db)?;
+                    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                        .map_err(db)?;
+                }
+                1 => {
+                    tx.execute_batch(SCHEMA_V2).map_err(db)?;
                     tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                         .map_err(db)?;
                 }
@@ -341,6 +357,36 @@ impl RawRecord {
 }
 
 impl Registry for SqliteRegistry {
+    fn reserve_publication_time(
+        &mut self,
+        authority: &CreditCode,
+        now: i64,
+    ) -> Result<i64, RegistryError> {
+        let tx = self.write()?;
+        let last: Option<i64> = tx
+            .query_row(
+                "SELECT last_issued_at FROM publications WHERE authority = ?1",
+                [authority.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let at = match last {
+            Some(last) if last >= now => last.checked_add(1).ok_or_else(|| {
+                RegistryError::Invalid("no publication time is left after the last one".into())
+            })?,
+            _ => now,
+        };
+        tx.execute(
+            "INSERT INTO publications (authority, last_issued_at) VALUES (?1, ?2)
+             ON CONFLICT (authority) DO UPDATE SET last_issued_at = excluded.last_issued_at",
+            params![authority.as_str(), at],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(at)
+    }
+
     fn allocate(&mut self, authority: &CreditCode) -> Result<Allocation, RegistryError> {
         let mut batch = self.allocate_batch(authority, 1)?;
         batch

@@ -407,3 +407,51 @@ fn a_file_that_is_not_a_registry_is_storage_failed() {
     assert_eq!(err.reason(), ReasonCode::StorageFailed);
     assert_eq!(err.reason().as_str(), "STORAGE_FAILED");
 }
+
+#[test]
+fn publication_times_strictly_increase_and_survive_reopen() {
+    let path = temp_db("publications");
+    let (a, b) = (code("11310000MB2F31727A"), code("114400000073356321"));
+    {
+        let mut reg = SqliteRegistry::open(&path).unwrap();
+        assert_eq!(reg.reserve_publication_time(&a, 1_000).unwrap(), 1_000);
+        // Twice in one second, then a clock that stepped back.
+        assert_eq!(reg.reserve_publication_time(&a, 1_000).unwrap(), 1_001);
+        assert_eq!(reg.reserve_publication_time(&a, 500).unwrap(), 1_002);
+        assert_eq!(reg.reserve_publication_time(&a, 2_000).unwrap(), 2_000);
+        // Another authority has its own sequence.
+        assert_eq!(reg.reserve_publication_time(&b, 1_000).unwrap(), 1_000);
+    }
+    let mut reg = SqliteRegistry::open(&path).unwrap();
+    assert_eq!(reg.reserve_publication_time(&a, 2_000).unwrap(), 2_001);
+    assert_eq!(reg.reserve_publication_time(&b, 999).unwrap(), 1_001);
+    // At the end of time there is no next second.
+    assert_eq!(
+        reg.reserve_publication_time(&a, i64::MAX).unwrap(),
+        i64::MAX
+    );
+    let err = reg.reserve_publication_time(&a, 0).unwrap_err();
+    assert!(matches!(err, RegistryError::Invalid(_)), "{err}");
+    assert_eq!(reg.reserve_publication_time(&b, 0).unwrap(), 1_002);
+}
+
+#[test]
+fn a_version_1_database_gains_the_publications_table() {
+    let path = temp_db("schema-v1");
+    let a = code("11310000MB2F31727A");
+    {
+        let mut reg = SqliteRegistry::open(&path).unwrap();
+        issue(&mut reg, &a);
+    }
+    // Make it a version 1 database, as the first release wrote them.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE publications; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let mut reg = SqliteRegistry::open(&path).unwrap();
+    assert_eq!(reg.issued_count(&a).unwrap(), 1);
+    assert_eq!(reg.reserve_publication_time(&a, 7).unwrap(), 7);
+    assert_eq!(reg.reserve_publication_time(&a, 7).unwrap(), 8);
+    reg.integrity_check().unwrap();
+}
