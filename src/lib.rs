@@ -72,6 +72,25 @@
 //! # }
 //! ```
 //!
+//! ## Across regions
+//!
+//! A verifier in another region loads one [`bundle::TrustBundle`] file,
+//! checked against the pinned federation root
+//! (`TrustBundle::from_bytes(&bytes, federation_root)`): the federation's
+//! list of region roots, each region's list of authorities (the licence
+//! types each may issue, its trust level, active / retired / compromised
+//! since a time), each authority's status list, and the verifying region's
+//! recognition policy. [`verify::Verifier::from_bundle`] then adds three
+//! checks to every report: `TRUST_LIST`, `STATUS` (revoked, suspended) and
+//! `RECOGNITION` (accepted as which local type, or why not), and
+//! [`verify::Report::recognition`] carries the decision.
+//! [`verify::Verifier::verify_qr_batch`] verifies many licences at once
+//! with Ed25519 batch verification and returns the same reports;
+//! [`verify::Verifier::verify_qr_with`] takes options (such as the purpose)
+//! per call. `tests/scenario.rs` walks through a federation of three
+//! regions; the `elicense-registry` crate keeps an issuer's serials, status
+//! indices and revocations in SQLite transactions.
+//!
 //! ## Where things are
 //!
 //! | module | concern |
