@@ -7,7 +7,8 @@
 # by fuzz/seed: QR texts, COSE, claims, CBOR, Base45, the demo certificates,
 # signed region and federation trust lists, status list tokens, bundle files
 # and the Shanghai policy) into fuzz/corpus/<target>/, builds all targets,
-# then runs each one (as listed by `cargo fuzz list`: every [[bin]] in
+# runs the regression inputs of fuzz/regressions/<target>/ once each, then
+# runs each target (as listed by `cargo fuzz list`: every [[bin]] in
 # fuzz/Cargo.toml) with libFuzzer for SECONDS. Prints one line per target
 # with its execution count; exits non-zero if any target crashes, leaks,
 # times out or runs out of memory, after printing the failing input (hex)
@@ -59,6 +60,24 @@ for t in "${targets[@]}"; do
   if [ -z "$(find "fuzz/corpus/$t" -type f 2>/dev/null | head -n 1)" ]; then
     echo "warning: fuzz/seed wrote no seeds for target $t" >&2
     mkdir -p "fuzz/corpus/$t"
+  fi
+done
+
+# Regression inputs (fuzz/regressions/<target>/, written by fuzz/seed): too
+# slow to keep in a corpus, so each runs once, before fuzzing.
+for t in "${targets[@]}"; do
+  dir="fuzz/regressions/$t"
+  [ -d "$dir" ] || continue
+  mapfile -t inputs < <(find "$dir" -type f | sort)
+  [ "${#inputs[@]}" -gt 0 ] || continue
+  log="$logs/$t.regressions.log"
+  if "${cargo_fuzz[@]}" run "$t" "${inputs[@]}" -- -rss_limit_mb=1024 -timeout=30 >"$log" 2>&1; then
+    printf '%-12s %-6s %12s regression input(s) run once\n' "$t" ok "${#inputs[@]}"
+  else
+    echo "---- $t: a regression input failed; end of log" >&2
+    tail -n 60 "$log" >&2
+    echo "FAILED: $t (regressions in $dir)" >&2
+    exit 1
   fi
 done
 
