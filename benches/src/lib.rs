@@ -185,51 +185,16 @@ impl BundleSetup {
     /// Builds it.
     pub fn new(n: usize) -> Self {
         use elicense::bundle::TrustBundle;
-        use elicense::pki::{
-            create_authority, create_federation_root, create_region_root, AuthorityParams,
-            FederationRootParams, RegionRootParams, Usage,
-        };
+        use elicense::pki::{create_authority, AuthorityParams, Usage};
         use elicense::policy::TrustLevel;
-        use elicense::trust::{
-            AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
-        };
+        use elicense::trust::{AuthorityState, ListedAuthority, RegionTrustList};
         let (nb, na) = (NOW - 86_400, NOW + 365 * 86_400);
-        let fkey = SecretKey::from_seed(&[60; 32]);
-        let anchor = create_federation_root(
-            &fkey,
-            &FederationRootParams {
-                name: "federation".into(),
-                not_before: nb,
-                not_after: na,
-                serial_number: Some(vec![60]),
-            },
-        )
-        .expect("federation root");
-        let rkey = SecretKey::from_seed(&[61; 32]);
-        let root = create_region_root(
-            &rkey,
-            &RegionRootParams {
-                region: "440000".parse().expect("region"),
-                name: "广东".into(),
-                not_before: nb,
-                not_after: na,
-                serial_number: Some(vec![61]),
-            },
-        )
-        .expect("region root");
-        let federation = FederationTrustList {
-            name: "federation".into(),
-            sequence: 1,
-            issued_at: NOW - 60,
-            next_update: na,
-            regions: vec![ListedRegion {
-                region: "440000".parse().expect("region"),
-                name: "广东".into(),
-                root: root.clone(),
-            }],
-        }
-        .sign(&anchor, &fkey)
-        .expect("federation list");
+        let Federation {
+            anchor,
+            federation,
+            root,
+            root_key: rkey,
+        } = Federation::guangdong(60, nb, na);
         let authorities = (0..n)
             .map(|i| {
                 let key = SecretKey::from_seed(&{
@@ -304,52 +269,17 @@ impl BatchSetup {
         use elicense::bundle::TrustBundle;
         use elicense::identifiers::{mod31_check, CreditCode};
         use elicense::licence::LicenceSpec;
-        use elicense::pki::{
-            create_authority, create_federation_root, create_region_root, AuthorityParams,
-            FederationRootParams, RegionRootParams, Usage,
-        };
+        use elicense::pki::{create_authority, AuthorityParams, Usage};
         use elicense::policy::TrustLevel;
         use elicense::status::{subject_for, StatusList, StatusListToken};
-        use elicense::trust::{
-            AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
-        };
+        use elicense::trust::{AuthorityState, ListedAuthority, RegionTrustList};
         let (nb, na) = (NOW - 400 * 86_400, NOW + 365 * 86_400);
-        let fkey = SecretKey::from_seed(&[70; 32]);
-        let anchor = create_federation_root(
-            &fkey,
-            &FederationRootParams {
-                name: "federation".into(),
-                not_before: nb,
-                not_after: na,
-                serial_number: Some(vec![70]),
-            },
-        )
-        .expect("federation root");
-        let rkey = SecretKey::from_seed(&[71; 32]);
-        let root = create_region_root(
-            &rkey,
-            &RegionRootParams {
-                region: "440000".parse().expect("region"),
-                name: "广东".into(),
-                not_before: nb,
-                not_after: na,
-                serial_number: Some(vec![71]),
-            },
-        )
-        .expect("region root");
-        let federation = FederationTrustList {
-            name: "federation".into(),
-            sequence: 1,
-            issued_at: NOW - 60,
-            next_update: na,
-            regions: vec![ListedRegion {
-                region: "440000".parse().expect("region"),
-                name: "广东".into(),
-                root: root.clone(),
-            }],
-        }
-        .sign(&anchor, &fkey)
-        .expect("federation list");
+        let Federation {
+            anchor,
+            federation,
+            root,
+            root_key: rkey,
+        } = Federation::guangdong(70, nb, na);
         let per_authority = licences.div_ceil(authorities);
         let mut keys = Vec::new();
         let mut listed = Vec::new();
@@ -448,5 +378,67 @@ impl BatchSetup {
             .iter()
             .filter(|r| r.verdict == Verdict::Valid)
             .count()
+    }
+}
+
+/// A federation whose one region is Guangdong (440000): the federation root
+/// (the bundle's anchor), its signed list, and the region root with its key.
+struct Federation {
+    anchor: elicense::pki::Certificate,
+    federation: Vec<u8>,
+    root: elicense::pki::Certificate,
+    root_key: SecretKey,
+}
+
+impl Federation {
+    /// Keys from the seeds `[seed; 32]` (federation) and `[seed + 1; 32]`
+    /// (region); certificates valid from `nb` to `na`.
+    fn guangdong(seed: u8, nb: i64, na: i64) -> Self {
+        use elicense::pki::{
+            create_federation_root, create_region_root, FederationRootParams, RegionRootParams,
+        };
+        use elicense::trust::{FederationTrustList, ListedRegion};
+        let fkey = SecretKey::from_seed(&[seed; 32]);
+        let anchor = create_federation_root(
+            &fkey,
+            &FederationRootParams {
+                name: "federation".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![seed]),
+            },
+        )
+        .expect("federation root");
+        let root_key = SecretKey::from_seed(&[seed + 1; 32]);
+        let root = create_region_root(
+            &root_key,
+            &RegionRootParams {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                not_before: nb,
+                not_after: na,
+                serial_number: Some(vec![seed + 1]),
+            },
+        )
+        .expect("region root");
+        let federation = FederationTrustList {
+            name: "federation".into(),
+            sequence: 1,
+            issued_at: NOW - 60,
+            next_update: na,
+            regions: vec![ListedRegion {
+                region: "440000".parse().expect("region"),
+                name: "广东".into(),
+                root: root.clone(),
+            }],
+        }
+        .sign(&anchor, &fkey)
+        .expect("federation list");
+        Federation {
+            anchor,
+            federation,
+            root,
+            root_key,
+        }
     }
 }

@@ -11,24 +11,31 @@ fn demo() -> Demo {
     .unwrap()
 }
 
-#[test]
-fn kid_collision_tries_every_candidate() {
-    let d = demo();
-    let other_key = SecretKey::from_seed(&[5; 32]);
-    let other = create_authority(
+/// A second licence-signing authority under the demo root, with the key
+/// from the seed `[5; 32]`.
+fn second_authority(d: &Demo, name: &str, credit_code: &str) -> (SecretKey, Certificate) {
+    let key = SecretKey::from_seed(&[5; 32]);
+    let cert = create_authority(
         &d.root_key,
         &d.root,
-        &other_key.public_key(),
+        &key.public_key(),
         &AuthorityParams {
-            name: "另一个机关".into(),
-            credit_code: "114400000073356321".parse().unwrap(),
+            name: name.into(),
+            credit_code: credit_code.parse().unwrap(),
             usages: vec![crate::pki::Usage::LicenceSigning],
             not_before: d.authority.not_before(),
             not_after: d.authority.not_after(),
-            serial_number: None,
+            serial_number: Some(vec![5]),
         },
     )
     .unwrap();
+    (key, cert)
+}
+
+#[test]
+fn kid_collision_tries_every_candidate() {
+    let d = demo();
+    let (_, other) = second_authority(&d, "另一个机关", "114400000073356321");
     let text = Demo::sample_licence()
         .unwrap()
         .sign(&d.authority, &d.authority_key)
@@ -136,23 +143,9 @@ fn store_refuses_a_root_without_region_or_not_ca() {
 
 /// `n` licences alternately signed by the demo authority and a second one
 /// of the same region, with distinct serials; and a verifier knowing both.
-fn two_authority_batch(n: usize) -> (Demo, Certificate, SecretKey, Vec<String>, Verifier) {
+fn two_authority_batch(n: usize) -> (Vec<String>, Verifier) {
     let d = demo();
-    let other_key = SecretKey::from_seed(&[5; 32]);
-    let other = create_authority(
-        &d.root_key,
-        &d.root,
-        &other_key.public_key(),
-        &AuthorityParams {
-            name: "上海市第二机关".into(),
-            credit_code: "11310000002417920A".parse().unwrap(),
-            usages: vec![crate::pki::Usage::LicenceSigning],
-            not_before: d.authority.not_before(),
-            not_after: d.authority.not_after(),
-            serial_number: Some(vec![5]),
-        },
-    )
-    .unwrap();
+    let (other_key, other) = second_authority(&d, "上海市第二机关", "11310000002417920A");
     let texts = (0..n)
         .map(|i| {
             let json = crate::demo::SAMPLE_LICENCE_JSON.replace("20240001735", &format!("{i:011}"));
@@ -175,7 +168,7 @@ fn two_authority_batch(n: usize) -> (Demo, Certificate, SecretKey, Vec<String>, 
         )
         .unwrap(),
     );
-    (d, other, other_key, texts, verifier)
+    (texts, verifier)
 }
 
 /// QR text with the COSE bytes changed by `f`.
@@ -194,7 +187,7 @@ fn normalised(r: &Report) -> String {
 #[test]
 fn batch_reports_equal_single_reports() {
     let n = 2 * BATCH_SIZE + 50;
-    let (_d, _other, _other_key, mut texts, verifier) = two_authority_batch(n);
+    let (mut texts, verifier) = two_authority_batch(n);
     let now = sample_issued_at() + 60;
     // Chunk 0: one altered signature. Chunk 1: S + ℓ, garbage, an unknown
     // signer, a truncated envelope. Chunk 2: all good.
