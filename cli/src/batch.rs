@@ -25,13 +25,6 @@ pub const CHUNK: usize = 256;
 /// plus room for surrounding whitespace.
 const LINE_CAP: usize = MAX_QR_TEXT_LEN + 64;
 
-/// Verifies QR texts in order, with the same reports as
-/// `Verifier::verify_qr` on each one, checking their Ed25519 signatures as
-/// batches (`Verifier::verify_qr_batch`).
-pub fn verify_chunk(verifier: &Verifier, texts: &[&str], now: i64) -> Vec<Report> {
-    verifier.verify_qr_batch(texts, now)
-}
-
 /// One input line to verify.
 #[derive(Debug)]
 struct Pending {
@@ -230,7 +223,9 @@ fn flush(
     summary: &mut Summary,
 ) -> io::Result<()> {
     let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
-    let reports = verify_chunk(verifier, &texts, now);
+    // The same reports as `verify_qr` on each text, with the Ed25519
+    // signatures checked as batches.
+    let reports = verifier.verify_qr_batch(&texts, now);
     for (p, r) in pending.iter().zip(&reports) {
         summary.add(r);
         serde_json::to_writer(&mut *out, &line_json(p.line, r, p.note))?;
