@@ -58,7 +58,7 @@ fn load_bundle(bundle: &PathBuf, anchor: &PathBuf) -> Result<TrustBundle, String
     }
     let bytes =
         std::fs::read(bundle).map_err(|e| format!("cannot read {}: {e}", bundle.display()))?;
-    TrustBundle::from_bytes(&bytes, anchor)
+    TrustBundle::from_bytes(&bytes, anchor, system_clock())
         .map_err(|e| format!("{}: {e} ({})", bundle.display(), e.reason()))
 }
 

@@ -1,10 +1,11 @@
 //! The trust bundle: everything an offline verifier needs, in one file.
 //!
-//! DESIGN §2: "Trust bundle: one file an offline verifier loads: anchors,
-//! trust lists, status lists, policy." The bundle itself is not signed:
-//! every list inside it is, and [`TrustBundle::from_bytes`] verifies each one
-//! against the federation root the verifier pins (it is never taken from the
-//! file). The file is deterministic CBOR:
+//! One file an offline verifier loads: the federation's list of region
+//! roots, the region trust lists, the authorities' status lists and the
+//! recognition policy. The bundle itself is not signed: every list inside it
+//! is, and [`TrustBundle::from_bytes`] verifies each one against the
+//! federation root the verifier pins (it is never taken from the file).
+//! docs/FORMAT.md §12 specifies the file:
 //!
 //! ```cddl
 //! bundle = {
@@ -12,18 +13,37 @@
 //!   2 => 1,                     ; format version
 //!   3 => bstr,                  ; the federation trust list (COSE_Sign1)
 //!   4 => [* bstr],              ; region trust lists (COSE_Sign1), at most one per region
-//!   5 => [* bstr],              ; status list tokens (COSE_Sign1), at most one per authority
+//!   5 => [* bstr],              ; status list tokens (COSE_Sign1), at most one per listed authority
 //!   ? 6 => tstr,                ; the recognition policy (JSON, see docs/POLICY.md)
 //! }
 //! ```
 //!
-//! A bundle naming a region twice, or an authority's status list twice, is
-//! refused (`TRUST_LIST_CONFLICT`). [`TrustBundle::update`] merges a newer
-//! bundle: a list replaces the one it has for the same region or authority
-//! only if its sequence number (for status lists, its issue time) is not
-//! lower; a lower one is a rollback and refused. When a newer federation list
-//! no longer names a region's root, that region's list and its authorities'
-//! status lists leave the bundle.
+//! # Who vouches for what
+//!
+//! * The federation list is signed by the pinned federation root.
+//! * A region list is signed by the root the federation list names for its
+//!   region.
+//! * A status list is signed by a certificate on a region list held, and is
+//!   **bound to that entry**: it speaks for the authority with that credit
+//!   code as listed by that region ([`AuthorityId`]), never for a namesake
+//!   another region lists. Its signer's state applies to it as to licences
+//!   (a list issued at or after `retired_since` / `compromised_since` is
+//!   refused), and a list whose `iat` lies beyond the time of loading plus
+//!   [`crate::DEFAULT_LEEWAY_SECONDS`] is refused, so that a list dated in
+//!   the future can never count as the newest and lock out the ones before
+//!   it.
+//!
+//! # Updates
+//!
+//! [`TrustBundle::update`] merges a newer bundle: a list replaces the one
+//! held for the same region (or authority) only if its sequence number (for
+//! status lists, its issue time) is not lower; a lower one is a rollback and
+//! refused, the same number with other bytes a conflict. When a region list
+//! changes, every status list held is checked again against it: a list whose
+//! signer is no longer on its region's list, or whose signer's state now
+//! forbids its issue time, leaves the bundle and the update says so
+//! ([`UpdateSummary::dropped`]). A bundle written after any sequence of
+//! accepted updates therefore always loads.
 
 use std::collections::BTreeMap;
 
@@ -35,8 +55,8 @@ use crate::envelope::{ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, RegionCode};
 use crate::pki::{validate_chain, Certificate, Usage};
 use crate::policy::{Policy, PolicyError};
-use crate::status::{subject_for, StatusError, StatusListToken};
-use crate::trust::{check_sequence, FederationTrustList, RegionTrustList, TrustError};
+use crate::status::{subject_for, StatusError, StatusListToken, MAX_TOKEN_LEN};
+use crate::trust::{check_sequence, AuthorityId, FederationTrustList, RegionTrustList, TrustError};
 use crate::ReasonCode;
 
 /// The format name in every bundle.
@@ -45,10 +65,18 @@ pub const BUNDLE_FORMAT: &str = "elicense-bundle";
 pub const BUNDLE_VERSION: u64 = 1;
 /// Largest bundle accepted: 64 MiB.
 pub const MAX_BUNDLE_LEN: usize = 64 << 20;
+/// Most region lists, and most status lists, one bundle holds: 65,536 each.
+pub const MAX_BUNDLE_ENTRIES: usize = 65_536;
 
+/// The bundle file's CBOR limits: a map of arrays of byte strings (depth 2),
+/// at most [`MAX_BUNDLE_ENTRIES`] entries per array, byte strings up to
+/// [`crate::envelope::MAX_LIST_LEN`]. They are checked in one pass before
+/// any value is built, so a hostile file costs memory proportional to its
+/// entries, never to its bytes.
 const BUNDLE_LIMITS: Limits = Limits {
-    max_depth: 4,
+    max_depth: 2,
     max_len: crate::envelope::MAX_LIST_LEN,
+    max_entries: MAX_BUNDLE_ENTRIES,
     max_input: MAX_BUNDLE_LEN,
 };
 
@@ -56,10 +84,15 @@ const BUNDLE_LIMITS: Limits = Limits {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BundleError {
-    /// The file is not a bundle of this format.
+    /// The file is strict CBOR but not a bundle of this format
+    /// (`BUNDLE_MALFORMED`), or larger than [`MAX_BUNDLE_LEN`]
+    /// (`INPUT_TOO_LARGE`).
     #[error("the bundle is malformed: {0}")]
     Malformed(String),
-    /// Strict CBOR decoding failed.
+    /// The file is larger than [`MAX_BUNDLE_LEN`].
+    #[error("the bundle is {0} bytes, over the limit of {MAX_BUNDLE_LEN}")]
+    TooLarge(usize),
+    /// Strict CBOR decoding of the file failed (its `CBOR_*` code).
     #[error("the bundle is not strict CBOR: {0}")]
     Cbor(#[from] CborError),
     /// A trust list inside was refused.
@@ -81,7 +114,8 @@ pub enum BundleError {
     /// The policy inside was refused.
     #[error("the policy: {0}")]
     Policy(#[from] PolicyError),
-    /// Two entries for the same region or authority.
+    /// Two entries for the same region or authority, or two different lists
+    /// with the same sequence number (issue time).
     #[error("the bundle has conflicting entries: {0}")]
     Conflict(String),
     /// A list is older than the one held.
@@ -96,7 +130,8 @@ impl BundleError {
     /// The stable reason code.
     pub fn reason(&self) -> ReasonCode {
         match self {
-            BundleError::Malformed(_) => ReasonCode::TrustListMalformed,
+            BundleError::Malformed(_) => ReasonCode::BundleMalformed,
+            BundleError::TooLarge(_) => ReasonCode::InputTooLarge,
             BundleError::Cbor(e) => e.reason(),
             BundleError::Trust { error, .. } => error.reason(),
             BundleError::Status { error, .. } => error.reason(),
@@ -117,8 +152,8 @@ fn malformed(msg: impl Into<String>) -> BundleError {
 pub(crate) struct RegionEntry {
     pub(crate) list: RegionTrustList,
     pub(crate) cose: Vec<u8>,
-    /// The kid of the root that signed it.
-    pub(crate) root_kid: [u8; 8],
+    /// The root that signed it (as the federation list named it then).
+    pub(crate) root: Certificate,
 }
 
 /// A verified status list with its signed bytes and signer.
@@ -126,6 +161,34 @@ pub(crate) struct RegionEntry {
 pub(crate) struct StatusEntry {
     pub(crate) token: StatusListToken,
     pub(crate) cose: Vec<u8>,
+    /// The listed certificate that signed it.
+    pub(crate) signer: Certificate,
+}
+
+/// A status list that left the bundle because the trust list that vouched
+/// for its signer no longer does.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DroppedStatusList {
+    /// Whose list it was.
+    pub authority: AuthorityId,
+    /// Its issue time.
+    pub issued_at: i64,
+    /// Why it left: `AUTHORITY_NOT_LISTED` (its signer left the region
+    /// list), `AUTHORITY_RETIRED` / `AUTHORITY_COMPROMISED` (its signer's new
+    /// state forbids its issue time) or `TRUST_LIST_MISSING` (the region left
+    /// the federation).
+    pub reason: ReasonCode,
+    /// One sentence for people.
+    pub detail: String,
+}
+
+/// What [`TrustBundle::update`] changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UpdateSummary {
+    /// How many lists (federation, region, status) were added or replaced.
+    pub changed: usize,
+    /// Status lists that left the bundle, and why.
+    pub dropped: Vec<DroppedStatusList>,
 }
 
 /// Verified trust material: the federation list, region lists, status lists
@@ -136,7 +199,7 @@ pub struct TrustBundle {
     federation: FederationTrustList,
     federation_cose: Vec<u8>,
     regions: BTreeMap<RegionCode, RegionEntry>,
-    status: BTreeMap<CreditCode, StatusEntry>,
+    status: BTreeMap<AuthorityId, StatusEntry>,
     policy: Option<(Policy, String)>,
 }
 
@@ -144,13 +207,7 @@ impl TrustBundle {
     /// Starts a bundle from a signed federation list, verified against the
     /// pinned federation root `anchor`.
     pub fn new(anchor: Certificate, federation_cose: Vec<u8>) -> Result<Self, BundleError> {
-        let federation =
-            FederationTrustList::verify(&federation_cose, &anchor).map_err(|error| {
-                BundleError::Trust {
-                    context: "the federation trust list".into(),
-                    error,
-                }
-            })?;
+        let federation = verify_federation(&federation_cose, &anchor)?;
         Ok(TrustBundle {
             anchor,
             federation,
@@ -169,7 +226,7 @@ impl TrustBundle {
     pub fn federation(&self) -> &FederationTrustList {
         &self.federation
     }
-    /// The region lists.
+    /// The region lists, by region code.
     pub fn region_lists(&self) -> impl Iterator<Item = &RegionTrustList> {
         self.regions.values().map(|e| &e.list)
     }
@@ -177,17 +234,25 @@ impl TrustBundle {
     pub fn region_list(&self, region: &RegionCode) -> Option<&RegionTrustList> {
         self.regions.get(region).map(|e| &e.list)
     }
-    /// The status lists, by authority.
-    pub fn status_lists(&self) -> impl Iterator<Item = (&CreditCode, &StatusListToken)> {
+    /// The status lists, by listed authority.
+    pub fn status_lists(&self) -> impl Iterator<Item = (&AuthorityId, &StatusListToken)> {
         self.status.iter().map(|(k, e)| (k, &e.token))
     }
-    /// The status list of an authority.
-    pub fn status_list(&self, authority: &CreditCode) -> Option<&StatusListToken> {
+    /// The status list of an authority as listed by a region.
+    pub fn status_list(&self, authority: &AuthorityId) -> Option<&StatusListToken> {
         self.status.get(authority).map(|e| &e.token)
     }
     /// The signed status list of an authority, as published.
-    pub fn status_list_cose(&self, authority: &CreditCode) -> Option<&[u8]> {
+    pub fn status_list_cose(&self, authority: &AuthorityId) -> Option<&[u8]> {
         self.status.get(authority).map(|e| e.cose.as_slice())
+    }
+    /// The listed authorities with this credit code that have a status list
+    /// here (one per region listing the code; normally at most one).
+    pub fn status_lists_with_code<'a>(
+        &'a self,
+        code: &'a CreditCode,
+    ) -> impl Iterator<Item = &'a AuthorityId> {
+        self.status.keys().filter(move |k| k.credit_code == *code)
     }
     /// The recognition policy, if any.
     pub fn policy(&self) -> Option<&Policy> {
@@ -195,36 +260,51 @@ impl TrustBundle {
     }
 
     /// Adds or replaces a region list. It must be signed by the region root
-    /// the federation list names; a lower sequence number than the one held
-    /// is a rollback, and the same number with different content a conflict.
-    pub fn add_region_list(&mut self, cose: Vec<u8>) -> Result<&RegionTrustList, BundleError> {
+    /// the federation list names for its region (every root whose kid
+    /// matches is tried); a lower sequence number than the one held is a
+    /// rollback, and the same number with different content a conflict.
+    /// Status lists held that the new list no longer vouches for leave the
+    /// bundle and are returned.
+    pub fn add_region_list(
+        &mut self,
+        cose: Vec<u8>,
+    ) -> Result<(RegionCode, Vec<DroppedStatusList>), BundleError> {
         let sign1 = Sign1::decode(&cose, ArtifactType::RegionTrustList).map_err(|e| {
             BundleError::Trust {
                 context: "a region trust list".into(),
                 error: e.into(),
             }
         })?;
-        // Find the signer among the federation's roots by kid, then verify fully.
-        let root = self
+        let mut first_error = None;
+        let mut verified = None;
+        for listed in self
             .federation
             .regions
             .iter()
-            .find(|r| r.root.kid() == sign1.kid())
-            .map(|r| r.root.clone())
-            .ok_or_else(|| BundleError::Trust {
+            .filter(|r| r.root.kid() == sign1.kid())
+        {
+            match RegionTrustList::verify(&cose, &listed.root) {
+                Ok(list) => {
+                    verified = Some((list, listed.root.clone()));
+                    break;
+                }
+                Err(error) => {
+                    first_error.get_or_insert(BundleError::Trust {
+                        context: format!("the trust list of region {}", listed.region),
+                        error,
+                    });
+                }
+            }
+        }
+        let Some((list, root)) = verified else {
+            return Err(first_error.unwrap_or_else(|| BundleError::Trust {
                 context: "a region trust list".into(),
                 error: TrustError::Signer {
                     expected: "a region root on the federation list".into(),
                     detail: "no listed region root has its kid".into(),
                 },
-            })?;
-        let list = RegionTrustList::verify(&cose, &root).map_err(|error| BundleError::Trust {
-            context: format!(
-                "the trust list of region {}",
-                root.region().map(|r| r.as_str()).unwrap_or("?")
-            ),
-            error,
-        })?;
+            }));
+        };
         let context = format!("the trust list of region {}", list.region);
         if let Some(held) = self.regions.get(&list.region) {
             check_sequence(Some(held.list.sequence), list.sequence).map_err(|error| {
@@ -241,85 +321,138 @@ impl TrustBundle {
             }
         }
         let region = list.region.clone();
-        self.regions.insert(
-            region.clone(),
-            RegionEntry {
-                list,
-                cose,
-                root_kid: *root.kid(),
-            },
-        );
-        Ok(&self.regions[&region].list)
+        self.regions
+            .insert(region.clone(), RegionEntry { list, cose, root });
+        let dropped = self.prune_status_lists();
+        Ok((region, dropped))
     }
 
-    /// Adds or replaces an authority's status list. Its signer must be a
-    /// certificate on a region list held, authorised for status lists and
-    /// chaining to that region's root; its subject must be the authority's
-    /// (`urn:elicense:status:<credit code>`). An older list (earlier `iat`)
-    /// than the one held is a rollback; the same `iat` with different content
-    /// a conflict. Freshness is judged when a licence is checked, not here.
-    pub fn add_status_list(&mut self, cose: Vec<u8>) -> Result<&CreditCode, BundleError> {
+    /// Adds or replaces an authority's status list, checked at `now` (Unix
+    /// seconds).
+    ///
+    /// Its signer must be a certificate on a region list held (every entry
+    /// whose kid matches is tried), authorised for status lists and chaining
+    /// to that region's root; its subject must be the authority's
+    /// (`urn:elicense:status:<credit code>`); its `iat` must not lie beyond
+    /// `now` plus [`crate::DEFAULT_LEEWAY_SECONDS`], nor at or after the time
+    /// its signer was retired or compromised. The list is held for that
+    /// listed authority ([`AuthorityId`]: the region and the credit code).
+    /// An older list (earlier `iat`) than the one held for the same
+    /// authority is a rollback; the same `iat` with different content a
+    /// conflict. Freshness is judged when a licence is checked, not here.
+    pub fn add_status_list(&mut self, cose: Vec<u8>, now: i64) -> Result<AuthorityId, BundleError> {
         let ctx = |m: &str| format!("a status list: {m}");
+        if cose.len() > MAX_TOKEN_LEN {
+            return Err(BundleError::Status {
+                context: ctx("size"),
+                error: crate::envelope::EnvelopeError::TooLarge {
+                    len: cose.len(),
+                    limit: MAX_TOKEN_LEN,
+                }
+                .into(),
+            });
+        }
         let sign1 =
             Sign1::decode(&cose, ArtifactType::StatusList).map_err(|e| BundleError::Status {
                 context: ctx("envelope"),
                 error: e.into(),
             })?;
-        let (region, authority) = self
-            .regions
-            .values()
-            .flat_map(|e| e.list.authorities.iter().map(move |a| (&e.list.region, a)))
-            .find(|(_, a)| a.certificate.kid() == sign1.kid())
-            .ok_or_else(|| {
+        let mut first_error = None;
+        let mut bound = None;
+        'regions: for entry in self.regions.values() {
+            let region = &entry.list.region;
+            for authority in entry
+                .list
+                .authorities
+                .iter()
+                .filter(|a| a.certificate.kid() == sign1.kid())
+            {
+                match bind_status_list(&cose, region, &entry.root, authority, now) {
+                    Ok(found) => {
+                        bound = Some((found, authority.certificate.clone()));
+                        break 'regions;
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        let Some(((id, token), signer)) = bound else {
+            return Err(first_error.unwrap_or_else(|| {
                 BundleError::UnknownSigner(ctx("its signer is on no region trust list held"))
-            })?;
-        let root = self.federation.root_of(region).ok_or_else(|| {
-            BundleError::UnknownSigner(ctx("its region is not on the federation list"))
-        })?;
-        let validated = validate_chain(
-            &authority.certificate,
-            std::slice::from_ref(root),
-            Usage::StatusListSigning,
-        )
-        .map_err(|e| BundleError::Status {
-            context: ctx("its signer"),
-            error: e.into(),
-        })?;
-        let code = validated.credit_code;
-        let subject = subject_for(&code);
-        // Freshness is not judged here: `now` and `max_age` do not matter.
-        let verified =
-            StatusListToken::verify(&cose, &authority.certificate, &subject, 0, i64::MAX).map_err(
-                |error| BundleError::Status {
-                    context: format!("the status list of {code}"),
-                    error,
-                },
-            )?;
-        if let Some(held) = self.status.get(&code) {
-            let (seen, found) = (held.token.issued_at(), verified.token.issued_at());
+            }));
+        };
+        if let Some(held) = self.status.get(&id) {
+            let (seen, found) = (held.token.issued_at(), token.issued_at());
             if found < seen {
                 return Err(BundleError::Rollback(format!(
-                    "the status list of {code} issued at {found} is older than the one held ({seen})"
+                    "the status list of {id} issued at {} is older than the one held ({})",
+                    crate::pki::utc(found),
+                    crate::pki::utc(seen)
                 )));
             }
             if found == seen && held.cose != cose {
                 return Err(BundleError::Conflict(format!(
-                    "two different status lists of {code} issued at {found}"
+                    "two different status lists of {id} issued at {}",
+                    crate::pki::utc(found)
                 )));
             }
         }
         self.status.insert(
-            code.clone(),
+            id.clone(),
             StatusEntry {
-                token: verified.token,
+                token,
                 cose,
+                signer,
             },
         );
-        Ok(self
-            .status
-            .keys()
-            .find(|k| **k == code)
-            .expect("just inserted"))
+        Ok(id)
+    }
+
+    /// Checks every status list held against the region lists held, and
+    /// removes those no longer vouched for.
+    fn prune_status_lists(&mut self) -> Vec<DroppedStatusList> {
+        let regions = &self.regions;
+        let mut dropped = Vec::new();
+        self.status.retain(|id, e| {
+            let iat = e.token.issued_at();
+            let refusal = match regions.get(&id.region) {
+                None => Some((
+                    ReasonCode::TrustListMissing,
+                    format!("region {} is no longer in the bundle", id.region),
+                )),
+                Some(r) => match r.list.authority(&e.signer) {
+                    None => Some((
+                        ReasonCode::AuthorityNotListed,
+                        format!(
+                            "its signer {} is no longer on the trust list of region {} (sequence {})",
+                            e.signer.common_name(),
+                            id.region,
+                            r.list.sequence
+                        ),
+                    )),
+                    Some(a) => a
+                        .state
+                        .check_status_list(iat)
+                        .err()
+                        .map(|err| (err.reason(), err.to_string())),
+                },
+            };
+            match refusal {
+                None => true,
+                Some((reason, detail)) => {
+                    dropped.push(DroppedStatusList {
+                        authority: id.clone(),
+                        issued_at: iat,
+                        reason,
+                        detail,
+                    });
+                    false
+                }
+            }
+        });
+        dropped
     }
 
     /// Sets the recognition policy from its JSON text.
@@ -329,13 +462,18 @@ impl TrustBundle {
         Ok(())
     }
 
-    /// Reads and verifies a bundle file against the pinned federation root.
-    pub fn from_bytes(bytes: &[u8], anchor: Certificate) -> Result<Self, BundleError> {
+    /// Reads and verifies a bundle file against the pinned federation root,
+    /// at `now` (Unix seconds; it dates the status lists, see
+    /// [`TrustBundle::add_status_list`]).
+    ///
+    /// The file's size and CBOR structure (depth, entries per array) are
+    /// checked before any value is built. Fields 1 to 5 are required, 6 is
+    /// optional, any other key is refused (`BUNDLE_MALFORMED`); the lists
+    /// inside may come in any order, and two lists for the same region or
+    /// authority are a conflict.
+    pub fn from_bytes(bytes: &[u8], anchor: Certificate, now: i64) -> Result<Self, BundleError> {
         if bytes.len() > MAX_BUNDLE_LEN {
-            return Err(malformed(format!(
-                "{} bytes, over the limit of {MAX_BUNDLE_LEN}",
-                bytes.len()
-            )));
+            return Err(BundleError::TooLarge(bytes.len()));
         }
         let Value::Map(entries) = cbor::decode(bytes, &BUNDLE_LIMITS)? else {
             return Err(malformed("not a CBOR map"));
@@ -360,12 +498,13 @@ impl TrustBundle {
             _ => return Err(malformed("unsupported bundle version (field 2)")),
         }
         let Some(Value::Bytes(federation)) = fields[3].take() else {
-            return Err(malformed("the federation trust list (field 3) is missing"));
+            return Err(malformed(
+                "the federation trust list (field 3) is missing or not a byte string",
+            ));
         };
-        let mut bundle = TrustBundle::new(anchor, federation)?;
         let list_of = |v: Option<Value>, what: &str| -> Result<Vec<Vec<u8>>, BundleError> {
             match v {
-                None => Ok(Vec::new()),
+                None => Err(malformed(format!("{what} is missing"))),
                 Some(Value::Array(items)) => items
                     .into_iter()
                     .map(|i| match i {
@@ -376,33 +515,41 @@ impl TrustBundle {
                 Some(_) => Err(malformed(format!("{what} is not an array"))),
             }
         };
-        for cose in list_of(fields[4].take(), "the region trust lists (field 4)")? {
+        let regions = list_of(fields[4].take(), "the region trust lists (field 4)")?;
+        let statuses = list_of(fields[5].take(), "the status lists (field 5)")?;
+        let policy = match fields[6].take() {
+            None => None,
+            Some(Value::Text(json)) => Some(json),
+            Some(_) => return Err(malformed("the policy (field 6) is not text")),
+        };
+        let mut bundle = TrustBundle::new(anchor, federation)?;
+        for cose in regions {
             let before = bundle.regions.len();
-            let region = bundle.add_region_list(cose)?.region.clone();
+            let (region, _) = bundle.add_region_list(cose)?;
             if bundle.regions.len() == before {
                 return Err(BundleError::Conflict(format!(
                     "region {region} has two trust lists"
                 )));
             }
         }
-        for cose in list_of(fields[5].take(), "the status lists (field 5)")? {
+        for cose in statuses {
             let before = bundle.status.len();
-            let authority = bundle.add_status_list(cose)?.clone();
+            let authority = bundle.add_status_list(cose, now)?;
             if bundle.status.len() == before {
                 return Err(BundleError::Conflict(format!(
-                    "authority {authority} has two status lists"
+                    "{authority} has two status lists"
                 )));
             }
         }
-        match fields[6].take() {
-            None => {}
-            Some(Value::Text(json)) => bundle.set_policy(&json)?,
-            Some(_) => return Err(malformed("the policy (field 6) is not text")),
+        if let Some(json) = policy {
+            bundle.set_policy(&json)?;
         }
         Ok(bundle)
     }
 
-    /// Writes the bundle file (deterministic CBOR).
+    /// Writes the bundle file (deterministic CBOR; region lists in the order
+    /// of their region codes, status lists in the order of their region
+    /// codes, then credit codes).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut m = vec![
             (Value::from(1), Value::Text(BUNDLE_FORMAT.into())),
@@ -433,61 +580,115 @@ impl TrustBundle {
         cbor::encode(&Value::Map(m))
     }
 
-    /// Merges `newer` into this bundle: its federation list, region lists and
-    /// status lists replace the ones held when not older (rollback is
-    /// refused, and nothing changes when any part is refused); its policy
-    /// replaces the one held. Returns how many lists changed.
-    pub fn update(&mut self, newer: &TrustBundle) -> Result<usize, BundleError> {
+    /// Merges `newer` into this bundle at `now`: its federation list, region
+    /// lists and status lists replace the ones held when not older (rollback
+    /// is refused, and nothing changes when any part is refused); its policy
+    /// replaces the one held. Status lists no longer vouched for leave the
+    /// bundle (see the [module documentation](self)); the summary says which
+    /// and why.
+    pub fn update(&mut self, newer: &TrustBundle, now: i64) -> Result<UpdateSummary, BundleError> {
         let mut next = self.clone();
-        let mut changed = 0;
+        let mut summary = UpdateSummary::default();
         if newer.federation_cose != next.federation_cose {
-            check_sequence(Some(next.federation.sequence), newer.federation.sequence).map_err(
-                |error| BundleError::Trust {
-                    context: "the federation trust list".into(),
-                    error,
-                },
-            )?;
-            next.federation = FederationTrustList::verify(&newer.federation_cose, &next.anchor)
-                .map_err(|error| BundleError::Trust {
-                    context: "the federation trust list".into(),
-                    error,
-                })?;
+            let federation = verify_federation(&newer.federation_cose, &next.anchor)?;
+            let trust = |error| BundleError::Trust {
+                context: "the federation trust list".into(),
+                error,
+            };
+            check_sequence(Some(next.federation.sequence), federation.sequence).map_err(trust)?;
+            if federation.sequence == next.federation.sequence {
+                return Err(BundleError::Conflict(format!(
+                    "the federation trust list: two different lists with sequence {}",
+                    federation.sequence
+                )));
+            }
+            next.federation = federation;
             next.federation_cose = newer.federation_cose.clone();
             // Regions whose root left the federation list (or changed) go,
-            // with the status lists of their authorities.
+            // with the status lists they vouched for.
             let federation = &next.federation;
             next.regions
-                .retain(|code, e| federation.root_of(code).map(|r| *r.kid()) == Some(e.root_kid));
-            let regions = &next.regions;
-            next.status.retain(|code, _| {
-                regions
-                    .values()
-                    .any(|e| e.list.authorities_with_code(code).next().is_some())
-            });
-            changed += 1;
+                .retain(|code, e| federation.root_of(code) == Some(&e.root));
+            summary.dropped.extend(next.prune_status_lists());
+            summary.changed += 1;
         }
         for e in newer.regions.values() {
             if next.regions.get(&e.list.region).map(|h| &h.cose) != Some(&e.cose) {
-                next.add_region_list(e.cose.clone())?;
-                changed += 1;
+                let (_, dropped) = next.add_region_list(e.cose.clone())?;
+                summary.dropped.extend(dropped);
+                summary.changed += 1;
             }
         }
-        for e in newer.status.values() {
-            let held = next
-                .status
-                .values()
-                .find(|h| h.token.subject() == e.token.subject());
-            if held.map(|h| &h.cose) != Some(&e.cose) {
-                next.add_status_list(e.cose.clone())?;
-                changed += 1;
+        for (id, e) in &newer.status {
+            if next.status.get(id).map(|h| &h.cose) != Some(&e.cose) {
+                next.add_status_list(e.cose.clone(), now)?;
+                summary.changed += 1;
             }
         }
         if let Some(p) = &newer.policy {
             next.policy = Some(p.clone());
         }
         *self = next;
-        Ok(changed)
+        Ok(summary)
     }
+}
+
+fn verify_federation(
+    cose: &[u8],
+    anchor: &Certificate,
+) -> Result<FederationTrustList, BundleError> {
+    FederationTrustList::verify(cose, anchor).map_err(|error| BundleError::Trust {
+        context: "the federation trust list".into(),
+        error,
+    })
+}
+
+/// Verifies a status list as the list of `authority` on `region`'s list:
+/// the signer chains to the region's root with the status-list usage, the
+/// token verifies under it with the subject of its credit code, its `iat`
+/// is not in the future and its signer's state allows that `iat`.
+fn bind_status_list(
+    cose: &[u8],
+    region: &RegionCode,
+    root: &Certificate,
+    authority: &crate::trust::ListedAuthority,
+    now: i64,
+) -> Result<(AuthorityId, StatusListToken), BundleError> {
+    let cert = &authority.certificate;
+    let who = |code: &dyn core::fmt::Display| {
+        format!(
+            "the status list signed by {} ({code}, region {region})",
+            cert.common_name()
+        )
+    };
+    let validated = validate_chain(cert, std::slice::from_ref(root), Usage::StatusListSigning)
+        .map_err(|e| BundleError::Status {
+            context: who(&"its signer"),
+            error: e.into(),
+        })?;
+    let code = validated.credit_code;
+    let status = |error| BundleError::Status {
+        context: who(&code),
+        error,
+    };
+    // Freshness is not judged here: `now` and `max_age` do not matter to it.
+    let verified =
+        StatusListToken::verify(cose, cert, &subject_for(&code), now, i64::MAX).map_err(status)?;
+    let token = verified.token;
+    token
+        .check_not_future(now, crate::DEFAULT_LEEWAY_SECONDS)
+        .map_err(status)?;
+    authority
+        .state
+        .check_status_list(token.issued_at())
+        .map_err(status)?;
+    Ok((
+        AuthorityId {
+            region: region.clone(),
+            credit_code: code,
+        },
+        token,
+    ))
 }
 
 #[cfg(test)]

@@ -54,9 +54,11 @@ use ciborium::Value;
 pub struct Limits {
     /// Maximum nesting depth; every array, map and tag counts one level.
     pub max_depth: usize,
-    /// Maximum length of any byte or text string (in bytes) and maximum
-    /// number of entries of any array or map (a map entry is a key/value pair).
+    /// Maximum length of any byte or text string (in bytes).
     pub max_len: usize,
+    /// Maximum number of entries of any array or map (a map entry is a
+    /// key/value pair). [`Limits::new`] sets it to `max_len`.
+    pub max_entries: usize,
     /// Maximum length of the whole input in bytes.
     pub max_input: usize,
 }
@@ -70,6 +72,7 @@ impl Limits {
         Limits {
             max_depth,
             max_len,
+            max_entries: max_len,
             max_input,
         }
     }
@@ -197,12 +200,21 @@ fn read_head(bytes: &[u8], pos: &mut usize) -> Result<(u8, u8, u64), CborError> 
 /// Checks a declared length against `max_len`.
 #[inline]
 fn check_len(arg: u64, offset: usize, limits: &Limits) -> Result<usize, CborError> {
+    check_against(arg, offset, limits.max_len)
+}
+
+/// Checks a declared number of array or map entries against `max_entries`.
+fn check_entries(arg: u64, offset: usize, limits: &Limits) -> Result<usize, CborError> {
+    check_against(arg, offset, limits.max_entries)
+}
+
+fn check_against(arg: u64, offset: usize, limit: usize) -> Result<usize, CborError> {
     match usize::try_from(arg) {
-        Ok(len) if len <= limits.max_len => Ok(len),
+        Ok(len) if len <= limit => Ok(len),
         _ => Err(CborError::ItemTooLarge {
             offset,
             len: arg,
-            limit: limits.max_len,
+            limit,
         }),
     }
 }
@@ -332,9 +344,9 @@ pub fn validate(bytes: &[u8], limits: &Limits) -> Result<(), CborError> {
                 }
                 let (kind, items) = match major {
                     6 => (Kind::Tag, 1),
-                    4 => (Kind::Array, check_len(arg, start, limits)? as u64),
+                    4 => (Kind::Array, check_entries(arg, start, limits)? as u64),
                     _ => {
-                        let entries = check_len(arg, start, limits)? as u64;
+                        let entries = check_entries(arg, start, limits)? as u64;
                         let kind = Kind::Map {
                             keys_start: keys.len(),
                             linear: entries <= LINEAR_KEY_CHECK,
@@ -611,6 +623,7 @@ mod tests {
             Limits {
                 max_depth: 16,
                 max_len: 4096,
+                max_entries: 4096,
                 max_input: 8192
             }
         );

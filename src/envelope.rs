@@ -62,6 +62,7 @@ pub const HEADER_TYP: i64 = 16;
 pub const ENVELOPE_LIMITS: Limits = Limits {
     max_depth: 16,
     max_len: 4096,
+    max_entries: 4096,
     max_input: MAX_COSE_LEN,
 };
 
@@ -116,6 +117,7 @@ impl ArtifactType {
             _ => Limits {
                 max_depth: 16,
                 max_len: MAX_LIST_LEN,
+                max_entries: 4096,
                 max_input: MAX_LIST_LEN,
             },
         }

@@ -149,3 +149,9 @@ pub mod trust;
 pub mod verify;
 
 pub use reason::ReasonCode;
+
+/// Default clock-skew leeway, in seconds (300): applied to a licence's
+/// `iat`, `nbf` and `exp` (see [`verify::VerifyOptions`]) and to a status
+/// list's `iat` when a bundle or trust store takes it in (a list dated
+/// beyond now plus the leeway is refused).
+pub const DEFAULT_LEEWAY_SECONDS: i64 = 300;

@@ -70,6 +70,7 @@ pub const MAX_KEY_LEN: usize = 32;
 pub const CLAIMS_LIMITS: Limits = Limits {
     max_depth: 6,
     max_len: MAX_TEXT_LEN,
+    max_entries: MAX_TEXT_LEN,
     max_input: crate::envelope::MAX_COSE_LEN,
 };
 

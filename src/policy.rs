@@ -276,6 +276,7 @@ pub struct Policy {
     min_trust_level: TrustLevel,
     max_status_age_seconds: u64,
     status_missing: StatusMissing,
+    require_status: bool,
     purposes: Set<String>,
     default: TypeRule,
     types: BTreeMap<LicenceTypeCode, (Option<String>, TypeRule)>,
@@ -443,6 +444,13 @@ impl Policy {
     /// What to do when a status list is missing or stale.
     pub fn status_missing(&self) -> StatusMissing {
         self.status_missing
+    }
+
+    /// Whether a licence without a status-list index is refused
+    /// (`STATUS_INDEX_MISSING`): such a licence can never be revoked.
+    /// `require_status` in the file; `true` when left out.
+    pub fn require_status(&self) -> bool {
+        self.require_status
     }
 
     /// The purposes other regions' licences are accepted for; `None` means
@@ -710,6 +718,8 @@ struct RawPolicy {
     min_trust_level: TrustLevel,
     max_status_age_seconds: u64,
     status_missing: StatusMissing,
+    #[serde(default)]
+    require_status: Option<bool>,
     purposes: RawSet,
     #[serde(default)]
     default: Option<ObjectOnly<RawRule>>,
@@ -1018,6 +1028,7 @@ impl Checker<'_> {
             min_trust_level: raw.min_trust_level,
             max_status_age_seconds: raw.max_status_age_seconds,
             status_missing: raw.status_missing,
+            require_status: raw.require_status.unwrap_or(true),
             purposes,
             default,
             types,

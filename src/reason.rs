@@ -157,6 +157,10 @@ reason_codes! {
     /// The licence's validity has ended.
     LicenceExpired => "LICENCE_EXPIRED",
 
+    // --- Trust bundles ---
+    /// A trust bundle file is strict CBOR but not a bundle of this format: a field missing, of the wrong type, or unknown (docs/FORMAT.md §12).
+    BundleMalformed => "BUNDLE_MALFORMED",
+
     // --- Trust lists ---
     /// A trust list does not follow the format.
     TrustListMalformed => "TRUST_LIST_MALFORMED",
@@ -198,6 +202,12 @@ reason_codes! {
     StatusListStale => "STATUS_LIST_STALE",
     /// The status change is not allowed from the licence's current status (e.g. reinstating a revoked licence).
     StatusTransitionInvalid => "STATUS_TRANSITION_INVALID",
+    /// A status list's `iat` lies beyond the current time plus the clock-skew leeway: it is refused, so it can never lock out the lists issued before it.
+    StatusListIssuedInFuture => "STATUS_LIST_ISSUED_IN_FUTURE",
+    /// Nobody checked whether the licence was revoked or suspended: the verifier has no status list for its authority (a check outcome and a warning).
+    StatusNotChecked => "STATUS_NOT_CHECKED",
+    /// The licence has no status-list index, so it can never be revoked: refused when the recognition policy sets `require_status`, a warning otherwise.
+    StatusIndexMissing => "STATUS_INDEX_MISSING",
     /// The licence has been revoked: its status list entry is 1.
     LicenceRevoked => "LICENCE_REVOKED",
     /// The licence is suspended: its status list entry is 2.
@@ -289,6 +299,7 @@ impl ReasonCode {
             LicenceIssuedInFuture => "The licence claims to be issued in the future.",
             LicenceNotYetValid => "The licence is not valid yet.",
             LicenceExpired => "The licence has expired.",
+            BundleMalformed => "The trust bundle file does not follow the format.",
             TrustListMalformed => "A trust list does not follow the format.",
             TrustListSignerInvalid => "A trust list is not signed by the key that must sign it.",
             TrustListRollback => "A trust list is older than one already seen.",
@@ -312,6 +323,9 @@ impl ReasonCode {
             StatusTransitionInvalid => {
                 "The status change is not allowed from the licence's current status."
             }
+            StatusListIssuedInFuture => "The status list claims to be issued in the future.",
+            StatusNotChecked => "Nobody checked whether the licence was revoked or suspended.",
+            StatusIndexMissing => "The licence has no status-list index and can never be revoked.",
             LicenceRevoked => "The licence has been revoked.",
             LicenceSuspended => "The licence is suspended.",
             IdentifierMalformed => "An identifier or code is malformed.",

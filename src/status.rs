@@ -134,6 +134,8 @@ pub const COMPRESSION_LEVEL: u8 = 10;
 pub const CLAIMS_LIMITS: Limits = Limits {
     max_depth: 2,
     max_len: MAX_TOKEN_LEN,
+    // The claims map has at most 5 entries and `StatusList` at most 3.
+    max_entries: 16,
     max_input: MAX_TOKEN_LEN,
 };
 
@@ -382,6 +384,45 @@ pub enum StatusError {
         /// The subject in the token.
         found: String,
     },
+    /// The token's `iat` lies beyond the time of checking plus the leeway:
+    /// refused, so that a list dated in the future can never count as the
+    /// newest and lock out the lists issued before it.
+    #[error("the status list claims to be issued at {}, after {} (the time of checking plus {leeway} s leeway)", utc(*issued_at), utc(*now))]
+    IssuedInFuture {
+        /// The token's `iat`.
+        issued_at: i64,
+        /// The time of checking.
+        now: i64,
+        /// The clock-skew leeway allowed, seconds.
+        leeway: i64,
+    },
+    /// The signer's entry on its region trust list is retired since a time
+    /// at or before the token's `iat`: a retired key signs nothing new.
+    #[error("the status list was issued at {}, but its signer is retired on its region's trust list since {}", utc(*issued_at), utc(*since))]
+    SignerRetired {
+        /// The token's `iat`.
+        issued_at: i64,
+        /// Retired since.
+        since: i64,
+    },
+    /// The signer's entry on its region trust list is compromised since a
+    /// time at or before the token's `iat`: anyone may have signed it.
+    #[error("the status list was issued at {}, but its signer's key is compromised since {}", utc(*issued_at), utc(*since))]
+    SignerCompromised {
+        /// The token's `iat`.
+        issued_at: i64,
+        /// Compromised since.
+        since: i64,
+    },
+    /// A trust store already holds a list of this authority at least as
+    /// new (`TRUST_LIST_ROLLBACK`).
+    #[error("the status list issued at {} is not newer than the one held (issued at {})", utc(*issued_at), utc(*held))]
+    NotNewer {
+        /// The token's `iat`.
+        issued_at: i64,
+        /// The held list's `iat`.
+        held: i64,
+    },
     /// The token is stale (see [`VerifiedStatusList::require_fresh`]).
     #[error("the status list is stale: {}", stale_message(*cause, *until))]
     Stale {
@@ -426,6 +467,10 @@ impl StatusError {
             | StatusError::SignerBadSignature(_) => ReasonCode::SignerFailed,
             StatusError::WrongSubject { .. } => ReasonCode::StatusListWrongSubject,
             StatusError::Stale { .. } => ReasonCode::StatusListStale,
+            StatusError::IssuedInFuture { .. } => ReasonCode::StatusListIssuedInFuture,
+            StatusError::NotNewer { .. } => ReasonCode::TrustListRollback,
+            StatusError::SignerRetired { .. } => ReasonCode::AuthorityRetired,
+            StatusError::SignerCompromised { .. } => ReasonCode::AuthorityCompromised,
         }
     }
 }
@@ -774,6 +819,19 @@ impl StatusListToken {
     /// The status of entry `index` (see [`StatusList::get`]).
     pub fn status(&self, index: u64) -> Result<Status, StatusError> {
         self.list.get(index)
+    }
+
+    /// Refuses a token whose `iat` lies beyond `now + leeway`
+    /// ([`StatusError::IssuedInFuture`]).
+    pub fn check_not_future(&self, now: i64, leeway: i64) -> Result<(), StatusError> {
+        if self.issued_at > now.saturating_add(leeway) {
+            return Err(StatusError::IssuedInFuture {
+                issued_at: self.issued_at,
+                now,
+                leeway,
+            });
+        }
+        Ok(())
     }
 
     /// Freshness at `now` for a verifier that accepts lists up to `max_age`

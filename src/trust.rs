@@ -48,6 +48,7 @@ const CLAIM_IAT: i64 = 6;
 pub const TRUST_LIST_LIMITS: Limits = Limits {
     max_depth: 6,
     max_len: 65_536,
+    max_entries: 65_536,
     max_input: crate::envelope::MAX_LIST_LEN,
 };
 
@@ -92,7 +93,7 @@ pub enum TrustError {
         seen: u64,
     },
     /// Past its next update plus grace.
-    #[error("the trust list was due for update at {next_update}; it is stale")]
+    #[error("the trust list was due for update at {}; it is stale", crate::pki::utc(*next_update))]
     Stale {
         /// The list's next-update time.
         next_update: i64,
@@ -158,6 +159,32 @@ pub fn check_fresh(next_update: i64, now: i64, grace: i64) -> Result<(), TrustEr
     }
 }
 
+/// Which authority a status list speaks for, and which authority a licence's
+/// status is looked up under: the authority with this credit code **as
+/// listed by this region** (docs/FORMAT.md, "Status lists: binding").
+///
+/// A status list applies only to licences whose signer certificate is
+/// vouched for by the same region's list, under the same credit code, as the
+/// list's own signer. A namesake listed by another region (the same credit
+/// code on another region's list) is another authority.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct AuthorityId {
+    /// The region whose trust list (or root) vouches for the authority.
+    pub region: RegionCode,
+    /// The authority's unified social credit code.
+    pub credit_code: CreditCode,
+}
+
+impl core::fmt::Display for AuthorityId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} as listed by region {}",
+            self.credit_code, self.region
+        )
+    }
+}
+
 /// An authority's state on its region's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "state", content = "since", rename_all = "snake_case")]
@@ -170,6 +197,19 @@ pub enum AuthorityState {
     Compromised(i64),
 }
 
+impl core::fmt::Display for AuthorityState {
+    /// `active`, `retired since 2026-01-01T00:00:00Z`, `compromised since …`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            AuthorityState::Active => f.write_str("active"),
+            AuthorityState::Retired(t) => write!(f, "retired since {}", crate::pki::utc(t)),
+            AuthorityState::Compromised(t) => {
+                write!(f, "compromised since {}", crate::pki::utc(t))
+            }
+        }
+    }
+}
+
 impl AuthorityState {
     /// Checks a licence issued at `iat` against this state.
     pub fn check(&self, iat: i64) -> Result<(), ReasonCode> {
@@ -177,6 +217,26 @@ impl AuthorityState {
             AuthorityState::Retired(since) if iat >= since => Err(ReasonCode::AuthorityRetired),
             AuthorityState::Compromised(since) if iat >= since => {
                 Err(ReasonCode::AuthorityCompromised)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a status list issued at `iat` against this state: a list
+    /// issued at or after the time the key was retired or compromised is
+    /// refused, as a licence would be.
+    pub fn check_status_list(&self, iat: i64) -> Result<(), crate::status::StatusError> {
+        use crate::status::StatusError;
+        match *self {
+            AuthorityState::Retired(since) if iat >= since => Err(StatusError::SignerRetired {
+                issued_at: iat,
+                since,
+            }),
+            AuthorityState::Compromised(since) if iat >= since => {
+                Err(StatusError::SignerCompromised {
+                    issued_at: iat,
+                    since,
+                })
             }
             _ => Ok(()),
         }

@@ -37,7 +37,7 @@
 //! throughput of one-by-one verification, and returns the same reports.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -49,8 +49,8 @@ use crate::identifiers::{CreditCode, LicenceIdentifier, RegionCode};
 use crate::licence::{cst_date, Licence, LicenceWarning};
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::{Decision, Policy, RecognitionInput, StatusMissing, TrustLevel};
-use crate::status::{Freshness, Status};
-use crate::trust::check_fresh;
+use crate::status::{subject_for, Freshness, Status, StatusError, StatusListToken};
+use crate::trust::{check_fresh, AuthorityId};
 use crate::ReasonCode;
 
 /// How many licences [`Verifier::verify_qr_batch`] puts in one batch
@@ -64,20 +64,26 @@ const VERIFIED_ALONE: &str = "Ed25519 signature verified (strict)";
 /// The `SIGNATURE` detail of a signature verified in a batch.
 const VERIFIED_IN_BATCH: &str = "Ed25519 signature verified (batch, strict encoding checks)";
 
-/// Default clock-skew leeway: 300 seconds.
-pub const DEFAULT_LEEWAY_SECONDS: i64 = 300;
+pub use crate::DEFAULT_LEEWAY_SECONDS;
 
-/// Trusted region roots and the authority certificates a verifier knows.
+/// Trusted region roots, the authority certificates a verifier knows, and
+/// optionally their status lists.
 ///
 /// Each authority's chain is validated once, when the store is built; the
 /// result (success or the exact failure) is kept, so a licence signed by an
 /// authority whose chain is broken reports that failure rather than an
 /// unknown signer.
+///
+/// Without a status list for a licence's authority
+/// ([`TrustStore::add_status_list`]), nobody checks whether the licence was
+/// revoked: its report's `STATUS` check says `NOT_CHECKED`, with the warning
+/// `STATUS_NOT_CHECKED`.
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     roots: Vec<Certificate>,
     authorities: Vec<AuthorityEntry>,
     by_kid: HashMap<[u8; 8], Vec<Candidate>>,
+    status: BTreeMap<AuthorityId, StatusListToken>,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +149,73 @@ impl TrustStore {
     /// The known authority certificates.
     pub fn authorities(&self) -> impl Iterator<Item = &Certificate> {
         self.authorities.iter().map(|a| &a.cert)
+    }
+
+    /// Adds a status list, checked at `now` (Unix seconds), and returns the
+    /// authority it speaks for.
+    ///
+    /// Its signer must be a known authority certificate (every one whose
+    /// kid matches is tried) chaining to a trusted root with the
+    /// status-list usage; the token must verify under it with the subject
+    /// of its credit code, and its `iat` must not lie beyond `now` plus
+    /// [`crate::DEFAULT_LEEWAY_SECONDS`]. It then applies to the licences of
+    /// every known certificate with the same credit code under the same
+    /// root's region ([`AuthorityId`]). A list not newer than the one held
+    /// for the same authority is refused (`TRUST_LIST_ROLLBACK`), unless it
+    /// is the same list. Freshness is judged when a licence is checked.
+    pub fn add_status_list(&mut self, cose: &[u8], now: i64) -> Result<AuthorityId, StatusError> {
+        let sign1 = Sign1::decode(cose, ArtifactType::StatusList)?;
+        let mut first_error = None;
+        let mut found = None;
+        for c in self.by_kid.get(sign1.kid()).into_iter().flatten() {
+            let Candidate::Authority(i) = *c else {
+                continue;
+            };
+            let cert = &self.authorities[i].cert;
+            let bound = validate_chain(cert, &self.roots, Usage::StatusListSigning)
+                .map_err(StatusError::from)
+                .and_then(|v| {
+                    let token =
+                        StatusListToken::verify(cose, cert, &subject_for(&v.credit_code), now, 0)?
+                            .token;
+                    token.check_not_future(now, crate::DEFAULT_LEEWAY_SECONDS)?;
+                    let id = AuthorityId {
+                        region: v.region,
+                        credit_code: v.credit_code,
+                    };
+                    Ok((id, token))
+                });
+            match bound {
+                Ok(b) => {
+                    found = Some(b);
+                    break;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        let (id, token) = found.ok_or_else(|| {
+            first_error.unwrap_or_else(|| StatusError::KidMismatch {
+                expected: "a known authority certificate".into(),
+                found: crate::pki::hex_string(sign1.kid()),
+            })
+        })?;
+        if let Some(held) = self.status.get(&id) {
+            if held != &token && token.issued_at() <= held.issued_at() {
+                return Err(StatusError::NotNewer {
+                    issued_at: token.issued_at(),
+                    held: held.issued_at(),
+                });
+            }
+        }
+        self.status.insert(id.clone(), token);
+        Ok(id)
+    }
+
+    /// The status list held for an authority.
+    pub fn status_list(&self, authority: &AuthorityId) -> Option<&StatusListToken> {
+        self.status.get(authority)
     }
 }
 
@@ -224,11 +297,7 @@ impl CheckKind {
         CheckKind::Status,
         CheckKind::Recognition,
     ];
-    const BUNDLE_ONLY: [CheckKind; 3] = [
-        CheckKind::TrustList,
-        CheckKind::Status,
-        CheckKind::Recognition,
-    ];
+    const BUNDLE_ONLY: [CheckKind; 2] = [CheckKind::TrustList, CheckKind::Recognition];
 }
 
 /// The outcome of one check.
@@ -243,6 +312,10 @@ pub enum Outcome {
     Indeterminate,
     /// Not run, because an earlier check did not pass.
     Skipped,
+    /// Deliberately not performed: the verifier lacks what the check needs
+    /// and its configuration accepts that (`STATUS` without a status list for
+    /// the authority). The report carries a warning saying so.
+    NotChecked,
 }
 
 /// One check in the report.
@@ -398,6 +471,7 @@ impl Report {
                 Outcome::Fail => "FAIL",
                 Outcome::Indeterminate => "??  ",
                 Outcome::Skipped => "--  ",
+                Outcome::NotChecked => "!!  ",
             };
             let _ = writeln!(
                 s,
@@ -443,6 +517,16 @@ fn write_licence(s: &mut String, d: &DecodedLicence) {
         let _ = writeln!(s, "  identifier: {id}");
     }
     s.push_str(&l.text_lines());
+}
+
+/// Why a status list is stale, in words.
+fn stale_cause(cause: crate::status::StaleCause) -> &'static str {
+    use crate::status::StaleCause;
+    match cause {
+        StaleCause::MaxAge => "older than the policy's maximum age",
+        StaleCause::Expired => "past its expiry",
+        StaleCause::TtlElapsed => "past its time to live",
+    }
 }
 
 /// Default grace period past a trust list's next update: one day.
@@ -504,10 +588,14 @@ impl Verifier {
             .iter()
             .map(|r| r.root.clone())
             .collect();
+        // Only listed certificates are known: a licence signed by any other
+        // is SIGNER_UNKNOWN (INDETERMINATE). A certificate on two lists is
+        // known once.
+        let mut seen: HashSet<&[u8]> = HashSet::new();
         let mut authorities: Vec<Certificate> = Vec::new();
         for list in bundle.region_lists() {
             for a in &list.authorities {
-                if !authorities.contains(&a.certificate) {
+                if seen.insert(a.certificate.der()) {
                     authorities.push(a.certificate.clone());
                 }
             }
@@ -805,19 +893,26 @@ impl Verifier {
             licence,
         });
         // CERTIFICATE: chain (validated once per store) and validity at iat.
-        if let Err(e) = chain.and_then(|_| cert.check_time(iat)) {
-            return report.fail(CheckKind::Certificate, e.reason(), e.to_string());
-        }
+        let validated = match chain.and_then(|v| cert.check_time(iat).map(|()| v)) {
+            Ok(v) => v,
+            Err(e) => return report.fail(CheckKind::Certificate, e.reason(), e.to_string()),
+        };
         report.pass(
             CheckKind::Certificate,
             "chains to a trusted region root; valid at iat",
         );
+        // The authority as its region vouches for it: the key of its status list.
+        let authority = AuthorityId {
+            region: validated.region.clone(),
+            credit_code: validated.credit_code.clone(),
+        };
         // TRUST_LIST (bundle only)
         let listed = match &self.bundle {
             None => None,
             Some(bundle) => {
                 let licence = &report.licence.as_ref().expect("set above").licence;
-                match self.check_trust_list(bundle, cert, licence, now, options) {
+                match self.check_trust_list(bundle, cert, &authority.region, licence, now, options)
+                {
                     Ok((detail, level)) => {
                         report.pass(CheckKind::TrustList, detail);
                         Some(level)
@@ -869,8 +964,15 @@ impl Verifier {
                 Cow::Borrowed("within its validity period")
             },
         );
+        // STATUS
+        report = match self.check_status(&authority, report) {
+            Ok(passed) => passed,
+            Err(closed) => return closed,
+        };
+        // RECOGNITION (bundle only)
         if let (Some(bundle), Some(level)) = (&self.bundle, listed) {
-            report = match self.check_status_and_recognition(bundle, cert, level, options, report) {
+            report = match self.check_recognition(bundle, &authority.region, level, options, report)
+            {
                 Ok(passed) => passed,
                 Err(closed) => return closed,
             };
@@ -887,6 +989,7 @@ impl Verifier {
         &self,
         bundle: &TrustBundle,
         cert: &Certificate,
+        region: &RegionCode,
         licence: &Licence,
         now: i64,
         options: &VerifyOptions,
@@ -898,9 +1001,6 @@ impl Verifier {
         let federation = bundle.federation();
         check_fresh(federation.next_update, now, grace)
             .map_err(|e| undecided(e.reason(), format!("the federation trust list: {e}")))?;
-        let region = cert
-            .region()
-            .expect("a validated authority carries its region");
         let list = bundle.region_list(region).ok_or_else(|| {
             undecided(
                 ReasonCode::TrustListMissing,
@@ -926,7 +1026,7 @@ impl Verifier {
             fail(
                 reason,
                 format!(
-                    "{} is {:?} on the trust list of region {region}, and the licence was issued at {}",
+                    "{} is {} on the trust list of region {region}, and the licence was issued at {}",
                     cert.common_name(),
                     entry.state,
                     crate::pki::utc(licence.issued_at())
@@ -952,103 +1052,185 @@ impl Verifier {
         ))
     }
 
-    /// The `STATUS` and `RECOGNITION` checks. `Err` carries a closed report.
+    /// The `STATUS` check: the licence's entry in the status list of its
+    /// authority as its region lists it. `Err` carries a closed report.
+    ///
+    /// * Revoked is final: a list that says revoked proves it however old
+    ///   the list is (`LICENCE_REVOKED`).
+    /// * A suspended entry of a fresh list is `LICENCE_SUSPENDED`; of a stale
+    ///   list, INDETERMINATE (`STATUS_LIST_STALE`) whatever the policy says:
+    ///   the suspension may have been lifted, or turned into a revocation,
+    ///   since.
+    /// * A valid entry of a stale list, or a missing list, is INDETERMINATE,
+    ///   unless the policy's `status_missing` is `"warn"`: then the check
+    ///   passes with a warning.
+    /// * A licence without a status index is refused when the policy sets
+    ///   `require_status`, and earns the warning `STATUS_INDEX_MISSING`
+    ///   otherwise.
+    /// * A verifier without a bundle that holds no status list for the
+    ///   authority does not check: outcome `NOT_CHECKED` and the warning
+    ///   `STATUS_NOT_CHECKED`.
     // Both arms hold the one report, moved through and never copied.
     #[allow(clippy::result_large_err)]
-    fn check_status_and_recognition(
-        &self,
-        bundle: &TrustBundle,
-        cert: &Certificate,
-        level: TrustLevel,
-        options: &VerifyOptions,
-        mut report: Report,
-    ) -> Result<Report, Report> {
+    fn check_status(&self, authority: &AuthorityId, mut report: Report) -> Result<Report, Report> {
         let now = report.checked_at;
-        let policy = bundle.policy();
-        let licence = &report.licence.as_ref().expect("set before").licence;
-        let type_code = licence.type_code().clone();
-        let index = licence.status_index();
-        let authority = report
-            .authority
+        let policy = self.bundle.as_ref().and_then(TrustBundle::policy);
+        let index = report
+            .licence
             .as_ref()
-            .and_then(|a| a.credit_code.clone())
-            .expect("a validated authority has a credit code");
-        // STATUS
+            .expect("set before")
+            .licence
+            .status_index();
+        let warn = |report: &mut Report, code, message: String| {
+            report.warnings.push(LicenceWarning {
+                code,
+                field: "status_index",
+                message,
+            });
+        };
+        let Some(i) = index else {
+            if policy.is_some_and(Policy::require_status) {
+                return Err(report.fail(
+                    CheckKind::Status,
+                    ReasonCode::StatusIndexMissing,
+                    "the licence has no status-list index, so it can never be revoked; \
+                     the recognition policy requires one",
+                ));
+            }
+            warn(
+                &mut report,
+                ReasonCode::StatusIndexMissing,
+                "the licence has no status-list index: it can never be revoked or suspended".into(),
+            );
+            report.pass(
+                CheckKind::Status,
+                "the licence has no status-list index (see the warning)",
+            );
+            return Ok(report);
+        };
+        let token = match &self.bundle {
+            Some(bundle) => bundle.status_list(authority),
+            None => self.trust.status_list(authority),
+        };
         let missing_is_warning = matches!(
             policy.map(Policy::status_missing),
             Some(StatusMissing::Warn)
         );
-        let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
         let undecidable = |mut report: Report, reason: ReasonCode, detail: String| {
             if missing_is_warning {
-                report.warnings.push(LicenceWarning {
-                    code: reason,
-                    field: "status_index",
-                    message: format!("{detail}; the policy accepts the licence with this warning"),
-                });
+                warn(
+                    &mut report,
+                    reason,
+                    format!("{detail}; the policy accepts the licence with this warning"),
+                );
                 report.pass(
                     CheckKind::Status,
-                    "not checked: status list unavailable (warning)",
+                    "not checked: status list unavailable (see the warning)",
                 );
                 Ok(report)
             } else {
                 Err(report.indeterminate(CheckKind::Status, reason, detail))
             }
         };
-        match (index, bundle.status_list(&authority)) {
-            (None, _) => report.pass(CheckKind::Status, "the licence has no status-list index"),
-            (Some(_), None) => {
-                report = undecidable(
-                    report,
-                    ReasonCode::StatusListMissing,
-                    format!("the trust bundle has no status list for {authority}"),
-                )?;
+        let Some(token) = token else {
+            if self.bundle.is_none() {
+                warn(
+                    &mut report,
+                    ReasonCode::StatusNotChecked,
+                    format!(
+                        "nobody checked whether this licence was revoked or suspended: \
+                         no status list of {authority} was given"
+                    ),
+                );
+                report.set(
+                    CheckKind::Status,
+                    Outcome::NotChecked,
+                    ReasonCode::StatusNotChecked,
+                    format!("not checked: no status list of {authority} was given"),
+                );
+                return Ok(report);
             }
-            (Some(i), Some(token)) => match token.freshness(now, max_age) {
-                Freshness::Stale { cause, until } => {
-                    report = undecidable(
-                        report,
-                        ReasonCode::StatusListStale,
-                        format!(
-                            "the status list of {authority} is stale ({cause:?}) since {}",
-                            crate::pki::utc(until.saturating_add(1))
-                        ),
-                    )?;
-                }
-                Freshness::Fresh { .. } => match token.status(i) {
-                    Err(e) => {
-                        return Err(report.fail(CheckKind::Status, e.reason(), e.to_string()))
-                    }
-                    Ok(status) => {
-                        report.status = Some(status);
-                        if status != Status::Valid {
-                            return Err(report.fail(
-                                CheckKind::Status,
-                                status.reason(),
-                                format!(
-                                    "entry {i} of the status list of {authority} is {}",
-                                    status.as_str()
-                                ),
-                            ));
-                        }
-                        report.pass(
-                            CheckKind::Status,
-                            format!("entry {i} of the status list of {authority} is valid"),
-                        );
-                    }
+            return undecidable(
+                report,
+                ReasonCode::StatusListMissing,
+                format!("the trust bundle has no status list of {authority}"),
+            );
+        };
+        let status = match token.status(i) {
+            Ok(status) => status,
+            Err(e) => return Err(report.fail(CheckKind::Status, e.reason(), e.to_string())),
+        };
+        report.status = Some(status);
+        let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
+        let issued = crate::pki::utc(token.issued_at());
+        let entry = format!("entry {i} of the status list of {authority}, issued at {issued},");
+        match (status, token.freshness(now, max_age)) {
+            (Status::Revoked, freshness) => Err(report.fail(
+                CheckKind::Status,
+                ReasonCode::LicenceRevoked,
+                if freshness.is_fresh() {
+                    format!("{entry} is revoked")
+                } else {
+                    format!("{entry} is revoked (the list is stale, but revocation is final)")
                 },
-            },
+            )),
+            (Status::Suspended, Freshness::Fresh { .. }) => Err(report.fail(
+                CheckKind::Status,
+                ReasonCode::LicenceSuspended,
+                format!("{entry} is suspended"),
+            )),
+            (Status::Suspended, Freshness::Stale { cause, until }) => Err(report.indeterminate(
+                CheckKind::Status,
+                ReasonCode::StatusListStale,
+                format!(
+                    "{entry} is suspended, but the list is stale ({}) since {}: \
+                     the licence may have been reinstated or revoked since",
+                    stale_cause(cause),
+                    crate::pki::utc(until.saturating_add(1))
+                ),
+            )),
+            (Status::Valid, Freshness::Stale { cause, until }) => undecidable(
+                report,
+                ReasonCode::StatusListStale,
+                format!(
+                    "the status list of {authority} is stale ({}) since {}",
+                    stale_cause(cause),
+                    crate::pki::utc(until.saturating_add(1))
+                ),
+            ),
+            (Status::Valid, Freshness::Fresh { .. }) => {
+                report.pass(CheckKind::Status, format!("{entry} is valid"));
+                Ok(report)
+            }
         }
-        // RECOGNITION
-        let Some(policy) = policy else {
+    }
+
+    /// The `RECOGNITION` check. `Err` carries a closed report.
+    #[allow(clippy::result_large_err)]
+    fn check_recognition(
+        &self,
+        bundle: &TrustBundle,
+        region: &RegionCode,
+        level: TrustLevel,
+        options: &VerifyOptions,
+        mut report: Report,
+    ) -> Result<Report, Report> {
+        let Some(policy) = bundle.policy() else {
             report.pass(
                 CheckKind::Recognition,
                 "the trust bundle has no recognition policy",
             );
             return Ok(report);
         };
+        let type_code = report
+            .licence
+            .as_ref()
+            .expect("set before")
+            .licence
+            .type_code()
+            .clone();
         let decision = policy.decide(&RecognitionInput {
-            issuing_region: cert.region().expect("validated").clone(),
+            issuing_region: region.clone(),
             type_code,
             trust_level: level,
             purpose: options.purpose.clone(),

@@ -245,7 +245,7 @@ impl BundleSetup {
 
     /// Loads and verifies the bundle file.
     pub fn load(&self, bytes: &[u8]) -> usize {
-        elicense::bundle::TrustBundle::from_bytes(bytes, self.anchor.clone())
+        elicense::bundle::TrustBundle::from_bytes(bytes, self.anchor.clone(), NOW)
             .expect("loads")
             .region_lists()
             .count()
@@ -334,7 +334,7 @@ impl BatchSetup {
             let token = StatusListToken::new(subject_for(code), NOW - 60, None, Some(86_400), list)
                 .expect("token");
             bundle
-                .add_status_list(token.sign(cert, key).expect("sign"))
+                .add_status_list(token.sign(cert, key).expect("sign"), NOW)
                 .expect("status list");
         }
         let texts: Vec<String> = (0..licences)

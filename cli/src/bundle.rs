@@ -33,7 +33,7 @@ fn add_regions(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), Cl
     for p in paths {
         let p = p.as_ref();
         let cose = files::read_signed(p)?;
-        let region = b.add_region_list(cose).context(p.display())?.region.clone();
+        let (region, _) = b.add_region_list(cose).context(p.display())?;
         if seen.contains(&region) {
             return Err(CliError::with_reason(
                 format!(
@@ -54,7 +54,7 @@ fn add_statuses(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), C
     for p in paths {
         let p = p.as_ref();
         let cose = files::read_signed(p)?;
-        let code = b.add_status_list(cose).context(p.display())?.clone();
+        let code = b.add_status_list(cose, time::now()?).context(p.display())?;
         if seen.contains(&code) {
             return Err(CliError::with_reason(
                 format!(
@@ -195,7 +195,8 @@ pub fn to_json(b: &TrustBundle, now: i64) -> Value {
         "status_lists": b.status_lists().map(|(code, t)| {
             let [_, revoked, suspended, _] = count_statuses(t.list());
             json!({
-                "authority": code.as_str(),
+                "authority": code.credit_code.as_str(),
+                "region": code.region.as_str(),
                 "subject": t.subject(),
                 "issued_at": t.issued_at(),
                 "expires": t.expires(),
@@ -359,12 +360,12 @@ pub fn update(held: &TrustBundle, args: &BundleUpdateArgs) -> Result<TrustBundle
     let mut next = held.clone();
     if let Some(p) = &args.with {
         let newer = load_bundle(p, &args.anchor)?;
-        next.update(&newer).context(p.display())?;
+        next.update(&newer, time::now()?).context(p.display())?;
     }
     if let Some(p) = &args.federation {
         let cose = files::read_signed(p)?;
         let only = TrustBundle::new(next.anchor().clone(), cose).context(p.display())?;
-        next.update(&only).context(p.display())?;
+        next.update(&only, time::now()?).context(p.display())?;
     }
     add_regions(&mut next, &args.region)?;
     add_statuses(&mut next, &args.status)?;

@@ -75,11 +75,13 @@ pub fn trust_store(
 }
 
 /// Reads a trust bundle and verifies every list in it against the pinned
-/// federation root in `anchor`.
+/// federation root in `anchor`, at the current time (a status list dated
+/// beyond it is refused, whatever `--at` says: `--at` is the time a licence
+/// is checked against, not the time the lists were received).
 pub fn load_bundle(bundle: &Path, anchor: &Path) -> Result<TrustBundle, CliError> {
     let anchor_cert = files::load_cert(anchor)?;
     let bytes = files::read_bytes(bundle, MAX_BUNDLE_LEN as u64)?;
-    TrustBundle::from_bytes(&bytes, anchor_cert).context(bundle.display())
+    TrustBundle::from_bytes(&bytes, anchor_cert, time::now()?).context(bundle.display())
 }
 
 /// A verifier for a trust bundle, with the options given.

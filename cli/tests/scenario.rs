@@ -449,12 +449,13 @@ fn recognition_compromise_and_type_rules_across_regions() {
     ]);
     assert!(!r.stderr.contains("registry"), "{r}");
 
-    for (a, out) in [
-        ("gd0", "gd0-1.sl"),
-        ("gd1", "gd1-1.sl"),
-        ("sc0", "sc0-1.sl"),
+    // gd1's key is compromised since t: its last list is from before.
+    for (a, out, iat) in [
+        ("gd0", "gd0-1.sl", w.now - 3000),
+        ("gd1", "gd1-1.sl", w.t - 600),
+        ("sc0", "sc0-1.sl", w.now - 3000),
     ] {
-        let j = w.publish(a, w.now - 3000, out, &[]).json();
+        let j = w.publish(a, iat, out, &[]).json();
         assert_eq!(j["entries"], 16384);
         assert_eq!(j["revoked"], 0);
     }
@@ -758,7 +759,7 @@ fn lists_from_the_wrong_signer_of_the_wrong_kind_or_subject_are_refused() {
     let w = World::new();
     w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
     w.publish("gd0", w.now - 3000, "gd0-1.sl", &[]);
-    w.publish("gd1", w.now - 3000, "gd1-1.sl", &[]);
+    w.publish("gd1", w.t - 600, "gd1-1.sl", &[]);
     w.build(&["gd0-1.sl"]);
     let build_with = |region: &str, status: &[&str], federation: &str| {
         let mut args = vec![
@@ -995,7 +996,7 @@ fn verify_batch_writes_json_lines_and_a_summary() {
         "1",
     ]);
     w.publish("gd0", w.now - 3000, "gd0.sl", &[]);
-    w.publish("gd1", w.now - 3000, "gd1.sl", &[]);
+    w.publish("gd1", w.t - 600, "gd1.sl", &[]);
     w.publish("sc0", w.now - 3000, "sc0.sl", &[]);
     w.build(&["gd0.sl", "gd1.sl", "sc0.sl"]);
     let text = |f: &str| fs::read_to_string(f).unwrap().trim().to_owned();

@@ -3,16 +3,17 @@
 //!
 //! Properties: a bundle that loads writes a file that loads again and
 //! writes the same bytes (its canonical form); every region and status
-//! list it holds is one the federation list vouches for.
+//! list it holds is one the federation list vouches for, and every status
+//! list is filed under an authority its region's list names.
 #![no_main]
 
 use elicense::bundle::TrustBundle;
-use elicense_fuzz::world;
+use elicense_fuzz::{world, NOW};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let anchor = &world().fed;
-    let Ok(bundle) = TrustBundle::from_bytes(data, anchor.clone()) else {
+    let Ok(bundle) = TrustBundle::from_bytes(data, anchor.clone(), NOW) else {
         return;
     };
     for list in bundle.region_lists() {
@@ -22,15 +23,22 @@ fuzz_target!(|data: &[u8]| {
             list.region
         );
     }
-    for (code, token) in bundle.status_lists() {
+    for (id, token) in bundle.status_lists() {
         assert_eq!(
             token.subject(),
-            elicense::status::subject_for(code),
+            elicense::status::subject_for(&id.credit_code),
             "status list filed under the wrong authority"
+        );
+        let list = bundle
+            .region_list(&id.region)
+            .unwrap_or_else(|| panic!("a status list of {id} without its region's list"));
+        assert!(
+            list.authorities_with_code(&id.credit_code).next().is_some(),
+            "a status list of {id}, whom its region does not list"
         );
     }
     let bytes = bundle.to_bytes();
-    let again = TrustBundle::from_bytes(&bytes, anchor.clone())
+    let again = TrustBundle::from_bytes(&bytes, anchor.clone(), NOW)
         .unwrap_or_else(|e| panic!("a written bundle does not load: {e}"));
     assert_eq!(again.to_bytes(), bytes, "bundle file is not a fixed point");
     assert_eq!(again.federation(), bundle.federation());

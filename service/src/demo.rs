@@ -220,11 +220,11 @@ impl DemoFederation {
             &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
             now,
         )?)?;
-        bundle.add_status_list(status_list(&shanghai, &[], now)?)?;
-        bundle.add_status_list(status_list(&guangdong, &[REVOKED_INDEX], now)?)?;
+        bundle.add_status_list(status_list(&shanghai, &[], now)?, now)?;
+        bundle.add_status_list(status_list(&guangdong, &[REVOKED_INDEX], now)?, now)?;
         bundle.set_policy(include_str!("../../examples/data/policy-shanghai.json"))?;
         // Through the file format and back, as a verifier loads it.
-        let bundle = TrustBundle::from_bytes(&bundle.to_bytes(), anchor.clone())?;
+        let bundle = TrustBundle::from_bytes(&bundle.to_bytes(), anchor.clone(), now)?;
         Ok(DemoFederation {
             anchor,
             bundle,

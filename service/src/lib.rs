@@ -726,7 +726,28 @@ async fn status(
         )
     })?;
     let snapshot = state.snapshot();
-    let Some(cose) = snapshot.bundle().and_then(|b| b.status_list_cose(&code)) else {
+    // A status list belongs to an authority as listed by one region; a
+    // credit code listed by two regions names two authorities, and the
+    // service does not guess which one is meant.
+    let ids: Vec<_> = snapshot
+        .bundle()
+        .map(|b| b.status_lists_with_code(&code).collect())
+        .unwrap_or_default();
+    let cose = match ids.as_slice() {
+        [id] => snapshot.bundle().and_then(|b| b.status_list_cose(id)),
+        [] => None,
+        several => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Reason(ReasonCode::TrustListConflict),
+                format!(
+                    "{} regions list an authority with the credit code {code}",
+                    several.len()
+                ),
+            ))
+        }
+    };
+    let Some(cose) = cose else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::Reason(ReasonCode::StatusListMissing),

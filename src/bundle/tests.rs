@@ -7,6 +7,8 @@ use crate::trust::ListedRegion;
 
 const Y2024: i64 = 1_704_067_200;
 const Y2030: i64 = 1_893_456_000;
+/// When the tests load bundles.
+const NOW: i64 = Y2024 + 86_400;
 
 struct Fixture {
     anchor: Certificate,
@@ -76,7 +78,17 @@ fn base(f: &Fixture) -> Vec<(Value, Value)> {
         (1.into(), BUNDLE_FORMAT.into()),
         (2.into(), 1.into()),
         (3.into(), Value::Bytes(f.federation.clone())),
+        (4.into(), Value::Array(vec![])),
+        (5.into(), Value::Array(vec![])),
     ]
+}
+
+/// `base` with field `key` set to `value`.
+fn with(f: &Fixture, key: u64, value: Value) -> Vec<(Value, Value)> {
+    let mut fields = base(f);
+    fields.retain(|(k, _)| *k != Value::from(key));
+    fields.push((key.into(), value));
+    fields
 }
 
 #[test]
@@ -87,50 +99,71 @@ fn round_trip() {
     b.set_policy(include_str!("../../examples/data/policy-shanghai.json"))
         .unwrap();
     let bytes = b.to_bytes();
-    let back = TrustBundle::from_bytes(&bytes, f.anchor.clone()).unwrap();
+    let back = TrustBundle::from_bytes(&bytes, f.anchor.clone(), NOW).unwrap();
     assert_eq!(back.to_bytes(), bytes);
     assert_eq!(back.region_lists().count(), 1);
     assert!(back.policy().is_some());
     // Adding the same list again changes nothing; updating with itself neither.
     let mut again = back.clone();
     again.add_region_list(f.region.clone()).unwrap();
-    assert_eq!(again.update(&back).unwrap(), 0);
+    assert_eq!(again.update(&back, NOW).unwrap(), UpdateSummary::default());
 }
 
 #[test]
 fn hostile_bundle_files() {
     let f = fixture();
-    let load = |bytes: &[u8]| TrustBundle::from_bytes(bytes, f.anchor.clone()).unwrap_err();
+    let load = |bytes: &[u8]| TrustBundle::from_bytes(bytes, f.anchor.clone(), NOW).unwrap_err();
+    let malformed = |fields| {
+        let e = load(&file(fields));
+        assert!(matches!(e, BundleError::Malformed(_)), "{e:?}");
+        assert_eq!(e.reason(), ReasonCode::BundleMalformed);
+    };
+    // The minimal bundle loads.
+    TrustBundle::from_bytes(&file(base(&f)), f.anchor.clone(), NOW).unwrap();
     // Not a bundle, wrong version, unknown field.
     let mut fields = base(&f);
     fields[0].1 = "something-else".into();
-    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    malformed(fields);
     let mut fields = base(&f);
     fields[1].1 = 2.into();
-    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    malformed(fields);
     let mut fields = base(&f);
     fields.push((9.into(), 0.into()));
-    assert!(matches!(load(&file(fields)), BundleError::Malformed(_)));
+    malformed(fields);
+    // Fields 3, 4 and 5 are required, and of their types.
+    for key in [3u64, 4, 5] {
+        let mut fields = base(&f);
+        fields.retain(|(k, _)| *k != Value::from(key));
+        malformed(fields);
+        malformed(with(&f, key, Value::Text("x".into())));
+    }
+    malformed(with(&f, 4, Value::Array(vec![Value::from(1)])));
     // The same region twice.
-    let mut fields = base(&f);
-    fields.push((
-        4.into(),
-        Value::Array(vec![
-            Value::Bytes(f.region.clone()),
-            Value::Bytes(f.region.clone()),
-        ]),
-    ));
-    let e = load(&file(fields));
+    let twice = Value::Array(vec![
+        Value::Bytes(f.region.clone()),
+        Value::Bytes(f.region.clone()),
+    ]);
+    let e = load(&file(with(&f, 4, twice)));
     assert_eq!(e.reason(), ReasonCode::TrustListConflict, "{e}");
     // An invalid policy.
-    let mut fields = base(&f);
-    fields.push((6.into(), r#"{"version": 1, "oops": true}"#.into()));
+    let fields = with(&f, 6, r#"{"version": 1, "oops": true}"#.into());
     assert_eq!(load(&file(fields)).reason(), ReasonCode::PolicyInvalid);
     // A region list where a status list is expected.
-    let mut fields = base(&f);
-    fields.push((4.into(), Value::Array(vec![Value::Bytes(f.region.clone())])));
+    let mut fields = with(&f, 4, Value::Array(vec![Value::Bytes(f.region.clone())]));
+    fields.retain(|(k, _)| *k != Value::from(5));
     fields.push((5.into(), Value::Array(vec![Value::Bytes(f.region.clone())])));
     assert_eq!(load(&file(fields)).reason(), ReasonCode::CoseTypMismatch);
+    // Nesting deeper than a map of arrays of byte strings.
+    let nested = Value::Array(vec![Value::Array(vec![Value::from(0)])]);
+    assert_eq!(
+        load(&file(with(&f, 5, nested))).reason(),
+        ReasonCode::CborTooDeep
+    );
+    // Over the size limit.
+    assert_eq!(
+        load(&vec![0; MAX_BUNDLE_LEN + 1]).reason(),
+        ReasonCode::InputTooLarge
+    );
     // Duplicate map keys in the file itself, and garbage.
     let mut dup = file(base(&f));
     dup[0] += 1;

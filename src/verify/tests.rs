@@ -89,9 +89,14 @@ fn report_json_and_text() {
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["verdict"], "VALID");
     assert_eq!(json["reason"], "OK");
-    assert_eq!(json["checks"].as_array().unwrap().len(), 7);
+    assert_eq!(json["checks"].as_array().unwrap().len(), 8);
     assert_eq!(json["checks"][0]["check"], "DECODE");
     assert_eq!(json["checks"][6]["outcome"], "PASS");
+    // Without a status list nobody checked revocation, and the report says so.
+    assert_eq!(json["checks"][7]["check"], "STATUS");
+    assert_eq!(json["checks"][7]["outcome"], "NOT_CHECKED");
+    assert_eq!(json["checks"][7]["reason"], "STATUS_NOT_CHECKED");
+    assert_eq!(json["warnings"][0]["code"], "STATUS_NOT_CHECKED");
     assert_eq!(json["licence"]["holder"]["kind"], "organisation");
     assert_eq!(json["licence"]["holder"]["code"], "91310115MA1K4LQX58");
     assert_eq!(json["licence"]["issue_date"], "2024-05-20");
@@ -108,11 +113,16 @@ fn report_json_and_text() {
     assert_eq!(json["licence"]["attributes"][4]["date"], "2019-05-20");
     let t = r.to_text();
     assert!(t.starts_with("Verdict: VALID  (OK)\n"), "{t}");
+    assert!(t.contains("[!!  ] STATUS      STATUS_NOT_CHECKED"), "{t}");
+    assert!(
+        t.contains("warning: nobody checked whether this licence was revoked"),
+        "{t}"
+    );
     assert!(t.contains("valid: 2019-05-20 to long-term (长期)"), "{t}");
     // verify_cose has no DECODE check.
     let cose = crate::envelope::from_qr_text(&text).unwrap();
     let r = d.verifier().verify_cose(&cose, sample_issued_at() + 60);
-    assert_eq!(r.checks.len(), 6);
+    assert_eq!(r.checks.len(), 7);
     assert_eq!(r.verdict, Verdict::Valid);
 }
 

@@ -262,7 +262,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &format!("lst-{}", r.code),
             &token.list().compress(),
         )?;
-        bundle.add_status_list(cose)?;
+        bundle.add_status_list(cose, NOW)?;
     }
     // A raw `lst` stream inflating one byte past the limit: a regression
     // input, run once per smoke run rather than mutated (with it in the
@@ -280,7 +280,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fs::write(regressions.join("lst-fixed-huffman-past-limit"), &z)?;
     bundle.set_policy(POLICY)?;
     let file = bundle.to_bytes();
-    if TrustBundle::from_bytes(&file, w.fed.clone())?.to_bytes() != file {
+    if TrustBundle::from_bytes(&file, w.fed.clone(), NOW)?.to_bytes() != file {
         return Err("the seeded bundle does not reload to the same bytes".into());
     }
     put("bundle", "full", &file)?;
