@@ -1,18 +1,6 @@
 //! `GET /healthz`: the bundle served, how fresh each of its lists is, and
-//! the reload history.
-//!
-//! A list is stale as the verifier judges it at the service's clock
-//! ([`Config::clock`]): the federation list and a region list past their
-//! next update plus [`VerifyOptions::trust_list_grace_seconds`]
-//! (`TRUST_LIST_STALE` in a report), a status list past its `exp`,
-//! `iat + ttl` or the policy's `max_status_age_seconds`
-//! ([`StatusListToken::freshness`], `STATUS_LIST_STALE`). The answer is
-//! `200` when every list is fresh and `503` when any is stale, whatever the
-//! policy's `status_missing` says: licences may still verify under a
-//! `"warn"` policy, but the bundle needs updating.
-//!
-//! [`VerifyOptions::trust_list_grace_seconds`]: elicense::verify::VerifyOptions::trust_list_grace_seconds
-//! [`StatusListToken::freshness`]: elicense::status::StatusListToken::freshness
+//! the reload history. The staleness rules are in the crate documentation
+//! ("Health").
 
 use axum::extract::State;
 use axum::http::StatusCode;

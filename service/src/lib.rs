@@ -4,7 +4,9 @@
 //! texts against a trust bundle and publishes that bundle and the signed
 //! status lists inside it. [`router`] builds the [`axum::Router`] from an
 //! [`AppState`]; [`serve`] runs it on a listener with the connection limits
-//! below. `examples/verify_service.rs` is the runnable program:
+//! below, [`serve_until`] until told to stop, then drains it;
+//! [`watch_bundle`] reloads the bundle file. `examples/verify_service.rs` is
+//! the runnable program:
 //!
 //! ```sh
 //! cargo run -p elicense-service --example verify_service             # demo federation
@@ -20,6 +22,7 @@
 //! | `POST /v1/verify`, body `application/json` `{"qr_text": "EL1:…", "at": 1748736000, "purpose": "business_registration"}` (`at`: Unix seconds, default now; `purpose`: matched against the recognition policy; both optional; no other field) | the same |
 //! | `GET /v1/bundle` | `200`, the trust bundle file ([`TrustBundle::to_bytes`]), `application/octet-stream`, with an `ETag`; `304` when `If-None-Match` names it |
 //! | `GET /v1/status/{authority}` (18-character unified social credit code) | `200`, the authority's signed status list token (COSE_Sign1), `application/statuslist+cwt` |
+//! | `GET /healthz` | `200` when every list in the bundle is fresh, `503` when any is stale; JSON ([`Health`]): sequences, next updates, freshness, reload history |
 //!
 //! VALID, INVALID and INDETERMINATE are results, all answered with `200`.
 //! Every error is JSON, `{"reason": "<CODE>", "message": "…"}`:
@@ -62,6 +65,88 @@
 //! runtime's worker threads; the request timeout cannot interrupt it, only
 //! the I/O around it.
 //!
+//! ## Reloading the bundle
+//!
+//! A service started from a file ([`AppState::from_file`]: the bundle file
+//! and the pinned federation root it is verified against) reads the file
+//! again while it runs. [`watch_bundle`] looks at it every
+//! [`Config::reload_interval`] (default [`RELOAD_INTERVAL`], 2 s): a look at
+//! an unchanged file is one `stat` (length, modification time, inode); a
+//! changed one is read, and contents already merged or refused are not
+//! taken again. `SIGHUP` reads the file at once, whatever it looked like
+//! ([`AppState::reload`]).
+//!
+//! The file read is verified against the pinned root
+//! ([`TrustBundle::from_bytes`]), then merged into the bundle served with
+//! [`TrustBundle::update`]; that is the rollback check:
+//!
+//! * each list in the file replaces the served one only when it is not
+//!   older (sequence number; issue time for status lists); an older list
+//!   (`TRUST_LIST_ROLLBACK`), or the same sequence with other bytes
+//!   (`TRUST_LIST_CONFLICT`), refuses the whole file;
+//! * lists the file lacks stay served, so a file cannot withdraw a
+//!   revocation by leaving its status list out; a newer federation list
+//!   that drops a region removes that region's lists;
+//! * the merged bundle is written and read back once more before it is
+//!   served, so `GET /v1/bundle` always serves a file that loads.
+//!
+//! A bundle that differs from the one served replaces it atomically: a
+//! request takes the bundle served when it starts and finishes with it; the
+//! requests after it see the new one and the new `ETag`. A file that is
+//! refused (unreadable `STORAGE_FAILED`, over [`MAX_BUNDLE_LEN`]
+//! `INPUT_TOO_LARGE`, malformed, signed for another federation
+//! `TRUST_LIST_SIGNER_INVALID`, a rollback…) changes nothing: the old
+//! bundle, its verifier and its `ETag` stay. Every reload and refusal is a
+//! line on stderr:
+//!
+//! ```text
+//! elicense-service: bundle reloaded (1 list(s) changed), ETag "sha256-…"
+//! elicense-service: bundle reload refused, still serving ETag "sha256-…": trust.bundle is refused against the bundle served: … (rollback) [TRUST_LIST_ROLLBACK]
+//! ```
+//!
+//! and `GET /healthz` shows the time of the last reload and of the last
+//! refusal, with its reason code. The rollback check holds while the
+//! process runs: a restarted service takes the file as it finds it. Replace
+//! the file atomically (a temporary file in the same directory renamed over
+//! it, as `elicense bundle update` does): a look that catches a file half
+//! written refuses it, and the next look takes the complete one.
+//! [`AppState::update_bundle`] merges a bundle given in memory the same way.
+//!
+//! ## Health
+//!
+//! `GET /healthz` judges every list at the service's clock
+//! ([`Config::clock`]) as the verifier does: the federation list and each
+//! region list are stale past their next update plus
+//! [`VerifyOptions::trust_list_grace_seconds`] (`TRUST_LIST_STALE` in a
+//! report); a status list past its `exp`, `iat + ttl` or the policy's
+//! `max_status_age_seconds` ([`StatusListToken::freshness`],
+//! `STATUS_LIST_STALE`). It answers `503` when any list is stale, even when
+//! a `"warn"` policy still lets licences verify: the bundle needs updating.
+//!
+//! ```json
+//! {"status": "ok", "checked_at": 1748736000, "etag": "\"sha256-…\"",
+//!  "bundle_file": "trust.bundle",
+//!  "federation": {"sequence": 1, "issued_at": 1748732400, "next_update": 1751328000, "fresh_until": 1751414400, "fresh": true},
+//!  "regions": [{"region": "440000", "sequence": 1, "issued_at": 1748732400, "next_update": 1749340800, "fresh_until": 1749427200, "fresh": true}],
+//!  "status_lists": [{"authority": "114400000073356321", "issued_at": 1748732400, "freshness": {"state": "fresh", "until": 1748818800}}],
+//!  "started_at": 1748736000, "last_reload": null,
+//!  "last_refused": {"at": 1748736100, "reason": "TRUST_LIST_ROLLBACK", "message": "…"}}
+//! ```
+//!
+//! A stale status list's `freshness` is
+//! `{"state": "stale", "cause": "max_age" | "expired" | "ttl_elapsed", "until": …}`
+//! (`until`: the last second it was fresh).
+//!
+//! ## Stopping
+//!
+//! [`serve_until`] stops when its `shutdown` future completes
+//! ([`shutdown_signal`]: `SIGTERM` or `SIGINT`/Ctrl-C): it closes the
+//! listener, lets each request in flight finish and be answered, closes
+//! idle keep-alive connections, and returns once every connection is
+//! closed, or after [`Config::drain_timeout`] (default [`DRAIN_TIMEOUT`],
+//! 30 s) for a client that does not read its answer. The program then exits
+//! 0.
+//!
 //! ## Example
 //!
 //! ```sh
@@ -70,9 +155,14 @@
 //!     -d '{"qr_text": "EL1:…", "purpose": "business_registration"}' http://127.0.0.1:8080/v1/verify
 //! curl -s -o trust.bundle http://127.0.0.1:8080/v1/bundle
 //! curl -s -o status.cwt http://127.0.0.1:8080/v1/status/114400000073356321
+//! curl -s http://127.0.0.1:8080/healthz
+//! kill -HUP $(pidof verify_service)        # read the bundle file now
 //! ```
 //!
 //! [`MAX_QR_TEXT_LEN`]: elicense::envelope::MAX_QR_TEXT_LEN
+//! [`MAX_BUNDLE_LEN`]: elicense::bundle::MAX_BUNDLE_LEN
+//! [`VerifyOptions::trust_list_grace_seconds`]: elicense::verify::VerifyOptions::trust_list_grace_seconds
+//! [`StatusListToken::freshness`]: elicense::status::StatusListToken::freshness
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

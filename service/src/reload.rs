@@ -1,32 +1,8 @@
-//! Reloading the trust bundle while the service runs.
-//!
-//! A service started with [`AppState::from_file`] knows its bundle file and
-//! the pinned federation root. [`AppState::reload`] reads the file now;
-//! [`AppState::reload_if_changed`] first compares the file's metadata (and
-//! then its SHA-256) with what it saw last, so a poll of an unchanged file
-//! costs one `stat`. [`watch_bundle`] does both for the program: a poll every
-//! [`Config::reload_interval`], and a forced reload on `SIGHUP`.
-//!
-//! A file read is verified against the pinned root
-//! ([`TrustBundle::from_bytes`]) and merged into the bundle served with
-//! [`TrustBundle::update`]: each list in the file replaces the served one
-//! only when it is not older (sequence number; issue time for status lists),
-//! and an older list, or the same sequence with different bytes, refuses the
-//! whole file. Lists the file lacks stay served, so a file cannot withdraw a
-//! revocation by leaving its status list out; only a newer federation list
-//! that drops a region removes that region's lists. The merged bundle is
-//! written and read back once more, so what `GET /v1/bundle` serves always
-//! loads. A refused file changes nothing: the old bundle, its verifier and
-//! its ETag stay, and the refusal (with its reason code) is logged and shown
-//! by `GET /healthz`.
-//!
-//! The rollback check holds for as long as the process runs: a restarted
-//! service takes the file as it finds it.
-//!
-//! Replace the file atomically (write a temporary file in the same
-//! directory, then rename it over the bundle, as `elicense bundle update`
-//! does): a poll that reads a half-written file refuses it, and takes the
-//! complete file at the next poll.
+//! Reloading the trust bundle while the service runs: reading the file
+//! ([`AppState::from_file`], [`AppState::reload`],
+//! [`AppState::reload_if_changed`]), merging it into the bundle served with
+//! the rollback check ([`AppState::update_bundle`]), and [`watch_bundle`].
+//! The rules are in the crate documentation ("Reloading the bundle").
 
 use std::fs::File;
 use std::future::Future;
