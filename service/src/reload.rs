@@ -131,9 +131,24 @@ fn storage(path: &Path, what: &str, e: &std::io::Error) -> LoadError {
     )
 }
 
+fn no_file() -> LoadError {
+    LoadError::new(
+        ReasonCode::InvalidArgument,
+        "the service was not started from a bundle file: nothing to reload",
+    )
+}
+
 /// Reads the bundle file, at most [`MAX_BUNDLE_LEN`] bytes; the stamp is
 /// that of the file opened (which a rename over the path does not change).
 fn read_file(path: &Path) -> Result<(Vec<u8>, FileStamp), LoadError> {
+    // Opening a FIFO would wait for a writer.
+    let kind = std::fs::metadata(path).map_err(|e| storage(path, "open", &e))?;
+    if !kind.is_file() {
+        return Err(LoadError::new(
+            ReasonCode::StorageFailed,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
     let file = File::open(path).map_err(|e| storage(path, "open", &e))?;
     let meta = file.metadata().map_err(|e| storage(path, "read", &e))?;
     let too_large = |len: u64| {
@@ -211,6 +226,9 @@ impl AppState {
     /// Reads the bundle file now and merges it as
     /// [`AppState::update_bundle`] does. On `Err` the bundle served stays.
     pub fn reload(&self) -> Result<Reload, LoadError> {
+        if self.shared.source.is_none() {
+            return Err(no_file());
+        }
         let mut seen = self.seen();
         let result = self
             .read_and_merge(&mut seen, true)
@@ -248,10 +266,7 @@ impl AppState {
     /// `force`, contents already merged or refused give `None`.
     fn read_and_merge(&self, seen: &mut Seen, force: bool) -> Option<Result<Reload, LoadError>> {
         let Some(source) = &self.shared.source else {
-            return Some(Err(LoadError::new(
-                ReasonCode::InvalidArgument,
-                "the service was not started from a bundle file: nothing to reload",
-            )));
+            return Some(Err(no_file()));
         };
         let (bytes, stamp) = match read_file(&source.path) {
             Ok(read) => read,

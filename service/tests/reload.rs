@@ -256,6 +256,14 @@ async fn refused_files_keep_the_bundle_served_and_its_etag() {
         Err(ReasonCode::StorageFailed)
     );
     assert_eq!(state.reload_if_changed(), None, "reported once");
+    std::fs::create_dir(&f.bundle).unwrap();
+    let directory = state.reload().unwrap_err();
+    assert_eq!(directory.reason, ReasonCode::StorageFailed);
+    assert!(
+        directory.message.ends_with("is not a regular file"),
+        "{directory}"
+    );
+    std::fs::remove_dir(&f.bundle).unwrap();
     let huge = std::fs::File::create(&f.bundle).unwrap();
     huge.set_len(MAX_BUNDLE_LEN as u64 + 1).unwrap();
     drop(huge);
@@ -304,6 +312,7 @@ async fn update_bundle_refuses_rollback_and_a_service_without_file_has_nothing_t
     assert_eq!(state.bundle_path(), None);
     let nothing = state.reload().unwrap_err();
     assert_eq!(nothing.reason, ReasonCode::InvalidArgument);
+    assert_eq!(state.health().last_refused, None, "not a refused file");
     assert_eq!(state.reload_if_changed(), None);
     assert_eq!(state.update_bundle(&demo.bundle), Ok(Reload::Unchanged));
 
