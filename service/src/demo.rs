@@ -163,14 +163,14 @@ fn region_list(
     .sign(&region.root, &region.key)?)
 }
 
-fn status_list(a: &DemoAuthority, revoked: &[u64], now: i64) -> Result<Vec<u8>, DemoError> {
+fn status_list(a: &DemoAuthority, revoked: &[u64], issued_at: i64) -> Result<Vec<u8>, DemoError> {
     let mut list = StatusList::new(2, STATUS_LIST_LEN)?;
     for i in revoked {
         list.revoke(*i)?;
     }
     Ok(StatusListToken::new(
         subject_for(&a.credit_code),
-        now - 3600,
+        issued_at,
         None,
         Some(2 * DAY as u64),
         list,
@@ -220,8 +220,8 @@ impl DemoFederation {
             &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
             now,
         )?)?;
-        bundle.add_status_list(status_list(&shanghai, &[], now)?, now)?;
-        bundle.add_status_list(status_list(&guangdong, &[REVOKED_INDEX], now)?, now)?;
+        bundle.add_status_list(status_list(&shanghai, &[], now - 3600)?, now)?;
+        bundle.add_status_list(status_list(&guangdong, &[REVOKED_INDEX], now - 3600)?, now)?;
         bundle.set_policy(include_str!("../../examples/data/policy-shanghai.json"))?;
         // Through the file format and back, as a verifier loads it.
         let bundle = TrustBundle::from_bytes(&bundle.to_bytes(), anchor.clone(), now)?;
@@ -232,6 +232,21 @@ impl DemoFederation {
             guangdong,
             now,
         })
+    }
+
+    /// The demo bundle after a revocation: the Guangdong authority's status
+    /// list issued again at `issued_at`, with `revoked` revoked besides
+    /// [`REVOKED_INDEX`] (`Ok` when `issued_at` is after the list held, an
+    /// hour before `now`; an earlier time is refused as a rollback).
+    pub fn revoke(&self, revoked: &[u64], issued_at: i64) -> Result<TrustBundle, DemoError> {
+        let mut indices = vec![REVOKED_INDEX];
+        indices.extend_from_slice(revoked);
+        let mut bundle = self.bundle.clone();
+        bundle.add_status_list(
+            status_list(&self.guangdong, &indices, issued_at)?,
+            issued_at,
+        )?;
+        Ok(bundle)
     }
 
     /// Issues the reference business licence

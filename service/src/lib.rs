@@ -4,7 +4,9 @@
 //! texts against a trust bundle and publishes that bundle and the signed
 //! status lists inside it. [`router`] builds the [`axum::Router`] from an
 //! [`AppState`]; [`serve`] runs it on a listener with the connection limits
-//! below. `examples/verify_service.rs` is the runnable program:
+//! below, [`serve_until`] until told to stop, then drains it;
+//! [`watch_bundle`] reloads the bundle file. `examples/verify_service.rs` is
+//! the runnable program:
 //!
 //! ```sh
 //! cargo run -p elicense-service --example verify_service             # demo federation
@@ -20,6 +22,7 @@
 //! | `POST /v1/verify`, body `application/json` `{"qr_text": "EL1:…", "at": 1748736000, "purpose": "business_registration"}` (`at`: Unix seconds, default now; `purpose`: matched against the recognition policy; both optional; no other field) | the same |
 //! | `GET /v1/bundle` | `200`, the trust bundle file ([`TrustBundle::to_bytes`]), `application/octet-stream`, with an `ETag`; `304` when `If-None-Match` names it |
 //! | `GET /v1/status/{authority}` (18-character unified social credit code) | `200`, the authority's signed status list token (COSE_Sign1), `application/statuslist+cwt` |
+//! | `GET /healthz` | `200` when every list in the bundle is fresh, `503` when any is stale; JSON ([`Health`]): sequences, next updates, freshness, reload history |
 //!
 //! VALID, INVALID and INDETERMINATE are results, all answered with `200`.
 //! Every error is JSON, `{"reason": "<CODE>", "message": "…"}`:
@@ -62,6 +65,88 @@
 //! runtime's worker threads; the request timeout cannot interrupt it, only
 //! the I/O around it.
 //!
+//! ## Reloading the bundle
+//!
+//! A service started from a file ([`AppState::from_file`]: the bundle file
+//! and the pinned federation root it is verified against) reads the file
+//! again while it runs. [`watch_bundle`] looks at it every
+//! [`Config::reload_interval`] (default [`RELOAD_INTERVAL`], 2 s): a look at
+//! an unchanged file is one `stat` (length, modification time, inode); a
+//! changed one is read, and contents already merged or refused are not
+//! taken again. `SIGHUP` reads the file at once, whatever it looked like
+//! ([`AppState::reload`]).
+//!
+//! The file read is verified against the pinned root
+//! ([`TrustBundle::from_bytes`]), then merged into the bundle served with
+//! [`TrustBundle::update`]; that is the rollback check:
+//!
+//! * each list in the file replaces the served one only when it is not
+//!   older (sequence number; issue time for status lists); an older list
+//!   (`TRUST_LIST_ROLLBACK`), or the same sequence with other bytes
+//!   (`TRUST_LIST_CONFLICT`), refuses the whole file;
+//! * lists the file lacks stay served, so a file cannot withdraw a
+//!   revocation by leaving its status list out; a newer federation list
+//!   that drops a region removes that region's lists;
+//! * the merged bundle is written and read back once more before it is
+//!   served, so `GET /v1/bundle` always serves a file that loads.
+//!
+//! A bundle that differs from the one served replaces it atomically: a
+//! request takes the bundle served when it starts and finishes with it; the
+//! requests after it see the new one and the new `ETag`. A file that is
+//! refused (unreadable `STORAGE_FAILED`, over [`MAX_BUNDLE_LEN`]
+//! `INPUT_TOO_LARGE`, malformed, signed for another federation
+//! `TRUST_LIST_SIGNER_INVALID`, a rollback…) changes nothing: the old
+//! bundle, its verifier and its `ETag` stay. Every reload and refusal is a
+//! line on stderr:
+//!
+//! ```text
+//! elicense-service: bundle reloaded (1 list(s) changed), ETag "sha256-…"
+//! elicense-service: bundle reload refused, still serving ETag "sha256-…": trust.bundle is refused against the bundle served: … (rollback) [TRUST_LIST_ROLLBACK]
+//! ```
+//!
+//! and `GET /healthz` shows the time of the last reload and of the last
+//! refusal, with its reason code. The rollback check holds while the
+//! process runs: a restarted service takes the file as it finds it. Replace
+//! the file atomically (a temporary file in the same directory renamed over
+//! it, as `elicense bundle update` does): a look that catches a file half
+//! written refuses it, and the next look takes the complete one.
+//! [`AppState::update_bundle`] merges a bundle given in memory the same way.
+//!
+//! ## Health
+//!
+//! `GET /healthz` judges every list at the service's clock
+//! ([`Config::clock`]) as the verifier does: the federation list and each
+//! region list are stale past their next update plus
+//! [`VerifyOptions::trust_list_grace_seconds`] (`TRUST_LIST_STALE` in a
+//! report); a status list past its `exp`, `iat + ttl` or the policy's
+//! `max_status_age_seconds` ([`StatusListToken::freshness`],
+//! `STATUS_LIST_STALE`). It answers `503` when any list is stale, even when
+//! a `"warn"` policy still lets licences verify: the bundle needs updating.
+//!
+//! ```json
+//! {"status": "ok", "checked_at": 1748736000, "etag": "\"sha256-…\"",
+//!  "bundle_file": "trust.bundle",
+//!  "federation": {"sequence": 1, "issued_at": 1748732400, "next_update": 1751328000, "fresh_until": 1751414400, "fresh": true},
+//!  "regions": [{"region": "440000", "sequence": 1, "issued_at": 1748732400, "next_update": 1749340800, "fresh_until": 1749427200, "fresh": true}],
+//!  "status_lists": [{"authority": "114400000073356321", "issued_at": 1748732400, "freshness": {"state": "fresh", "until": 1748818800}}],
+//!  "started_at": 1748736000, "last_reload": null,
+//!  "last_refused": {"at": 1748736100, "reason": "TRUST_LIST_ROLLBACK", "message": "…"}}
+//! ```
+//!
+//! A stale status list's `freshness` is
+//! `{"state": "stale", "cause": "max_age" | "expired" | "ttl_elapsed", "until": …}`
+//! (`until`: the last second it was fresh).
+//!
+//! ## Stopping
+//!
+//! [`serve_until`] stops when its `shutdown` future completes
+//! ([`shutdown_signal`]: `SIGTERM` or `SIGINT`/Ctrl-C): it closes the
+//! listener, lets each request in flight finish and be answered, closes
+//! idle keep-alive connections, and returns once every connection is
+//! closed, or after [`Config::drain_timeout`] (default [`DRAIN_TIMEOUT`],
+//! 30 s) for a client that does not read its answer. The program then exits
+//! 0.
+//!
 //! ## Example
 //!
 //! ```sh
@@ -70,14 +155,20 @@
 //!     -d '{"qr_text": "EL1:…", "purpose": "business_registration"}' http://127.0.0.1:8080/v1/verify
 //! curl -s -o trust.bundle http://127.0.0.1:8080/v1/bundle
 //! curl -s -o status.cwt http://127.0.0.1:8080/v1/status/114400000073356321
+//! curl -s http://127.0.0.1:8080/healthz
+//! kill -HUP $(pidof verify_service)        # read the bundle file now
 //! ```
 //!
 //! [`MAX_QR_TEXT_LEN`]: elicense::envelope::MAX_QR_TEXT_LEN
+//! [`MAX_BUNDLE_LEN`]: elicense::bundle::MAX_BUNDLE_LEN
+//! [`VerifyOptions::trust_list_grace_seconds`]: elicense::verify::VerifyOptions::trust_list_grace_seconds
+//! [`StatusListToken::freshness`]: elicense::status::StatusListToken::freshness
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -99,6 +190,11 @@ use tokio::net::TcpListener;
 
 #[cfg(feature = "demo")]
 pub mod demo;
+mod health;
+mod reload;
+
+pub use health::{Health, StatusListHealth, TrustListHealth};
+pub use reload::{watch_bundle, LoadError, Refusal, Reload};
 
 /// Largest `POST /v1/verify` body: 8 KiB, room for the core's largest QR
 /// text ([`elicense::envelope::MAX_QR_TEXT_LEN`], 4,296 characters) in JSON.
@@ -115,6 +211,10 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most connections served at once.
 pub const MAX_CONNECTIONS: usize = 512;
+/// Default interval between two looks at the bundle file: 2 seconds.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+/// Default time a shutdown waits for the requests in flight: 30 seconds.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// Latest time a verify request may name (`at`): 9999-12-31T23:59:59Z.
 pub const MAX_AT: i64 = elicense::status::MAX_TIME;
 /// Media type of `GET /v1/bundle`.
@@ -229,7 +329,7 @@ impl ApiError {
         };
         let message = match code {
             ErrorCode::NotFound => {
-                "no such endpoint: see GET /v1/bundle, GET /v1/status/{authority}, POST /v1/verify"
+                "no such endpoint: see GET /v1/bundle, GET /v1/status/{authority}, POST /v1/verify, GET /healthz"
                     .into()
             }
             ErrorCode::MethodNotAllowed => {
@@ -300,9 +400,15 @@ pub struct Config {
     /// Verification options (leeway, trust-list grace). Their `purpose` is
     /// used when a request names none; a request's `purpose` replaces it.
     pub options: VerifyOptions,
-    /// The time licences are checked at when a request gives no `at`
-    /// (default [`system_clock`]).
+    /// The time licences are checked at when a request gives no `at`, and
+    /// `GET /healthz` judges freshness at (default [`system_clock`]).
     pub clock: Clock,
+    /// How often [`watch_bundle`] looks at the bundle file (default
+    /// [`RELOAD_INTERVAL`]); zero turns polling off (`SIGHUP` still reloads).
+    pub reload_interval: Duration,
+    /// How long [`serve_until`] waits for the requests in flight once told
+    /// to stop (default [`DRAIN_TIMEOUT`]).
+    pub drain_timeout: Duration,
 }
 
 impl Default for Config {
@@ -311,6 +417,8 @@ impl Default for Config {
             request_timeout: REQUEST_TIMEOUT,
             options: VerifyOptions::default(),
             clock: Arc::new(system_clock),
+            reload_interval: RELOAD_INTERVAL,
+            drain_timeout: DRAIN_TIMEOUT,
         }
     }
 }
@@ -320,6 +428,8 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("request_timeout", &self.request_timeout)
             .field("options", &self.options)
+            .field("reload_interval", &self.reload_interval)
+            .field("drain_timeout", &self.drain_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -375,6 +485,14 @@ fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 struct Shared {
     current: RwLock<Arc<Snapshot>>,
     config: Config,
+    /// The bundle file, for a service started with [`AppState::from_file`].
+    source: Option<reload::BundleSource>,
+    /// What the bundle file looked like last; its lock serialises reloads.
+    seen: Mutex<reload::Seen>,
+    /// Reload history, for `GET /healthz`.
+    events: Mutex<reload::Events>,
+    /// When the state was made (Unix seconds, by the configured clock).
+    started_at: i64,
 }
 
 /// The service's state: the current trust bundle with its verifiers, and
@@ -403,26 +521,45 @@ impl AppState {
     /// list names a root that is not a region root.
     pub fn with_config(bundle: TrustBundle, config: Config) -> Result<Self, PkiError> {
         let snapshot = Snapshot::build(bundle, &config.options)?;
-        Ok(AppState {
+        Ok(Self::from_parts(snapshot, config, None))
+    }
+
+    fn from_parts(
+        snapshot: Snapshot,
+        config: Config,
+        source: Option<reload::BundleSource>,
+    ) -> Self {
+        let started_at = (config.clock)();
+        AppState {
             shared: Arc::new(Shared {
                 current: RwLock::new(Arc::new(snapshot)),
                 config,
+                source,
+                seen: Mutex::default(),
+                events: Mutex::default(),
+                started_at,
             }),
-        })
+        }
     }
 
-    /// Replaces the bundle served (for instance after
-    /// [`TrustBundle::update`]); requests already running finish with the
-    /// old one.
+    /// Replaces the bundle served, whatever it holds (no rollback check:
+    /// [`AppState::update_bundle`] has one); requests already running
+    /// finish with the old one.
     pub fn replace_bundle(&self, bundle: TrustBundle) -> Result<(), PkiError> {
-        let snapshot = Arc::new(Snapshot::build(bundle, &self.shared.config.options)?);
+        let snapshot = Snapshot::build(bundle, &self.shared.config.options)?;
+        self.install(snapshot);
+        Ok(())
+    }
+
+    /// Serves `snapshot` to every request that starts from now on.
+    fn install(&self, snapshot: Snapshot) {
+        let snapshot = Arc::new(snapshot);
         let mut current = self
             .shared
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *current = snapshot;
-        Ok(())
     }
 
     /// The `ETag` of the bundle served.
@@ -449,6 +586,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/bundle", get(bundle))
         .route("/v1/status/{authority}", get(status))
+        .route("/healthz", get(health::healthz))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), timeout))
         .layer(middleware::map_response(json_errors))
@@ -459,26 +597,61 @@ pub fn router(state: AppState) -> Router {
 /// keep-alive, [`MAX_HEADER_BYTES`], [`MAX_HEADERS`],
 /// [`HEADER_READ_TIMEOUT`], [`MAX_BUFFER_BYTES`] and at most
 /// [`MAX_CONNECTIONS`] connections at once. Failed accepts (such as running
-/// out of file descriptors) are retried after 50 ms.
+/// out of file descriptors) are retried after 50 ms. [`serve_until`] also
+/// stops.
 pub async fn serve(listener: TcpListener, state: AppState) {
+    serve_until(listener, state, std::future::pending::<()>()).await;
+}
+
+/// How a shutdown went ([`serve_until`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drained {
+    /// Connections open when the shutdown began.
+    pub open: usize,
+    /// Connections still open when [`Config::drain_timeout`] ran out (then
+    /// dropped).
+    pub abandoned: usize,
+}
+
+/// Serves as [`serve`] does until `shutdown` completes, then drains: it
+/// stops accepting (the listener is closed), lets every request in flight
+/// finish and be answered (with `Connection: close`), closes idle
+/// keep-alive connections, and returns once all connections are closed, or
+/// after [`Config::drain_timeout`].
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()>,
+) -> Drained {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 
+    let drain_timeout = state.shared.config.drain_timeout;
     let app = router(state);
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
     loop {
-        let Ok(permit) = permits.clone().acquire_owned().await else {
-            return; // the semaphore is never closed
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break, // the semaphore is never closed
+            },
+            () = &mut shutdown => break,
         };
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
+        let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
@@ -486,11 +659,54 @@ pub async fn serve(listener: TcpListener, state: AppState) {
                 .max_header_size(MAX_HEADER_BYTES)
                 .max_headers(MAX_HEADERS)
                 .max_buf_size(MAX_BUFFER_BYTES);
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
             // A connection's errors (a client gone, a malformed request
             // hyper answered with 400) end that connection only.
-            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopped.changed() => {
+                    // Finish the request in flight, then close.
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
             drop(permit);
         });
+    }
+    drop(listener);
+    let open = MAX_CONNECTIONS - permits.available_permits();
+    let _ = stop.send(true);
+    let all = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
+    let abandoned = match tokio::time::timeout(drain_timeout, permits.acquire_many(all)).await {
+        Ok(_) => 0,
+        Err(_) => MAX_CONNECTIONS - permits.available_permits(),
+    };
+    Drained { open, abandoned }
+}
+
+/// Returns a future that completes on `SIGTERM` or `SIGINT` (Ctrl-C), with
+/// the signal's name. The handlers are installed before this returns, so
+/// from then on neither signal ends the process by itself.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = &'static str> + Send> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
     }
 }
 
