@@ -111,7 +111,12 @@ fn world() -> World {
 }
 
 fn federation_list(w: &World, sequence: u64) -> Vec<u8> {
-    let regions = [&w.sh, &w.gd, &w.sc]
+    federation_of(w, &[&w.sh, &w.gd, &w.sc], sequence)
+}
+
+/// A federation list naming `regions`.
+fn federation_of(w: &World, regions: &[&Region], sequence: u64) -> Vec<u8> {
+    let regions = regions
         .iter()
         .map(|r| ListedRegion {
             region: r.code.parse().unwrap(),
@@ -584,5 +589,452 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
             .unwrap_err()
             .reason(),
         ReasonCode::CborMalformed
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Revocation must hold: each test below reproduces a way a revoked licence
+// was once made to verify VALID, and shows it refused.
+
+/// A certificate from `root`'s region for `credit`, with `usages`.
+fn authority_of(root: &Region, seed: u8, name: &str, credit: &str) -> Authority {
+    let key = SecretKey::from_seed(&[seed; 32]);
+    let cert = create_authority(
+        &root.key,
+        &root.root,
+        &key.public_key(),
+        &AuthorityParams {
+            name: name.into(),
+            credit_code: credit.parse().unwrap(),
+            usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
+            not_before: Y2024,
+            not_after: Y2030,
+            serial_number: Some(vec![seed, 99]),
+        },
+    )
+    .unwrap();
+    Authority { key, cert }
+}
+
+/// `r`'s list naming `entries` (authority, state), each for every type used here.
+fn list_of(r: &Region, sequence: u64, entries: &[(&Authority, AuthorityState)]) -> Vec<u8> {
+    RegionTrustList {
+        region: r.code.parse().unwrap(),
+        sequence,
+        issued_at: NOW - DAY,
+        next_update: NOW + 7 * DAY,
+        authorities: entries
+            .iter()
+            .map(|(a, state)| ListedAuthority {
+                certificate: a.cert.clone(),
+                types: [NATIONAL_BUSINESS, GUANGDONG_BUSINESS]
+                    .iter()
+                    .map(|t| t.parse().unwrap())
+                    .collect(),
+                level: TrustLevel::A,
+                state: *state,
+            })
+            .collect(),
+    }
+    .sign(&r.root, &r.key)
+    .unwrap()
+}
+
+/// A credit code registered in `division` (6 digits), with its check character.
+fn credit_code_in(division: &str, rest: &str) -> String {
+    let first17 = format!("91{division}{rest}");
+    let check = elicense::identifiers::mod31_check(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+#[test]
+fn bypass_1_a_namesake_listed_by_another_region_cannot_speak_for_an_authority() {
+    let w = world();
+    // Shenzhen (440300) is a region of its own beside Guangdong (440000).
+    // Guangdong's root may certify authorities registered in 4403xx too, so
+    // it can certify a namesake of Shenzhen's authority, list it, and sign an
+    // all-valid status list for it, issued after Shenzhen's.
+    let (sz0, sz1) = (
+        credit_code_in("440300", "MA5F8KTR4"),
+        credit_code_in("440300", "MA5F8KTR5"),
+    );
+    let sz = region("440300", 4, [&sz0, &sz1]);
+    let code = credit_code_in("440300", "MA5F8KTR3");
+    let real = authority_of(&sz, 70, "深圳市市场监督管理局", &code);
+    let rogue = authority_of(&w.gd, 71, "假冒深圳市市场监督管理局", &code);
+    let mut b = TrustBundle::new(w.fed.clone(), federation_of(&w, &[&w.gd, &sz], 1)).unwrap();
+    b.add_region_list(list_of(&sz, 1, &[(&real, AuthorityState::Active)]))
+        .unwrap();
+    b.add_region_list(list_of(&w.gd, 1, &[(&rogue, AuthorityState::Active)]))
+        .unwrap();
+    b.set_policy(
+        &include_str!("../examples/data/policy-shanghai.json").replace(
+            r#""accept_regions": ["440000", "510000"]"#,
+            r#""accept_regions": ["440000", "440300", "510000"]"#,
+        ),
+    )
+    .unwrap();
+    let revoked = licence(&real, NATIONAL_BUSINESS, 7, NOW - 10 * DAY);
+    let real_id = b
+        .add_status_list(status_list(&real, NOW - 3600, &[(7, "revoke")]), NOW)
+        .unwrap();
+    let rogue_id = b
+        .add_status_list(status_list(&rogue, NOW - 60, &[]), NOW)
+        .unwrap();
+    // Two authorities with one credit code, each bound to its own region.
+    assert_eq!(real_id.region.as_str(), "440300");
+    assert_eq!(rogue_id.region.as_str(), "440000");
+    assert_eq!(real_id.credit_code, rogue_id.credit_code);
+    assert_eq!(b.status_lists_with_code(&real_id.credit_code).count(), 2);
+    // Through the file and back: the revocation holds.
+    let b = TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+    let r = verify(&b, &revoked);
+    assert_outcome(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::LicenceRevoked,
+        CheckKind::Status,
+    );
+    assert!(
+        r.check(CheckKind::Status)
+            .unwrap()
+            .detail
+            .contains("as listed by region 440300"),
+        "{}",
+        r.to_text()
+    );
+    // The rogue's own licences are judged by the rogue's list, under its
+    // own region: the report names Guangdong, not Shenzhen.
+    let r = verify(&b, &licence(&rogue, NATIONAL_BUSINESS, 7, NOW - DAY));
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    assert_eq!(
+        r.authority
+            .as_ref()
+            .unwrap()
+            .region
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "440000"
+    );
+}
+
+#[test]
+fn bypass_2_a_compromised_retired_or_future_dated_key_cannot_lock_out_its_replacement() {
+    let w = world();
+    let gd0 = &w.gd.authorities[0];
+    let code = gd0.cert.organization_identifier().unwrap().to_owned();
+    let replacement = authority_of(&w.gd, 72, "gd authority 0 (new key)", &code);
+    let t = NOW - 2 * DAY;
+    let old_licence = licence(gd0, GUANGDONG_BUSINESS, 7, t - 10 * DAY);
+
+    // The key is stolen: while the region still lists it as active, the
+    // thief signs an all-valid list dated years ahead (to the end of the
+    // certificate's validity), and one dated now.
+    let mut b = TrustBundle::new(w.fed.clone(), federation_list(&w, 1)).unwrap();
+    b.add_region_list(list_of(&w.gd, 1, &[(gd0, AuthorityState::Active)]))
+        .unwrap();
+    b.add_status_list(status_list(gd0, t - DAY, &[(7, "revoke")]), NOW)
+        .unwrap();
+    let future = status_list(gd0, Y2030 - DAY, &[]);
+    let e = b.add_status_list(future, NOW).unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::StatusListIssuedInFuture, "{e}");
+    let stolen = status_list(gd0, NOW - 60, &[]);
+    b.add_status_list(stolen.clone(), NOW).unwrap();
+
+    // The region marks the key compromised since t and lists the
+    // replacement: the thief's list leaves the bundle, with the reason.
+    let (_, dropped) = b
+        .add_region_list(list_of(
+            &w.gd,
+            2,
+            &[
+                (gd0, AuthorityState::Compromised(t)),
+                (&replacement, AuthorityState::Active),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!(dropped[0].reason, ReasonCode::AuthorityCompromised);
+    assert_eq!(dropped[0].issued_at, NOW - 60);
+    // The thief's list is refused from now on, ...
+    let e = b.add_status_list(stolen, NOW).unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::AuthorityCompromised, "{e}");
+    // ... and the replacement certificate's list, older than the thief's,
+    // is accepted and holds the revocation.
+    b.add_status_list(status_list(&replacement, NOW - 3600, &[(7, "revoke")]), NOW)
+        .unwrap();
+    b.set_policy(include_str!("../examples/data/policy-shanghai.json"))
+        .unwrap();
+    let b = TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+    assert_outcome(
+        &verify(&b, &old_licence),
+        Verdict::Invalid,
+        ReasonCode::LicenceRevoked,
+        CheckKind::Status,
+    );
+    // The replacement's own licences share the authority's list.
+    let new_licence = licence(&replacement, GUANGDONG_BUSINESS, 8, NOW - DAY);
+    let r = verify(&b, &new_licence);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+
+    // A retired key signs no list after its retirement either.
+    let mut b = TrustBundle::new(w.fed.clone(), federation_list(&w, 1)).unwrap();
+    b.add_region_list(list_of(
+        &w.gd,
+        1,
+        &[
+            (gd0, AuthorityState::Retired(t)),
+            (&replacement, AuthorityState::Active),
+        ],
+    ))
+    .unwrap();
+    let e = b
+        .add_status_list(status_list(gd0, t, &[]), NOW)
+        .unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::AuthorityRetired, "{e}");
+    b.add_status_list(status_list(gd0, t - 1, &[]), NOW)
+        .unwrap();
+}
+
+#[test]
+fn bypass_3_revoked_is_final_in_a_stale_list_even_under_a_warn_policy() {
+    let w = world();
+    let gd0 = &w.gd.authorities[0];
+    // The list is ten days old; its time to live is two days.
+    let mut b = bundle(
+        &w,
+        status_list(gd0, NOW - 10 * DAY, &[(7, "revoke"), (8, "suspend")]),
+        ACTIVE,
+        1,
+    );
+    b.set_policy(
+        &include_str!("../examples/data/policy-shanghai.json").replace(
+            r#""status_missing": "indeterminate""#,
+            r#""status_missing": "warn""#,
+        ),
+    )
+    .unwrap();
+    let at = |i| licence(gd0, GUANGDONG_BUSINESS, i, NOW - 20 * DAY);
+    let r = verify(&b, &at(7));
+    assert_outcome(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::LicenceRevoked,
+        CheckKind::Status,
+    );
+    assert!(r.warnings.is_empty(), "{}", r.to_text());
+    // Suspended in a stale list: it may have been lifted or turned into a
+    // revocation since. Never VALID, whatever the policy.
+    let r = verify(&b, &at(8));
+    assert_outcome(
+        &r,
+        Verdict::Indeterminate,
+        ReasonCode::StatusListStale,
+        CheckKind::Status,
+    );
+    assert_eq!(r.status, Some(elicense::status::Status::Suspended));
+    // Only a valid entry of a stale list passes, with a warning.
+    let r = verify(&b, &at(9));
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    assert_eq!(r.warnings.len(), 1, "{}", r.to_text());
+    assert_eq!(r.warnings[0].code, ReasonCode::StatusListStale);
+}
+
+#[test]
+fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
+    use elicense::verify::TrustStore;
+    let w = world();
+    let gd0 = &w.gd.authorities[0];
+    let revoked = licence(gd0, GUANGDONG_BUSINESS, 7, NOW - DAY);
+    let store = || TrustStore::new(vec![w.gd.root.clone()], vec![gd0.cert.clone()]).unwrap();
+    let r = Verifier::new(store()).verify_qr(&revoked.qr_text(), NOW);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    let status = r.check(CheckKind::Status).unwrap();
+    assert_eq!(
+        (status.outcome, status.reason),
+        (Outcome::NotChecked, ReasonCode::StatusNotChecked)
+    );
+    assert_eq!(r.warnings[0].code, ReasonCode::StatusNotChecked);
+    // With the authority's status list given, the revocation holds.
+    let mut with_list = store();
+    let id = with_list
+        .add_status_list(&status_list(gd0, NOW - 3600, &[(7, "revoke")]), NOW)
+        .unwrap();
+    assert_eq!(id.region.as_str(), "440000");
+    let r = Verifier::new(with_list.clone()).verify_qr(&revoked.qr_text(), NOW);
+    assert_outcome(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::LicenceRevoked,
+        CheckKind::Status,
+    );
+    // An older list for the same authority is refused; a future one too.
+    let e = with_list
+        .add_status_list(&status_list(gd0, NOW - 7200, &[]), NOW)
+        .unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::TrustListRollback, "{e}");
+    let e = with_list
+        .add_status_list(&status_list(gd0, NOW + DAY, &[]), NOW)
+        .unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::StatusListIssuedInFuture, "{e}");
+
+    // A licence without a status index can never be revoked: refused by a
+    // policy that requires one (the default), a warning otherwise.
+    let mut spec = LicenceSpec::from_json(elicense::demo::SAMPLE_LICENCE_JSON).unwrap();
+    spec.type_code = GUANGDONG_BUSINESS.into();
+    spec.status_index = None;
+    spec.issued_at = Some(NOW - DAY);
+    let unrevocable = spec
+        .to_licence(0)
+        .unwrap()
+        .sign(&gd0.cert, &gd0.key)
+        .unwrap();
+    let b = default_bundle(&w);
+    assert!(b.policy().unwrap().require_status());
+    assert_outcome(
+        &verify(&b, &unrevocable),
+        Verdict::Invalid,
+        ReasonCode::StatusIndexMissing,
+        CheckKind::Status,
+    );
+    let mut lenient = b.clone();
+    lenient
+        .set_policy(
+            &include_str!("../examples/data/policy-shanghai.json").replace(
+                r#""status_missing": "indeterminate","#,
+                r#""status_missing": "indeterminate", "require_status": false,"#,
+            ),
+        )
+        .unwrap();
+    let r = verify(&lenient, &unrevocable);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    assert_eq!(r.warnings[0].code, ReasonCode::StatusIndexMissing);
+}
+
+#[test]
+fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
+    let w = world();
+    let mut b = default_bundle(&w);
+    let other = TrustBundle::new(w.fed.clone(), federation_of(&w, &[&w.sh, &w.gd], 1)).unwrap();
+    let e = b.update(&other, NOW).unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::TrustListConflict, "{e}");
+    // A newer one without Sichuan: Sichuan's list and status list leave.
+    let newer = TrustBundle::new(w.fed.clone(), federation_of(&w, &[&w.sh, &w.gd], 2)).unwrap();
+    let summary = b.update(&newer, NOW).unwrap();
+    assert_eq!(summary.dropped.len(), 1, "{summary:?}");
+    assert_eq!(summary.dropped[0].reason, ReasonCode::TrustListMissing);
+    assert_eq!(summary.dropped[0].authority.region.as_str(), "510000");
+    TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+}
+
+/// Item 5: any sequence of accepted updates leaves a bundle that loads and
+/// verifies the same licences as the bundle in memory.
+#[test]
+fn any_sequence_of_accepted_updates_writes_a_bundle_that_loads() {
+    let w = world();
+    let gd = &w.gd.authorities;
+    let code = gd[0].cert.organization_identifier().unwrap().to_owned();
+    let replacement = authority_of(&w.gd, 73, "gd authority 0 (new key)", &code);
+    let t = NOW - 2 * DAY;
+    let active = AuthorityState::Active;
+    // Everything a stranger might offer, in any order.
+    let mut offers: Vec<(&str, Vec<u8>)> = vec![
+        ("fed-1", federation_list(&w, 1)),
+        ("fed-2-no-sc", federation_of(&w, &[&w.sh, &w.gd], 2)),
+        ("fed-3", federation_list(&w, 3)),
+    ];
+    let region_lists: Vec<Vec<u8>> = vec![
+        list_of(&w.gd, 1, &[(&gd[0], active), (&gd[1], active)]),
+        list_of(
+            &w.gd,
+            2,
+            &[
+                (&gd[0], AuthorityState::Compromised(t)),
+                (&replacement, active),
+            ],
+        ),
+        list_of(&w.gd, 3, &[(&replacement, active)]),
+        list_of(
+            &w.gd,
+            4,
+            &[(&gd[0], AuthorityState::Retired(t)), (&gd[1], active)],
+        ),
+        list_of(&w.sc, 1, &[(&w.sc.authorities[0], active)]),
+        list_of(&w.sh, 1, &[(&w.sh.authorities[0], active)]),
+    ];
+    for l in &region_lists {
+        offers.push(("region", l.clone()));
+    }
+    for (a, iat) in [
+        (&gd[0], t - DAY),
+        (&gd[0], NOW - 600),
+        (&gd[1], NOW - 500),
+        (&replacement, NOW - 3600),
+        (&replacement, NOW - 100),
+        (&w.sc.authorities[0], NOW - 400),
+        (&w.sh.authorities[0], NOW - 300),
+    ] {
+        offers.push(("status", status_list(a, iat, &[(7, "revoke")])));
+    }
+    let licences = [
+        licence(&gd[0], GUANGDONG_BUSINESS, 7, t - 5 * DAY),
+        licence(&gd[0], GUANGDONG_BUSINESS, 8, t - 5 * DAY),
+        licence(&replacement, GUANGDONG_BUSINESS, 7, NOW - DAY),
+        licence(&gd[1], NATIONAL_BUSINESS, 9, NOW - DAY),
+        licence(&w.sc.authorities[0], SICHUAN_PERMIT, 7, NOW - DAY),
+        licence(&w.sh.authorities[0], NATIONAL_BUSINESS, 1, NOW - DAY),
+    ];
+    let texts: Vec<String> = licences.iter().map(|l| l.qr_text()).collect();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let (mut accepted, mut refused) = (0, 0);
+    for _ in 0..40 {
+        let mut b = TrustBundle::new(w.fed.clone(), federation_list(&w, 1)).unwrap();
+        b.set_policy(include_str!("../examples/data/policy-shanghai.json"))
+            .unwrap();
+        for _ in 0..12 {
+            let (kind, cose) = &offers[next(offers.len())];
+            let before = b.clone();
+            let result = match *kind {
+                "region" => b.add_region_list(cose.clone()).map(|_| ()),
+                "status" => b.add_status_list(cose.clone(), NOW).map(|_| ()),
+                _ => TrustBundle::new(w.fed.clone(), cose.clone())
+                    .and_then(|newer| b.update(&newer, NOW))
+                    .map(|_| ()),
+            };
+            match result {
+                Ok(()) => accepted += 1,
+                Err(_) => {
+                    refused += 1;
+                    // A refused update changes nothing.
+                    assert_eq!(b.to_bytes(), before.to_bytes());
+                }
+            }
+            let bytes = b.to_bytes();
+            let loaded = TrustBundle::from_bytes(&bytes, w.fed.clone(), NOW)
+                .unwrap_or_else(|e| panic!("a bundle after accepted updates does not load: {e}"));
+            assert_eq!(loaded.to_bytes(), bytes);
+            let (mem, file) = (
+                Verifier::from_bundle(b.clone()).unwrap(),
+                Verifier::from_bundle(loaded).unwrap(),
+            );
+            for t in &texts {
+                assert_eq!(
+                    mem.verify_qr(t, NOW).to_json(),
+                    file.verify_qr(t, NOW).to_json()
+                );
+            }
+        }
+    }
+    // Both paths were taken many times.
+    assert!(
+        accepted > 100 && refused > 100,
+        "{accepted} accepted, {refused} refused"
     );
 }

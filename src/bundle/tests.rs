@@ -171,3 +171,28 @@ fn hostile_bundle_files() {
     assert_eq!(load(&dup).reason(), ReasonCode::CborDuplicateKey);
     assert_eq!(load(&[0xff]).reason(), ReasonCode::CborMalformed);
 }
+
+/// A file of the bundle's largest size whose field 4 declares 8.4 million
+/// entries is refused at that array's head, before any value is built.
+#[test]
+fn a_huge_array_is_refused_before_it_is_built() {
+    let f = fixture();
+    let n = 8 << 20;
+    let mut bytes = vec![0xa4]; // map of 4
+    bytes.extend_from_slice(&cbor::encode(&Value::from(1)));
+    bytes.extend_from_slice(&cbor::encode(&Value::Text(BUNDLE_FORMAT.into())));
+    bytes.extend_from_slice(&cbor::encode(&Value::from(2)));
+    bytes.extend_from_slice(&cbor::encode(&Value::from(1)));
+    bytes.extend_from_slice(&cbor::encode(&Value::from(3)));
+    bytes.extend_from_slice(&cbor::encode(&Value::Bytes(f.federation.clone())));
+    bytes.extend_from_slice(&cbor::encode(&Value::from(4)));
+    bytes.push(0x9a); // array, 4-byte length
+    bytes.extend_from_slice(&(n as u32).to_be_bytes());
+    bytes.resize(bytes.len() + n, 0);
+    let e = TrustBundle::from_bytes(&bytes, f.anchor.clone(), NOW).unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::CborItemTooLarge, "{e}");
+    assert!(
+        e.to_string().contains(&MAX_BUNDLE_ENTRIES.to_string()),
+        "{e}"
+    );
+}
