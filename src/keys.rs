@@ -159,7 +159,8 @@ impl SecretKey {
     /// refused as [`KeyError::BadPrivateKey`] saying what it is.
     pub fn from_pkcs8_pem(pem_text: &str) -> Result<Self, KeyError> {
         let bad = |m: &str| KeyError::BadPrivateKey(m.to_owned());
-        let (label, der) = pem::decode_vec(pem_text.trim().as_bytes())
+        let block = single_pem_block(pem_text).map_err(KeyError::BadPrivateKey)?;
+        let (label, der) = pem::decode_vec(block.as_bytes())
             .map_err(|e| KeyError::BadPrivateKey(format!("not PEM: {e}")))?;
         let der = Zeroizing::new(der);
         match label {
@@ -300,7 +301,8 @@ impl PublicKey {
     /// Reads a PEM SubjectPublicKeyInfo ("PUBLIC KEY"). A key of another
     /// algorithm is refused as [`KeyError::UnsupportedAlgorithm`] naming it.
     pub fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
-        let (label, der) = pem::decode_vec(pem_text.trim().as_bytes())
+        let block = single_pem_block(pem_text).map_err(KeyError::BadPublicKey)?;
+        let (label, der) = pem::decode_vec(block.as_bytes())
             .map_err(|e| KeyError::BadPublicKey(format!("not PEM: {e}")))?;
         if label != "PUBLIC KEY" {
             return Err(KeyError::BadPublicKey(format!(
@@ -506,6 +508,30 @@ pub fn verify_batch(
 fn y_is_canonical(p: &[u8; 32]) -> bool {
     // y ≥ p exactly when bits 8..254 are all ones and the low byte ≥ 0xed.
     !(p[31] & 0x7f == 0x7f && p[1..31].iter().all(|&b| b == 0xff) && p[0] >= 0xed)
+}
+
+/// The one PEM block of `text`, from its `-----BEGIN ` line to the end of
+/// its `-----END …-----` line. Explanatory text before and after it is
+/// ignored (RFC 7468 §2: `openssl pkey -text` writes some after the key); a
+/// second block is refused, so that a file never stands for two keys.
+fn single_pem_block(text: &str) -> Result<&str, String> {
+    const BEGIN: &str = "-----BEGIN ";
+    const END: &str = "-----END ";
+    let start = text
+        .find(BEGIN)
+        .ok_or_else(|| "not PEM: no \"-----BEGIN\" line".to_owned())?;
+    let rest = &text[start..];
+    let end = rest
+        .find(END)
+        .and_then(|e| {
+            let tail = &rest[e + END.len()..];
+            tail.find("-----").map(|d| e + END.len() + d + 5)
+        })
+        .ok_or_else(|| "not PEM: no \"-----END\" line".to_owned())?;
+    if rest[end..].contains(BEGIN) {
+        return Err("the file holds more than one PEM block; give one key per file".into());
+    }
+    Ok(&rest[..end])
 }
 
 /// Ed25519's OID (RFC 8410).
@@ -910,6 +936,38 @@ UxbhJpAArBehs50BJfC7JWZoJ/DXdgh3qg==
         match PublicKey::from_pem(OPENSSL_RFC8032_PRIVATE) {
             Err(KeyError::BadPublicKey(m)) => assert!(m.contains("\"PRIVATE KEY\""), "{m}"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_around_the_pem_block_is_ignored_and_a_second_block_refused() {
+        let key = test_key();
+        let with_text = format!(
+            "Ed25519 key for tests\r\n{}ED25519 Private-Key:\npriv: …\n",
+            OPENSSL_RFC8032_PRIVATE.replace('\n', "\r\n")
+        );
+        assert_eq!(
+            SecretKey::from_pkcs8_pem(&with_text).unwrap().public_key(),
+            key.public_key()
+        );
+        let two = format!("{OPENSSL_RFC8032_PRIVATE}{OPENSSL_RFC8032_PRIVATE}");
+        match SecretKey::from_pkcs8_pem(&two) {
+            Err(KeyError::BadPrivateKey(m)) => {
+                assert!(m.contains("more than one PEM block"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let public = format!("# public\n{OPENSSL_RFC8032_PUBLIC}\n");
+        assert_eq!(PublicKey::from_pem(&public).unwrap(), key.public_key());
+        for truncated in [
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAw",
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAw\n-----END PRIV",
+            "no PEM here",
+        ] {
+            assert!(matches!(
+                SecretKey::from_pkcs8_pem(truncated),
+                Err(KeyError::BadPrivateKey(_))
+            ));
         }
     }
 
