@@ -2,7 +2,8 @@
 # Runs every test of the project: formatting, lints, unit, integration, CLI and
 # doc tests, builds of the core without default features (native and
 # wasm32), and a fuzzing smoke run of every decoder. Installs what it needs
-# (Debian's rustc-web for wasm32, cargo-fuzz) on first use.
+# (Debian's rustc-web for wasm32, OpenSSL and Python cryptography for the
+# interoperability tests, cargo-fuzz) on first use.
 #
 # Usage: bash scripts/test.sh            (FUZZ_SECONDS=5 by default)
 set -euo pipefail
@@ -40,6 +41,22 @@ fi
 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build --release \
   -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
   -p elicense --no-default-features --lib --target-dir target/wasm
+
+step "OpenSSL and Python cryptography (cli/tests/interop.rs reads our key and certificate files with them)"
+if ! command -v openssl >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip >/dev/null
+fi
+if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
+  # Debian's own python3 refuses pip installs outside a virtual environment
+  # (PEP 668) unless told otherwise.
+  python3 -m pip install -q cryptography \
+    || python3 -m pip install -q --break-system-packages cryptography
+fi
 
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets

@@ -6,7 +6,9 @@
 //! abstraction."
 //!
 //! * [`SecretKey`] holds an Ed25519 secret key. It is zeroized on drop, never
-//!   printed by `Debug`, and moves in and out as PKCS#8 PEM.
+//!   printed by `Debug`, and moves in and out as PKCS#8 PEM: written as
+//!   OpenSSL writes it (version 1, RFC 8410 §7, no public key), read in
+//!   version 1 or 2 (docs/FORMAT.md §5, "Keys").
 //! * [`PublicKey`] is a verifying key; [`PublicKey::verify_strict`] is the one
 //!   place where signatures are checked, returning a precise [`SignatureError`].
 //! * [`Signer`] is the signing abstraction. A key held in an HSM or KMS
@@ -16,7 +18,9 @@
 
 use core::fmt;
 
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::spki::der::pem;
+use ed25519_dalek::pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use ed25519_dalek::pkcs8::PrivateKeyInfo;
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -58,6 +62,15 @@ pub enum KeyError {
     /// The PEM text is not an Ed25519 SubjectPublicKeyInfo.
     #[error("the key is not a PEM Ed25519 public key: {0}")]
     BadPublicKey(String),
+    /// A well-formed key of another algorithm, named as found (e.g.
+    /// `id-ecPublicKey (P-256)`, `rsaEncryption`): this profile signs with
+    /// Ed25519 only.
+    #[error("the key is {found}, not Ed25519; elicense uses Ed25519 keys only")]
+    UnsupportedAlgorithm {
+        /// The algorithm found, in words (with its parameters when they
+        /// name a curve).
+        found: String,
+    },
     /// Raw public key bytes do not decode to a curve point.
     #[error("the public key bytes are not a valid Ed25519 point")]
     BadPoint,
@@ -135,19 +148,96 @@ impl SecretKey {
         }
     }
 
-    /// Reads a PKCS#8 PEM ("PRIVATE KEY") Ed25519 key.
-    pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
-        SigningKey::from_pkcs8_pem(pem)
-            .map(|inner| Self { inner })
-            .map_err(|e| KeyError::BadPrivateKey(e.to_string()))
+    /// Reads a PKCS#8 PEM ("PRIVATE KEY") Ed25519 key, version 1 (RFC 8410
+    /// §7, as OpenSSL writes it) or version 2 (with the public key, which
+    /// must then match the private key).
+    ///
+    /// A key of another algorithm is refused as
+    /// [`KeyError::UnsupportedAlgorithm`] naming the algorithm found, whether
+    /// it is PKCS#8 or a traditional `EC PRIVATE KEY` / `RSA PRIVATE KEY`
+    /// file; an encrypted PKCS#8 key, a public key or a certificate is
+    /// refused as [`KeyError::BadPrivateKey`] saying what it is.
+    pub fn from_pkcs8_pem(pem_text: &str) -> Result<Self, KeyError> {
+        let bad = |m: &str| KeyError::BadPrivateKey(m.to_owned());
+        let block = single_pem_block(pem_text).map_err(KeyError::BadPrivateKey)?;
+        let (label, der) = pem::decode_vec(block.as_bytes())
+            .map_err(|e| KeyError::BadPrivateKey(format!("not PEM: {e}")))?;
+        let der = Zeroizing::new(der);
+        match label {
+            "PRIVATE KEY" => {}
+            "EC PRIVATE KEY" => {
+                return Err(KeyError::UnsupportedAlgorithm {
+                    found: sec1_algorithm(&der),
+                })
+            }
+            "RSA PRIVATE KEY" => {
+                return Err(KeyError::UnsupportedAlgorithm {
+                    found: "rsaEncryption".into(),
+                })
+            }
+            "DSA PRIVATE KEY" => {
+                return Err(KeyError::UnsupportedAlgorithm {
+                    found: "DSA".into(),
+                })
+            }
+            "ENCRYPTED PRIVATE KEY" => {
+                return Err(bad("it is encrypted (PKCS#8 EncryptedPrivateKeyInfo); \
+                     decrypt it first (`openssl pkey -in KEY -out PLAIN.pem`)"))
+            }
+            "OPENSSH PRIVATE KEY" => {
+                return Err(bad("it is an OpenSSH private key, not PKCS#8"));
+            }
+            "PUBLIC KEY" => return Err(bad("it is a public key, not a private key")),
+            "CERTIFICATE" => return Err(bad("it is a certificate, not a private key")),
+            other => {
+                return Err(KeyError::BadPrivateKey(format!(
+                    "the PEM block is labelled {other:?}, not \"PRIVATE KEY\""
+                )))
+            }
+        }
+        let info = PrivateKeyInfo::try_from(der.as_slice())
+            .map_err(|e| KeyError::BadPrivateKey(format!("not a PKCS#8 PrivateKeyInfo: {e}")))?;
+        if info.algorithm.oid.to_string() != ED25519_OID {
+            return Err(KeyError::UnsupportedAlgorithm {
+                found: algorithm_name(&info.algorithm),
+            });
+        }
+        if info.algorithm.parameters.is_some() {
+            return Err(bad(
+                "the Ed25519 algorithm identifier has parameters (RFC 8410 §3: absent)",
+            ));
+        }
+        // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING, inside privateKey.
+        let seed: Zeroizing<[u8; 32]> = match info.private_key {
+            [0x04, 0x20, rest @ ..] => Zeroizing::new(
+                rest.try_into()
+                    .map_err(|_| bad("the private key is not 32 bytes"))?,
+            ),
+            _ => return Err(bad("the private key is not a 32-byte OCTET STRING")),
+        };
+        let key = Self::from_seed(&seed);
+        if let Some(public) = info.public_key {
+            if public != key.public_key().as_bytes() {
+                return Err(bad(
+                    "the public key it carries (PKCS#8 version 2) is not its private key's",
+                ));
+            }
+        }
+        Ok(key)
     }
 
-    /// Writes the key as PKCS#8 PEM. The returned string is zeroized on drop.
+    /// Writes the key as PKCS#8 PEM, version 1 without the public key: the
+    /// 48-byte `PrivateKeyInfo` of RFC 8410 §7, as OpenSSL writes it. The
+    /// returned string is zeroized on drop.
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        self.inner
-            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            // Encoding a well-formed 32-byte Ed25519 key into PKCS#8 cannot fail.
-            .expect("PKCS#8 encoding of an Ed25519 key")
+        let mut der = Zeroizing::new(Vec::with_capacity(48));
+        der.extend_from_slice(&PKCS8_V1_PREFIX);
+        der.extend_from_slice(self.inner.as_bytes());
+        Zeroizing::new(
+            pem::encode_string("PRIVATE KEY", pem::LineEnding::LF, &der)
+                // 48 bytes always fit a PEM document.
+                .expect("PEM encoding of a 48-byte key"),
+        )
     }
 
     /// The matching public key.
@@ -208,18 +298,56 @@ impl PublicKey {
         Ok(Self { inner })
     }
 
-    /// Reads a PEM SubjectPublicKeyInfo ("PUBLIC KEY").
-    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
-        let inner = VerifyingKey::from_public_key_pem(pem)
-            .map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
-        Self::from_bytes(inner.as_bytes())
+    /// Reads a PEM SubjectPublicKeyInfo ("PUBLIC KEY"). A key of another
+    /// algorithm is refused as [`KeyError::UnsupportedAlgorithm`] naming it.
+    pub fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
+        let block = single_pem_block(pem_text).map_err(KeyError::BadPublicKey)?;
+        let (label, der) = pem::decode_vec(block.as_bytes())
+            .map_err(|e| KeyError::BadPublicKey(format!("not PEM: {e}")))?;
+        if label != "PUBLIC KEY" {
+            return Err(KeyError::BadPublicKey(format!(
+                "the PEM block is labelled {label:?}, not \"PUBLIC KEY\""
+            )));
+        }
+        let spki = SubjectPublicKeyInfoRef::try_from(der.as_slice())
+            .map_err(|e| KeyError::BadPublicKey(format!("not a SubjectPublicKeyInfo: {e}")))?;
+        if spki.algorithm.oid.to_string() != ED25519_OID {
+            return Err(KeyError::UnsupportedAlgorithm {
+                found: algorithm_name(&spki.algorithm),
+            });
+        }
+        if spki.algorithm.parameters.is_some() {
+            return Err(KeyError::BadPublicKey(
+                "the Ed25519 algorithm identifier has parameters (RFC 8410 §3: absent)".into(),
+            ));
+        }
+        let bytes = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| KeyError::BadPublicKey("the key's BIT STRING has unused bits".into()))?;
+        Self::from_bytes(bytes)
     }
 
-    /// Writes the key as a PEM SubjectPublicKeyInfo.
+    /// Writes the key as a PEM SubjectPublicKeyInfo (RFC 8410 §4).
     pub fn to_pem(&self) -> String {
-        self.inner
-            .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .expect("SPKI encoding of an Ed25519 key")
+        let mut der = Vec::with_capacity(44);
+        der.extend_from_slice(&SPKI_PREFIX);
+        der.extend_from_slice(self.as_bytes());
+        pem::encode_string("PUBLIC KEY", pem::LineEnding::LF, &der)
+            .expect("PEM encoding of a 44-byte key")
+    }
+
+    /// The RFC 7093 (method 1) key identifier: the leftmost 160 bits of the
+    /// SHA-256 hash of the subjectPublicKey BIT STRING's value, here the 32
+    /// key bytes. Certificates carry it as their Subject Key Identifier,
+    /// and as the Authority Key Identifier of those they issue
+    /// (docs/FORMAT.md §5).
+    pub fn key_identifier(&self) -> [u8; 20] {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.as_bytes());
+        let mut id = [0u8; 20];
+        id.copy_from_slice(&digest[..20]);
+        id
     }
 
     /// The 32 raw bytes.
@@ -382,6 +510,110 @@ fn y_is_canonical(p: &[u8; 32]) -> bool {
     !(p[31] & 0x7f == 0x7f && p[1..31].iter().all(|&b| b == 0xff) && p[0] >= 0xed)
 }
 
+/// The one PEM block of `text`, from its `-----BEGIN ` line to the end of
+/// its `-----END …-----` line. Explanatory text before and after it is
+/// ignored (RFC 7468 §2: `openssl pkey -text` writes some after the key); a
+/// second block is refused, so that a file never stands for two keys.
+fn single_pem_block(text: &str) -> Result<&str, String> {
+    const BEGIN: &str = "-----BEGIN ";
+    const END: &str = "-----END ";
+    let start = text
+        .find(BEGIN)
+        .ok_or_else(|| "not PEM: no \"-----BEGIN\" line".to_owned())?;
+    let rest = &text[start..];
+    let end = rest
+        .find(END)
+        .and_then(|e| {
+            let tail = &rest[e + END.len()..];
+            tail.find("-----").map(|d| e + END.len() + d + 5)
+        })
+        .ok_or_else(|| "not PEM: no \"-----END\" line".to_owned())?;
+    if rest[end..].contains(BEGIN) {
+        return Err("the file holds more than one PEM block; give one key per file".into());
+    }
+    Ok(&rest[..end])
+}
+
+/// Ed25519's OID (RFC 8410).
+const ED25519_OID: &str = "1.3.101.112";
+
+/// DER of an Ed25519 PKCS#8 v1 `PrivateKeyInfo` up to the 32 key bytes:
+/// `SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) } }`.
+const PKCS8_V1_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+/// DER of an Ed25519 SubjectPublicKeyInfo up to the 32 key bytes (RFC 8410 §4).
+const SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// Names a public-key algorithm (and its curve, for elliptic-curve keys)
+/// in words, for messages: `id-ecPublicKey (P-256)`, `rsaEncryption`, or
+/// `algorithm 1.2.3.4` for one we do not know.
+pub fn algorithm_name_from_oids(algorithm: &str, parameter: Option<&str>) -> String {
+    let curve = |oid: &str| -> String {
+        match oid {
+            "1.2.840.10045.3.1.7" => "P-256".into(),
+            "1.3.132.0.34" => "P-384".into(),
+            "1.3.132.0.35" => "P-521".into(),
+            "1.3.132.0.10" => "secp256k1".into(),
+            "1.2.156.10197.1.301" => "SM2".into(),
+            "1.3.36.3.3.2.8.1.1.7" => "brainpoolP256r1".into(),
+            "1.3.36.3.3.2.8.1.1.11" => "brainpoolP384r1".into(),
+            "1.3.36.3.3.2.8.1.1.13" => "brainpoolP512r1".into(),
+            other => format!("curve {other}"),
+        }
+    };
+    match algorithm {
+        "1.3.101.112" => "Ed25519".into(),
+        "1.3.101.113" => "Ed448".into(),
+        "1.3.101.110" => "X25519".into(),
+        "1.3.101.111" => "X448".into(),
+        "1.2.840.10045.2.1" => match parameter {
+            Some(p) => format!("id-ecPublicKey ({})", curve(p)),
+            None => "id-ecPublicKey".into(),
+        },
+        "1.2.840.113549.1.1.1" => "rsaEncryption".into(),
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS".into(),
+        "1.2.840.10040.4.1" => "DSA".into(),
+        "1.2.156.10197.1.301" => "SM2".into(),
+        other => format!("algorithm {other}"),
+    }
+}
+
+fn algorithm_name(alg: &AlgorithmIdentifierRef<'_>) -> String {
+    let parameter = alg.parameters_oid().ok().map(|o| o.to_string());
+    algorithm_name_from_oids(&alg.oid.to_string(), parameter.as_deref())
+}
+
+/// The algorithm of a traditional `EC PRIVATE KEY` (SEC1, RFC 5915):
+/// `SEQUENCE { INTEGER 1, OCTET STRING, [0] { OID curve } OPTIONAL, … }`.
+fn sec1_algorithm(der: &[u8]) -> String {
+    use ed25519_dalek::pkcs8::spki::der::asn1::{AnyRef, ObjectIdentifier};
+    use ed25519_dalek::pkcs8::spki::der::{Decode, SliceReader, Tag, TagNumber, Tagged};
+    let curve = (|| -> Option<String> {
+        let outer = AnyRef::from_der(der).ok()?;
+        if outer.tag() != Tag::Sequence {
+            return None;
+        }
+        let mut r = SliceReader::new(outer.value()).ok()?;
+        let _version = AnyRef::decode(&mut r).ok()?;
+        let _key = AnyRef::decode(&mut r).ok()?;
+        let params = AnyRef::decode(&mut r).ok()?;
+        let expected = Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber::N0,
+        };
+        if params.tag() != expected {
+            return None;
+        }
+        let oid = ObjectIdentifier::from_der(params.value()).ok()?;
+        Some(oid.to_string())
+    })();
+    algorithm_name_from_oids("1.2.840.10045.2.1", curve.as_deref())
+}
+
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PublicKey(")?;
@@ -497,6 +729,255 @@ mod tests {
             SecretKey::from_pkcs8_pem("garbage"),
             Err(KeyError::BadPrivateKey(_))
         ));
+    }
+
+    /// What `openssl pkey` writes for the RFC 8032 test 1 key (checked with
+    /// OpenSSL 3.0: `openssl pkey -inform DER` of the 48 bytes below, and
+    /// `-pubout`).
+    const OPENSSL_RFC8032_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n\
+        -----END PRIVATE KEY-----\n";
+    const OPENSSL_RFC8032_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\n\
+        MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n\
+        -----END PUBLIC KEY-----\n";
+
+    fn pem_of(label: &str, der: &[u8]) -> String {
+        pem::encode_string(label, pem::LineEnding::LF, der).unwrap()
+    }
+
+    #[test]
+    fn keys_are_written_as_openssl_writes_them() {
+        let key = test_key();
+        let pem_text = key.to_pkcs8_pem();
+        assert_eq!(pem_text.as_str(), OPENSSL_RFC8032_PRIVATE);
+        let (_, der) = pem::decode_vec(pem_text.as_bytes()).unwrap();
+        assert_eq!(
+            hex::encode(&der),
+            format!("302e020100300506032b657004220420{RFC8032_SEED}"),
+            "PKCS#8 version 1 (INTEGER 0), no attributes, no public key"
+        );
+        assert_eq!(key.public_key().to_pem(), OPENSSL_RFC8032_PUBLIC);
+        assert_eq!(
+            SecretKey::from_pkcs8_pem(OPENSSL_RFC8032_PRIVATE)
+                .unwrap()
+                .public_key(),
+            key.public_key()
+        );
+        assert_eq!(
+            PublicKey::from_pem(OPENSSL_RFC8032_PUBLIC).unwrap(),
+            key.public_key()
+        );
+    }
+
+    #[test]
+    fn pkcs8_version_2_is_read_when_its_public_key_matches() {
+        let key = test_key();
+        let v2 = |public: &[u8; 32]| {
+            let mut der = hex::decode(format!(
+                "3051020101300506032b657004220420{RFC8032_SEED}812100"
+            ))
+            .unwrap();
+            der.extend_from_slice(public);
+            pem_of("PRIVATE KEY", &der)
+        };
+        // What this crate wrote before (ed25519-dalek's v2 encoding) reads back.
+        {
+            use ed25519_dalek::pkcs8::EncodePrivateKey;
+            let old = key
+                .inner
+                .to_pkcs8_pem(pem::LineEnding::LF)
+                .unwrap()
+                .to_string();
+            assert_eq!(old, v2(key.public_key().as_bytes()));
+            assert_eq!(
+                SecretKey::from_pkcs8_pem(&old).unwrap().public_key(),
+                key.public_key()
+            );
+        }
+        let other = SecretKey::from_seed(&[5; 32]).public_key();
+        let e = SecretKey::from_pkcs8_pem(&v2(other.as_bytes())).unwrap_err();
+        assert!(
+            matches!(&e, KeyError::BadPrivateKey(m) if m.contains("not its private key's")),
+            "{e}"
+        );
+        // A 31-byte private key, and one not wrapped in its inner OCTET STRING.
+        let mut short =
+            hex::decode(format!("302d020100300506032b65700421041f{RFC8032_SEED}")).unwrap();
+        short.pop();
+        assert!(matches!(
+            SecretKey::from_pkcs8_pem(&pem_of("PRIVATE KEY", &short)),
+            Err(KeyError::BadPrivateKey(_))
+        ));
+        let bare = hex::decode(format!("302c020100300506032b65700420{RFC8032_SEED}")).unwrap();
+        assert!(matches!(
+            SecretKey::from_pkcs8_pem(&pem_of("PRIVATE KEY", &bare)),
+            Err(KeyError::BadPrivateKey(_))
+        ));
+        // Parameters after the Ed25519 OID (RFC 8410 §3: absent).
+        let params = hex::decode(format!(
+            "3030020100300706032b6570050004220420{RFC8032_SEED}"
+        ))
+        .unwrap();
+        assert!(matches!(
+            SecretKey::from_pkcs8_pem(&pem_of("PRIVATE KEY", &params)),
+            Err(KeyError::BadPrivateKey(_))
+        ));
+    }
+
+    // Keys of other algorithms, generated with OpenSSL 3.0 (`openssl genpkey
+    // -algorithm EC -pkeyopt ec_paramgen_curve:P-256`, `-algorithm RSA
+    // -pkeyopt rsa_keygen_bits:512`, `-algorithm ED448`; `openssl ec` for
+    // the SEC1 form; `-pubout` for the public key). Test data only.
+    const P256_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4PynBz9TL6ao0PGx
+2efc2Bet5/T4Pl2ORQlm5QWvfRChRANCAATVsI8SETwmEZE2Kvz00ZKQT9gPKOQI
+fZ1yFMPFgvatwH36D4uB32eQWy5kjAxDXps7z1I+JGmJPxm7KxnVk8pV
+-----END PRIVATE KEY-----
+";
+    const P256_SEC1: &str = "-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIOD8pwc/Uy+mqNDxsdnn3NgXref0+D5djkUJZuUFr30QoAoGCCqGSM49
+AwEHoUQDQgAE1bCPEhE8JhGRNir89NGSkE/YDyjkCH2dchTDxYL2rcB9+g+Lgd9n
+kFsuZIwMQ16bO89SPiRpiT8ZuysZ1ZPKVQ==
+-----END EC PRIVATE KEY-----
+";
+    const P256_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1bCPEhE8JhGRNir89NGSkE/YDyjk
+CH2dchTDxYL2rcB9+g+Lgd9nkFsuZIwMQ16bO89SPiRpiT8ZuysZ1ZPKVQ==
+-----END PUBLIC KEY-----
+";
+    const RSA_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
+MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAvGzQQLd1XQhBmnPz
+JdI8eTS0efmNMLmefQG4NXsN4Q6Tw/JPTDanMjLkSAAjZ1ll67ZlxwbRea4yIx1d
+OhfJWQIDAQABAkEAsyWp4r4KwgcliJoRZbY7dOndZdMUoGz6+NN3trFmgsBb1KNt
+zlXYww17uZr0ymIWkB8A2tpcCk0nk7CB3ij44QIhAPFQD4N7TMU6skCu2GihWSsG
+25VJ73sFkbmlhZJGUVwNAiEAx+SzKzEHb0VAJAqnTgZBCq0Fq4/nLrre9Xem1wMU
+c30CIQCqVj4tLHr7ebxbxlACQ2qC4btcfS0rpLnB1uIbZ8GEfQIhAK/9ZtGMJSOO
+MN6KkqpbT0B6/RcDZ2L5G/u6EKYVDBhxAiBI4nqZoaUcWut7cXkgfSZz9C73GLXV
+azN0nCFMTTRmqQ==
+-----END PRIVATE KEY-----
+";
+    const ED448_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
+MEcCAQAwBQYDK2VxBDsEOctXLz3ZdEXH4K2cDrgMIypOh/j1jMFqKunXIGUS4rid
+UxbhJpAArBehs50BJfC7JWZoJ/DXdgh3qg==
+-----END PRIVATE KEY-----
+";
+
+    #[test]
+    fn keys_of_other_algorithms_are_named_as_found() {
+        let cases = [
+            (
+                SecretKey::from_pkcs8_pem(P256_PKCS8).unwrap_err(),
+                "id-ecPublicKey (P-256)",
+            ),
+            (
+                SecretKey::from_pkcs8_pem(P256_SEC1).unwrap_err(),
+                "id-ecPublicKey (P-256)",
+            ),
+            (
+                SecretKey::from_pkcs8_pem(RSA_PKCS8).unwrap_err(),
+                "rsaEncryption",
+            ),
+            (SecretKey::from_pkcs8_pem(ED448_PKCS8).unwrap_err(), "Ed448"),
+            (
+                PublicKey::from_pem(P256_PUBLIC).unwrap_err(),
+                "id-ecPublicKey (P-256)",
+            ),
+            (
+                SecretKey::from_pkcs8_pem(&pem_of("RSA PRIVATE KEY", &[0x30, 0x00])).unwrap_err(),
+                "rsaEncryption",
+            ),
+        ];
+        for (e, found) in cases {
+            assert_eq!(
+                e,
+                KeyError::UnsupportedAlgorithm {
+                    found: found.into()
+                }
+            );
+            assert_eq!(
+                e.to_string(),
+                format!("the key is {found}, not Ed25519; elicense uses Ed25519 keys only")
+            );
+            assert_eq!(e.reason(), ReasonCode::KeyInvalid);
+        }
+        assert_eq!(
+            algorithm_name_from_oids("1.2.840.10045.2.1", Some("1.3.132.0.34")),
+            "id-ecPublicKey (P-384)"
+        );
+        assert_eq!(
+            algorithm_name_from_oids("1.2.840.10045.2.1", Some("1.2.3")),
+            "id-ecPublicKey (curve 1.2.3)"
+        );
+        assert_eq!(
+            algorithm_name_from_oids("1.2.3.4", None),
+            "algorithm 1.2.3.4"
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_private_keys_say_what_they_are() {
+        let says = |pem_text: &str, what: &str| match SecretKey::from_pkcs8_pem(pem_text) {
+            Err(KeyError::BadPrivateKey(m)) => assert!(m.contains(what), "{m}"),
+            other => panic!("{other:?}"),
+        };
+        says(
+            &pem_of("ENCRYPTED PRIVATE KEY", &[0x30, 0x00]),
+            "it is encrypted",
+        );
+        says(OPENSSL_RFC8032_PUBLIC, "it is a public key");
+        says(&pem_of("CERTIFICATE", &[0x30, 0x00]), "it is a certificate");
+        says(&pem_of("OPENSSH PRIVATE KEY", b"openssh-key-v1"), "OpenSSH");
+        says(&pem_of("X", &[0x30, 0x00]), "labelled \"X\"");
+        says(
+            &pem_of("PRIVATE KEY", &[0x30, 0x00]),
+            "not a PKCS#8 PrivateKeyInfo",
+        );
+        says("", "not PEM");
+        match PublicKey::from_pem(OPENSSL_RFC8032_PRIVATE) {
+            Err(KeyError::BadPublicKey(m)) => assert!(m.contains("\"PRIVATE KEY\""), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_around_the_pem_block_is_ignored_and_a_second_block_refused() {
+        let key = test_key();
+        let with_text = format!(
+            "Ed25519 key for tests\r\n{}ED25519 Private-Key:\npriv: …\n",
+            OPENSSL_RFC8032_PRIVATE.replace('\n', "\r\n")
+        );
+        assert_eq!(
+            SecretKey::from_pkcs8_pem(&with_text).unwrap().public_key(),
+            key.public_key()
+        );
+        let two = format!("{OPENSSL_RFC8032_PRIVATE}{OPENSSL_RFC8032_PRIVATE}");
+        match SecretKey::from_pkcs8_pem(&two) {
+            Err(KeyError::BadPrivateKey(m)) => {
+                assert!(m.contains("more than one PEM block"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let public = format!("# public\n{OPENSSL_RFC8032_PUBLIC}\n");
+        assert_eq!(PublicKey::from_pem(&public).unwrap(), key.public_key());
+        for truncated in [
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAw",
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAw\n-----END PRIV",
+            "no PEM here",
+        ] {
+            assert!(matches!(
+                SecretKey::from_pkcs8_pem(truncated),
+                Err(KeyError::BadPrivateKey(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn key_identifier_is_rfc7093_method_1() {
+        // `echo <RFC8032_PUB> | xxd -r -p | sha256sum`, first 40 hex digits.
+        assert_eq!(
+            hex::encode(test_key().public_key().key_identifier()),
+            "21fe31dfa154a261626bf854046fd2271b7bed4b"
+        );
     }
 
     #[test]

@@ -131,11 +131,38 @@ impl Usage {
             Usage::StatusListSigning => &oid::EKU_STATUS_LIST_SIGNING_DER,
         }
     }
+    /// The usage in words, for messages: "licence signing", "seal making",
+    /// "status-list signing".
+    pub const fn words(self) -> &'static str {
+        match self {
+            Usage::LicenceSigning => "licence signing",
+            Usage::SealMaking => "seal making",
+            Usage::StatusListSigning => "status-list signing",
+        }
+    }
+
+    /// The value of `elicense authority new --usage` that grants it:
+    /// `licence-signing`, `seal-making`, `status-list-signing`.
+    pub const fn flag(self) -> &'static str {
+        match self {
+            Usage::LicenceSigning => "licence-signing",
+            Usage::SealMaking => "seal-making",
+            Usage::StatusListSigning => "status-list-signing",
+        }
+    }
+
     const ALL: [Usage; 3] = [
         Usage::LicenceSigning,
         Usage::SealMaking,
         Usage::StatusListSigning,
     ];
+}
+
+impl fmt::Display for Usage {
+    /// The usage in words ([`Usage::words`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
 }
 
 /// Errors reading, creating or validating certificates.
@@ -164,8 +191,13 @@ pub enum PkiError {
         /// The time checked.
         at: i64,
     },
-    /// Lacks the EKU for the usage.
-    #[error("the certificate is not authorised for {0:?}")]
+    /// Lacks the EKU for the usage. The message names the usage in words
+    /// and the `authority new --usage` value that grants it.
+    #[error(
+        "the certificate is not authorised for {0}: its extended key usage lacks it \
+         (create the authority's certificate with `elicense authority new --usage {flag}`)",
+        flag = .0.flag()
+    )]
     WrongEku(Usage),
     /// A CA certificate was used as a signer certificate.
     #[error("a CA certificate cannot sign licences")]
@@ -183,7 +215,11 @@ pub enum PkiError {
     #[error("the certificate chain is invalid: {0}")]
     Chain(String),
     /// Region absent or different from the root's.
-    #[error("the authority's region {authority:?} does not match its root's region {root:?}")]
+    #[error(
+        "the authority's region ({}) does not match its root's region ({})",
+        authority.as_deref().unwrap_or("none given"),
+        root.as_deref().unwrap_or("none given")
+    )]
     RegionMismatch {
         /// The authority's region code, if any.
         authority: Option<String>,
@@ -193,6 +229,25 @@ pub enum PkiError {
     /// No valid credit code in organizationIdentifier.
     #[error("the authority certificate has no valid credit code in organizationIdentifier")]
     AuthorityCodeMissing,
+    /// An authority certificate without the basicConstraints extension
+    /// (docs/FORMAT.md §5 requires it, with cA false).
+    #[error("the authority certificate has no basicConstraints extension (the profile requires one, with cA false)")]
+    BasicConstraintsMissing,
+    /// The authority's credit code was registered outside its root's
+    /// region: characters 3 to 8 (GB 32100) do not lie within the root's
+    /// region code ([`credit_code_in_region`]).
+    #[error(
+        "the credit code {credit_code} was registered in division {division}, \
+         which is not within the root's region {root_region}"
+    )]
+    CreditCodeRegionMismatch {
+        /// The authority's credit code.
+        credit_code: String,
+        /// Its characters 3 to 8.
+        division: String,
+        /// The root's region code.
+        root_region: String,
+    },
     /// The signing key given does not belong to the certificate it should sign for.
     #[error("the key does not match the certificate's public key")]
     KeyMismatch,
@@ -224,6 +279,8 @@ impl PkiError {
             PkiError::Chain(_) => ReasonCode::CertChainInvalid,
             PkiError::RegionMismatch { .. } => ReasonCode::CertRegionMismatch,
             PkiError::AuthorityCodeMissing => ReasonCode::CertAuthorityCodeMissing,
+            PkiError::BasicConstraintsMissing => ReasonCode::CertBasicConstraintsMissing,
+            PkiError::CreditCodeRegionMismatch { .. } => ReasonCode::CreditCodeRegionMismatch,
             PkiError::KeyMismatch => ReasonCode::KeyInvalid,
         }
     }
@@ -240,6 +297,9 @@ pub struct Certificate {
     not_before: i64,
     not_after: i64,
     is_ca: bool,
+    has_basic_constraints: bool,
+    subject_key_id: Option<Vec<u8>>,
+    authority_key_id: Option<Vec<u8>>,
     public_key: PublicKey,
     usages: Vec<Usage>,
 }
@@ -283,8 +343,18 @@ impl Certificate {
             ));
         }
         let spki = x509.public_key();
-        if spki.algorithm.algorithm.to_id_string() != oid::ED25519 {
-            return Err(PkiError::Malformed("the key is not Ed25519".into()));
+        let algorithm = spki.algorithm.algorithm.to_id_string();
+        if algorithm != oid::ED25519 {
+            let parameter = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            return Err(PkiError::Malformed(format!(
+                "its key is {}, not Ed25519",
+                crate::keys::algorithm_name_from_oids(&algorithm, parameter.as_deref())
+            )));
         }
         let public_key =
             PublicKey::from_bytes(&spki.subject_public_key.data).map_err(|e| match e {
@@ -306,16 +376,29 @@ impl Certificate {
             .map(str::to_owned);
         let mut region = None;
         let mut usages = Vec::new();
+        let mut has_basic_constraints = false;
+        let mut subject_key_id = None;
+        let mut authority_key_id = None;
         for ext in x509.extensions() {
             let id = ext.oid.to_id_string();
             if id == oid::SUBJECT_DIRECTORY_ATTRIBUTES {
                 region = region_from_sda(ext.value)?;
-            } else if let ParsedExtension::ExtendedKeyUsage(eku) = ext.parsed_extension() {
-                for o in &eku.other {
-                    if let Some(u) = Usage::ALL.iter().find(|u| o.as_bytes() == u.oid_der()) {
-                        usages.push(*u);
+                continue;
+            }
+            match ext.parsed_extension() {
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    for o in &eku.other {
+                        if let Some(u) = Usage::ALL.iter().find(|u| o.as_bytes() == u.oid_der()) {
+                            usages.push(*u);
+                        }
                     }
                 }
+                ParsedExtension::BasicConstraints(_) => has_basic_constraints = true,
+                ParsedExtension::SubjectKeyIdentifier(k) => subject_key_id = Some(k.0.to_vec()),
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    authority_key_id = a.key_identifier.as_ref().map(|k| k.0.to_vec());
+                }
+                _ => {}
             }
         }
         let validity = x509.validity();
@@ -328,6 +411,9 @@ impl Certificate {
             not_before: validity.not_before.timestamp(),
             not_after: validity.not_after.timestamp(),
             is_ca: x509.is_ca(),
+            has_basic_constraints,
+            subject_key_id,
+            authority_key_id,
             public_key,
             usages,
         })
@@ -406,6 +492,22 @@ impl Certificate {
     /// Whether basicConstraints says CA.
     pub fn is_ca(&self) -> bool {
         self.is_ca
+    }
+    /// Whether the certificate has a basicConstraints extension at all
+    /// (an authority certificate must, with cA false).
+    pub fn has_basic_constraints(&self) -> bool {
+        self.has_basic_constraints
+    }
+    /// The Subject Key Identifier, if the certificate has one. Certificates
+    /// made by this crate carry the RFC 7093 identifier of their key
+    /// ([`PublicKey::key_identifier`]).
+    pub fn subject_key_identifier(&self) -> Option<&[u8]> {
+        self.subject_key_id.as_deref()
+    }
+    /// The keyIdentifier of the Authority Key Identifier, if present: the
+    /// issuer's Subject Key Identifier.
+    pub fn authority_key_identifier(&self) -> Option<&[u8]> {
+        self.authority_key_id.as_deref()
     }
     /// The Ed25519 public key.
     pub fn public_key(&self) -> &PublicKey {
@@ -564,8 +666,57 @@ pub struct ValidatedAuthority {
     pub region: RegionCode,
 }
 
+/// Whether a unified social credit code was registered within `region`:
+/// its characters 3 to 8 (the registering body's administrative division,
+/// GB 32100) lie within the region code, in the GB/T 2260 hierarchy.
+///
+/// A province-level code (`440000`, last four digits zero) covers every
+/// division of the province (`44xxxx`); a prefecture-level code (`440300`,
+/// last two digits zero) covers its own (`4403xx`); a county-level code
+/// only itself. A nationally registered body (division `100000`) lies
+/// within region `100000` only, which the profile's region codes (provinces
+/// 11 to 82, [`RegionCode`]) never are: no region root certifies one
+/// (docs/FORMAT.md §5).
+pub fn credit_code_in_region(code: &CreditCode, region: &RegionCode) -> bool {
+    let division = code.region_digits().as_bytes();
+    let region = region.as_str().as_bytes();
+    if division.len() != 6 || region.len() != 6 {
+        return false;
+    }
+    let significant = if region[2..] == *b"0000" {
+        2
+    } else if region[4..] == *b"00" {
+        4
+    } else {
+        6
+    };
+    division[..significant] == region[..significant]
+}
+
+/// Refuses a credit code registered outside `region` ([`credit_code_in_region`]).
+pub(crate) fn check_credit_code_region(
+    code: &CreditCode,
+    region: &RegionCode,
+) -> Result<(), PkiError> {
+    if credit_code_in_region(code, region) {
+        Ok(())
+    } else {
+        Err(PkiError::CreditCodeRegionMismatch {
+            credit_code: code.as_str().to_owned(),
+            division: code.region_digits().to_owned(),
+            root_region: region.as_str().to_owned(),
+        })
+    }
+}
+
 /// Validates `cert` as an authority certificate for `usage`, issued by one of
 /// `roots`, ignoring time (see the module documentation).
+///
+/// Beyond the RFC 5280 path checks (webpki), the profile's own rules, in
+/// this order: basicConstraints present ([`PkiError::BasicConstraintsMissing`]);
+/// region equal to the root's ([`PkiError::RegionMismatch`]); a valid credit
+/// code ([`PkiError::AuthorityCodeMissing`]) registered within the root's
+/// region ([`PkiError::CreditCodeRegionMismatch`]).
 pub fn validate_chain(
     cert: &Certificate,
     roots: &[Certificate],
@@ -574,7 +725,7 @@ pub fn validate_chain(
     let ee_der = CertificateDer::from(cert.der());
     let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| match e {
         webpki::Error::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
-        other => PkiError::Malformed(format!("{other:?}")),
+        other => PkiError::Malformed(webpki_words(&other)),
     })?;
     let root_ders: Vec<CertificateDer<'_>> = roots
         .iter()
@@ -584,7 +735,7 @@ pub fn validate_chain(
         .iter()
         .map(|d| {
             webpki::anchor_from_trusted_cert(d)
-                .map_err(|e| PkiError::Malformed(format!("root: {e:?}")))
+                .map_err(|e| PkiError::Malformed(format!("root: {}", webpki_words(&e))))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let at = UnixTime::since_unix_epoch(Duration::from_secs(cert.not_before.max(0) as u64));
@@ -603,7 +754,10 @@ pub fn validate_chain(
     let root_index = anchors
         .iter()
         .position(|a| a.subject_public_key_info.as_ref() == anchor_spki)
-        .ok_or_else(|| PkiError::Chain("path ends at an unknown anchor".into()))?;
+        .ok_or_else(|| PkiError::Chain("the path ends at an unknown trust anchor".into()))?;
+    if !cert.has_basic_constraints {
+        return Err(PkiError::BasicConstraintsMissing);
+    }
     let root = &roots[root_index];
     let region = match (cert.region(), root.region()) {
         (Some(a), Some(r)) if a == r => a.clone(),
@@ -618,6 +772,7 @@ pub fn validate_chain(
         .organization_identifier()
         .and_then(|s| CreditCode::parse(s).ok())
         .ok_or(PkiError::AuthorityCodeMissing)?;
+    check_credit_code_region(&credit_code, &region)?;
     Ok(ValidatedAuthority {
         root_index,
         credit_code,
@@ -636,7 +791,32 @@ fn map_webpki_error(e: webpki::Error, usage: Usage) -> PkiError {
         E::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
         E::UnknownIssuer => PkiError::UnknownIssuer,
         E::InvalidSignatureForPublicKey => PkiError::BadSignature,
-        other => PkiError::Chain(format!("{other:?}")),
+        other => PkiError::Chain(webpki_words(&other)),
+    }
+}
+
+/// A webpki error in words: its variant name split into lower-case words
+/// (`PathLenConstraintViolated` → "path len constraint violated"), without
+/// the data some variants carry, so that no message shows a Rust name.
+fn webpki_words(e: &webpki::Error) -> String {
+    let debug = format!("{e:?}");
+    let name = debug
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        "rejected by the path validator".into()
+    } else {
+        out
     }
 }
 

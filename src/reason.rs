@@ -142,6 +142,10 @@ reason_codes! {
     CertRegionMismatch => "CERT_REGION_MISMATCH",
     /// The authority certificate has no valid credit code in organizationIdentifier.
     CertAuthorityCodeMissing => "CERT_AUTHORITY_CODE_MISSING",
+    /// An authority certificate has no basicConstraints extension (the profile requires it, with cA false).
+    CertBasicConstraintsMissing => "CERT_BASIC_CONSTRAINTS_MISSING",
+    /// The authority's credit code was registered outside its root's region (characters 3–8, GB 32100).
+    CreditCodeRegionMismatch => "CREDIT_CODE_REGION_MISMATCH",
 
     // --- Licence content ---
     /// The CWT claims or the licence structure do not follow the format.
@@ -291,6 +295,12 @@ impl ReasonCode {
             CertChainInvalid => "The certificate chain is invalid.",
             CertRegionMismatch => "The authority's region does not match its root's region.",
             CertAuthorityCodeMissing => "The authority certificate has no valid credit code.",
+            CertBasicConstraintsMissing => {
+                "The authority certificate has no basicConstraints extension."
+            }
+            CreditCodeRegionMismatch => {
+                "The authority's credit code was registered outside its root's region."
+            }
             LicenceMalformed => "The licence content does not follow the format.",
             LicenceFieldInvalid => "A licence field breaks its rule.",
             HolderCodeCheckFailed => {

@@ -604,7 +604,7 @@ fn wrong_eku() {
         &seal_key.public_key(),
         &AuthorityParams {
             name: "上海市印章制作中心".into(),
-            credit_code: "12100000400012345P".parse().unwrap(),
+            credit_code: "12310000MB00000019".parse().unwrap(),
             usages: vec![Usage::SealMaking],
             not_before: f.demo.authority.not_before(),
             not_after: f.demo.authority.not_after(),

@@ -479,14 +479,18 @@ enum AuthorityCommand {
     #[command(
         long_about = "Create an authority (a department that issues licences): a new Ed25519 \
             private key and an X.509 certificate issued by the region root, carrying the \
-            authority's unified social credit code and what it may sign.\n\n\
-            Writes DIR/authority.key.pem (mode 0600) and DIR/authority.cert.pem. The \
-            certificate never outlives the root's.",
+            authority's unified social credit code and what it may sign: by default \
+            licences and the status lists that suspend or revoke them.\n\n\
+            The credit code must have been registered within the root's region (its \
+            characters 3 to 8, the registering body's division, lie within the root's \
+            region code) [CREDIT_CODE_REGION_MISMATCH].\n\n\
+            Writes DIR/authority.key.pem (PKCS#8, mode 0600) and DIR/authority.cert.pem. \
+            The certificate never outlives the root's.",
         after_help = "Examples:\n  elicense authority new --root-key sh/root.key.pem --root-cert sh/root.cert.pem \\\n      \
             --name 上海市市场监督管理局 --credit-code 11310000MB2F31727A --out sh\n  \
             elicense authority new --root-key sh/root.key.pem --root-cert sh/root.cert.pem \\\n      \
             --name 上海市市场监督管理局 --credit-code 11310000MB2F31727A \\\n      \
-            --usage licence-signing --usage status-list-signing --years 3 --out sh-2"
+            --usage seal-making --years 3 --out sh-seal"
     )]
     New(AuthorityNewArgs),
 }
@@ -834,12 +838,14 @@ pub struct AuthorityNewArgs {
     /// character must be right.
     #[arg(long, value_name = "CODE")]
     pub credit_code: String,
-    /// What the authority may sign; repeat for several.
+    /// What the authority may sign; repeat for several. Given, it replaces the
+    /// default: an authority that issues licences must also sign the status lists
+    /// that revoke them.
     #[arg(
         long,
         value_enum,
         value_name = "USAGE",
-        default_value = "licence-signing"
+        default_values = ["licence-signing", "status-list-signing"]
     )]
     pub usage: Vec<UsageArg>,
     /// How many years the certificate is valid, counted from --valid-from or now (capped

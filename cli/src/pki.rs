@@ -46,13 +46,9 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The usage as written on the command line.
+/// The usage as written on the command line (`--usage` value).
 pub fn usage_name(u: Usage) -> &'static str {
-    match u {
-        Usage::LicenceSigning => "licence-signing",
-        Usage::SealMaking => "seal-making",
-        Usage::StatusListSigning => "status-list-signing",
-    }
+    u.flag()
 }
 
 fn non_empty<'a>(value: &'a str, flag: &str) -> Result<&'a str, CliError> {
@@ -273,4 +269,20 @@ pub fn run_authority_new(args: &AuthorityNewArgs) -> Result<ExitCode, CliError> 
     }
     print_out(&describe(&created, "authority"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UsageArg;
+    use clap::ValueEnum;
+
+    #[test]
+    fn the_flag_a_message_names_is_the_usage_it_grants() {
+        for arg in UsageArg::value_variants() {
+            let usage = arg.usage();
+            assert_eq!(UsageArg::from_str(usage.flag(), false), Ok(*arg));
+            assert_eq!(usage_name(usage), usage.flag());
+        }
+    }
 }

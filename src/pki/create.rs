@@ -6,10 +6,16 @@
 //! standard OIDs: extendedKeyUsage (2.5.29.37) and Subject Directory
 //! Attributes (2.5.29.9). Signing goes through [`Signer`], so a root key can
 //! live in an HSM.
+//!
+//! Key identifiers are RFC 7093 method 1 ([`PublicKey::key_identifier`]),
+//! handed to rcgen as pre-specified values: rcgen's own `KeyIdMethod::Sha256`
+//! needs its `crypto` feature (ring or aws-lc-rs, which this crate does not
+//! use) and hashes the whole SubjectPublicKeyInfo, which is not RFC 7093's
+//! input (the subjectPublicKey BIT STRING's value).
 
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
-    KeyUsagePurpose, PublicKeyData, SerialNumber, SignatureAlgorithm, SigningKey,
+    KeyIdMethod, KeyUsagePurpose, PublicKeyData, SerialNumber, SignatureAlgorithm, SigningKey,
 };
 use time::OffsetDateTime;
 
@@ -176,6 +182,7 @@ fn self_signed_ca(
     dn.push(DnType::CommonName, name);
     p.distinguished_name = dn;
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    p.key_identifier_method = KeyIdMethod::PreSpecified(key.public_key().key_identifier().to_vec());
     p.key_usages = key_usages;
     p.custom_extensions = custom_extensions;
     p.not_before = time(not_before, "not_before")?;
@@ -231,6 +238,14 @@ pub fn create_federation_root(
 }
 
 /// Creates an authority certificate for `subject_key`, issued by `root` with `root_key`.
+///
+/// The certificate carries the RFC 7093 identifier of `subject_key` as its
+/// Subject Key Identifier and the root's Subject Key Identifier as its
+/// Authority Key Identifier (the RFC 7093 identifier of the root's key when
+/// the root has none). Refused: a root that is not a region root, a
+/// `root_key` that is not the root's ([`PkiError::KeyMismatch`]), no usage,
+/// a credit code failing its check character, and a credit code registered
+/// outside the root's region ([`PkiError::CreditCodeRegionMismatch`]).
 pub fn create_authority(
     root_key: &dyn Signer,
     root: &Certificate,
@@ -252,6 +267,7 @@ pub fn create_authority(
             "an authority's credit code must pass its check character".into(),
         ));
     }
+    super::check_credit_code_region(&params.credit_code, &region)?;
     let mut p = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CountryName, "CN");
@@ -263,6 +279,7 @@ pub fn create_authority(
     );
     p.distinguished_name = dn;
     p.is_ca = IsCa::ExplicitNoCa;
+    p.key_identifier_method = KeyIdMethod::PreSpecified(subject_key.key_identifier().to_vec());
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     p.custom_extensions = vec![eku_extension(&params.usages), region_extension(&region)];
     p.use_authority_key_identifier_extension = true;
@@ -316,6 +333,16 @@ fn root_dn(root: &Certificate) -> Result<DistinguishedName, PkiError> {
     Ok(dn)
 }
 
+/// The root's Subject Key Identifier, or the RFC 7093 identifier of its key
+/// when it has none (or an empty one, as roots made before key identifiers
+/// were written carry).
+fn root_key_identifier(root: &Certificate) -> Vec<u8> {
+    match root.subject_key_identifier() {
+        Some(id) if !id.is_empty() => id.to_vec(),
+        _ => root.public_key().key_identifier().to_vec(),
+    }
+}
+
 fn root_issuer<'a>(
     root: &Certificate,
     root_key: &'a dyn Signer,
@@ -323,6 +350,7 @@ fn root_issuer<'a>(
     let mut ip = CertificateParams::default();
     ip.distinguished_name = root_dn(root)?;
     ip.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ip.key_identifier_method = KeyIdMethod::PreSpecified(root_key_identifier(root));
     Ok(Issuer::new(
         ip,
         RcgenKey {
@@ -341,10 +369,39 @@ pub(crate) mod bad {
     pub(crate) struct Options<'a> {
         pub usages: Vec<Usage>,
         pub ca: bool,
+        /// `false`: no basicConstraints extension at all (the key
+        /// identifiers are then written as custom extensions, so that only
+        /// basicConstraints is missing).
+        pub basic_constraints: bool,
         pub critical_unknown: bool,
         pub region: Option<&'a RegionCode>,
         pub credit_code: Option<&'a str>,
         pub issuer_name_override: Option<&'a str>,
+    }
+
+    /// A region root as this crate made them before key identifiers were
+    /// written: its Subject Key Identifier is empty (`04 00`).
+    pub(crate) fn legacy_root(key: &dyn Signer, not_before: i64, not_after: i64) -> Certificate {
+        let mut p = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CountryName, "CN");
+        dn.push(DnType::CommonName, "上海市电子证照根CA");
+        p.distinguished_name = dn;
+        p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        p.key_identifier_method = KeyIdMethod::PreSpecified(Vec::new());
+        p.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        p.custom_extensions = vec![region_extension(&"310000".parse().unwrap())];
+        p.not_before = time(not_before, "").unwrap();
+        p.not_after = time(not_after, "").unwrap();
+        p.serial_number = Some(serial(None).unwrap());
+        let rk = RcgenKey {
+            public: *key.public_key().as_bytes(),
+            signer: Some(key),
+        };
+        Certificate::from_der(p.self_signed(&rk).unwrap().der()).unwrap()
     }
 
     pub(crate) fn authority(
@@ -367,9 +424,19 @@ pub(crate) mod bad {
         p.distinguished_name = dn;
         p.is_ca = if o.ca {
             IsCa::Ca(BasicConstraints::Constrained(0))
-        } else {
+        } else if o.basic_constraints {
             IsCa::ExplicitNoCa
+        } else {
+            // rcgen writes neither basicConstraints nor the Subject Key
+            // Identifier for `NoCa`: add the latter by hand.
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[2, 5, 29, 14],
+                der(0x04, &subject_key.key_identifier()),
+            ));
+            IsCa::NoCa
         };
+        p.key_identifier_method = KeyIdMethod::PreSpecified(subject_key.key_identifier().to_vec());
+        p.use_authority_key_identifier_extension = true;
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         if !o.usages.is_empty() {
             p.custom_extensions.push(eku_extension(&o.usages));
@@ -393,6 +460,7 @@ pub(crate) mod bad {
             None => {
                 let mut ip = CertificateParams::default();
                 ip.distinguished_name = root_dn(root).unwrap();
+                ip.key_identifier_method = KeyIdMethod::PreSpecified(root_key_identifier(root));
                 Issuer::new(ip, rk)
             }
             Some(name) => {
@@ -400,6 +468,7 @@ pub(crate) mod bad {
                 let mut dn = DistinguishedName::new();
                 dn.push(DnType::CommonName, name);
                 ip.distinguished_name = dn;
+                ip.key_identifier_method = KeyIdMethod::PreSpecified(root_key_identifier(root));
                 Issuer::new(ip, rk)
             }
         };

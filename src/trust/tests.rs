@@ -89,7 +89,7 @@ fn shanghai_list(sh: &Region) -> RegionTrustList {
                 AuthorityState::Active,
             ),
             listed(
-                authority(sh, 12, "114400000073356321", vec![Usage::LicenceSigning]),
+                authority(sh, 12, "11310000002417920A", vec![Usage::LicenceSigning]),
                 TrustLevel::C,
                 AuthorityState::Compromised(Y2024 + 5000),
             ),
@@ -113,7 +113,7 @@ fn region_list_round_trip() {
     assert!(back.authorities[0].may_issue(&business()));
     assert!(!back.authorities[0].may_issue(&"11100000000013338W032".parse().unwrap()));
     assert_eq!(
-        back.authorities_with_code(&"114400000073356321".parse().unwrap())
+        back.authorities_with_code(&"11310000002417920A".parse().unwrap())
             .count(),
         1
     );
@@ -230,7 +230,7 @@ fn conflicting_and_foreign_entries_are_refused() {
     // A seal-making authority cannot be listed for licence types.
     let mut seal = shanghai_list(&sh);
     seal.authorities.push(listed(
-        authority(&sh, 13, "12100000400012345P", vec![Usage::SealMaking]),
+        authority(&sh, 13, "12310000MB00000019", vec![Usage::SealMaking]),
         TrustLevel::B,
         AuthorityState::Active,
     ));

@@ -35,7 +35,7 @@ fn second_authority(d: &Demo, name: &str, credit_code: &str) -> (SecretKey, Cert
 #[test]
 fn kid_collision_tries_every_candidate() {
     let d = demo();
-    let (_, other) = second_authority(&d, "另一个机关", "114400000073356321");
+    let (_, other) = second_authority(&d, "另一个机关", "11310115MB2F317277");
     let text = Demo::sample_licence()
         .unwrap()
         .sign(&d.authority, &d.authority_key)
