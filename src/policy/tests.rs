@@ -1056,3 +1056,20 @@ fn policy_md_shows_the_example_and_every_field() {
     }
     assert!(POLICY_MD.contains(&MAX_POLICY_BYTES.to_string()));
 }
+
+#[test]
+fn require_status_defaults_to_true() {
+    assert!(Policy::from_json(&base()).unwrap().require_status());
+    let set = |v: &str| {
+        with(
+            "  \"status_missing\": \"indeterminate\",",
+            &format!("  \"status_missing\": \"indeterminate\", \"require_status\": {v},"),
+        )
+    };
+    assert!(Policy::from_json(&set("true")).unwrap().require_status());
+    assert!(!Policy::from_json(&set("false")).unwrap().require_status());
+    assert!(Policy::from_json(&set("null")).unwrap().require_status());
+    let e = error(&set("\"no\""));
+    assert_eq!(e.reason(), ReasonCode::PolicyInvalid);
+    assert_eq!(e.line(), 7, "{e}");
+}
