@@ -53,7 +53,7 @@ use thiserror::Error;
 use crate::cbor::{self, CborError, Limits};
 use crate::envelope::{ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, RegionCode};
-use crate::pki::{validate_chain, Certificate, Usage};
+use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::{Policy, PolicyError};
 use crate::status::{subject_for, StatusError, StatusListToken, MAX_TOKEN_LEN};
 use crate::trust::{check_sequence, AuthorityId, FederationTrustList, RegionTrustList, TrustError};
@@ -154,6 +154,9 @@ pub(crate) struct RegionEntry {
     pub(crate) cose: Vec<u8>,
     /// The root that signed it (as the federation list named it then).
     pub(crate) root: Certificate,
+    /// Each listed authority's chain as a licence signer, validated when
+    /// the list was taken in (`root_index` 0 is `root`).
+    pub(crate) chains: Vec<Result<ValidatedAuthority, PkiError>>,
 }
 
 /// A verified status list with its signed bytes and signer.
@@ -254,6 +257,34 @@ impl TrustBundle {
     ) -> impl Iterator<Item = &'a AuthorityId> {
         self.status.keys().filter(move |k| k.credit_code == *code)
     }
+    /// Every listed authority certificate, each once, with its chain as a
+    /// licence signer validated when its list was taken in (`root_index`
+    /// counts in the federation list's regions), in the order of the region
+    /// codes and then of the lists.
+    pub(crate) fn listed_chains(&self) -> Vec<(Certificate, Result<ValidatedAuthority, PkiError>)> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for e in self.regions.values() {
+            let Some(root_index) = self
+                .federation
+                .regions
+                .iter()
+                .position(|r| r.root == e.root)
+            else {
+                continue; // cannot happen: regions follow the federation list
+            };
+            for (a, chain) in e.list.authorities.iter().zip(&e.chains) {
+                if seen.insert(a.certificate.der()) {
+                    let chain = chain
+                        .clone()
+                        .map(|v| ValidatedAuthority { root_index, ..v });
+                    out.push((a.certificate.clone(), chain));
+                }
+            }
+        }
+        out
+    }
+
     /// The recognition policy, if any.
     pub fn policy(&self) -> Option<&Policy> {
         self.policy.as_ref().map(|(p, _)| p)
@@ -283,9 +314,9 @@ impl TrustBundle {
             .iter()
             .filter(|r| r.root.kid() == sign1.kid())
         {
-            match RegionTrustList::verify(&cose, &listed.root) {
-                Ok(list) => {
-                    verified = Some((list, listed.root.clone()));
+            match RegionTrustList::verify_with_chains(&cose, &listed.root) {
+                Ok((list, chains)) => {
+                    verified = Some((list, chains, listed.root.clone()));
                     break;
                 }
                 Err(error) => {
@@ -296,7 +327,7 @@ impl TrustBundle {
                 }
             }
         }
-        let Some((list, root)) = verified else {
+        let Some((list, chains, root)) = verified else {
             return Err(first_error.unwrap_or_else(|| BundleError::Trust {
                 context: "a region trust list".into(),
                 error: TrustError::Signer {
@@ -321,8 +352,15 @@ impl TrustBundle {
             }
         }
         let region = list.region.clone();
-        self.regions
-            .insert(region.clone(), RegionEntry { list, cose, root });
+        self.regions.insert(
+            region.clone(),
+            RegionEntry {
+                list,
+                cose,
+                root,
+                chains,
+            },
+        );
         let dropped = self.prune_status_lists();
         Ok((region, dropped))
     }

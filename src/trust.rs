@@ -37,7 +37,7 @@ use crate::envelope::{ArtifactType, EnvelopeError, PreparedSign1, Sign1};
 use crate::identifiers::{CreditCode, LicenceTypeCode, RegionCode};
 use crate::keys::{SignatureError, Signer, SignerError};
 use crate::licence::CLAIM_LICENCE as CLAIM_BODY;
-use crate::pki::{validate_chain, Certificate, PkiError, Usage};
+use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::TrustLevel;
 use crate::ReasonCode;
 
@@ -460,6 +460,16 @@ impl RegionTrustList {
     /// the federation list) and decodes it. Every authority certificate must
     /// chain to `root`; duplicates are refused.
     pub fn verify(cose: &[u8], root: &Certificate) -> Result<Self, TrustError> {
+        Self::verify_with_chains(cose, root).map(|(list, _)| list)
+    }
+
+    /// [`RegionTrustList::verify`], also returning each entry's chain as a
+    /// licence signer (see `check_entries`), so that a verifier built from
+    /// the list need not validate the chains again.
+    pub(crate) fn verify_with_chains(
+        cose: &[u8],
+        root: &Certificate,
+    ) -> Result<(Self, Vec<Result<ValidatedAuthority, PkiError>>), TrustError> {
         let who = format!("the region root {}", root.common_name());
         let sign1 = open(cose, ArtifactType::RegionTrustList, root, &who)?;
         let list = Self::from_claims(sign1.payload())?;
@@ -476,8 +486,8 @@ impl RegionTrustList {
                 ),
             });
         }
-        list.check_entries(root)?;
-        Ok(list)
+        let chains = list.check_entries(root)?;
+        Ok((list, chains))
     }
 
     /// Decodes the claims without checking any signature.
@@ -529,12 +539,17 @@ impl RegionTrustList {
         })
     }
 
-    fn check_entries(&self, root: &Certificate) -> Result<(), TrustError> {
+    /// Checks every entry against `root` and returns, per entry, its chain
+    /// as a licence signer: the validated chain when the certificate has the
+    /// licence-signing usage, else the error a licence it signed would get.
+    fn check_entries(
+        &self,
+        root: &Certificate,
+    ) -> Result<Vec<Result<ValidatedAuthority, PkiError>>, TrustError> {
+        let mut seen = std::collections::HashSet::with_capacity(self.authorities.len());
+        let mut chains = Vec::with_capacity(self.authorities.len());
         for (i, a) in self.authorities.iter().enumerate() {
-            if self.authorities[..i]
-                .iter()
-                .any(|b| b.certificate.kid() == a.certificate.kid())
-            {
+            if !seen.insert(a.certificate.kid()) {
                 return Err(TrustError::Conflict(format!(
                     "authority {i} repeats the certificate of an earlier entry"
                 )));
@@ -547,16 +562,20 @@ impl RegionTrustList {
                     error: PkiError::WrongEku(Usage::LicenceSigning),
                 })?
             };
-            validate_chain(&a.certificate, std::slice::from_ref(root), usage)
+            let validated = validate_chain(&a.certificate, std::slice::from_ref(root), usage)
                 .map_err(|error| TrustError::Entry { index: i, error })?;
-            if !a.types.is_empty() && usage != Usage::LicenceSigning {
+            if usage == Usage::LicenceSigning {
+                chains.push(Ok(validated));
+            } else if a.types.is_empty() {
+                chains.push(Err(PkiError::WrongEku(Usage::LicenceSigning)));
+            } else {
                 return Err(TrustError::Entry {
                     index: i,
                     error: PkiError::WrongEku(Usage::LicenceSigning),
                 });
             }
         }
-        Ok(())
+        Ok(chains)
     }
 
     /// The entry for exactly this certificate.

@@ -37,7 +37,7 @@
 //! throughput of one-by-one verification, and returns the same reports.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -104,6 +104,23 @@ impl TrustStore {
         for r in &roots {
             r.check_region_root()?;
         }
+        let validated = authorities
+            .into_iter()
+            .map(|cert| {
+                let chain = validate_chain(&cert, &roots, Usage::LicenceSigning);
+                (cert, chain)
+            })
+            .collect();
+        Ok(Self::from_validated(roots, validated))
+    }
+
+    /// A store from region roots and authority certificates whose chains
+    /// (as licence signers, `root_index` into `roots`) were validated
+    /// already.
+    fn from_validated(
+        roots: Vec<Certificate>,
+        authorities: Vec<(Certificate, Result<ValidatedAuthority, PkiError>)>,
+    ) -> Self {
         let mut store = TrustStore {
             roots,
             ..TrustStore::default()
@@ -115,8 +132,7 @@ impl TrustStore {
                 .or_default()
                 .push(Candidate::Root(i));
         }
-        for cert in authorities {
-            let chain = validate_chain(&cert, &store.roots, Usage::LicenceSigning);
+        for (cert, chain) in authorities {
             let i = store.authorities.len();
             store
                 .by_kid
@@ -125,7 +141,7 @@ impl TrustStore {
                 .push(Candidate::Authority(i));
             store.authorities.push(AuthorityEntry { cert, chain });
         }
-        Ok(store)
+        store
     }
 
     /// Builds a store from PEM texts (each may hold several certificates).
@@ -582,7 +598,7 @@ impl Verifier {
     /// recognition policy. Reports add the `TRUST_LIST`, `STATUS` and
     /// `RECOGNITION` checks.
     pub fn from_bundle(bundle: TrustBundle) -> Result<Self, PkiError> {
-        let roots = bundle
+        let roots: Vec<Certificate> = bundle
             .federation()
             .regions
             .iter()
@@ -590,18 +606,13 @@ impl Verifier {
             .collect();
         // Only listed certificates are known: a licence signed by any other
         // is SIGNER_UNKNOWN (INDETERMINATE). A certificate on two lists is
-        // known once.
-        let mut seen: HashSet<&[u8]> = HashSet::new();
-        let mut authorities: Vec<Certificate> = Vec::new();
-        for list in bundle.region_lists() {
-            for a in &list.authorities {
-                if seen.insert(a.certificate.der()) {
-                    authorities.push(a.certificate.clone());
-                }
-            }
+        // known once. Their chains were validated when the lists were taken
+        // in, and are not validated again.
+        for r in &roots {
+            r.check_region_root()?;
         }
         Ok(Verifier {
-            trust: TrustStore::new(roots, authorities)?,
+            trust: TrustStore::from_validated(roots, bundle.listed_chains()),
             options: VerifyOptions::default(),
             bundle: Some(bundle),
         })

@@ -243,6 +243,11 @@ impl BundleSetup {
         }
     }
 
+    /// The pinned federation root the bundle verifies against.
+    pub fn anchor_cert(&self) -> elicense::pki::Certificate {
+        self.anchor.clone()
+    }
+
     /// Loads and verifies the bundle file.
     pub fn load(&self, bytes: &[u8]) -> usize {
         elicense::bundle::TrustBundle::from_bytes(bytes, self.anchor.clone(), NOW)
