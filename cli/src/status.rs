@@ -250,9 +250,12 @@ pub fn run_publish(args: &StatusPublishArgs) -> Result<ExitCode, CliError> {
         s.push_str(&format!("  expires:   {}\n", time::fmt_time(exp)));
     }
     s.push_str(&format!(
-        "  entries:   {} ({} licences recorded; {revoked} revoked, {suspended} suspended)\n",
+        "  entries:   {} ({} recorded; {revoked} revoked, {suspended} suspended)\n",
         t.list().len(),
-        p.recorded
+        match p.recorded {
+            1 => "1 licence".to_owned(),
+            n => format!("{n} licences"),
+        }
     ));
     s.push_str(&format!(
         "wrote {} ({} bytes)\n",
