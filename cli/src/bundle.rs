@@ -217,6 +217,7 @@ fn policy_json(p: &Policy) -> Value {
         "min_trust_level": p.min_trust_level().as_str(),
         "max_status_age_seconds": p.max_status_age_seconds(),
         "status_missing": p.status_missing(),
+        "require_status": p.require_status(),
         "purposes": p.purposes().map_or_else(|| json!("*"), |ps| json!(ps)),
         "default": rule_word(p.default_rule()),
         "types": rules,
@@ -361,12 +362,17 @@ pub fn to_text(b: &TrustBundle, now: i64) -> String {
             );
             s.push_str(&format!(
                 "  accepts regions {regions}; minimum trust level {}; status lists at most {} old \
-                 (else {}); purposes: {}\n",
+                 (else {}); licences without a status index {}; purposes: {}\n",
                 p.min_trust_level(),
                 time::fmt_duration(p.max_status_age_seconds().unsigned_abs()),
                 match p.status_missing() {
                     elicense::policy::StatusMissing::Indeterminate => "INDETERMINATE",
                     elicense::policy::StatusMissing::Warn => "a warning",
+                },
+                if p.require_status() {
+                    "refused"
+                } else {
+                    "accepted with a warning"
                 },
                 p.purposes()
                     .map_or_else(|| "*".to_owned(), |ps| ps.join(", "))

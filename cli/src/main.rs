@@ -428,7 +428,8 @@ enum BundleCommand {
             federation list names), status lists (each signed by an authority on a region \
             list held, for its own subject) and, optionally, the recognition policy \
             (docs/POLICY.md). Any list refused stops the build, naming the file and the \
-            reason code; nothing is written.\n\n\
+            reason code; nothing is written. A status list dated beyond the current time, or \
+            issued after its signer's retired or compromised time, is refused.\n\n\
             Writes the bundle to --out (atomically: a temporary file renamed over it) and a \
             summary to standard output (JSON with --json).",
         after_help = "Example:\n  elicense bundle build --anchor fed/federation.cert.pem --federation federation.tl \\\n      \
@@ -457,10 +458,19 @@ enum BundleCommand {
             region or authority when its sequence number (status lists: issue time) is not \
             lower; a lower one refuses the whole update [TRUST_LIST_ROLLBACK], the same \
             number with different content too [TRUST_LIST_CONFLICT], and nothing changes. \
+            A status list dated beyond the current time is refused \
+            [STATUS_LIST_ISSUED_IN_FUTURE], and so is one issued after its signer's retired or \
+            compromised time [AUTHORITY_RETIRED, AUTHORITY_COMPROMISED].\n\n\
+            A status list applies only to the authority as listed by its signer's region. \
             When a newer federation list drops a region's root, that region's list and its \
-            authorities' status lists leave the bundle.\n\n\
+            authorities' status lists leave the bundle [TRUST_LIST_MISSING]; when a newer \
+            region list no longer vouches for the certificate that signed a status list held \
+            (it left the list [AUTHORITY_NOT_LISTED], or is now retired or compromised since \
+            a time at or before the list's issue), that status list leaves the bundle. Each list that left is \
+            printed with its reason code (`dropped` in the JSON); publish and add a list \
+            signed with a listed certificate to check those licences again.\n\n\
             The bundle is rewritten atomically (a temporary file renamed over it), or written \
-            to --out.",
+            to --out, and only once it is known to load again.",
         after_help = "Examples:\n  elicense bundle update trust.elb --anchor fed/federation.cert.pem --status gd.sl\n  \
             elicense bundle update trust.elb --anchor fed/federation.cert.pem \\\n      \
             --with fresh.elb --out trust-new.elb --json"
@@ -680,7 +690,9 @@ pub struct StatusPublishArgs {
     /// must not be used at all.
     #[arg(long, value_name = "DURATION", value_parser = time::parse_duration)]
     pub expires_in: Option<u64>,
-    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now].
+    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now]; not
+    /// beyond the current time plus 300 s, which verifiers refuse
+    /// [STATUS_LIST_ISSUED_IN_FUTURE].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub issued_at: Option<i64>,
     /// The list has at least this many entries (more when more indices are allocated).

@@ -342,6 +342,28 @@ impl World {
         ok(&args)
     }
 
+    /// Signs the status list of `authority` as [`World::publish`] does,
+    /// with the summary as text.
+    pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
+        let region = &authority[..2];
+        ok(&[
+            "status".to_owned(),
+            "publish".into(),
+            "--registry".into(),
+            self.s(&format!("{region}.db")),
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+            "--issued-at".into(),
+            iat.to_string(),
+            "--ttl".into(),
+            "2d".into(),
+            "--out".into(),
+            self.s(out),
+        ])
+    }
+
     /// Builds trust.elb from the federation list, the three region lists
     /// of sequence 1, `status` lists and Shanghai's policy.
     pub fn build(&self, status: &[&str]) -> Run {
