@@ -737,10 +737,25 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
         GD_CODES[0],
         fmt_utc(w.now - 3000)
     );
-    // JSON, to another file first.
-    let r = w.update(&[
+    // As JSON, taken from a bundle that carries the new list, to another
+    // file first.
+    let r = ok(&[
+        "bundle",
+        "build",
+        "--anchor",
+        &w.anchor(),
+        "--federation",
+        &w.s("federation.tl"),
         "--region",
         &w.s("gd-2.tl"),
+        "--out",
+        &w.s("fresh.elb"),
+        "--json",
+    ]);
+    assert_eq!(r.json()["dropped"], json!([]), "{r}");
+    let r = w.update(&[
+        "--with",
+        &w.s("fresh.elb"),
         "--out",
         &w.s("rotated.elb"),
         "--json",
@@ -759,7 +774,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
     assert_eq!(d["region"], "440000");
     assert_eq!(d["issued_at"], w.now - 3000);
     assert_eq!(d["reason"], "AUTHORITY_NOT_LISTED");
-    // Then in place, as text.
+    // Then in place, as text, from the region list itself.
     let r = w.update(&["--region", &w.s("gd-2.tl")]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("region 440000: sequence 1 → 2\n"), "{r}");
