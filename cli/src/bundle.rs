@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use elicense::bundle::TrustBundle;
+use elicense::bundle::{DroppedStatusList, TrustBundle};
 use elicense::policy::{Policy, TypeRule, MAX_POLICY_BYTES};
 use elicense::status::{Freshness, StaleCause};
 use elicense::trust::check_fresh;
@@ -27,13 +27,20 @@ fn read_policy(path: &Path) -> Result<String, CliError> {
 }
 
 /// Adds region lists to `b`; a second list for a region already added by
-/// this call is refused (`TRUST_LIST_CONFLICT`).
-fn add_regions(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), CliError> {
+/// this call is refused (`TRUST_LIST_CONFLICT`). Returns the status lists
+/// that left the bundle because a new region list no longer vouches for
+/// their signer.
+fn add_regions(
+    b: &mut TrustBundle,
+    paths: &[impl AsRef<Path>],
+) -> Result<Vec<DroppedStatusList>, CliError> {
     let mut seen = Vec::new();
+    let mut dropped = Vec::new();
     for p in paths {
         let p = p.as_ref();
         let cose = files::read_signed(p)?;
-        let (region, _) = b.add_region_list(cose).context(p.display())?;
+        let (region, gone) = b.add_region_list(cose).context(p.display())?;
+        dropped.extend(gone);
         if seen.contains(&region) {
             return Err(CliError::with_reason(
                 format!(
@@ -45,7 +52,7 @@ fn add_regions(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), Cl
         }
         seen.push(region);
     }
-    Ok(())
+    Ok(dropped)
 }
 
 /// Adds status lists to `b`, one per authority.
@@ -69,19 +76,77 @@ fn add_statuses(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), C
     Ok(())
 }
 
+/// The bundle's bytes, once they are known to load again (as `bundle
+/// inspect`, `verify` and the service will load them) at `now`: a bundle
+/// that would not load is never written.
+fn loadable_bytes(b: &TrustBundle, now: i64) -> Result<Vec<u8>, CliError> {
+    let bytes = b.to_bytes();
+    TrustBundle::from_bytes(&bytes, b.anchor().clone(), now).map_err(|e| {
+        CliError::with_reason(
+            format!("the new bundle would not load ({e}); nothing was written"),
+            e.reason(),
+        )
+    })?;
+    Ok(bytes)
+}
+
+/// A bundle just built or updated.
+#[derive(Debug)]
+pub struct Written {
+    /// The bundle.
+    pub bundle: TrustBundle,
+    /// Its size in bytes.
+    pub len: usize,
+    /// Status lists that left it, and why.
+    pub dropped: Vec<DroppedStatusList>,
+}
+
 /// Builds a bundle as `args` says and writes it.
-pub fn build(args: &BundleBuildArgs) -> Result<(TrustBundle, usize), CliError> {
+pub fn build(args: &BundleBuildArgs) -> Result<Written, CliError> {
     let anchor = files::load_cert(&args.anchor)?;
     let federation = files::read_signed(&args.federation)?;
     let mut b = TrustBundle::new(anchor, federation).context(args.federation.display())?;
-    add_regions(&mut b, &args.region)?;
+    let dropped = add_regions(&mut b, &args.region)?;
     add_statuses(&mut b, &args.status)?;
     if let Some(p) = &args.policy {
         b.set_policy(&read_policy(p)?).context(p.display())?;
     }
-    let bytes = b.to_bytes();
+    let bytes = loadable_bytes(&b, time::now()?)?;
     files::write_atomic(&args.out, &bytes)?;
-    Ok((b, bytes.len()))
+    Ok(Written {
+        bundle: b,
+        len: bytes.len(),
+        dropped,
+    })
+}
+
+/// The status lists that left a bundle, as JSON.
+fn dropped_json(dropped: &[DroppedStatusList]) -> Value {
+    json!(dropped
+        .iter()
+        .map(|d| json!({
+            "authority": d.authority.credit_code.as_str(),
+            "region": d.authority.region.as_str(),
+            "issued_at": d.issued_at,
+            "reason": d.reason.as_str(),
+            "detail": d.detail,
+        }))
+        .collect::<Vec<_>>())
+}
+
+/// One line per status list that left a bundle: whose, when issued, why.
+fn dropped_text(dropped: &[DroppedStatusList]) -> String {
+    let mut s = String::new();
+    for d in dropped {
+        s.push_str(&format!(
+            "status list of {} (issued {}) left the bundle: {} [{}]\n",
+            d.authority,
+            time::fmt_time(d.issued_at),
+            d.detail,
+            d.reason.as_str()
+        ));
+    }
+    s
 }
 
 /// Freshness of a trust list at `now`, as JSON and text.
@@ -152,6 +217,7 @@ fn policy_json(p: &Policy) -> Value {
         "min_trust_level": p.min_trust_level().as_str(),
         "max_status_age_seconds": p.max_status_age_seconds(),
         "status_missing": p.status_missing(),
+        "require_status": p.require_status(),
         "purposes": p.purposes().map_or_else(|| json!("*"), |ps| json!(ps)),
         "default": rule_word(p.default_rule()),
         "types": rules,
@@ -296,12 +362,17 @@ pub fn to_text(b: &TrustBundle, now: i64) -> String {
             );
             s.push_str(&format!(
                 "  accepts regions {regions}; minimum trust level {}; status lists at most {} old \
-                 (else {}); purposes: {}\n",
+                 (else {}); licences without a status index {}; purposes: {}\n",
                 p.min_trust_level(),
                 time::fmt_duration(p.max_status_age_seconds().unsigned_abs()),
                 match p.status_missing() {
                     elicense::policy::StatusMissing::Indeterminate => "INDETERMINATE",
                     elicense::policy::StatusMissing::Warn => "a warning",
+                },
+                if p.require_status() {
+                    "refused"
+                } else {
+                    "accepted with a warning"
                 },
                 p.purposes()
                     .map_or_else(|| "*".to_owned(), |ps| ps.join(", "))
@@ -326,18 +397,21 @@ pub fn to_text(b: &TrustBundle, now: i64) -> String {
 
 /// `elicense bundle build`.
 pub fn run_build(args: &BundleBuildArgs) -> Result<ExitCode, CliError> {
-    let (b, len) = build(args)?;
+    let w = build(args)?;
     let now = time::now()?;
     if args.json {
-        let mut j = to_json(&b, now);
+        let mut j = to_json(&w.bundle, now);
         j["file"] = json!(args.out.display().to_string());
-        j["bytes"] = json!(len);
+        j["bytes"] = json!(w.len);
+        j["dropped"] = dropped_json(&w.dropped);
         print_out(&format!("{j}\n"))?;
     } else {
         print_out(&format!(
-            "{}wrote {} ({len} bytes)\n",
-            to_text(&b, now),
-            args.out.display()
+            "{}{}wrote {} ({} bytes)\n",
+            to_text(&w.bundle, now),
+            dropped_text(&w.dropped),
+            args.out.display(),
+            w.len
         ))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -355,28 +429,36 @@ pub fn run_inspect(args: &BundleInspectArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Applies the updates `args` names to `held`, all or none.
-pub fn update(held: &TrustBundle, args: &BundleUpdateArgs) -> Result<TrustBundle, CliError> {
+/// Applies the updates `args` names to `held`, all or none; returns the
+/// new bundle and the status lists that left it, and why.
+pub fn update(
+    held: &TrustBundle,
+    args: &BundleUpdateArgs,
+) -> Result<(TrustBundle, Vec<DroppedStatusList>), CliError> {
     let mut next = held.clone();
+    let mut dropped = Vec::new();
     if let Some(p) = &args.with {
         let newer = load_bundle(p, &args.anchor)?;
-        next.update(&newer, time::now()?).context(p.display())?;
+        let summary = next.update(&newer, time::now()?).context(p.display())?;
+        dropped.extend(summary.dropped);
     }
     if let Some(p) = &args.federation {
         let cose = files::read_signed(p)?;
         let only = TrustBundle::new(next.anchor().clone(), cose).context(p.display())?;
-        next.update(&only, time::now()?).context(p.display())?;
+        let summary = next.update(&only, time::now()?).context(p.display())?;
+        dropped.extend(summary.dropped);
     }
-    add_regions(&mut next, &args.region)?;
+    dropped.extend(add_regions(&mut next, &args.region)?);
     add_statuses(&mut next, &args.status)?;
     if let Some(p) = &args.policy {
         next.set_policy(&read_policy(p)?).context(p.display())?;
     }
-    Ok(next)
+    Ok((next, dropped))
 }
 
-/// Lines describing what differs between two bundles.
-fn differences(old: &TrustBundle, new: &TrustBundle) -> Vec<String> {
+/// Lines describing what differs between two bundles; status lists that
+/// left it (`dropped`) are told apart, with their reason.
+fn differences(old: &TrustBundle, new: &TrustBundle, dropped: &[DroppedStatusList]) -> Vec<String> {
     let mut out = Vec::new();
     let (fo, fnew) = (old.federation(), new.federation());
     if fo != fnew {
@@ -418,7 +500,7 @@ fn differences(old: &TrustBundle, new: &TrustBundle) -> Vec<String> {
         }
     }
     for (code, _) in old.status_lists() {
-        if new.status_list(code).is_none() {
+        if new.status_list(code).is_none() && !dropped.iter().any(|d| &d.authority == code) {
             out.push(format!("status list of {code}: removed"));
         }
     }
@@ -431,9 +513,9 @@ fn differences(old: &TrustBundle, new: &TrustBundle) -> Vec<String> {
 /// `elicense bundle update`.
 pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
     let held = load_bundle(&args.bundle, &args.anchor)?;
-    let next = update(&held, args)?;
-    let changes = differences(&held, &next);
-    let bytes = next.to_bytes();
+    let (next, dropped) = update(&held, args)?;
+    let changes = differences(&held, &next, &dropped);
+    let bytes = loadable_bytes(&next, time::now()?)?;
     let out = args.out.as_deref().unwrap_or(&args.bundle);
     let changed = bytes != held.to_bytes();
     if changed || args.out.is_some() {
@@ -444,6 +526,7 @@ pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
             "file": out.display().to_string(),
             "changed": changed,
             "changes": changes,
+            "dropped": dropped_json(&dropped),
             "bytes": bytes.len(),
         });
         print_out(&format!("{j}\n"))?;
@@ -452,6 +535,7 @@ pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
         for c in &changes {
             s.push_str(&format!("{c}\n"));
         }
+        s.push_str(&dropped_text(&dropped));
         s.push_str(&format!(
             "wrote {} ({} bytes)\n",
             out.display(),

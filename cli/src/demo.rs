@@ -80,6 +80,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             },
             root: vec![root.cert_path.clone()],
             authority: vec![authority.cert_path.clone()],
+            status: Vec::new(),
             bundle: None,
             anchor: None,
             purpose: None,

@@ -146,9 +146,21 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
         files::write_public(p, &png)?;
         written.push((p.clone(), "PNG image"));
     }
+    let mut warnings = licence.warnings();
+    if licence.status_index().is_none() {
+        warnings.push(LicenceWarning {
+            code: ReasonCode::StatusIndexMissing,
+            field: "status_index",
+            message: "the licence has no status-list index, so it can never be revoked or \
+                      suspended, and verifiers whose recognition policy requires one refuse it; \
+                      give --registry DB to allocate one, or set \"status_index\" in the \
+                      licence JSON"
+                .to_owned(),
+        });
+    }
     Ok(Issued {
         identifier: licence.identifier(&authority).to_string(),
-        warnings: licence.warnings(),
+        warnings,
         cose_len: signed.cose().len(),
         qr_text,
         qr,

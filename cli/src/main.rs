@@ -172,6 +172,10 @@ enum Command {
             warnings (such as a pilot credit code failing its check character) go to \
             standard error. With --json, one JSON object with qr_text, identifier, \
             qr_version, ecc, cose_bytes, qr_chars and warnings goes to standard output.\n\n\
+            A licence without a status-list index can never be revoked or suspended, and \
+            verifiers whose recognition policy requires one refuse it [STATUS_INDEX_MISSING]: \
+            issuing one warns, with that code. Give the index as `status_index` in the JSON, \
+            or let a registry allocate it (--registry).\n\n\
             With --registry DB (an SQLite file, created on first use), the registry allocates \
             the licence's serial number and status-list index for the authority (its credit \
             code is taken from --cert); they replace any `serial` and `status_index` in the \
@@ -232,16 +236,22 @@ enum Command {
         long_about = "Verify a licence QR code: decode it, check its signature against the \
             authority certificates given, check those chain to a trusted region root, and \
             check the licence's validity at the time given.\n\n\
-            With --bundle and --anchor instead of --root and --authority, the roots and \
-            authorities come from a trust bundle checked against the pinned federation root, \
-            and the report adds three checks: TRUST_LIST (the authority on its region's \
-            current list, its state and licence types), STATUS (its status list) and \
-            RECOGNITION (the bundle's recognition policy: recognised as which local type, for \
-            --purpose).\n\n\
+            Revocation: the STATUS check reads the licence's entry in its authority's status \
+            list, given with --status FILE (signed by a certificate given with --authority). \
+            Without one, STATUS is NOT_CHECKED [STATUS_NOT_CHECKED] and the report warns that \
+            nobody checked whether the licence was revoked or suspended; the verdict can still \
+            be VALID.\n\n\
+            With --bundle and --anchor instead of --root and --authority, the roots, \
+            authorities and status lists come from a trust bundle checked against the pinned \
+            federation root, and the report adds two checks: TRUST_LIST (the authority on its \
+            region's current list, its state and licence types) and RECOGNITION (the bundle's \
+            recognition policy: recognised as which local type, for --purpose).\n\n\
             Prints the report (every check in order with its reason code, then the \
             licence), or the report as JSON with --json. The exit status tells the verdict.",
         after_help = "Examples:\n  elicense verify --qr-file licence.txt --root sh/root.cert.pem \\\n      \
             --authority sh/authority.cert.pem\n  \
+            elicense verify --qr-file licence.txt --root gd/root.cert.pem \\\n      \
+            --authority gd/authority.cert.pem --status gd.sl\n  \
             elicense verify --qr-file licence.txt --bundle trust.elb \\\n      \
             --anchor fed/federation.cert.pem --purpose business_registration --json\n  \
             elicense verify --image licence.png --root sh/root.cert.pem --root gd/root.cert.pem \\\n      \
@@ -418,7 +428,8 @@ enum BundleCommand {
             federation list names), status lists (each signed by an authority on a region \
             list held, for its own subject) and, optionally, the recognition policy \
             (docs/POLICY.md). Any list refused stops the build, naming the file and the \
-            reason code; nothing is written.\n\n\
+            reason code; nothing is written. A status list dated beyond the current time, or \
+            issued after its signer's retired or compromised time, is refused.\n\n\
             Writes the bundle to --out (atomically: a temporary file renamed over it) and a \
             summary to standard output (JSON with --json).",
         after_help = "Example:\n  elicense bundle build --anchor fed/federation.cert.pem --federation federation.tl \\\n      \
@@ -447,10 +458,19 @@ enum BundleCommand {
             region or authority when its sequence number (status lists: issue time) is not \
             lower; a lower one refuses the whole update [TRUST_LIST_ROLLBACK], the same \
             number with different content too [TRUST_LIST_CONFLICT], and nothing changes. \
+            A status list dated beyond the current time is refused \
+            [STATUS_LIST_ISSUED_IN_FUTURE], and so is one issued after its signer's retired or \
+            compromised time [AUTHORITY_RETIRED, AUTHORITY_COMPROMISED].\n\n\
+            A status list applies only to the authority as listed by its signer's region. \
             When a newer federation list drops a region's root, that region's list and its \
-            authorities' status lists leave the bundle.\n\n\
+            authorities' status lists leave the bundle [TRUST_LIST_MISSING]; when a newer \
+            region list no longer vouches for the certificate that signed a status list held \
+            (it left the list [AUTHORITY_NOT_LISTED], or is now retired or compromised since \
+            a time at or before the list's issue), that status list leaves the bundle. Each list that left is \
+            printed with its reason code (`dropped` in the JSON); publish and add a list \
+            signed with a listed certificate to check those licences again.\n\n\
             The bundle is rewritten atomically (a temporary file renamed over it), or written \
-            to --out.",
+            to --out, and only once it is known to load again.",
         after_help = "Examples:\n  elicense bundle update trust.elb --anchor fed/federation.cert.pem --status gd.sl\n  \
             elicense bundle update trust.elb --anchor fed/federation.cert.pem \\\n      \
             --with fresh.elb --out trust-new.elb --json"
@@ -670,7 +690,9 @@ pub struct StatusPublishArgs {
     /// must not be used at all.
     #[arg(long, value_name = "DURATION", value_parser = time::parse_duration)]
     pub expires_in: Option<u64>,
-    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now].
+    /// The list's time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: now]; not
+    /// beyond the current time plus 300 s, which verifiers refuse
+    /// [STATUS_LIST_ISSUED_IN_FUTURE].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub issued_at: Option<i64>,
     /// The list has at least this many entries (more when more indices are allocated).
@@ -947,6 +969,12 @@ pub struct VerifyArgs {
     /// A known authority certificate (PEM; a file may hold several). Repeat for several.
     #[arg(long, value_name = "FILE", conflicts_with = "bundle")]
     pub authority: Vec<PathBuf>,
+    /// A signed status list (from `status publish`) of an authority given with
+    /// --authority, checked at the current time; repeat for several authorities. Without
+    /// one, the report says that nobody checked revocation (STATUS NOT_CHECKED). A trust
+    /// bundle holds its own status lists (`bundle update --status`).
+    #[arg(long, value_name = "FILE", conflicts_with = "bundle")]
+    pub status: Vec<PathBuf>,
     /// Verify against this trust bundle instead of --root and --authority.
     #[arg(
         long,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use elicense::identifiers::CreditCode;
 use elicense::status::{subject_for, Status, StatusList, StatusListToken, Transition};
-use elicense::ReasonCode;
+use elicense::{ReasonCode, DEFAULT_LEEWAY_SECONDS};
 use elicense_registry::{Registry, SqliteRegistry, MAX_ENTRIES};
 
 use crate::error::{CliError, Context};
@@ -167,9 +167,36 @@ pub fn publish(args: &StatusPublishArgs, now: i64) -> Result<Published, CliError
     let list = registry.status_list(&authority, len).context(ctx())?;
     let recorded = registry.issued_count(&authority).context(ctx())?;
     let wanted = args.issued_at.unwrap_or(now);
+    // Verifiers refuse a list dated beyond their clock (plus the leeway):
+    // never sign one, nor let it push the registry's publication time ahead.
+    let latest = now.saturating_add(DEFAULT_LEEWAY_SECONDS);
+    let future = |at: i64, why: &str| {
+        CliError::with_reason(
+            format!(
+                "{why} {}, after the current time {} (plus {DEFAULT_LEEWAY_SECONDS} s leeway): \
+                 verifiers and trust bundles refuse such a list; nothing was signed",
+                time::fmt_time(at),
+                time::fmt_time(now)
+            ),
+            ReasonCode::StatusListIssuedInFuture,
+        )
+    };
+    if wanted > latest {
+        return Err(future(wanted, "--issued-at is"));
+    }
     let issued_at = registry
         .reserve_publication_time(&authority, wanted)
         .context(ctx())?;
+    if issued_at > latest {
+        return Err(future(
+            issued_at,
+            &format!(
+                "{}: the authority's last list was published with a later time of issue, so \
+                 the next one would be issued at",
+                ctx()
+            ),
+        ));
+    }
     if issued_at != wanted {
         note!(
             "note: the list is issued at {}, one second after this authority's last published \
@@ -250,9 +277,12 @@ pub fn run_publish(args: &StatusPublishArgs) -> Result<ExitCode, CliError> {
         s.push_str(&format!("  expires:   {}\n", time::fmt_time(exp)));
     }
     s.push_str(&format!(
-        "  entries:   {} ({} licences recorded; {revoked} revoked, {suspended} suspended)\n",
+        "  entries:   {} ({} recorded; {revoked} revoked, {suspended} suspended)\n",
         t.list().len(),
-        p.recorded
+        match p.recorded {
+            1 => "1 licence".to_owned(),
+            n => format!("{n} licences"),
+        }
     ));
     s.push_str(&format!(
         "wrote {} ({} bytes)\n",

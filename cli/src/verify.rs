@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 use elicense::bundle::{TrustBundle, MAX_BUNDLE_LEN};
 use elicense::pki::Certificate;
-use elicense::verify::{inspect_qr, Report, TrustStore, Verdict, Verifier, VerifyOptions};
+use elicense::verify::{
+    inspect_qr, CheckKind, Outcome, Report, TrustStore, Verdict, Verifier, VerifyOptions,
+};
+use elicense::ReasonCode;
 
 use crate::error::{CliError, Context};
 use crate::files::{self, MAX_IMAGE_FILE};
@@ -74,6 +77,68 @@ pub fn trust_store(
     Ok(TrustStore::new(r, a)?)
 }
 
+/// Adds the status lists in `paths` to `store`, one per authority, each
+/// checked at `now`: the current time, not `--at` (a list dated beyond the
+/// current time is refused [`STATUS_LIST_ISSUED_IN_FUTURE`]; `--at` is the
+/// time the licence is checked at, and the list's freshness with it).
+///
+/// [`STATUS_LIST_ISSUED_IN_FUTURE`]: ReasonCode::StatusListIssuedInFuture
+pub fn add_status_lists(
+    store: &mut TrustStore,
+    paths: &[impl AsRef<Path>],
+    now: i64,
+) -> Result<(), CliError> {
+    let mut seen = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        let cose = files::read_signed(p)?;
+        let id = store
+            .add_status_list(&cose, now)
+            .map_err(|e| match e.reason() {
+                ReasonCode::SignerUnknown => CliError::with_reason(
+                    format!(
+                        "{}: the status list's signer is none of the authority certificates given \
+                     with --authority",
+                        p.display()
+                    ),
+                    e.reason(),
+                ),
+                _ => CliError::with_reason(format!("{}: {e}", p.display()), e.reason()),
+            })?;
+        if seen.contains(&id) {
+            return Err(CliError::with_reason(
+                format!(
+                    "{}: a second status list of {id}; give one list per authority",
+                    p.display()
+                ),
+                ReasonCode::TrustListConflict,
+            ));
+        }
+        seen.push(id);
+    }
+    Ok(())
+}
+
+/// The report as text. When nobody checked the licence's status (no status
+/// list given), a line under the verdict says so and how to check it, so
+/// that a VALID verdict is not read as "not revoked".
+pub fn report_text(report: &Report) -> String {
+    let text = report.to_text();
+    let unchecked = report
+        .check(CheckKind::Status)
+        .is_some_and(|c| c.outcome == Outcome::NotChecked);
+    if !unchecked {
+        return text;
+    }
+    let (verdict, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    format!(
+        "{verdict}\n  REVOCATION NOT CHECKED: this licence may have been revoked or suspended; \
+         give its authority's status list with --status FILE, or verify with a trust bundle \
+         (--bundle) [{}]\n{rest}",
+        ReasonCode::StatusNotChecked.as_str()
+    )
+}
+
 /// Reads a trust bundle and verifies every list in it against the pinned
 /// federation root in `anchor`, at the current time (a status list dated
 /// beyond it is refused, whatever `--at` says: `--at` is the time a licence
@@ -99,7 +164,8 @@ pub fn bundle_verifier(
     }))
 }
 
-/// Verifies as `args` says, at `now` unless `--at` is given.
+/// Verifies as `args` says, at `now` unless `--at` is given; status lists
+/// given with `--status` are checked at `now`.
 pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
     let text = read_qr(&args.input)?;
     let verifier = match (&args.bundle, &args.anchor) {
@@ -112,7 +178,9 @@ pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
             ))
         }
         (None, _) => {
-            Verifier::new(trust_store(&args.root, &args.authority)?).with_options(VerifyOptions {
+            let mut store = trust_store(&args.root, &args.authority)?;
+            add_status_lists(&mut store, &args.status, now)?;
+            Verifier::new(store).with_options(VerifyOptions {
                 leeway_seconds: args.leeway,
                 ..VerifyOptions::default()
             })
@@ -136,7 +204,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     if args.json {
         print_out(&format!("{}\n", report.to_json()))?;
     } else {
-        print_out(&report.to_text())?;
+        print_out(&report_text(&report))?;
     }
     Ok(exit_for(report.verdict))
 }

@@ -1,0 +1,453 @@
+//! Helpers shared by the tests that run the `elicense` binary: running it,
+//! reading its output, and a federation of three regions (Shanghai 310000,
+//! Guangdong 440000, Sichuan 510000) with two authorities each, made by the
+//! binary in a temporary directory.
+
+// Each test file uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const SAMPLE: &str = include_str!("../../../examples/data/business-licence.json");
+pub const POLICY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/data/policy-shanghai.json"
+);
+
+pub const NATIONAL_BUSINESS: &str = "11100000000013338W011";
+pub const GUANGDONG_BUSINESS: &str = "11100000000013338W101";
+pub const SICHUAN_PERMIT: &str = "11100000000013338W032";
+
+pub const SH_CODES: [&str; 2] = ["11310000MB2F31727A", "11310000002417920A"];
+pub const GD_CODES: [&str; 2] = ["114400000073356321", "91440300MA5F8KTR22"];
+pub const SC_CODES: [&str; 2] = ["11510000008963441C", "12510000MB0000001N"];
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{self}"))
+    }
+
+    /// Asserts exit status 1 with one `error:` line ending in `[code]`.
+    pub fn assert_error(&self, code: &str) {
+        assert_eq!(self.code, 1, "{self}");
+        let last = self.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error: "), "{self}");
+        assert!(last.ends_with(&format!("[{code}]")), "{self}");
+    }
+}
+
+pub fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// Runs and asserts exit status 0.
+pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
+    let r = run(args.iter().map(|s| s.as_ref()));
+    assert_eq!(r.code, 0, "{r}");
+    r
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+pub fn p(path: &Path) -> String {
+    path.to_str().expect("temporary paths are UTF-8").to_owned()
+}
+
+/// The three regions, their authorities, lists and a bundle, made by the
+/// binary in a temporary directory.
+pub struct World {
+    pub dir: TempDir,
+    /// When the world was made: licences and lists are dated around it.
+    pub now: i64,
+    /// Guangdong authority 1 is compromised since this time.
+    pub t: i64,
+}
+
+impl World {
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn s(&self, name: &str) -> String {
+        p(&self.path(name))
+    }
+    pub fn anchor(&self) -> String {
+        self.s("fed/federation.cert.pem")
+    }
+    pub fn bundle(&self) -> String {
+        self.s("trust.elb")
+    }
+
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let now = now();
+        let w = World {
+            dir,
+            now,
+            t: now - 3600,
+        };
+        let r = ok(&[
+            "federation",
+            "init",
+            "--name",
+            "全国一体化政务服务平台电子证照信任根",
+            "--out",
+            &w.s("fed"),
+        ]);
+        assert!(r.stdout.contains("federation.key.pem"), "{r}");
+        for (code, name, codes) in [
+            ("310000", "sh", SH_CODES),
+            ("440000", "gd", GD_CODES),
+            ("510000", "sc", SC_CODES),
+        ] {
+            ok(&[
+                "region",
+                "init",
+                "--region",
+                code,
+                "--name",
+                &format!("{code} 电子证照根CA"),
+                "--out",
+                &w.s(name),
+            ]);
+            for (i, credit) in codes.iter().enumerate() {
+                w.authority(name, &format!("{name}{i}"), credit);
+            }
+        }
+        // The federation list of the three region roots.
+        let r = ok(&[
+            "trustlist",
+            "federation",
+            "--key",
+            &w.s("fed/federation.key.pem"),
+            "--cert",
+            &w.anchor(),
+            "--region-root",
+            &w.s("sh/root.cert.pem"),
+            "--region-root",
+            &w.s("gd/root.cert.pem"),
+            "--region-root",
+            &w.s("sc/root.cert.pem"),
+            "--sequence",
+            "1",
+            "--valid-days",
+            "30",
+            "--out",
+            &w.s("federation.tl"),
+            "--json",
+        ]);
+        let j = r.json();
+        assert_eq!(j["sequence"], 1);
+        assert_eq!(j["regions"].as_array().unwrap().len(), 3);
+        assert_eq!(j["regions"][1]["region"], "440000");
+
+        // Region lists. Guangdong: authority 0 may issue its own business
+        // licence and the national one (level A); authority 1 only the
+        // national one (level B), and its key is compromised since T.
+        w.region_list(
+            "sh",
+            1,
+            &w.spec(&[&[NATIONAL_BUSINESS], &[NATIONAL_BUSINESS]], "sh", None),
+        );
+        let r = w.region_list(
+            "gd",
+            1,
+            &w.spec(
+                &[
+                    &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
+                    &[NATIONAL_BUSINESS],
+                ],
+                "gd",
+                Some(w.t),
+            ),
+        );
+        let j = r.json();
+        assert_eq!(j["region"], "440000");
+        assert_eq!(j["authorities"][0]["level"], "A");
+        assert_eq!(j["authorities"][0]["credit_code"], GD_CODES[0]);
+        assert_eq!(
+            j["authorities"][1]["state"],
+            serde_json::json!({"state": "compromised", "since": w.t})
+        );
+        w.region_list(
+            "sc",
+            1,
+            &w.spec(&[&[SICHUAN_PERMIT], &[NATIONAL_BUSINESS]], "sc", None),
+        );
+
+        // Licences with different types.
+        for (name, code) in [
+            ("w011.json", NATIONAL_BUSINESS),
+            ("w101.json", GUANGDONG_BUSINESS),
+            ("w032.json", SICHUAN_PERMIT),
+        ] {
+            fs::write(
+                w.path(name),
+                SAMPLE.replace(
+                    &format!("\"type_code\": \"{NATIONAL_BUSINESS}\""),
+                    &format!("\"type_code\": \"{code}\""),
+                ),
+            )
+            .unwrap();
+        }
+        w
+    }
+
+    pub fn authority(&self, region: &str, out: &str, credit: &str) {
+        let r = ok(&[
+            "authority",
+            "new",
+            "--root-key",
+            &self.s(&format!("{region}/root.key.pem")),
+            "--root-cert",
+            &self.s(&format!("{region}/root.cert.pem")),
+            "--name",
+            &format!("{out} authority"),
+            "--credit-code",
+            credit,
+            "--usage",
+            "licence-signing",
+            "--usage",
+            "status-list-signing",
+            "--out",
+            &self.s(out),
+        ]);
+        assert!(r.stdout.contains("status-list-signing"), "{r}");
+    }
+
+    /// A region list spec: authority 0 level A, authority 1 level B,
+    /// authority 1 compromised since `compromised` if given.
+    pub fn spec(&self, types: &[&[&str]; 2], region: &str, compromised: Option<i64>) -> String {
+        let state1 = match compromised {
+            Some(t) => serde_json::json!({ "compromised_since": t }),
+            None => serde_json::json!("active"),
+        };
+        serde_json::json!({
+            "authorities": [
+                {"certificate": format!("{region}0/authority.cert.pem"), "types": types[0],
+                 "level": "A", "state": "active"},
+                {"certificate": format!("{region}1/authority.cert.pem"), "types": types[1],
+                 "level": "B", "state": state1},
+            ]
+        })
+        .to_string()
+    }
+
+    /// Signs `spec` as the region list `<region>-<sequence>.tl`.
+    pub fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
+        let spec_path = self.path(&format!("{region}-list.json"));
+        fs::write(&spec_path, spec).unwrap();
+        ok(&[
+            "trustlist",
+            "region",
+            "--key",
+            &self.s(&format!("{region}/root.key.pem")),
+            "--cert",
+            &self.s(&format!("{region}/root.cert.pem")),
+            "--spec",
+            &p(&spec_path),
+            "--sequence",
+            &sequence.to_string(),
+            "--out",
+            &self.s(&format!("{region}-{sequence}.tl")),
+            "--json",
+        ])
+    }
+
+    /// Issues a licence of `json` by `authority` (e.g. "gd0") at `iat`,
+    /// recorded in the region's registry; returns the QR text file and the
+    /// issue JSON.
+    pub fn issue(&self, authority: &str, json: &str, iat: i64, out: &str) -> (String, Value) {
+        let region = &authority[..2];
+        let r = ok(&[
+            "issue",
+            "--key",
+            &self.s(&format!("{authority}/authority.key.pem")),
+            "--cert",
+            &self.s(&format!("{authority}/authority.cert.pem")),
+            "--licence",
+            &self.s(json),
+            "--issued-at",
+            &iat.to_string(),
+            "--registry",
+            &self.s(&format!("{region}.db")),
+            "--out",
+            &self.s(out),
+            "--json",
+        ]);
+        (self.s(out), r.json())
+    }
+
+    /// Signs the status list of `authority` from its region's registry.
+    pub fn publish(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
+        let region = &authority[..2];
+        let mut args = vec![
+            "status".to_owned(),
+            "publish".into(),
+            "--registry".into(),
+            self.s(&format!("{region}.db")),
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+            "--issued-at".into(),
+            iat.to_string(),
+            "--ttl".into(),
+            "2d".into(),
+            "--out".into(),
+            self.s(out),
+            "--json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        ok(&args)
+    }
+
+    /// Signs the status list of `authority` as [`World::publish`] does,
+    /// with the summary as text.
+    pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
+        let region = &authority[..2];
+        ok(&[
+            "status".to_owned(),
+            "publish".into(),
+            "--registry".into(),
+            self.s(&format!("{region}.db")),
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+            "--issued-at".into(),
+            iat.to_string(),
+            "--ttl".into(),
+            "2d".into(),
+            "--out".into(),
+            self.s(out),
+        ])
+    }
+
+    /// Builds trust.elb from the federation list, the three region lists
+    /// of sequence 1, `status` lists and Shanghai's policy.
+    pub fn build(&self, status: &[&str]) -> Run {
+        let mut args = vec![
+            "bundle".to_owned(),
+            "build".into(),
+            "--anchor".into(),
+            self.anchor(),
+            "--federation".into(),
+            self.s("federation.tl"),
+            "--region".into(),
+            self.s("sh-1.tl"),
+            "--region".into(),
+            self.s("gd-1.tl"),
+            "--region".into(),
+            self.s("sc-1.tl"),
+            "--policy".into(),
+            POLICY.into(),
+            "--out".into(),
+            self.bundle(),
+            "--json".into(),
+        ];
+        for s in status {
+            args.push("--status".into());
+            args.push(self.s(s));
+        }
+        ok(&args)
+    }
+
+    /// `verify --bundle … --json` of a QR text file.
+    pub fn verify(&self, qr_file: &str, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec![
+            "verify".to_owned(),
+            "--qr-file".into(),
+            qr_file.to_owned(),
+            "--bundle".into(),
+            self.bundle(),
+            "--anchor".into(),
+            self.anchor(),
+            "--json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let r = run(&args);
+        assert!(r.stderr.is_empty(), "{r}");
+        (r.code, r.json())
+    }
+
+    /// `bundle update trust.elb --anchor … <args>`.
+    pub fn update(&self, args: &[&str]) -> Run {
+        let mut all = vec![
+            "bundle".to_owned(),
+            "update".into(),
+            self.bundle(),
+            "--anchor".into(),
+            self.anchor(),
+        ];
+        all.extend(args.iter().map(|s| s.to_string()));
+        run(&all)
+    }
+}
+
+/// The check of `kind` in a JSON report.
+pub fn check<'a>(report: &'a Value, kind: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} check in {report}"))
+}
+
+/// Asserts the verdict, the reason and the check that failed.
+pub fn assert_report(
+    code: i32,
+    report: &Value,
+    exit: i32,
+    verdict: &str,
+    reason: &str,
+    kind: &str,
+) {
+    assert_eq!(
+        (code, report["verdict"].as_str(), report["reason"].as_str()),
+        (exit, Some(verdict), Some(reason)),
+        "{report:#}"
+    );
+    assert_eq!(check(report, kind)["reason"], reason, "{report:#}");
+}
