@@ -361,6 +361,12 @@ pub enum StatusError {
         /// The kid in the token, hex.
         found: String,
     },
+    /// No known authority certificate has the token's `kid`.
+    #[error("the status list is signed by the certificate with kid {kid}, which is none of the authority certificates known")]
+    SignerNotKnown {
+        /// The kid in the token, hex.
+        kid: String,
+    },
     /// The signature does not verify under the certificate's key.
     #[error("the status list's signature does not verify: {0}")]
     Signature(SignatureError),
@@ -459,7 +465,9 @@ impl StatusError {
             StatusError::Cbor(e) => e.reason(),
             StatusError::Zlib(_) => ReasonCode::ZlibInvalid,
             StatusError::Envelope(e) => e.reason(),
-            StatusError::KidMismatch { .. } => ReasonCode::SignerUnknown,
+            StatusError::KidMismatch { .. } | StatusError::SignerNotKnown { .. } => {
+                ReasonCode::SignerUnknown
+            }
             StatusError::Signature(e) => e.reason(),
             StatusError::Certificate(e) => e.reason(),
             StatusError::KeyMismatch

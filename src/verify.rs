@@ -17,13 +17,18 @@
 //! | `CLAIMS` | the licence claims, now authenticated | `LICENCE_MALFORMED`, `LICENCE_FIELD_INVALID`, `CBOR_*` |
 //! | `CERTIFICATE` | chain to a region root, EKU, region, validity at `iat` | `CERT_*`, `ISSUER_NOT_TRUSTED` |
 //! | `VALIDITY` | `iat`, `nbf`, `exp` against the time given, with leeway | `LICENCE_ISSUED_IN_FUTURE`, `LICENCE_NOT_YET_VALID`, `LICENCE_EXPIRED` |
+//! | `STATUS` | the licence's entry in its authority's status list (revoked is final, even in a stale list) | `LICENCE_REVOKED`, `LICENCE_SUSPENDED`, `STATUS_*`; outcome `NOT_CHECKED` (`STATUS_NOT_CHECKED`, with a warning) when no list is held for the authority |
 //!
-//! A verifier made from a trust bundle ([`Verifier::from_bundle`]) adds
-//! three checks: `TRUST_LIST` after `CERTIFICATE` (the authority on its
-//! region's current list, its state at `iat`, the licence type allowed),
-//! then `STATUS` (revoked or suspended, from the authority's status list)
-//! and `RECOGNITION` (the recognition policy's decision) after `VALIDITY`;
-//! docs/FORMAT.md §14 lists their codes.
+//! Without a bundle, status lists are given to the [`TrustStore`]
+//! ([`TrustStore::add_status_list`]); without one for a licence's
+//! authority, nobody checked revocation and the report says so. A verifier
+//! made from a trust bundle ([`Verifier::from_bundle`]) adds two checks:
+//! `TRUST_LIST` after `CERTIFICATE` (the authority on its region's current
+//! list, its state at `iat`, the licence type allowed) and `RECOGNITION`
+//! (the recognition policy's decision) after `STATUS`, and takes status
+//! lists from the bundle, each bound to the region-list entry of its signer
+//! ([`crate::trust::AuthorityId`]); docs/FORMAT.md §11.7 and §14 give the
+//! rules and codes.
 //!
 //! The verdict is VALID when every check passes; INDETERMINATE when trust
 //! material needed to decide is missing or stale (the signer's certificate,
@@ -212,9 +217,8 @@ impl TrustStore {
             }
         }
         let (id, token) = found.ok_or_else(|| {
-            first_error.unwrap_or_else(|| StatusError::KidMismatch {
-                expected: "a known authority certificate".into(),
-                found: crate::pki::hex_string(sign1.kid()),
+            first_error.unwrap_or_else(|| StatusError::SignerNotKnown {
+                kid: crate::pki::hex_string(sign1.kid()),
             })
         })?;
         if let Some(held) = self.status.get(&id) {
@@ -279,7 +283,8 @@ pub enum CheckKind {
     TrustList,
     /// The licence's own validity period.
     Validity,
-    /// The licence's entry in its authority's status list (bundle only).
+    /// The licence's entry in its authority's status list; `NOT_CHECKED`
+    /// when the verifier holds no list for the authority and has no bundle.
     Status,
     /// The recognition policy's decision (bundle only).
     Recognition,
@@ -391,7 +396,7 @@ pub struct Report {
     pub authority: Option<AuthorityInfo>,
     /// Warnings that do not change the verdict.
     pub warnings: Vec<LicenceWarning>,
-    /// The licence's status from its authority's status list (bundle only).
+    /// The licence's status from its authority's status list, when read.
     pub status: Option<Status>,
     /// The recognition policy's decision (bundle with a policy only).
     pub recognition: Option<Decision>,

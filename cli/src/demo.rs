@@ -9,6 +9,7 @@ use elicense::demo::{
     DEMO_AUTHORITY_CODE, DEMO_AUTHORITY_NAME, DEMO_REGION, DEMO_ROOT_NAME, SAMPLE_LICENCE_JSON,
 };
 use elicense::qr::EccLevel;
+use elicense::status::{subject_for, StatusList, StatusListToken, PROFILE_BITS};
 use elicense::verify::DEFAULT_LEEWAY_SECONDS;
 
 use crate::error::CliError;
@@ -16,11 +17,19 @@ use crate::pki::{self, Created};
 use crate::{files, issue, print_out, time, verify};
 use crate::{AuthorityNewArgs, DemoArgs, IssueArgs, QrInput, RegionInitArgs, UsageArg, VerifyArgs};
 
+/// Entries in the demo authority's status list.
+const DEMO_STATUS_ENTRIES: usize = 1024;
+/// The demo status list's time to live: one day.
+const DEMO_STATUS_TTL: u64 = 86_400;
+
 /// Everything the demo made.
 struct Outcome {
     root: Created,
     authority: Created,
     issued: issue::Issued,
+    /// The authority's status list (nothing revoked), which the
+    /// verification checks the licence's entry in.
+    status: PathBuf,
     report: elicense::verify::Report,
     image: PathBuf,
 }
@@ -43,7 +52,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             root_cert: root.cert_path.clone(),
             name: DEMO_AUTHORITY_NAME.to_owned(),
             credit_code: DEMO_AUTHORITY_CODE.to_owned(),
-            usage: vec![UsageArg::LicenceSigning],
+            usage: vec![UsageArg::LicenceSigning, UsageArg::StatusListSigning],
             years: 5,
             valid_from: None,
             out: dir.to_owned(),
@@ -70,7 +79,24 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
         },
         now,
     )?;
-    // Read the licence back from the PNG, as a camera would.
+    // The authority publishes its status list: nothing revoked yet.
+    let status = dir.join("status.sl");
+    let code = authority
+        .cert
+        .organization_identifier()
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| CliError::msg("the demo authority has no credit code"))?;
+    let token = StatusListToken::new(
+        subject_for(&code),
+        now,
+        None,
+        Some(DEMO_STATUS_TTL),
+        StatusList::new(PROFILE_BITS, DEMO_STATUS_ENTRIES)?,
+    )?;
+    let key = files::load_key(&authority.key_path)?;
+    files::write_public(&status, &token.sign(&authority.cert, &key)?)?;
+    // Read the licence back from the PNG, as a camera would, and check its
+    // entry in the status list.
     let report = verify::verify(
         &VerifyArgs {
             input: QrInput {
@@ -80,7 +106,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             },
             root: vec![root.cert_path.clone()],
             authority: vec![authority.cert_path.clone()],
-            status: Vec::new(),
+            status: vec![status.clone()],
             bundle: None,
             anchor: None,
             purpose: None,
@@ -94,6 +120,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
         root,
         authority,
         issued,
+        status,
         report,
         image,
     })
@@ -145,17 +172,24 @@ fn text(o: &Outcome, dir: &Path, kept: bool, terminal: bool) -> String {
     ));
     s.push_str(&qr);
     s.push_str(&format!("\n{}\n", o.issued.qr_text));
-    s.push_str(&format!(
-        "\n4. elicense verify --image {} (read back from the PNG)\n\n",
-        o.image
-            .file_name()
-            .map(|n| n.to_string_lossy())
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
+    };
+    s.push_str(&format!(
+        "\n4. the authority signs its status list {} (nothing revoked)\n",
+        name(&o.status)
+    ));
+    s.push_str(&format!(
+        "\n5. elicense verify --image {} --status {} (read back from the PNG)\n\n",
+        name(&o.image),
+        name(&o.status)
     ));
     s.push_str(&o.report.to_text());
     if kept {
         s.push_str(&format!(
-            "\nTry it yourself:\n  elicense verify --qr-file {d}/licence.txt --root {d}/root.cert.pem --authority {d}/authority.cert.pem\n",
+            "\nTry it yourself:\n  elicense verify --qr-file {d}/licence.txt --root {d}/root.cert.pem --authority {d}/authority.cert.pem --status {d}/status.sl\n",
             d = dir.display()
         ));
     }
