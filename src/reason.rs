@@ -56,7 +56,7 @@ reason_codes! {
     Base45ValueOutOfRange => "BASE45_VALUE_OUT_OF_RANGE",
     /// The Base45 text has a length that no encoding produces (a lone trailing character).
     Base45InvalidLength => "BASE45_INVALID_LENGTH",
-    /// The decoded bytes start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
+    /// The decoded bytes are empty (`EL1:` alone) or start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
     PayloadEncodingUnknown => "PAYLOAD_ENCODING_UNKNOWN",
     /// The zlib stream is corrupt or truncated.
     ZlibInvalid => "ZLIB_INVALID",
@@ -236,7 +236,9 @@ impl ReasonCode {
             Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
             Base45ValueOutOfRange => "A Base45 group decodes to a value out of range.",
             Base45InvalidLength => "The Base45 text has a length no encoder produces.",
-            PayloadEncodingUnknown => "The decoded bytes are neither zlib nor a tagged COSE_Sign1.",
+            PayloadEncodingUnknown => {
+                "The decoded bytes are empty, or neither zlib nor a tagged COSE_Sign1."
+            }
             ZlibInvalid => "The compressed data is corrupt or truncated.",
             ZlibTooLarge => "The compressed data inflates past the size limit.",
             QrNotFound => "No readable QR code was found in the image.",

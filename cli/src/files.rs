@@ -191,7 +191,8 @@ pub fn read_signed(path: &Path) -> Result<Vec<u8>, CliError> {
     if bytes.starts_with(prefix) {
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| CliError::msg(format!("{} is not UTF-8 text", path.display())))?;
-        return elicense::envelope::from_qr_text(text.trim()).context(path.display());
+        let text = elicense::envelope::trim_line_ends(text);
+        return elicense::envelope::from_qr_text(text).context(path.display());
     }
     Ok(bytes)
 }
