@@ -68,6 +68,8 @@ reason_codes! {
     InvalidArgument => "INVALID_ARGUMENT",
     /// Durable storage (an issuer registry's database, a file) failed or holds data this library did not write; nothing was applied.
     StorageFailed => "STORAGE_FAILED",
+    /// A bug in elicense: an internal invariant failed (the command-line tool reports a panic with it). Please report it.
+    InternalError => "INTERNAL_ERROR",
 
     // --- CBOR ---
     /// CBOR is malformed or truncated.
@@ -244,6 +246,7 @@ impl ReasonCode {
             QrNotFound => "No readable QR code was found in the image.",
             InvalidArgument => "A parameter given by the caller is invalid.",
             StorageFailed => "Durable storage failed; nothing of the operation was applied.",
+            InternalError => "A bug in elicense: an internal invariant failed.",
             CborMalformed => "The CBOR data is malformed or truncated.",
             CborIndefiniteLength => "The CBOR data uses an indefinite-length item.",
             CborDuplicateKey => "A CBOR map repeats a key.",

@@ -248,7 +248,7 @@ fn run_lines(
     let mut summary = Summary::default();
     let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
     let (mut buf, mut line, mut position) = (Vec::with_capacity(LINE_CAP), 0u64, 0u64);
-    let write_err = |e: io::Error| CliError::msg(format!("cannot write the results: {e}"));
+    let write_err = |e: io::Error| CliError::storage(format!("cannot write the results: {e}"));
     while let Some((cut, used)) =
         read_capped(input, &mut buf).map_err(|e| CliError::io("read", input_name, &e))?
     {

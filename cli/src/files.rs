@@ -30,10 +30,13 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
     };
     res.map_err(|e| CliError::io("read", path, &e))?;
     if buf.len() as u64 > limit {
-        return Err(CliError::msg(format!(
-            "{} is larger than {limit} bytes; it is not a file this command reads",
-            path.display()
-        )));
+        return Err(CliError::with_reason(
+            format!(
+                "{} is larger than {limit} bytes; it is not a file this command reads",
+                path.display()
+            ),
+            elicense::ReasonCode::InputTooLarge,
+        ));
     }
     Ok(buf)
 }

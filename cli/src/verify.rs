@@ -49,7 +49,10 @@ fn read_image(path: &Path) -> Result<String, CliError> {
         }
         // A code that is not a licence: let verification say why.
         None => codes.first().ok_or_else(|| {
-            CliError::msg(format!("{}: no QR code found in the image", path.display()))
+            CliError::with_reason(
+                format!("{}: no QR code found in the image", path.display()),
+                elicense::ReasonCode::QrNotFound,
+            )
         })?,
     };
     Ok(trim_line_ends(chosen).to_owned())
