@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Regenerates docs/REASONS.md from the reason-code table in src/reason.rs.
+"""Regenerates docs/REASONS.md, and the list of reason codes in the report's
+JSON Schema (docs/report.schema.json, `$defs.reason_code.enum`), from the
+reason-code table in src/reason.rs.
 
-The table in src/reason.rs is the source of truth; a unit test
-(reason::tests::documented_in_reasons_md) fails when this file is stale.
+The table in src/reason.rs is the source of truth; tests fail when either
+output is stale (reason::tests::documented_in_reasons_md, and
+tests/report_schema.rs for the schema).
 Usage: python3 scripts/gen-reasons.py
 """
+import json
 import os
 import re
 
@@ -26,10 +30,14 @@ out = [
     "Verdicts: `VALID` (every check passed), `INVALID` (a check failed),",
     "`INDETERMINATE` (something needed to decide is missing: e.g. `SIGNER_UNKNOWN`).",
     "",
+    "A report's JSON form is specified in [FORMAT.md](FORMAT.md#15-report-json) and",
+    "by the JSON Schema [report.schema.json](report.schema.json), whose list of codes",
+    "is generated with this file.",
+    "",
     "This file is generated from `src/reason.rs` by `scripts/gen-reasons.py`.",
     "",
 ]
-section, rows, doc = "General", [], []
+section, rows, doc, codes = "General", [], [], []
 
 
 def flush():
@@ -52,6 +60,13 @@ for line in body.splitlines():
     m = re.match(r'(\w+) => "(\w+)",', l)
     if m:
         rows.append(f"| `{m.group(2)}` | {' '.join(doc)} |")
+        codes.append(m.group(2))
         doc = []
 flush()
 open(os.path.join(root, "docs/REASONS.md"), "w", encoding="utf-8").write("\n".join(out))
+
+schema_path = os.path.join(root, "docs/report.schema.json")
+schema = json.load(open(schema_path, encoding="utf-8"))
+schema["$defs"]["reason_code"]["enum"] = codes
+with open(schema_path, "w", encoding="utf-8") as f:
+    f.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

@@ -2,8 +2,8 @@
 # Runs every test of the project: formatting, lints, unit, integration, CLI and
 # doc tests, builds of the core without default features (native and
 # wasm32), and a fuzzing smoke run of every decoder. Installs what it needs
-# (Debian's rustc-web for wasm32, OpenSSL and Python cryptography for the
-# interoperability tests, cargo-fuzz) on first use.
+# (Debian's rustc-web for wasm32, OpenSSL, Python cryptography and jsonschema
+# for the interoperability and report-schema tests, cargo-fuzz) on first use.
 #
 # Usage: bash scripts/test.sh            (FUZZ_SECONDS=5 by default)
 set -euo pipefail
@@ -56,6 +56,15 @@ if ! python3 -c 'import cryptography' >/dev/null 2>&1; then
   # (PEP 668) unless told otherwise.
   python3 -m pip install -q cryptography \
     || python3 -m pip install -q --break-system-packages cryptography
+fi
+
+step "Python jsonschema (tests/report_schema.rs validates reports with it)"
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  if ! command -v pip3 >/dev/null 2>&1 && ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  fi
+  python3 -m pip install -q jsonschema || python3 -m pip install -q --break-system-packages jsonschema
 fi
 
 step "tests (unit, integration, CLI, benches compiled)"

@@ -12,10 +12,16 @@
 //! input, and a verifier must not accept several spellings of one licence.
 //!
 //! [`decode`] is strict: it rejects any character outside the alphabet
-//! (including lower-case letters), any 3-character group whose value exceeds
-//! 65535, any trailing 2-character group whose value exceeds 255, and a lone
-//! trailing character. Problems are reported for the first offending group in
-//! text order, with the 0-based byte position in the input.
+//! (including lower-case letters and white space), any 3-character group
+//! whose value exceeds 65535, any trailing 2-character group whose value
+//! exceeds 255, and a lone trailing character.
+//!
+//! When a text has several faults, one error is reported, by this precedence
+//! (docs/FORMAT.md §2): a character outside the alphabet (the first one in
+//! the text), else a lone trailing character, else a value out of range (the
+//! first such group). The first two are properties of the whole text, seen
+//! without decoding; an independent implementation can check them in that
+//! order and then decode. Positions are 0-based byte positions in the input.
 
 use crate::ReasonCode;
 
@@ -136,19 +142,42 @@ fn invalid_character(text: &str, from: usize) -> Base45Error {
     }
 }
 
+/// The error for a text whose group at `position` is out of range, by the
+/// precedence of [`decode`]: a character outside the alphabet after it, or a
+/// lone trailing character, is reported instead.
+#[cold]
+fn out_of_range(text: &str, position: usize) -> Base45Error {
+    let bytes = text.as_bytes();
+    if bytes[position..]
+        .iter()
+        .any(|&b| DECODE[usize::from(b)] == INVALID)
+    {
+        return invalid_character(text, position);
+    }
+    if bytes.len() % 3 == 1 {
+        return Base45Error::InvalidLength { len: bytes.len() };
+    }
+    Base45Error::ValueOutOfRange { position }
+}
+
 /// Decodes Base45 text strictly (RFC 9285 §4 and §6).
 ///
 /// # Errors
 ///
-/// Returns the first problem in text order: [`Base45Error::InvalidCharacter`]
-/// for a character outside the alphabet, [`Base45Error::ValueOutOfRange`] for
-/// a group whose value does not fit its bytes, and
-/// [`Base45Error::InvalidLength`] for a lone trailing character.
+/// One error, by this precedence (docs/FORMAT.md §2):
+/// [`Base45Error::InvalidCharacter`] for the first character outside the
+/// alphabet; otherwise [`Base45Error::InvalidLength`] for a lone trailing
+/// character; otherwise [`Base45Error::ValueOutOfRange`] for the first group
+/// whose value does not fit its bytes.
 pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
     let bytes = text.as_bytes();
     let capacity = bytes.len() / 3 * 2 + usize::from(bytes.len() % 3 == 2);
     let mut out = Vec::with_capacity(capacity);
 
+    // Groups are decoded in text order; every byte before a group is an
+    // alphabet character, so the first invalid one found is the first in the
+    // text. A range fault is reported only if no later character is invalid
+    // and the length is right ([`out_of_range`]).
     let mut groups = bytes.chunks_exact(3);
     for (index, group) in (&mut groups).enumerate() {
         let position = index * 3;
@@ -162,7 +191,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
         }
         let n = u32::from(c0) + u32::from(c1) * 45 + u32::from(c2) * 2025;
         let Ok(n) = u16::try_from(n) else {
-            return Err(Base45Error::ValueOutOfRange { position });
+            return Err(out_of_range(text, position));
         };
         out.extend_from_slice(&n.to_be_bytes());
     }
@@ -388,6 +417,34 @@ mod tests {
         // Multi-byte UTF-8 data encodes and decodes.
         let data = "营业执照 — 电子证照".as_bytes();
         assert_eq!(decode(&encode(data)).as_deref(), Ok(data));
+    }
+
+    #[test]
+    fn precedence_character_then_length_then_range() {
+        let invalid = |position, character| Base45Error::InvalidCharacter {
+            position,
+            character,
+        };
+        let cases: &[(&str, Base45Error)] = &[
+            // Range fault first in the text, an invalid character later.
+            ("GGWa", invalid(3, 'a')),
+            ("GGW00a0", invalid(5, 'a')),
+            ("GGW000\n", invalid(6, '\n')),
+            ("V5a", invalid(2, 'a')),
+            // Invalid characters in the first group and a bad length.
+            ("00a0", invalid(2, 'a')),
+            ("a", invalid(0, 'a')),
+            // Range fault and a lone trailing character: the length wins.
+            ("GGW0", Base45Error::InvalidLength { len: 4 }),
+            ("000GGW0", Base45Error::InvalidLength { len: 7 }),
+            // Two range faults: the first group.
+            ("GGWGGW", Base45Error::ValueOutOfRange { position: 0 }),
+            ("000GGWV5", Base45Error::ValueOutOfRange { position: 3 }),
+            ("000V5", Base45Error::ValueOutOfRange { position: 3 }),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(decode(text).as_ref(), Err(expected), "{text:?}");
+        }
     }
 
     #[test]

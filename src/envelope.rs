@@ -150,6 +150,10 @@ pub enum EnvelopeError {
     /// The first decoded byte is neither 0x78 (zlib) nor 0xD2 (COSE tag 18).
     #[error("the decoded data starts with 0x{0:02x}, neither zlib (0x78) nor a tagged COSE_Sign1 (0xd2)")]
     UnknownEncoding(u8),
+    /// Nothing follows the `EL1:` prefix: there is no first byte to tell
+    /// zlib from COSE.
+    #[error("the QR text carries no data after \"EL1:\"")]
+    NoData,
     /// The zlib stream is corrupt or truncated.
     #[error("the compressed data is corrupt or truncated")]
     Zlib,
@@ -205,7 +209,9 @@ impl EnvelopeError {
             EnvelopeError::QrPrefix => ReasonCode::QrPrefixInvalid,
             EnvelopeError::TooLarge { .. } => ReasonCode::InputTooLarge,
             EnvelopeError::Base45(e) => e.reason(),
-            EnvelopeError::UnknownEncoding(_) => ReasonCode::PayloadEncodingUnknown,
+            EnvelopeError::UnknownEncoding(_) | EnvelopeError::NoData => {
+                ReasonCode::PayloadEncodingUnknown
+            }
             EnvelopeError::Zlib | EnvelopeError::ZlibTrailing => ReasonCode::ZlibInvalid,
             EnvelopeError::ZlibTooLarge => ReasonCode::ZlibTooLarge,
             EnvelopeError::Cbor(e) => e.reason(),
@@ -512,7 +518,12 @@ pub fn to_qr_text(cose: &[u8]) -> String {
     text
 }
 
-/// Decodes QR text to COSE bytes (not yet validated as COSE).
+/// Decodes QR text to COSE bytes (not yet validated as COSE), exactly as
+/// docs/FORMAT.md §2 says, in this order: size (more than
+/// [`MAX_QR_TEXT_LEN`] bytes: [`EnvelopeError::TooLarge`]), the `EL1:`
+/// prefix, strict Base45 of everything after it (no white space, no line
+/// end: see [`trim_line_ends`] for text read from a file), the first
+/// decoded byte (none: [`EnvelopeError::NoData`]), then bounded inflation.
 pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
     if text.len() > MAX_QR_TEXT_LEN {
         return Err(EnvelopeError::TooLarge {
@@ -528,8 +539,17 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
         Some(0x78) => inflate_bounded(&bytes, MAX_COSE_LEN),
         Some(0xd2) => Ok(bytes),
         Some(b) => Err(EnvelopeError::UnknownEncoding(*b)),
-        None => Err(EnvelopeError::Malformed("the QR text carries no data")),
+        None => Err(EnvelopeError::NoData),
     }
+}
+
+/// The QR text carried in a text file, a command-line argument or an HTTP
+/// text body, without the line ends (CR and LF, any number) at its end:
+/// docs/FORMAT.md §2 lets such carriers end the text with a line end, and
+/// nothing else is removed. No valid QR text ends with CR or LF, so this
+/// never changes one; [`from_qr_text`] itself refuses them.
+pub fn trim_line_ends(text: &str) -> &str {
+    text.trim_end_matches(['\r', '\n'])
 }
 
 /// Inflates a zlib stream, refusing output past `limit` bytes

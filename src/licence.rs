@@ -66,6 +66,22 @@ pub const MAX_ATTRIBUTES: usize = 64;
 /// Longest attribute key.
 pub const MAX_KEY_LEN: usize = 32;
 
+/// Latest `iat` accepted: 9999-12-31 23:59:59 UTC.
+pub const MAX_TIME: i64 = 253_402_300_799;
+
+/// The first day a validity period can have: 1970-01-02. `nbf` is an
+/// unsigned integer (docs/FORMAT.md §4), and 00:00 CST on 1970-01-01 is
+/// 8 hours before the Unix epoch.
+pub fn first_valid_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 2).expect("a valid date")
+}
+
+/// The last day a validity period can have: 9998-12-31 (its `exp`, 00:00 CST
+/// of the day after, still lies before year 9999 ends).
+pub fn last_valid_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9998, 12, 31).expect("a valid date")
+}
+
 /// CBOR limits for the claims set.
 pub const CLAIMS_LIMITS: Limits = Limits {
     max_depth: 6,
@@ -422,20 +438,65 @@ impl Licence {
     }
 
     /// Decodes and validates a CWT claims set. Unknown claims are refused.
+    ///
+    /// Two passes, as docs/FORMAT.md §4 specifies: first the *shape* (every
+    /// claim and item has the CBOR type of the CDDL, with the right number
+    /// of items: otherwise [`LicenceError::Malformed`]), then every field's
+    /// *value* rule ([`LicenceError::Field`]). So a claims set with both kinds
+    /// of fault is always `LICENCE_MALFORMED`.
     pub fn from_claims(bytes: &[u8]) -> Result<Self, LicenceError> {
         let value = cbor::decode(bytes, &CLAIMS_LIMITS)?;
+        Shape::read(value)?.into_licence()
+    }
+}
+
+/// A CBOR integer as decoded, before its range is checked: unsigned and
+/// negative integers are one type (docs/FORMAT.md §4).
+type Int = ciborium::value::Integer;
+
+/// A claims set whose shape matches the CDDL of docs/FORMAT.md §4; no value
+/// has been checked yet.
+struct Shape {
+    exp: Option<Int>,
+    nbf: Int,
+    iat: Int,
+    type_code: String,
+    type_name: String,
+    serial: String,
+    version: Int,
+    number: Option<String>,
+    holder_kind: Int,
+    holder_code: String,
+    holder_name: String,
+    status_index: Option<Int>,
+    attributes: Vec<(String, ShapeValue)>,
+}
+
+/// An attribute value whose type is known, its range not yet checked.
+enum ShapeValue {
+    Text(String),
+    Integer(Int),
+    /// Tag 100 around an integer: days since 1970-01-01.
+    Days(Int),
+}
+
+impl Shape {
+    /// The shape pass: CBOR types, claim keys, array lengths.
+    fn read(value: Value) -> Result<Self, LicenceError> {
         let Value::Map(entries) = value else {
             return Err(malformed("the claims set is not a map"));
         };
         let (mut exp, mut nbf, mut iat, mut body) = (None, None, None, None);
         for (k, v) in entries {
-            let key = as_int(&k).ok_or_else(|| malformed("a claim key is not an integer"))?;
-            match key {
-                CLAIM_EXP => exp = Some(uint(&v, "exp")?),
-                CLAIM_NBF => nbf = Some(uint(&v, "nbf")?),
-                CLAIM_IAT => iat = Some(uint(&v, "iat")?),
-                CLAIM_LICENCE => body = Some(v),
-                other => return Err(malformed(format!("unknown claim {other}"))),
+            let Value::Integer(key) = k else {
+                return Err(malformed("a claim key is not an integer"));
+            };
+            match i64::try_from(key) {
+                Ok(CLAIM_EXP) => exp = Some(int(v, "exp")?),
+                Ok(CLAIM_NBF) => nbf = Some(int(v, "nbf")?),
+                Ok(CLAIM_IAT) => iat = Some(int(v, "iat")?),
+                Ok(CLAIM_LICENCE) => body = Some(v),
+                _ => return Err(malformed(format!("unknown claim {}", i128::from(key)))),
             }
         }
         let nbf = nbf.ok_or_else(|| malformed("nbf is missing"))?;
@@ -446,78 +507,112 @@ impl Licence {
         let [type_code, type_name, serial, version, number, holder, status, attrs]: [Value; 8] =
             body.try_into()
                 .map_err(|_| malformed("the licence array does not have 8 items"))?;
-        let mut b = Licence::builder();
-        b.type_code = Some(text(type_code, "type_code")?);
-        b.type_name = Some(text(type_name, "type_name")?);
-        b.serial = Some(text(serial, "serial")?);
-        let version = uint(&version, "version")?;
-        b.version = Some(
-            u16::try_from(version).map_err(|_| LicenceError::field("version", "out of range"))?,
-        );
-        b.number = match number {
-            Value::Null => None,
-            v => Some(text(v, "number")?),
-        };
         let Value::Array(holder) = holder else {
             return Err(malformed("holder is not an array"));
         };
         let [kind, code, name]: [Value; 3] = holder
             .try_into()
             .map_err(|_| malformed("holder does not have 3 items"))?;
-        let kind = u8::try_from(uint(&kind, "holder.kind")?)
-            .map_err(|_| LicenceError::field("holder.kind", "out of range"))?;
-        b.holder = Some((kind, text(code, "holder.code")?, text(name, "holder.name")?));
-        b.status_index = match status {
-            Value::Null => None,
-            v => Some(uint(&v, "status_index")?),
-        };
         let Value::Array(attrs) = attrs else {
             return Err(malformed("attributes is not an array"));
         };
+        let mut attributes = Vec::with_capacity(attrs.len());
         for (i, a) in attrs.into_iter().enumerate() {
-            let field = || format!("attributes[{i}]");
-            let Value::Array(pair) = a else {
-                return Err(malformed(format!("{} is not a [key, value] pair", field())));
+            let pair = |what: &str| malformed(format!("attributes[{i}] {what}"));
+            let Value::Array(pair_items) = a else {
+                return Err(pair("is not a [key, value] pair"));
             };
-            let [k, v]: [Value; 2] = pair
+            let [k, v]: [Value; 2] = pair_items
                 .try_into()
-                .map_err(|_| malformed(format!("{} is not a [key, value] pair", field())))?;
+                .map_err(|_| pair("is not a [key, value] pair"))?;
             let Value::Text(k) = k else {
-                return Err(malformed(format!("{}.key is not text", field())));
+                return Err(pair("has a key that is not text"));
             };
             let value = match v {
-                Value::Text(t) => AttributeValue::Text(t),
-                Value::Integer(n) => AttributeValue::Integer(
-                    i64::try_from(n)
-                        .map_err(|_| LicenceError::field(field(), "integer out of range"))?,
-                ),
-                Value::Tag(TAG_DAYS, inner) => {
-                    let days = as_int(&inner)
-                        .ok_or_else(|| malformed(format!("{} date is not an integer", field())))?;
-                    AttributeValue::Date(
-                        date_from_days(days)
-                            .ok_or_else(|| LicenceError::field(field(), "date out of range"))?,
-                    )
-                }
-                _ => {
-                    return Err(malformed(format!(
-                        "{} has a value of an unsupported type",
-                        field()
-                    )))
-                }
+                Value::Text(t) => ShapeValue::Text(t),
+                Value::Integer(n) => ShapeValue::Integer(n),
+                Value::Tag(TAG_DAYS, inner) => match *inner {
+                    Value::Integer(n) => ShapeValue::Days(n),
+                    _ => return Err(pair("has a date (tag 100) that is not an integer")),
+                },
+                _ => return Err(pair("has a value of an unsupported type")),
             };
-            b.attributes.push(Attribute { key: k, value });
+            attributes.push((k, value));
         }
-        b.issued_at =
-            Some(i64::try_from(iat).map_err(|_| LicenceError::field("iat", "out of range"))?);
-        let nbf = i64::try_from(nbf).map_err(|_| LicenceError::field("nbf", "out of range"))?;
-        b.valid_from = Some(midnight_to_date(nbf, "nbf")?);
-        b.valid_until = match exp {
+        Ok(Shape {
+            exp,
+            nbf,
+            iat,
+            type_code: text(type_code, "type_code")?,
+            type_name: text(type_name, "type_name")?,
+            serial: text(serial, "serial")?,
+            version: int(version, "version")?,
+            number: match number {
+                Value::Null => None,
+                v => Some(text(v, "number")?),
+            },
+            holder_kind: int(kind, "holder.kind")?,
+            holder_code: text(code, "holder.code")?,
+            holder_name: text(name, "holder.name")?,
+            status_index: match status {
+                Value::Null => None,
+                v => Some(int(v, "status_index")?),
+            },
+            attributes,
+        })
+    }
+
+    /// The value pass: every field's rule, through [`LicenceBuilder::build`].
+    fn into_licence(self) -> Result<Licence, LicenceError> {
+        let mut b = Licence::builder();
+        b.type_code = Some(self.type_code);
+        b.type_name = Some(self.type_name);
+        b.serial = Some(self.serial);
+        b.version = Some(
+            u16::try_from(self.version)
+                .map_err(|_| LicenceError::field("version", "must be between 1 and 999"))?,
+        );
+        b.number = self.number;
+        let kind = u8::try_from(self.holder_kind).map_err(|_| {
+            LicenceError::field("holder.kind", "is neither 1 (organisation) nor 2 (citizen)")
+        })?;
+        b.holder = Some((kind, self.holder_code, self.holder_name));
+        b.status_index = self
+            .status_index
+            .map(|i| uint(i, "status_index"))
+            .transpose()?;
+        for (i, (key, value)) in self.attributes.into_iter().enumerate() {
+            let value = match value {
+                ShapeValue::Text(t) => AttributeValue::Text(t),
+                ShapeValue::Integer(n) => {
+                    AttributeValue::Integer(i64::try_from(n).map_err(|_| {
+                        LicenceError::field(format!("attributes[{i}].integer"), "out of range")
+                    })?)
+                }
+                ShapeValue::Days(n) => AttributeValue::Date(
+                    i64::try_from(n)
+                        .ok()
+                        .and_then(date_from_days)
+                        .ok_or_else(|| {
+                            LicenceError::field(
+                                format!("attributes[{i}].date"),
+                                "must be between years 1 and 9999",
+                            )
+                        })?,
+                ),
+            };
+            b.attributes.push(Attribute { key, value });
+        }
+        let iat = uint(self.iat, "iat")?;
+        b.issued_at = Some(
+            i64::try_from(iat)
+                .map_err(|_| LicenceError::field("iat", "must be between 1970 and 9999"))?,
+        );
+        b.valid_from = Some(midnight_to_date(uint(self.nbf, "nbf")?, "nbf")?);
+        b.valid_until = match self.exp {
             None => None,
             Some(exp) => {
-                let exp =
-                    i64::try_from(exp).map_err(|_| LicenceError::field("exp", "out of range"))?;
-                let day_after = midnight_to_date(exp, "exp")?;
+                let day_after = midnight_to_date(uint(exp, "exp")?, "exp")?;
                 Some(
                     day_after
                         .pred_opt()
@@ -525,7 +620,7 @@ impl Licence {
                 )
             }
         };
-        b.long_term = exp.is_none();
+        b.long_term = self.exp.is_none();
         b.build()
     }
 }
@@ -534,20 +629,17 @@ fn malformed(msg: impl Into<String>) -> LicenceError {
     LicenceError::Malformed(msg.into())
 }
 
-fn as_int(v: &Value) -> Option<i64> {
+/// The shape of an integer item: any CBOR integer, its range checked later.
+fn int(v: Value, field: &str) -> Result<Int, LicenceError> {
     match v {
-        Value::Integer(i) => i64::try_from(*i).ok(),
-        _ => None,
+        Value::Integer(i) => Ok(i),
+        _ => Err(malformed(format!("{field} is not an integer"))),
     }
 }
 
-fn uint(v: &Value, field: &str) -> Result<u64, LicenceError> {
-    match v {
-        Value::Integer(i) => {
-            u64::try_from(*i).map_err(|_| LicenceError::field(field, "is negative or too large"))
-        }
-        _ => Err(malformed(format!("{field} is not an unsigned integer"))),
-    }
+/// The value rule of a `uint` item: not negative, at most 2^64 − 1.
+fn uint(i: Int, field: &str) -> Result<u64, LicenceError> {
+    u64::try_from(i).map_err(|_| LicenceError::field(field, "is negative"))
 }
 
 fn text(v: Value, field: &str) -> Result<String, LicenceError> {
@@ -557,14 +649,23 @@ fn text(v: Value, field: &str) -> Result<String, LicenceError> {
     }
 }
 
-fn midnight_to_date(t: i64, field: &str) -> Result<NaiveDate, LicenceError> {
+/// The CST date whose 00:00 is the Unix time `t`.
+fn midnight_to_date(t: u64, field: &str) -> Result<NaiveDate, LicenceError> {
+    let out_of_range =
+        || LicenceError::field(field, "must be a date from 1970-01-02 to 9998-12-31");
+    // Past 9999-12-31 no date is valid; the bound also keeps `t + CST_OFFSET`
+    // from overflowing.
+    let t = i64::try_from(t)
+        .ok()
+        .filter(|t| *t <= MAX_TIME)
+        .ok_or_else(out_of_range)?;
     if (t + CST_OFFSET).rem_euclid(86_400) != 0 {
         return Err(LicenceError::field(
             field,
             "is not at 00:00 China Standard Time",
         ));
     }
-    cst_date(t).ok_or_else(|| LicenceError::field(field, "out of range"))
+    cst_date(t).ok_or_else(out_of_range)
 }
 
 /// Refuses control characters and bidirectional overrides, which could make a
@@ -751,7 +852,7 @@ impl LicenceBuilder {
         };
         let issued_at = self.issued_at.ok_or_else(|| need("issued_at"))?;
         // Years 1970..=9999 keep every derived time in range.
-        if !(0..=253_402_300_799).contains(&issued_at) {
+        if !(0..=MAX_TIME).contains(&issued_at) {
             return Err(LicenceError::field(
                 "issued_at",
                 "must be between 1970 and 9999",
@@ -763,19 +864,14 @@ impl LicenceBuilder {
             (None, true) => None,
             _ => return Err(need("valid_until (or long-term)")),
         };
-        let year_ok = |d: NaiveDate| (1970..=9998).contains(&d.year());
-        if !year_ok(from) {
-            return Err(LicenceError::field(
-                "valid_from",
-                "must be between 1970 and 9998",
-            ));
+        let date_ok = |d: NaiveDate| (first_valid_date()..=last_valid_date()).contains(&d);
+        let date_range = "must be a date from 1970-01-02 to 9998-12-31";
+        if !date_ok(from) {
+            return Err(LicenceError::field("valid_from", date_range));
         }
         if let Some(u) = until {
-            if !year_ok(u) {
-                return Err(LicenceError::field(
-                    "valid_until",
-                    "must be between 1970 and 9998",
-                ));
+            if !date_ok(u) {
+                return Err(LicenceError::field("valid_until", date_range));
             }
             if u < from {
                 return Err(LicenceError::field("valid_until", "is before valid_from"));

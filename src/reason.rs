@@ -56,7 +56,7 @@ reason_codes! {
     Base45ValueOutOfRange => "BASE45_VALUE_OUT_OF_RANGE",
     /// The Base45 text has a length that no encoding produces (a lone trailing character).
     Base45InvalidLength => "BASE45_INVALID_LENGTH",
-    /// The decoded bytes start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
+    /// The decoded bytes are empty (`EL1:` alone) or start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
     PayloadEncodingUnknown => "PAYLOAD_ENCODING_UNKNOWN",
     /// The zlib stream is corrupt or truncated.
     ZlibInvalid => "ZLIB_INVALID",
@@ -68,6 +68,8 @@ reason_codes! {
     InvalidArgument => "INVALID_ARGUMENT",
     /// Durable storage (an issuer registry's database, a file) failed or holds data this library did not write; nothing was applied.
     StorageFailed => "STORAGE_FAILED",
+    /// A bug in elicense: an internal invariant failed (the command-line tool reports a panic with it). Please report it.
+    InternalError => "INTERNAL_ERROR",
 
     // --- CBOR ---
     /// CBOR is malformed or truncated.
@@ -250,12 +252,15 @@ impl ReasonCode {
             Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
             Base45ValueOutOfRange => "A Base45 group decodes to a value out of range.",
             Base45InvalidLength => "The Base45 text has a length no encoder produces.",
-            PayloadEncodingUnknown => "The decoded bytes are neither zlib nor a tagged COSE_Sign1.",
+            PayloadEncodingUnknown => {
+                "The decoded bytes are empty, or neither zlib nor a tagged COSE_Sign1."
+            }
             ZlibInvalid => "The compressed data is corrupt or truncated.",
             ZlibTooLarge => "The compressed data inflates past the size limit.",
             QrNotFound => "No readable QR code was found in the image.",
             InvalidArgument => "A parameter given by the caller is invalid.",
             StorageFailed => "Durable storage failed; nothing of the operation was applied.",
+            InternalError => "A bug in elicense: an internal invariant failed.",
             CborMalformed => "The CBOR data is malformed or truncated.",
             CborIndefiniteLength => "The CBOR data uses an indefinite-length item.",
             CborDuplicateKey => "A CBOR map repeats a key.",

@@ -193,6 +193,56 @@ fn base45_group_out_of_range() {
 }
 
 #[test]
+fn line_end_after_the_qr_text() {
+    let f = fixture();
+    // FORMAT §2: the QR text is exactly what the code holds; a line end is
+    // not Base45.
+    for suffix in ["\n", "\r\n"] {
+        let r = f.verifier.verify_qr(&format!("{}{suffix}", f.text), now());
+        assert_report(
+            &r,
+            Verdict::Invalid,
+            ReasonCode::Base45InvalidCharacter,
+            CheckKind::Decode,
+        );
+    }
+    // A file or an HTTP body carrying it drops the line ends first.
+    let carried = format!("{}\r\n", f.text);
+    let r = f
+        .verifier
+        .verify_qr(elicense::envelope::trim_line_ends(&carried), now());
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+}
+
+#[test]
+fn prefix_alone() {
+    let f = fixture();
+    let r = f.verifier.verify_qr("EL1:", now());
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::PayloadEncodingUnknown,
+        CheckKind::Decode,
+    );
+}
+
+#[test]
+fn base45_fault_precedence() {
+    // FORMAT §2: a character outside the alphabet, else a lone trailing
+    // character, else a value out of range.
+    let f = fixture();
+    for (text, reason) in [
+        ("EL1:GGW~", ReasonCode::Base45InvalidCharacter),
+        ("EL1:GGW0", ReasonCode::Base45InvalidLength),
+        ("EL1:GGWV5", ReasonCode::Base45ValueOutOfRange),
+        ("EL1:000GGW", ReasonCode::Base45ValueOutOfRange),
+    ] {
+        let r = f.verifier.verify_qr(text, now());
+        assert_report(&r, Verdict::Invalid, reason, CheckKind::Decode);
+    }
+}
+
+#[test]
 fn zip_bomb() {
     let f = fixture();
     let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use elicense::envelope::MAX_QR_TEXT_LEN;
+use elicense::envelope::{trim_line_ends, MAX_QR_TEXT_LEN};
 use elicense::policy::Decision;
 use elicense::verify::{Outcome, Report, Verdict, Verifier};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -248,20 +248,22 @@ fn run_lines(
     let mut summary = Summary::default();
     let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
     let (mut buf, mut line, mut position) = (Vec::with_capacity(LINE_CAP), 0u64, 0u64);
-    let write_err = |e: io::Error| CliError::msg(format!("cannot write the results: {e}"));
+    let write_err = |e: io::Error| CliError::storage(format!("cannot write the results: {e}"));
     while let Some((cut, used)) =
         read_capped(input, &mut buf).map_err(|e| CliError::io("read", input_name, &e))?
     {
         line += 1;
         position += used;
         let (text, note) = match std::str::from_utf8(&buf) {
-            Ok(t) => (t.trim().to_owned(), None),
+            // Only the line end goes (docs/FORMAT.md §2): a space before or
+            // after the text is refused for what it is.
+            Ok(t) => (trim_line_ends(t).to_owned(), None),
             Err(_) => (
-                String::from_utf8_lossy(&buf).trim().to_owned(),
+                trim_line_ends(&String::from_utf8_lossy(&buf)).to_owned(),
                 Some("the line is not UTF-8 text"),
             ),
         };
-        if text.is_empty() && !cut {
+        if text.trim().is_empty() && !cut {
             summary.blank += 1;
             continue;
         }

@@ -214,7 +214,9 @@ pub fn run_demo(args: &DemoArgs) -> Result<ExitCode, CliError> {
             tmp = tempfile::Builder::new()
                 .prefix("elicense-demo-")
                 .tempdir()
-                .map_err(|e| CliError::msg(format!("cannot create a temporary directory: {e}")))?;
+                .map_err(|e| {
+                    CliError::storage(format!("cannot create a temporary directory: {e}"))
+                })?;
             (tmp.path().to_owned(), false)
         }
     };

@@ -1,8 +1,13 @@
 //! The one error type every command returns.
 //!
-//! An error prints as one sentence after `error: `, with the library's
-//! stable reason code in brackets when there is one, e.g.
+//! An error prints as one sentence after `error: `, ending with its stable
+//! reason code in brackets, e.g.
 //! `error: /tmp/k.pem: the key is not a PKCS#8 PEM Ed25519 private key: … [KEY_INVALID]`.
+//! Every error has a code: the library's when it gave one, otherwise
+//! `INVALID_ARGUMENT` for what the caller gave (an argument, a file's
+//! contents) and `STORAGE_FAILED` for a file or stream that could not be
+//! read or written. With `--json` the error is one JSON object on standard
+//! error instead, `{"reason": "KEY_INVALID", "message": "…"}` ([`CliError::to_json`]).
 //! It is never printed with `{:?}`.
 
 use std::fmt;
@@ -11,34 +16,37 @@ use std::path::Path;
 
 use elicense::ReasonCode;
 
-/// A failed command: a sentence for people and, when the library gave one,
-/// its stable reason code.
+/// A failed command: a sentence for people and its stable reason code.
 #[derive(Debug)]
 pub struct CliError {
     message: String,
-    reason: Option<ReasonCode>,
+    reason: ReasonCode,
 }
 
 impl CliError {
-    /// An error with no reason code.
+    /// An error in what the caller gave (an argument, a file's contents):
+    /// `INVALID_ARGUMENT`.
     pub fn msg(message: impl Into<String>) -> Self {
-        CliError {
-            message: message.into(),
-            reason: None,
-        }
+        CliError::with_reason(message, ReasonCode::InvalidArgument)
+    }
+
+    /// A file or stream that could not be read or written: `STORAGE_FAILED`.
+    pub fn storage(message: impl Into<String>) -> Self {
+        CliError::with_reason(message, ReasonCode::StorageFailed)
     }
 
     /// An error carrying the library's reason code.
     pub fn with_reason(message: impl Into<String>, reason: ReasonCode) -> Self {
         CliError {
             message: message.into(),
-            reason: Some(reason),
+            reason,
         }
     }
 
-    /// A file-system error, naming the path and what was being done.
+    /// A file-system error, naming the path and what was being done:
+    /// `STORAGE_FAILED`.
     pub fn io(action: &str, path: &Path, e: &io::Error) -> Self {
-        CliError::msg(format!(
+        CliError::storage(format!(
             "cannot {action} {}: {}",
             path.display(),
             io_text(e)
@@ -53,20 +61,31 @@ impl CliError {
         }
     }
 
-    /// The reason code, if any.
-    #[cfg(test)]
-    pub fn reason(&self) -> Option<ReasonCode> {
+    /// The reason code.
+    pub fn reason(&self) -> ReasonCode {
         self.reason
+    }
+
+    /// The error as one line of JSON, for `--json`:
+    /// `{"reason":"KEY_INVALID","message":"…"}` (the message without the
+    /// bracketed code).
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            reason: ReasonCode,
+            message: &'a str,
+        }
+        serde_json::to_string(&Json {
+            reason: self.reason,
+            message: &self.message,
+        })
+        .expect("a reason code and a string always serialize")
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(r) = self.reason {
-            write!(f, " [{}]", r.as_str())?;
-        }
-        Ok(())
+        write!(f, "{} [{}]", self.message, self.reason.as_str())
     }
 }
 
@@ -121,17 +140,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_has_reason_in_brackets() {
+    fn display_ends_with_the_reason_in_brackets() {
         let e = CliError::with_reason("the key is bad", ReasonCode::KeyInvalid);
         assert_eq!(e.to_string(), "the key is bad [KEY_INVALID]");
-        assert_eq!(e.reason(), Some(ReasonCode::KeyInvalid));
-        assert_eq!(CliError::msg("plain").to_string(), "plain");
+        assert_eq!(e.reason(), ReasonCode::KeyInvalid);
+        assert_eq!(
+            CliError::msg("plain").to_string(),
+            "plain [INVALID_ARGUMENT]"
+        );
+        assert_eq!(
+            CliError::storage("disk full").to_string(),
+            "disk full [STORAGE_FAILED]"
+        );
+        assert_eq!(
+            CliError::msg("plain").within("a.pem").to_string(),
+            "a.pem: plain [INVALID_ARGUMENT]"
+        );
+    }
+
+    #[test]
+    fn json_has_reason_and_message() {
+        let e = CliError::with_reason("the key is \"bad\"", ReasonCode::KeyInvalid);
+        assert_eq!(
+            e.to_json(),
+            r#"{"reason":"KEY_INVALID","message":"the key is \"bad\""}"#
+        );
     }
 
     #[test]
     fn io_error_names_path_without_os_error_suffix() {
         let e = io::Error::from(io::ErrorKind::NotFound);
-        let s = CliError::io("read", Path::new("/x/y.pem"), &e).to_string();
+        let e = CliError::io("read", Path::new("/x/y.pem"), &e);
+        assert_eq!(e.reason(), ReasonCode::StorageFailed);
+        let s = e.to_string();
         assert!(s.starts_with("cannot read /x/y.pem: "), "{s}");
         assert!(!s.contains("os error"), "{s}");
     }

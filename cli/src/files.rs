@@ -30,10 +30,13 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
     };
     res.map_err(|e| CliError::io("read", path, &e))?;
     if buf.len() as u64 > limit {
-        return Err(CliError::msg(format!(
-            "{} is larger than {limit} bytes; it is not a file this command reads",
-            path.display()
-        )));
+        return Err(CliError::with_reason(
+            format!(
+                "{} is larger than {limit} bytes; it is not a file this command reads",
+                path.display()
+            ),
+            elicense::ReasonCode::InputTooLarge,
+        ));
     }
     Ok(buf)
 }
@@ -191,7 +194,8 @@ pub fn read_signed(path: &Path) -> Result<Vec<u8>, CliError> {
     if bytes.starts_with(prefix) {
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| CliError::msg(format!("{} is not UTF-8 text", path.display())))?;
-        return elicense::envelope::from_qr_text(text.trim()).context(path.display());
+        let text = elicense::envelope::trim_line_ends(text);
+        return elicense::envelope::from_qr_text(text).context(path.display());
     }
     Ok(bytes)
 }

@@ -3,10 +3,13 @@
 //! codes, and verify (one or many) or inspect them.
 //!
 //! Every command returns through one error type, [`error::CliError`], which
-//! `main` prints as a single `error: …` line (with the library's reason code
-//! in brackets) before exiting with status 1. Verification outcomes are not
-//! errors: `verify` and `verify-batch` exit 0 for VALID, 3 for INVALID and 4
-//! for INDETERMINATE. clap exits 2 on a usage error.
+//! `main` prints as a single `error: …` line ending with its reason code in
+//! brackets before exiting with status 1; with `--json`, as one JSON object
+//! `{"reason": "…", "message": "…"}` on standard error instead. Verification
+//! outcomes are not errors: `verify` and `verify-batch` exit 0 for VALID, 3
+//! for INVALID and 4 for INDETERMINATE. A usage error exits 2 (clap's
+//! message, or `INVALID_ARGUMENT` as JSON when `--json` is among the
+//! arguments); a bug exits 1 with `INTERNAL_ERROR`.
 
 #![forbid(unsafe_code)]
 
@@ -1029,7 +1032,7 @@ pub fn print_out(s: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     out.write_all(s.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| CliError::msg(format!("cannot write to standard output: {e}")))
+        .map_err(|e| CliError::storage(format!("cannot write to standard output: {e}")))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -1066,23 +1069,94 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
+impl Command {
+    /// Whether `--json` was given: the command's errors are then JSON too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Region { .. } | Command::Authority { .. } | Command::Federation { .. } => {
+                false
+            }
+            Command::Trustlist { command } => match command {
+                TrustlistCommand::Federation(a) => a.json,
+                TrustlistCommand::Region(a) => a.json,
+            },
+            Command::Issue(a) => a.json,
+            Command::Status { command } => match command {
+                StatusCommand::Revoke(a)
+                | StatusCommand::Suspend(a)
+                | StatusCommand::Reinstate(a) => a.json,
+                StatusCommand::Publish(a) => a.json,
+            },
+            Command::Bundle { command } => match command {
+                BundleCommand::Build(a) => a.json,
+                BundleCommand::Inspect(a) => a.json,
+                BundleCommand::Update(a) => a.json,
+            },
+            Command::Verify(a) => a.json,
+            Command::VerifyBatch(a) => a.json,
+            Command::Inspect(a) => a.json,
+            Command::Demo(a) => a.json,
+        }
+    }
+}
+
+/// Prints `e` on standard error: `error: … [CODE]`, or its JSON with `--json`.
+fn report_error(e: &CliError, json: bool) {
+    if json {
+        note!("{}", e.to_json());
+    } else {
+        note!("error: {e}");
+    }
+}
+
+/// A command line clap refused. `--help` and `--version` print as ever
+/// (exit 0), and so does every usage error (exit 2) unless `--json` is among
+/// the arguments: then the error is JSON, `INVALID_ARGUMENT`, with the first
+/// line of clap's message.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let json = std::env::args_os().skip(1).any(|a| a == "--json");
+    if !json
+        || matches!(
+            e.kind(),
+            ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        )
+    {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    report_error(&CliError::msg(message), true);
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    // Usage errors exit 2, --help and --version exit 0 (clap).
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let json = cli.command.json();
     // A bug must still end in one line, never a backtrace.
-    std::panic::set_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();
         let msg = payload
             .downcast_ref::<&str>()
             .copied()
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown panic");
-        note!("error: internal error (a bug in elicense; please report it): {msg}");
+        let e = CliError::with_reason(
+            format!("internal error (a bug in elicense; please report it): {msg}"),
+            elicense::ReasonCode::InternalError,
+        );
+        report_error(&e, json);
     }));
     match std::panic::catch_unwind(move || run(cli)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            note!("error: {e}");
+            report_error(&e, json);
             ExitCode::from(EXIT_ERROR)
         }
         Err(_) => ExitCode::from(EXIT_ERROR),

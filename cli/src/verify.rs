@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use elicense::bundle::{TrustBundle, MAX_BUNDLE_LEN};
+use elicense::envelope::trim_line_ends;
 use elicense::pki::Certificate;
 use elicense::verify::{
     inspect_qr, CheckKind, Outcome, Report, TrustStore, Verdict, Verifier, VerifyOptions,
@@ -15,13 +16,14 @@ use crate::files::{self, MAX_IMAGE_FILE};
 use crate::{note, print_out, time, InspectArgs, QrInput, VerifyArgs};
 use crate::{EXIT_INDETERMINATE, EXIT_INVALID};
 
-/// Reads the QR text from wherever `input` says.
+/// Reads the QR text from wherever `input` says, without the line ends at
+/// its end and nothing else (docs/FORMAT.md §2).
 pub fn read_qr(input: &QrInput) -> Result<String, CliError> {
     if let Some(t) = &input.qr_text {
-        return Ok(t.trim().to_owned());
+        return Ok(trim_line_ends(t).to_owned());
     }
     if let Some(p) = &input.qr_file {
-        return Ok(files::read_text(p)?.trim().to_owned());
+        return Ok(trim_line_ends(&files::read_text(p)?).to_owned());
     }
     if let Some(p) = &input.image {
         return read_image(p);
@@ -50,10 +52,13 @@ fn read_image(path: &Path) -> Result<String, CliError> {
         }
         // A code that is not a licence: let verification say why.
         None => codes.first().ok_or_else(|| {
-            CliError::msg(format!("{}: no QR code found in the image", path.display()))
+            CliError::with_reason(
+                format!("{}: no QR code found in the image", path.display()),
+                elicense::ReasonCode::QrNotFound,
+            )
         })?,
     };
-    Ok(chosen.trim().to_owned())
+    Ok(trim_line_ends(chosen).to_owned())
 }
 
 /// Builds the trust store from root and authority certificate files.

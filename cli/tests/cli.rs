@@ -460,6 +460,142 @@ fn assert_one_error_line(r: &Run) {
     assert_eq!(r.stderr.lines().count(), 1, "one line: {r}");
     assert!(!r.stderr.contains("panicked"), "{r}");
     assert!(!r.stderr.contains("Error {"), "no Debug dump: {r}");
+    // Every error ends with its reason code.
+    let code = r
+        .stderr
+        .trim_end()
+        .strip_suffix(']')
+        .and_then(|s| s.rsplit_once(" ["))
+        .map(|(_, code)| code);
+    assert!(
+        code.and_then(elicense::ReasonCode::from_str_code).is_some(),
+        "ends with [REASON_CODE]: {r}"
+    );
+}
+
+/// Asserts exit status `exit` and, on standard error, exactly one JSON
+/// object `{"reason": reason, "message": …}`; returns the message.
+fn assert_json_error(r: &Run, exit: i32, reason: &str) -> String {
+    assert_eq!(r.code, exit, "{r}");
+    assert!(r.stdout.is_empty(), "{r}");
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {r}");
+    let v = json(&r.stderr);
+    let members: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(members, ["message", "reason"], "{r}");
+    assert_eq!(v["reason"], reason, "{r}");
+    let message = v["message"].as_str().unwrap().to_owned();
+    assert!(!message.is_empty() && !message.ends_with(']'), "{r}");
+    message
+}
+
+#[test]
+fn every_error_ends_with_its_code_and_is_json_with_json() {
+    let region = Region::new();
+    let two = region.path("two.pem");
+    let pem = fs::read_to_string(region.root()).unwrap()
+        + &fs::read_to_string(region.authority()).unwrap();
+    fs::write(&two, pem).unwrap();
+    let key = region.sh("authority.key.pem");
+    let issue = |cert: &str, key: &str, extra: &[&str]| {
+        let mut args = vec!["issue", "--key", key, "--cert", cert, "--licence", SAMPLE];
+        args.extend_from_slice(extra);
+        run(args)
+    };
+    // Two certificates where one is expected.
+    let r = issue(p(&two), &key, &[]);
+    assert_one_error_line(&r);
+    assert!(
+        r.stderr
+            .trim_end()
+            .ends_with("holds 2 certificates; give a file with exactly one [INVALID_ARGUMENT]"),
+        "{r}"
+    );
+    let message = assert_json_error(&issue(p(&two), &key, &["--json"]), 1, "INVALID_ARGUMENT");
+    assert!(
+        message.ends_with("holds 2 certificates; give a file with exactly one"),
+        "{message}"
+    );
+    // A file that cannot be read.
+    let missing = region.path("missing.pem");
+    let r = issue(&region.authority(), p(&missing), &[]);
+    assert_one_error_line(&r);
+    assert!(r.stderr.trim_end().ends_with("[STORAGE_FAILED]"), "{r}");
+    let message = assert_json_error(
+        &issue(&region.authority(), p(&missing), &["--json"]),
+        1,
+        "STORAGE_FAILED",
+    );
+    assert!(
+        message.starts_with(&format!("cannot read {}: ", p(&missing))),
+        "{message}"
+    );
+    // The library's own code.
+    let r = issue(&region.authority(), &region.sh("root.key.pem"), &["--json"]);
+    assert_json_error(&r, 1, "SIGNER_FAILED");
+    // A usage error: clap's text without --json, JSON with it.
+    let r = run(["verify", "--root", "r.pem", "--at", "tomorrow", "EL1:X"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    let r = run([
+        "verify", "--root", "r.pem", "--at", "tomorrow", "EL1:X", "--json",
+    ]);
+    let message = assert_json_error(&r, 2, "INVALID_ARGUMENT");
+    assert!(message.contains("--at"), "{message}");
+    assert_json_error(&run(["verify", "--json"]), 2, "INVALID_ARGUMENT");
+    // --help is not an error, with or without --json.
+    let r = run(["verify", "--help", "--json"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("Examples:"), "{r}");
+    // Verification outcomes are reports, not errors: JSON on standard output.
+    let r = region.verify(&["EL1:"], &["--json"]);
+    assert_eq!(r.code, 3, "{r}");
+    assert!(r.stderr.is_empty(), "{r}");
+    assert_eq!(json(&r.stdout)["reason"], "PAYLOAD_ENCODING_UNKNOWN", "{r}");
+}
+
+#[test]
+fn qr_text_files_may_end_with_line_ends_and_nothing_else() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let authority = region.authority();
+    let file = region.path("carried.txt");
+    let verify_file = |contents: &str| {
+        fs::write(&file, contents).unwrap();
+        let r = region.verify(
+            &["--qr-file", p(&file)],
+            &["--authority", &authority, "--json"],
+        );
+        (r.code, json(&r.stdout))
+    };
+    for ending in ["", "\n", "\r\n", "\n\n"] {
+        let (code, report) = verify_file(&format!("{text}{ending}"));
+        assert_eq!(
+            (code, report["verdict"].as_str()),
+            (0, Some("VALID")),
+            "{ending:?}: {report}"
+        );
+    }
+    // FORMAT §2: a space is Base45, and no valid text ends with one.
+    let (code, report) = verify_file(&format!("{text} \n"));
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(report["checks"][0]["check"], "DECODE");
+    let reason = report["reason"].as_str().unwrap();
+    assert!(
+        ["BASE45_INVALID_LENGTH", "BASE45_VALUE_OUT_OF_RANGE"].contains(&reason),
+        "{report}"
+    );
+    let (code, report) = verify_file(&format!(" {text}"));
+    assert_eq!(
+        (code, report["reason"].as_str()),
+        (3, Some("QR_PREFIX_INVALID")),
+        "{report}"
+    );
+    let (code, report) = verify_file(&format!("{text}\t\n"));
+    assert_eq!(
+        (code, report["reason"].as_str()),
+        (3, Some("BASE45_INVALID_CHARACTER")),
+        "{report}"
+    );
 }
 
 // 9.

@@ -350,6 +350,44 @@ fn qr_text_round_trip_and_choice_of_encoding() {
 }
 
 #[test]
+fn line_ends_are_not_part_of_the_qr_text() {
+    let (good, _) = good_envelope();
+    let text = to_qr_text(&good);
+    let body_len = text.len() - QR_PREFIX.len();
+    // The library decodes exactly the text given (FORMAT §2).
+    for (suffix, character) in [("\n", '\n'), ("\r\n", '\r'), (" ", ' '), ("\t", '\t')] {
+        let err = from_qr_text(&format!("{text}{suffix}")).unwrap_err();
+        let expected = if suffix == " " {
+            // A space is in the alphabet: the length is then the fault, or
+            // the range of the last group (a space as the last character of
+            // a group means a value of at least 36 × 45 or 36 × 2025).
+            let len = body_len + 1;
+            EnvelopeError::Base45(match len % 3 {
+                1 => Base45Error::InvalidLength { len },
+                2 => Base45Error::ValueOutOfRange { position: len - 2 },
+                _ => Base45Error::ValueOutOfRange { position: len - 3 },
+            })
+        } else {
+            EnvelopeError::Base45(Base45Error::InvalidCharacter {
+                position: body_len,
+                character,
+            })
+        };
+        assert_eq!(err, expected, "suffix {suffix:?}");
+    }
+    let err = from_qr_text(&format!(" {text}")).unwrap_err();
+    assert_eq!(err, EnvelopeError::QrPrefix);
+    // Carriers drop trailing CR and LF, and only those.
+    for suffix in ["", "\n", "\r\n", "\n\n", "\r"] {
+        let carried = format!("{text}{suffix}");
+        assert_eq!(trim_line_ends(&carried), text, "{suffix:?}");
+        assert_eq!(from_qr_text(trim_line_ends(&carried)).unwrap(), good);
+    }
+    assert_eq!(trim_line_ends("EL1:AB \n"), "EL1:AB ");
+    assert_eq!(trim_line_ends("\nEL1:AB"), "\nEL1:AB");
+}
+
+#[test]
 fn hostile_qr_text() {
     assert_eq!(
         from_qr_text("HC1:ABC").unwrap_err(),
@@ -374,6 +412,34 @@ fn hostile_qr_text() {
     assert_eq!(
         from_qr_text(&format!("EL1:{}", base45::encode(&[0x00, 0x01]))).unwrap_err(),
         EnvelopeError::UnknownEncoding(0x00)
+    );
+    // The prefix alone: no first byte, so no known encoding (FORMAT §2).
+    assert_eq!(from_qr_text("EL1:").unwrap_err(), EnvelopeError::NoData);
+    assert_eq!(
+        EnvelopeError::NoData.reason(),
+        ReasonCode::PayloadEncodingUnknown
+    );
+    // The limit counts bytes of UTF-8: 1431 three-byte characters are 4293
+    // bytes, under it; one more character passes it.
+    let han = |n: usize| format!("EL1:{}", "证".repeat(n));
+    assert_eq!(han(1430).len(), 4294);
+    assert_eq!(
+        from_qr_text(&han(1430)).unwrap_err().reason(),
+        ReasonCode::Base45InvalidCharacter
+    );
+    assert_eq!(
+        from_qr_text(&han(1431)).unwrap_err(),
+        EnvelopeError::TooLarge {
+            len: 4297,
+            limit: MAX_QR_TEXT_LEN
+        }
+    );
+    // Size first, then the prefix.
+    assert_eq!(
+        from_qr_text(&"a".repeat(MAX_QR_TEXT_LEN + 1))
+            .unwrap_err()
+            .reason(),
+        ReasonCode::InputTooLarge
     );
     assert_eq!(
         from_qr_text(&"A".repeat(MAX_QR_TEXT_LEN + 1))

@@ -285,3 +285,352 @@ fn spec_json() {
     assert_eq!(e.reason(), ReasonCode::LicenceMalformed);
     assert!(e.to_string().contains("unknown field `oops`"), "{e}");
 }
+
+/// Claims with `nbf`, `iat` and the body given, and `extra` claims after them.
+fn claims_at(nbf: Value, iat: Value, body: Vec<Value>, extra: Vec<(Value, Value)>) -> Vec<u8> {
+    let mut m = vec![
+        (Value::Integer(CLAIM_NBF.into()), nbf),
+        (Value::Integer(CLAIM_IAT.into()), iat),
+        (Value::Integer(CLAIM_LICENCE.into()), Value::Array(body)),
+    ];
+    m.extend(extra);
+    encode(Value::Map(m))
+}
+
+fn int(n: i128) -> Value {
+    Value::Integer(n.try_into().unwrap())
+}
+
+fn nbf_ok() -> Value {
+    int(1_558_281_600)
+}
+
+fn iat_ok() -> Value {
+    int(1_716_170_400)
+}
+
+/// The body with item `i` replaced by `v`.
+fn body_with(i: usize, v: Value) -> Vec<Value> {
+    let mut b = good_body();
+    b[i] = v;
+    b
+}
+
+/// The body with a holder of these three items.
+fn body_with_holder(kind: Value, code: Value, name: Value) -> Vec<Value> {
+    body_with(5, Value::Array(vec![kind, code, name]))
+}
+
+/// The body with one attribute `["k", v]`.
+fn body_with_attribute(v: Value) -> Vec<Value> {
+    body_with(
+        7,
+        Value::Array(vec![Value::Array(vec![Value::Text("k".into()), v])]),
+    )
+}
+
+fn days(v: Value) -> Value {
+    Value::Tag(TAG_DAYS, Box::new(v))
+}
+
+#[test]
+fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
+    let text = |s: &str| Value::Text(s.into());
+    let org = || int(1);
+    let code = || text("91310115MA1K4LQX58");
+    let name = || text("公司");
+    let malformed = |bytes: Vec<u8>, what: &str| {
+        let e = Licence::from_claims(&bytes).unwrap_err();
+        assert_eq!(e.reason(), ReasonCode::LicenceMalformed, "{what}: {e}");
+        assert!(matches!(e, LicenceError::Malformed(_)), "{what}: {e:?}");
+    };
+    let invalid = |bytes: Vec<u8>, field: &str| {
+        let e = Licence::from_claims(&bytes).unwrap_err();
+        assert_eq!(e.reason(), ReasonCode::LicenceFieldInvalid, "{field}: {e}");
+        assert_eq!(field_of(e), field);
+    };
+    let body = |b: Vec<Value>| claims_at(nbf_ok(), iat_ok(), b, vec![]);
+
+    // Types (FORMAT §4: integer, text, array, null, tag 100 of an integer).
+    malformed(
+        claims_at(text("2019"), iat_ok(), good_body(), vec![]),
+        "nbf text",
+    );
+    malformed(
+        claims_at(
+            Value::Tag(1, Box::new(nbf_ok())),
+            iat_ok(),
+            good_body(),
+            vec![],
+        ),
+        "nbf under tag 1",
+    );
+    malformed(
+        claims_at(nbf_ok(), Value::Null, good_body(), vec![]),
+        "iat null",
+    );
+    malformed(
+        claims_at(
+            nbf_ok(),
+            iat_ok(),
+            good_body(),
+            vec![(int(4), Value::Bool(true))],
+        ),
+        "exp bool",
+    );
+    malformed(
+        claims_at(nbf_ok(), iat_ok(), good_body(), vec![(text("exp"), int(1))]),
+        "text claim key",
+    );
+    malformed(
+        claims_at(
+            nbf_ok(),
+            iat_ok(),
+            good_body(),
+            vec![(int(u64::MAX.into()), int(1))],
+        ),
+        "claim key 2^64 - 1",
+    );
+    malformed(
+        body(body_with(
+            0,
+            Value::Bytes(b"11100000000013338W011".to_vec()),
+        )),
+        "type_code bytes",
+    );
+    malformed(body(body_with(1, Value::Null)), "type_name null");
+    malformed(body(body_with(2, int(20240001735))), "serial integer");
+    malformed(body(body_with(3, text("1"))), "version text");
+    malformed(body(body_with(4, Value::Bool(false))), "number false");
+    malformed(body(body_with(5, Value::Map(vec![]))), "holder map");
+    malformed(
+        body(body_with_holder(text("1"), code(), name())),
+        "holder.kind text",
+    );
+    malformed(
+        body(body_with_holder(org(), Value::Null, name())),
+        "holder.code null",
+    );
+    malformed(
+        body(body_with_holder(org(), code(), int(7))),
+        "holder.name integer",
+    );
+    malformed(body(body_with(6, text("17"))), "status_index text");
+    malformed(body(body_with(7, Value::Null)), "attributes null");
+    malformed(
+        body(body_with(7, Value::Array(vec![text("k")]))),
+        "attribute not a pair",
+    );
+    malformed(
+        body(body_with(
+            7,
+            Value::Array(vec![Value::Array(vec![int(1), text("v")])]),
+        )),
+        "attribute key integer",
+    );
+    malformed(
+        body(body_with_attribute(Value::Bytes(vec![1]))),
+        "attribute bytes",
+    );
+    malformed(body(body_with_attribute(Value::Null)), "attribute null");
+    malformed(
+        body(body_with_attribute(Value::Tag(1, Box::new(int(0))))),
+        "attribute tag 1",
+    );
+    malformed(
+        body(body_with_attribute(days(text("2019-05-20")))),
+        "tag 100 of text",
+    );
+
+    // Values of the right type.
+    invalid(
+        claims_at(int(-28_800), iat_ok(), good_body(), vec![]),
+        "nbf",
+    );
+    invalid(
+        claims_at(int(u64::MAX.into()), iat_ok(), good_body(), vec![]),
+        "nbf",
+    );
+    invalid(
+        claims_at(int(1_558_281_601), iat_ok(), good_body(), vec![]),
+        "nbf",
+    );
+    invalid(claims_at(nbf_ok(), int(-1), good_body(), vec![]), "iat");
+    invalid(
+        claims_at(nbf_ok(), int(u64::MAX.into()), good_body(), vec![]),
+        "iat",
+    );
+    invalid(
+        claims_at(nbf_ok(), int(253_402_300_800), good_body(), vec![]),
+        "issued_at",
+    );
+    invalid(
+        claims_at(
+            nbf_ok(),
+            iat_ok(),
+            good_body(),
+            vec![(int(4), int(-(1 << 64)))],
+        ),
+        "exp",
+    );
+    invalid(
+        claims_at(
+            nbf_ok(),
+            iat_ok(),
+            good_body(),
+            vec![(int(4), int(u64::MAX.into()))],
+        ),
+        "exp",
+    );
+    invalid(
+        body(body_with(0, text("11100000000013338W01"))),
+        "type_code",
+    );
+    invalid(body(body_with(1, text(""))), "type_name");
+    invalid(body(body_with(2, text("a1"))), "serial");
+    invalid(body(body_with(3, int(0))), "version");
+    invalid(body(body_with(3, int(-1))), "version");
+    invalid(body(body_with(3, int(70_000))), "version");
+    invalid(body(body_with(4, text("\u{202e}"))), "number");
+    invalid(
+        body(body_with_holder(int(3), code(), name())),
+        "holder.kind",
+    );
+    invalid(
+        body(body_with_holder(int(-1), code(), name())),
+        "holder.kind",
+    );
+    invalid(
+        body(body_with_holder(int(300), code(), name())),
+        "holder.kind",
+    );
+    invalid(
+        body(body_with_holder(org(), text("X"), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(org(), code(), text(" "))),
+        "holder.name",
+    );
+    invalid(body(body_with(6, int(-1))), "status_index");
+    invalid(
+        body(body_with(
+            7,
+            Value::Array(vec![Value::Array(vec![text("K"), text("v")])]),
+        )),
+        "attributes[0].key",
+    );
+    invalid(
+        body(body_with_attribute(text("\u{0007}"))),
+        "attributes[0].text",
+    );
+    invalid(
+        body(body_with_attribute(int(u64::MAX.into()))),
+        "attributes[0].integer",
+    );
+    invalid(
+        body(body_with_attribute(int(-(1 << 64)))),
+        "attributes[0].integer",
+    );
+    invalid(
+        body(body_with_attribute(days(int(u64::MAX.into())))),
+        "attributes[0].date",
+    );
+    invalid(
+        body(body_with_attribute(days(int(-(1 << 64))))),
+        "attributes[0].date",
+    );
+    invalid(
+        body(body_with_attribute(days(int(2_932_897)))),
+        "attributes[0].date",
+    );
+
+    // Both kinds of fault: the type decides, wherever it is.
+    malformed(
+        claims_at(int(-1), iat_ok(), good_body(), vec![(int(99), int(0))]),
+        "negative nbf, then an unknown claim",
+    );
+    let mut b = body_with(3, int(0));
+    b[7] = Value::Array(vec![Value::Array(vec![text("k"), Value::Bytes(vec![])])]);
+    malformed(body(b), "version 0, then a bytes attribute");
+    malformed(
+        claims_at(
+            int(1_558_281_601),
+            iat_ok(),
+            body_with_holder(int(3), code(), int(0)),
+            vec![],
+        ),
+        "nbf off midnight, holder kind 3, then a holder name that is an integer",
+    );
+    let mut b = body_with_attribute(int(u64::MAX.into()));
+    b[1] = int(1);
+    malformed(
+        body(b),
+        "an attribute out of range after a type name that is an integer",
+    );
+}
+
+#[test]
+fn validity_dates_from_1970_01_02_to_9998_12_31() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(first_valid_date(), day(1970, 1, 2));
+    assert_eq!(last_valid_date(), day(9998, 12, 31));
+    // The extremes round-trip; nbf of 1970-01-02 is 57600.
+    let l = base()
+        .valid_from(day(1970, 1, 2))
+        .valid_until(day(9998, 12, 31))
+        .build()
+        .unwrap();
+    assert_eq!(l.validity().not_before(), 57_600);
+    assert_eq!(l.validity().expires(), Some(253_370_736_000)); // 9999-01-01T00:00+08:00
+    assert_eq!(Licence::from_claims(&l.to_claims()).unwrap(), l);
+    let l = base().valid_from(day(9998, 12, 31)).build().unwrap();
+    assert_eq!(Licence::from_claims(&l.to_claims()).unwrap(), l);
+    // One day beyond either end is refused by the builder, so nothing it
+    // builds is refused by the decoder.
+    let e = base().valid_from(day(1970, 1, 1)).build().unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::LicenceFieldInvalid);
+    assert_eq!(field_of(e), "valid_from");
+    assert_eq!(
+        field_of(base().valid_until(day(9999, 1, 1)).build().unwrap_err()),
+        "valid_until"
+    );
+    assert_eq!(
+        field_of(base().valid_from(day(1969, 12, 31)).build().unwrap_err()),
+        "valid_from"
+    );
+    // On the wire: 00:00 CST of 1970-01-01 is −28800, not an unsigned nbf;
+    // 00:00 CST of 9999-01-01 as nbf is a CST midnight in year 9999.
+    assert_eq!(
+        field_of(
+            Licence::from_claims(&claims_at(int(-28_800), iat_ok(), good_body(), vec![]))
+                .unwrap_err()
+        ),
+        "nbf"
+    );
+    assert_eq!(
+        field_of(
+            Licence::from_claims(&claims_at(
+                int(253_370_736_000),
+                iat_ok(),
+                good_body(),
+                vec![]
+            ))
+            .unwrap_err()
+        ),
+        "valid_from"
+    );
+    // exp of 9999-01-02 00:00 CST: the last day would be 9999-01-01.
+    assert_eq!(
+        field_of(
+            Licence::from_claims(&claims_at(
+                nbf_ok(),
+                iat_ok(),
+                good_body(),
+                vec![(int(4), int(253_370_822_400))]
+            ))
+            .unwrap_err()
+        ),
+        "valid_until"
+    );
+}

@@ -52,9 +52,20 @@ impl Run {
     }
 
     /// Asserts exit status 1 with one `error:` line ending in `[code]`.
+    /// Asserts exit status 1 with one `error:` line ending in `[code]`, or
+    /// (the command having `--json`) one JSON line with `reason` = `code`.
     pub fn assert_error(&self, code: &str) {
         assert_eq!(self.code, 1, "{self}");
         let last = self.stderr.lines().last().unwrap_or_default();
+        if last.starts_with('{') {
+            let e: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {self}"));
+            assert_eq!(e["reason"], code, "{self}");
+            assert!(
+                e["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{self}"
+            );
+            return;
+        }
         assert!(last.starts_with("error: "), "{self}");
         assert!(last.ends_with(&format!("[{code}]")), "{self}");
     }
