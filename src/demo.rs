@@ -8,8 +8,8 @@
 
 use chrono::NaiveDate;
 
+use crate::alg::{Algorithm, KeyError, SecretKey};
 use crate::identifiers::{CreditCode, RegionCode};
-use crate::keys::{KeyError, SecretKey};
 use crate::licence::{Licence, LicenceError, LicenceSpec};
 use crate::pki::{
     create_authority, create_region_root, AuthorityParams, Certificate, PkiError, RegionRootParams,
@@ -71,7 +71,10 @@ impl Demo {
     /// Creates the demo region and authority with fresh random keys. The
     /// root is valid 2020–2045, the authority certificate 2024–2029.
     pub fn generate() -> Result<Self, DemoError> {
-        Self::with_keys(SecretKey::generate()?, SecretKey::generate()?)
+        Self::with_keys(
+            SecretKey::generate(Algorithm::EdDsa)?,
+            SecretKey::generate(Algorithm::EdDsa)?,
+        )
     }
 
     /// Creates the demo region and authority with the given keys. The

@@ -36,9 +36,10 @@ use ciborium::Value;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::alg::{Algorithm, PublicKey, SignatureError};
 use crate::base45::{self, Base45Error};
 use crate::cbor::{self, CborError, Limits};
-use crate::keys::{Algorithm, PublicKey, SignatureError};
+
 use crate::ReasonCode;
 
 /// The prefix of every licence QR text.
@@ -179,7 +180,7 @@ pub enum EnvelopeError {
     #[error("alg is in the unprotected header; it is read only from the protected header")]
     AlgUnprotected,
     /// `alg` not accepted.
-    #[error("the algorithm {0} is not accepted (only EdDSA, -8)")]
+    #[error("the algorithm {0} is not accepted (EdDSA -8, ES256 -7 and SM2-SM3 {sm2} are)", sm2 = crate::alg::COSE_ALG_SM2_SM3)]
     AlgUnsupported(String),
     /// `kid` absent or not 8 bytes.
     #[error("the protected header has no 8-byte kid")]
@@ -400,9 +401,11 @@ impl Sign1 {
         sig_structure(&self.protected, &self.payload)
     }
 
-    /// Verifies the signature under `key` with strict Ed25519 rules.
+    /// Verifies the signature under `key` with the strict rule of its
+    /// algorithm, after checking that the header's `alg` is the key's
+    /// ([`SignatureError::AlgorithmMismatch`], `ALG_KEY_MISMATCH`).
     pub fn verify(&self, key: &PublicKey) -> Result<(), SignatureError> {
-        key.verify_strict(&self.to_be_signed(), &self.signature)
+        crate::alg::verify_as(self.algorithm, key, &self.to_be_signed(), &self.signature)
     }
 }
 
@@ -453,23 +456,40 @@ fn write_bstr(out: &mut Vec<u8>, bytes: &[u8]) {
 /// *prepare → external signature → complete*.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreparedSign1 {
+    algorithm: Algorithm,
     protected: Vec<u8>,
     payload: Vec<u8>,
 }
 
 impl PreparedSign1 {
-    /// Prepares an envelope for `payload`, signed by the certificate with `kid`.
-    pub fn new(artifact: ArtifactType, kid: [u8; 8], payload: Vec<u8>) -> Self {
+    /// Prepares an envelope for `payload`, signed with `algorithm` by the
+    /// certificate with `kid`.
+    pub fn new(
+        artifact: ArtifactType,
+        algorithm: Algorithm,
+        kid: [u8; 8],
+        payload: Vec<u8>,
+    ) -> Self {
         // Deterministic protected header: keys 1, 4, 16 in that (bytewise) order.
-        let mut protected = Vec::with_capacity(40);
+        let mut protected = Vec::with_capacity(44);
         protected.push(0xa3);
-        protected.extend_from_slice(&[0x01, 0x27]); // 1: -8 (EdDSA)
+        protected.push(0x01); // 1: alg, a negative integer
+        write_head(&mut protected, 1, (-1 - algorithm.cose_id()) as u64);
         protected.extend_from_slice(&[0x04, 0x48]); // 4: bstr .size 8
         protected.extend_from_slice(&kid);
         protected.push(0x10); // 16: typ
         write_head(&mut protected, 3, artifact.typ().len() as u64);
         protected.extend_from_slice(artifact.typ().as_bytes());
-        Self { protected, payload }
+        Self {
+            algorithm,
+            protected,
+            payload,
+        }
+    }
+
+    /// The algorithm the signature must be made with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// The exact bytes the signer must sign (the `Sig_structure`).
@@ -483,14 +503,17 @@ impl PreparedSign1 {
     }
 
     /// Assembles the tagged COSE_Sign1 with `signature`, after checking that
-    /// it verifies under `key` (a faulty HSM cannot produce a bad artifact).
+    /// `key` is of the envelope's algorithm and the signature verifies under
+    /// it (a faulty HSM cannot produce a bad artifact). An SM2 or ECDSA
+    /// signature in DER (as many HSMs return it) is converted to `r ‖ s`.
     pub fn complete(self, signature: &[u8], key: &PublicKey) -> Result<Vec<u8>, SignatureError> {
-        key.verify_strict(&self.to_be_signed(), signature)?;
-        Ok(self.assemble(signature))
+        let raw = crate::alg::signature_for_cose(key, signature)?;
+        crate::alg::verify_as(self.algorithm, key, &self.to_be_signed(), &raw)?;
+        Ok(self.assemble(&raw))
     }
 
     /// Assembles the tagged COSE_Sign1 without checking the signature: for
-    /// signers whose signatures are trusted ([`crate::keys::Signer::signatures_are_trusted`]).
+    /// signers whose signatures are trusted ([`crate::alg::Signer::signatures_are_trusted`]).
     pub(crate) fn assemble(self, signature: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.protected.len() + self.payload.len() + 80);
         out.push(0xd2);

@@ -13,7 +13,7 @@
 //! ## Issue and verify, end to end
 //!
 //! ```
-//! use elicense::keys::SecretKey;
+//! use elicense::alg::{Algorithm, SecretKey};
 //! use elicense::licence::Licence;
 //! use elicense::pki::{create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage};
 //! use elicense::verify::{TrustStore, Verdict, Verifier};
@@ -22,7 +22,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let (y2024, y2029, y2045) = (1_704_067_200, 1_861_920_000, 2_366_841_600);
 //! // A region root CA (Shanghai, 310000) ...
-//! let root_key = SecretKey::generate()?;
+//! let root_key = SecretKey::generate(Algorithm::EdDsa)?;
 //! let root = create_region_root(&root_key, &RegionRootParams {
 //!     region: "310000".parse()?,
 //!     name: "上海市电子证照根CA".into(),
@@ -31,7 +31,7 @@
 //!     serial_number: None,
 //! })?;
 //! // ... certifies an authority that may sign licences.
-//! let key = SecretKey::generate()?;
+//! let key = SecretKey::generate(Algorithm::EdDsa)?;
 //! let cert = create_authority(&root_key, &root, &key.public_key(), &AuthorityParams {
 //!     name: "上海市市场监督管理局".into(),
 //!     credit_code: "11310000MB2F31727A".parse()?,
@@ -129,6 +129,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alg;
 pub mod base45;
 pub mod bundle;
 pub mod cbor;
@@ -137,7 +138,6 @@ mod deflate;
 pub mod demo;
 pub mod envelope;
 pub mod identifiers;
-pub mod keys;
 pub mod licence;
 pub mod pki;
 pub mod policy;

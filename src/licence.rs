@@ -35,12 +35,12 @@ use ciborium::Value;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::alg::{PublicKey, SignatureError, Signer, SignerError};
 use crate::cbor::{self, Limits};
 use crate::envelope::{ArtifactType, PreparedSign1};
 use crate::identifiers::{
     AuthorityCode, CreditCode, IdentifierError, LicenceIdentifier, LicenceTypeCode, ResidentId,
 };
-use crate::keys::{PublicKey, SignatureError, Signer, SignerError};
 use crate::pki::{Certificate, PkiError, Usage};
 use crate::ReasonCode;
 
@@ -1143,8 +1143,13 @@ impl Licence {
         }
         signer.check_time(self.issued_at)?;
         Ok(PreparedLicence {
-            sign1: PreparedSign1::new(ArtifactType::Licence, *signer.kid(), self.to_claims()),
-            key: *signer.public_key(),
+            sign1: PreparedSign1::new(
+                ArtifactType::Licence,
+                signer.public_key().algorithm(),
+                *signer.kid(),
+                self.to_claims(),
+            ),
+            key: signer.public_key().clone(),
         })
     }
 

@@ -39,15 +39,14 @@ use core::fmt;
 use std::time::Duration;
 
 use rustls_pki_types::{
-    alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
-    UnixTime,
+    AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm, UnixTime,
 };
 use thiserror::Error;
 use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate};
 
+use crate::alg::{Algorithm, KeyError, PublicKey};
 use crate::envelope::kid_for_certificate;
 use crate::identifiers::{CreditCode, RegionCode};
-use crate::keys::{KeyError, PublicKey};
 use crate::ReasonCode;
 
 /// Largest certificate accepted, in DER bytes.
@@ -342,25 +341,15 @@ impl Certificate {
                 "trailing bytes after the certificate".into(),
             ));
         }
-        let spki = x509.public_key();
-        let algorithm = spki.algorithm.algorithm.to_id_string();
-        if algorithm != oid::ED25519 {
-            let parameter = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
-            return Err(PkiError::Malformed(format!(
-                "its key is {}, not Ed25519",
-                crate::keys::algorithm_name_from_oids(&algorithm, parameter.as_deref())
-            )));
-        }
-        let public_key =
-            PublicKey::from_bytes(&spki.subject_public_key.data).map_err(|e| match e {
-                KeyError::WeakKey => PkiError::WeakKey,
-                other => PkiError::Malformed(other.to_string()),
-            })?;
+        // The key's algorithm comes from its SubjectPublicKeyInfo, through
+        // the algorithm table: Ed25519, SM2 or P-256.
+        let public_key = PublicKey::from_spki_der(x509.public_key().raw).map_err(|e| match e {
+            KeyError::WeakKey => PkiError::WeakKey,
+            KeyError::UnsupportedAlgorithm { found } => {
+                PkiError::Malformed(format!("its key is {found}, not Ed25519, SM2 or P-256"))
+            }
+            other => PkiError::Malformed(other.to_string()),
+        })?;
         let common_name = x509
             .subject()
             .iter_common_name()
@@ -628,31 +617,55 @@ fn base64_encode(data: &[u8]) -> String {
     out
 }
 
-/// webpki signature adapter: Ed25519 checked by ed25519-dalek's `verify_strict`.
+/// webpki signature adapter fed from the algorithm table: the pair (key
+/// algorithm, certificate signature algorithm) webpki matches on, and the
+/// strict verification of [`crate::alg`] (DER `r, s` for SM2 and ECDSA).
 #[derive(Debug)]
-struct Ed25519Strict;
+struct TableAlgorithm {
+    algorithm: Algorithm,
+    /// DER content of the SPKI AlgorithmIdentifier this adapter accepts.
+    spki: &'static [u8],
+}
 
-impl SignatureVerificationAlgorithm for Ed25519Strict {
+impl SignatureVerificationAlgorithm for TableAlgorithm {
     fn verify_signature(
         &self,
         public_key: &[u8],
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        let key =
-            PublicKey::from_bytes_small_order_checked(public_key).map_err(|_| InvalidSignature)?;
-        key.verify_strict(message, signature)
+        crate::alg::verify_certificate_signature(self.algorithm, public_key, message, signature)
             .map_err(|_| InvalidSignature)
     }
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
-        alg_id::ED25519
+        AlgorithmIdentifier::from_slice(self.spki)
     }
     fn signature_alg_id(&self) -> AlgorithmIdentifier {
-        alg_id::ED25519
+        AlgorithmIdentifier::from_slice(self.algorithm.spec().x509_signature_der)
     }
 }
 
-static ED25519_STRICT: Ed25519Strict = Ed25519Strict;
+static ED25519_STRICT: TableAlgorithm = TableAlgorithm {
+    algorithm: Algorithm::EdDsa,
+    spki: Algorithm::EdDsa.spec().spki_algorithm_der,
+};
+static SM2_SM3: TableAlgorithm = TableAlgorithm {
+    algorithm: Algorithm::Sm2Sm3,
+    spki: Algorithm::Sm2Sm3.spec().spki_algorithm_der,
+};
+/// SM2 keys written with the SM2 OID as their algorithm (GmSSL, some vendors).
+static SM2_SM3_SM2_KEY_OID: TableAlgorithm = TableAlgorithm {
+    algorithm: Algorithm::Sm2Sm3,
+    spki: crate::alg::OID_SM2_AS_KEY_ALGORITHM_DER,
+};
+static ES256: TableAlgorithm = TableAlgorithm {
+    algorithm: Algorithm::Es256,
+    spki: Algorithm::Es256.spec().spki_algorithm_der,
+};
+
+/// Every certificate signature algorithm chain validation accepts.
+static CHAIN_ALGORITHMS: [&dyn SignatureVerificationAlgorithm; 4] =
+    [&ED25519_STRICT, &SM2_SM3, &SM2_SM3_SM2_KEY_OID, &ES256];
 
 /// An authority certificate whose chain to a region root has been validated
 /// (everything but the time window, which [`Certificate::check_time`] checks).
@@ -741,7 +754,7 @@ pub fn validate_chain(
     let at = UnixTime::since_unix_epoch(Duration::from_secs(cert.not_before.max(0) as u64));
     let path = ee
         .verify_for_usage(
-            &[&ED25519_STRICT],
+            &CHAIN_ALGORITHMS,
             &anchors,
             &[],
             at,

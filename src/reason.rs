@@ -114,6 +114,8 @@ reason_codes! {
     SignatureInvalid => "SIGNATURE_INVALID",
     /// The signature's S value is not reduced (S ≥ ℓ): a malleable signature.
     SignatureNonCanonical => "SIGNATURE_NON_CANONICAL",
+    /// The envelope's `alg` is not the algorithm of the signer certificate's key (no key confusion).
+    AlgKeyMismatch => "ALG_KEY_MISMATCH",
     /// The signer's public key is a small-order (weak) point.
     KeyWeak => "KEY_WEAK",
     /// A key could not be read (bad PEM, wrong algorithm, bad length).
@@ -280,6 +282,7 @@ impl ReasonCode {
             SignerUnknown => "No trusted certificate matches the signer's key identifier.",
             SignatureInvalid => "The signature does not verify.",
             SignatureNonCanonical => "The signature is not in canonical form (S ≥ ℓ).",
+            AlgKeyMismatch => "The signature algorithm named is not that of the signer's key.",
             KeyWeak => "The signer's public key is a weak, small-order point.",
             KeyInvalid => "The key could not be read.",
             SignerFailed => "The external signer failed or returned a bad signature.",

@@ -88,10 +88,10 @@ use ciborium::Value;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::alg::{PublicKey, SignatureError, Signer, SignerError};
 use crate::cbor::{self, CborError, Limits};
 use crate::envelope::{ArtifactType, EnvelopeError, PreparedSign1, Sign1};
 use crate::identifiers::CreditCode;
-use crate::keys::{PublicKey, SignatureError, Signer, SignerError};
 use crate::pki::{hex_string, utc, Certificate, PkiError, Usage};
 use crate::ReasonCode;
 
@@ -951,8 +951,13 @@ impl StatusListToken {
         check_signer(signer)?;
         signer.check_time(self.issued_at)?;
         Ok(PreparedStatusList {
-            sign1: PreparedSign1::new(ArtifactType::StatusList, *signer.kid(), self.to_claims()),
-            key: *signer.public_key(),
+            sign1: PreparedSign1::new(
+                ArtifactType::StatusList,
+                signer.public_key().algorithm(),
+                *signer.kid(),
+                self.to_claims(),
+            ),
+            key: signer.public_key().clone(),
         })
     }
 

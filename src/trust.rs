@@ -32,10 +32,10 @@
 use ciborium::Value;
 use thiserror::Error;
 
+use crate::alg::{SignatureError, Signer, SignerError};
 use crate::cbor::{self, Limits};
 use crate::envelope::{ArtifactType, EnvelopeError, PreparedSign1, Sign1};
 use crate::identifiers::{CreditCode, LicenceTypeCode, RegionCode};
-use crate::keys::{SignatureError, Signer, SignerError};
 use crate::licence::CLAIM_LICENCE as CLAIM_BODY;
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::TrustLevel;
@@ -398,7 +398,12 @@ fn seal(
     if key.public_key() != *cert.public_key() {
         return Err(TrustError::KeyMismatch);
     }
-    let prepared = PreparedSign1::new(artifact, *cert.kid(), payload);
+    let prepared = PreparedSign1::new(
+        artifact,
+        cert.public_key().algorithm(),
+        *cert.kid(),
+        payload,
+    );
     let signature = key.sign(&prepared.to_be_signed())?;
     Ok(prepared.complete(&signature, cert.public_key())?)
 }

@@ -38,7 +38,7 @@
 //! verdict and are listed separately.
 //!
 //! [`Verifier::verify_qr_batch`] verifies many licences at once with Ed25519
-//! batch verification ([`crate::keys::verify_batch`]), about twice the
+//! batch verification ([`crate::alg::verify_batch`]), about twice the
 //! throughput of one-by-one verification, and returns the same reports.
 
 use std::borrow::Cow;
@@ -66,6 +66,16 @@ pub const BATCH_SIZE: usize = 256;
 
 /// The `SIGNATURE` detail of a signature verified on its own.
 const VERIFIED_ALONE: &str = "Ed25519 signature verified (strict)";
+
+/// The `SIGNATURE` detail of a signature verified on its own, by algorithm.
+fn verified_alone(algorithm: crate::alg::Algorithm) -> &'static str {
+    use crate::alg::Algorithm;
+    match algorithm {
+        Algorithm::EdDsa => VERIFIED_ALONE,
+        Algorithm::Sm2Sm3 => "SM2-SM3 signature verified (GB/T 32918.2, strict)",
+        Algorithm::Es256 => "ES256 signature verified (strict)",
+    }
+}
 /// The `SIGNATURE` detail of a signature verified in a batch.
 const VERIFIED_IN_BATCH: &str = "Ed25519 signature verified (batch, strict encoding checks)";
 
@@ -686,7 +696,10 @@ impl Verifier {
         // SIGNATURE: try every candidate; kids can collide.
         let tbs = sign1.to_be_signed();
         match self.signature_one_by_one(&sign1, &tbs, candidates) {
-            Ok(signer) => self.after_signature(&sign1, signer, VERIFIED_ALONE, options, report),
+            Ok(signer) => {
+                let how = verified_alone(sign1.algorithm());
+                self.after_signature(&sign1, signer, how, options, report)
+            }
             Err(e) => report.fail(CheckKind::Signature, e.reason(), e.to_string()),
         }
     }
@@ -705,7 +718,17 @@ impl Verifier {
         };
         report.pass(
             CheckKind::Envelope,
-            "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt",
+            match sign1.algorithm() {
+                crate::alg::Algorithm::EdDsa => {
+                    "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt"
+                }
+                crate::alg::Algorithm::Sm2Sm3 => {
+                    "strict COSE_Sign1, SM2-SM3, typ application/el-lic+cwt"
+                }
+                crate::alg::Algorithm::Es256 => {
+                    "strict COSE_Sign1, ES256, typ application/el-lic+cwt"
+                }
+            },
         );
         // SIGNER
         let Some(candidates) = self.trust.by_kid.get(sign1.kid()) else {
@@ -732,14 +755,15 @@ impl Verifier {
         sign1: &Sign1,
         tbs: &[u8],
         candidates: &[Candidate],
-    ) -> Result<Candidate, crate::keys::SignatureError> {
+    ) -> Result<Candidate, crate::alg::SignatureError> {
         let mut first_err = None;
         for c in candidates {
-            match self
-                .candidate_cert(*c)
-                .public_key()
-                .verify_strict(tbs, sign1.signature())
-            {
+            match crate::alg::verify_as(
+                sign1.algorithm(),
+                self.candidate_cert(*c).public_key(),
+                tbs,
+                sign1.signature(),
+            ) {
                 Ok(()) => return Ok(*c),
                 Err(e) => {
                     first_err.get_or_insert(e);
@@ -760,7 +784,7 @@ impl Verifier {
     /// `kid` names exactly one certificate joins its chunk's batch; if the
     /// batch equation fails, each of its signatures is verified on its own,
     /// so one bad licence costs its chunk the batch speed-up, never a wrong
-    /// report. See [`crate::keys::verify_batch`] for the one kind of
+    /// report. See [`crate::alg::verify_batch`] for the one kind of
     /// signature (deliberately made by the key's holder) on which batch and
     /// single verification can disagree.
     pub fn verify_qr_batch(&self, texts: &[&str], now: i64) -> Vec<Report> {
@@ -828,9 +852,16 @@ impl Verifier {
                 Err(closed) => slots.push(Some(closed)),
             }
         }
-        // One batch over every licence with a single candidate signer.
+        // One batch over every licence with a single candidate signer whose
+        // algorithm batches (Ed25519), named as such in the header.
+        let batchable = |p: &Pending<'_>| {
+            p.candidates.len() == 1 && {
+                let key = self.candidate_cert(p.candidates[0]).public_key();
+                key.algorithm().spec().batch && p.sign1.algorithm() == key.algorithm()
+            }
+        };
         let batched: Vec<usize> = (0..pending.len())
-            .filter(|&i| pending[i].candidates.len() == 1)
+            .filter(|&i| batchable(&pending[i]))
             .collect();
         let batch_ok = batched.len() > 1 && {
             let messages: Vec<&[u8]> = batched.iter().map(|&i| &pending[i].tbs[..]).collect();
@@ -838,18 +869,18 @@ impl Verifier {
                 .iter()
                 .map(|&i| pending[i].sign1.signature())
                 .collect();
-            let keys: Vec<crate::keys::PublicKey> = batched
+            let keys: Vec<&crate::alg::PublicKey> = batched
                 .iter()
-                .map(|&i| *self.candidate_cert(pending[i].candidates[0]).public_key())
+                .map(|&i| self.candidate_cert(pending[i].candidates[0]).public_key())
                 .collect();
-            crate::keys::verify_batch(&messages, &signatures, &keys).is_ok()
+            crate::alg::verify_batch(&messages, &signatures, &keys).is_ok()
         };
         for p in pending {
-            let decided = if batch_ok && p.candidates.len() == 1 {
+            let decided = if batch_ok && batchable(&p) {
                 Ok((p.candidates[0], VERIFIED_IN_BATCH))
             } else {
                 self.signature_one_by_one(&p.sign1, &p.tbs, p.candidates)
-                    .map(|signer| (signer, VERIFIED_ALONE))
+                    .map(|signer| (signer, verified_alone(p.sign1.algorithm())))
             };
             slots[p.slot] = Some(match decided {
                 Ok((signer, how)) => self.after_signature(&p.sign1, signer, how, options, p.report),

@@ -5,10 +5,10 @@
 //! to print the current values.
 
 use ciborium::Value;
+use elicense::alg::SecretKey;
 use elicense::cbor::{self, Limits};
 use elicense::demo::{sample_issued_at, Demo};
 use elicense::envelope::{to_qr_text, ArtifactType, PreparedSign1};
-use elicense::keys::SecretKey;
 
 /// The example's signing key: the seed is 32 bytes of 0x02.
 const SEED: [u8; 32] = [2; 32];
@@ -29,7 +29,12 @@ fn example() -> Example {
     assert_eq!(licence.issued_at(), sample_issued_at());
     let key = SecretKey::from_seed(&SEED);
     let claims = licence.to_claims();
-    let prepared = PreparedSign1::new(ArtifactType::Licence, KID, claims.clone());
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        elicense::alg::Algorithm::EdDsa,
+        KID,
+        claims.clone(),
+    );
     let to_be_signed = prepared.to_be_signed();
     let cose = prepared
         .complete(&key.sign_bytes(&to_be_signed), &key.public_key())

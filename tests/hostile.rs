@@ -1,10 +1,10 @@
 //! Every hostile input listed for the first issue, through the public
 //! verification pipeline, each with its expected verdict and reason code.
 
+use elicense::alg::SecretKey;
 use elicense::base45;
 use elicense::demo::{sample_issued_at, Demo};
 use elicense::envelope::{sig_structure, to_qr_text, ArtifactType, PreparedSign1};
-use elicense::keys::SecretKey;
 use elicense::licence::Licence;
 use elicense::pki::{
     create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage,
@@ -344,8 +344,8 @@ fn alg_missing_or_only_unprotected_or_unknown() {
         ReasonCode::CoseAlgUnprotected,
         CheckKind::Envelope,
     );
-    // ES256 (-7) and an unassigned -999.
-    for alg in [&[0x26][..], &[0x39, 0x03, 0xe6][..]] {
+    // PS256 (-37) and an unassigned -999: not algorithms of the profile.
+    for alg in [&[0x38, 0x24][..], &[0x39, 0x03, 0xe6][..]] {
         let r = f.verifier.verify_cose(
             &envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload),
             now(),
@@ -355,6 +355,27 @@ fn alg_missing_or_only_unprotected_or_unknown() {
             Verdict::Invalid,
             ReasonCode::CoseAlgUnsupported,
             CheckKind::Envelope,
+        );
+    }
+    // ES256 (-7) and SM2-SM3 named over an Ed25519 signature by an Ed25519
+    // certificate: key confusion, refused before any verification.
+    let sm2 = {
+        let mut h = Vec::new();
+        let n = (-1 - elicense::alg::COSE_ALG_SM2_SM3) as u32;
+        h.push(0x3a);
+        h.extend_from_slice(&n.to_be_bytes());
+        h
+    };
+    for alg in [&[0x26][..], &sm2[..]] {
+        let r = f.verifier.verify_cose(
+            &envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload),
+            now(),
+        );
+        assert_report(
+            &r,
+            Verdict::Invalid,
+            ReasonCode::AlgKeyMismatch,
+            CheckKind::Signature,
         );
     }
 }
@@ -590,6 +611,7 @@ fn licence_issued_at(iat: i64) -> Licence {
 fn force_sign(demo: &Demo, licence: &Licence) -> Vec<u8> {
     let prepared = PreparedSign1::new(
         ArtifactType::Licence,
+        elicense::alg::Algorithm::EdDsa,
         *demo.authority.kid(),
         licence.to_claims(),
     );
@@ -669,7 +691,12 @@ fn wrong_eku() {
         ReasonCode::CertWrongEku
     );
     // A licence signed anyway is refused by the verifier.
-    let prepared = PreparedSign1::new(ArtifactType::Licence, *seal_cert.kid(), licence.to_claims());
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        elicense::alg::Algorithm::EdDsa,
+        *seal_cert.kid(),
+        licence.to_claims(),
+    );
     let cose = prepared
         .clone()
         .complete(
@@ -694,6 +721,7 @@ fn root_used_as_signer() {
     let licence = Demo::sample_licence().unwrap();
     let prepared = PreparedSign1::new(
         ArtifactType::Licence,
+        elicense::alg::Algorithm::EdDsa,
         *f.demo.root.kid(),
         licence.to_claims(),
     );

@@ -1,8 +1,8 @@
 //! Issuing: the one-step path, the HSM path (prepare → external signature →
 //! complete), and signers that misbehave.
 
+use elicense::alg::{PublicKey, SecretKey, Signer, SignerError};
 use elicense::demo::{sample_issued_at, Demo};
-use elicense::keys::{PublicKey, SecretKey, Signer, SignerError};
 use elicense::verify::Verdict;
 use elicense::ReasonCode;
 

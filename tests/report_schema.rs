@@ -11,10 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use elicense::alg::SecretKey;
 use elicense::bundle::TrustBundle;
 use elicense::demo::{sample_issued_at, Demo, SAMPLE_LICENCE_JSON};
 use elicense::envelope::{ArtifactType, PreparedSign1};
-use elicense::keys::SecretKey;
 use elicense::licence::{LicenceSpec, SignedLicence};
 use elicense::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
@@ -202,7 +202,12 @@ fn demo_reports() -> Vec<Case> {
         Some(K::Signature),
     );
     // A signed claims set without nbf.
-    let prepared = PreparedSign1::new(ArtifactType::Licence, *d.authority.kid(), vec![0xa0]);
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        elicense::alg::Algorithm::EdDsa,
+        *d.authority.kid(),
+        vec![0xa0],
+    );
     let signature = d.authority_key.sign_bytes(&prepared.to_be_signed());
     let cose = prepared
         .complete(&signature, &d.authority_key.public_key())

@@ -2,8 +2,8 @@
 //! federation of Shanghai (310000), Guangdong (440000) and Sichuan (510000),
 //! two authorities each, status lists, and Shanghai's recognition policy.
 
+use elicense::alg::SecretKey;
 use elicense::bundle::TrustBundle;
-use elicense::keys::SecretKey;
 use elicense::licence::{LicenceSpec, SignedLicence};
 use elicense::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
@@ -506,6 +506,7 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
         .unwrap();
         let p = PreparedSign1::new(
             ArtifactType::RegionTrustList,
+            elicense::alg::Algorithm::EdDsa,
             *w.gd.root.kid(),
             good.to_claims(),
         );

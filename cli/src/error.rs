@@ -121,7 +121,7 @@ macro_rules! impl_context {
 }
 
 impl_context!(
-    elicense::keys::KeyError,
+    elicense::alg::KeyError,
     elicense::pki::PkiError,
     elicense::licence::LicenceError,
     elicense::licence::IssueError,

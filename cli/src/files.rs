@@ -9,7 +9,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use elicense::keys::SecretKey;
+use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
 use zeroize::Zeroizing;
 

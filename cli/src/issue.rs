@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use elicense::alg::SecretKey;
 use elicense::identifiers::CreditCode;
-use elicense::keys::SecretKey;
 use elicense::licence::{Licence, LicenceSpec, LicenceWarning, SignedLicence};
 use elicense::pki::Certificate;
 use elicense::qr::{QrCode, SvgOptions};

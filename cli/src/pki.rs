@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use elicense::alg::SecretKey;
 use elicense::identifiers::{CreditCode, RegionCode};
-use elicense::keys::SecretKey;
 use elicense::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
     FederationRootParams, RegionRootParams, Usage,
@@ -72,7 +72,8 @@ pub fn region_init(args: &RegionInitArgs, now: i64) -> Result<Created, CliError>
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate().context("cannot generate the root key")?;
+    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
+        .context("cannot generate the root key")?;
     let cert = create_region_root(
         &key,
         &RegionRootParams {
@@ -105,7 +106,8 @@ pub fn federation_init(args: &FederationInitArgs, now: i64) -> Result<Created, C
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate().context("cannot generate the federation root key")?;
+    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
+        .context("cannot generate the federation root key")?;
     let cert = create_federation_root(
         &key,
         &FederationRootParams {
@@ -193,7 +195,8 @@ pub fn authority_new(args: &AuthorityNewArgs, now: i64) -> Result<Created, CliEr
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate().context("cannot generate the authority key")?;
+    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
+        .context("cannot generate the authority key")?;
     let cert = create_authority(
         &root_key,
         &root,

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use elicense::keys::SecretKey;
+use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -386,12 +386,14 @@ fn a_hand_made_foreign_credit_code_is_refused_by_list_signing_and_verification()
     assert!(r.stdout.starts_with("Verdict: VALID"), "{r}");
 }
 
-// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` and
-// `-algorithm RSA -pkeyopt rsa_keygen_bits:512` (OpenSSL 3.0); test data only.
-const P256_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4PynBz9TL6ao0PGx
-2efc2Bet5/T4Pl2ORQlm5QWvfRChRANCAATVsI8SETwmEZE2Kvz00ZKQT9gPKOQI
-fZ1yFMPFgvatwH36D4uB32eQWy5kjAxDXps7z1I+JGmJPxm7KxnVk8pV
+// `openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-384` and `openssl
+// genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512` (OpenSSL 3.0); test
+// data only.
+const P384_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
+MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDCG/0QjK8pV++BSbZsk
+vtzWVLlFEG58Dr6YUbEsE4hiBjWQJAa6nkAonaLNGfK8uJ+hZANiAAT/T24uuMqc
+rzh8pSVuI6kFPGjIgthKi4ndeB61hVj9XmKyfPzk1FY6+wl+hYODsWwjnYcmno88
+/gKSUED9ugm5B6qlYHIO62mFYc8uNspCw5xOnR4gM7f8l/BcxO2btNo=
 -----END PRIVATE KEY-----
 ";
 const RSA_PKCS8: &str = "-----BEGIN PRIVATE KEY-----
@@ -410,7 +412,7 @@ azN0nCFMTTRmqQ==
 fn a_key_of_another_algorithm_is_named_as_found() {
     let d = Dir::new();
     for (pem, found) in [
-        (P256_PKCS8, "id-ecPublicKey (P-256)"),
+        (P384_PKCS8, "id-ecPublicKey (P-384)"),
         (RSA_PKCS8, "rsaEncryption"),
     ] {
         let key = d.path("other.key.pem");
@@ -433,7 +435,7 @@ fn a_key_of_another_algorithm_is_named_as_found() {
         assert_eq!(
             r.stderr,
             format!(
-                "error: {}: the key is {found}, not Ed25519; elicense uses Ed25519 keys only \
+                "error: {}: the key is {found}; elicense uses Ed25519, SM2 and P-256 keys only \
                  [KEY_INVALID]\n",
                 key.display()
             ),

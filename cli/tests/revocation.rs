@@ -7,8 +7,8 @@ mod common;
 
 use std::fs;
 
+use elicense::alg::SecretKey;
 use elicense::identifiers::CreditCode;
-use elicense::keys::SecretKey;
 use elicense::pki::Certificate;
 use elicense::status::{subject_for, StatusList, StatusListToken};
 use serde_json::{json, Value};

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use elicense::demo::Demo;
-use elicense::keys::SecretKey;
+use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
 use elicense::verify::{TrustStore, Verifier};
 

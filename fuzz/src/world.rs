@@ -8,7 +8,7 @@
 //! seeder (`fuzz/seed`, which includes this file with `#[path]`) and the
 //! fuzz targets build the same ones without sharing files.
 
-use elicense::keys::SecretKey;
+use elicense::alg::SecretKey;
 use elicense::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
     FederationRootParams, RegionRootParams, Usage,

@@ -22,9 +22,9 @@
 
 use std::error::Error;
 
+use elicense::alg::SecretKey;
 use elicense::bundle::TrustBundle;
 use elicense::identifiers::CreditCode;
-use elicense::keys::SecretKey;
 use elicense::licence::LicenceSpec;
 use elicense::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,

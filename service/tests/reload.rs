@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use ciborium::Value as Cbor;
 use clap::Parser;
+use elicense::alg::SecretKey;
 use elicense::bundle::{TrustBundle, MAX_BUNDLE_LEN};
-use elicense::keys::SecretKey;
 use elicense::pki::{create_federation_root, FederationRootParams};
 use elicense::trust::FederationTrustList;
 use elicense::ReasonCode;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::keys::SecretKey;
+use crate::alg::SecretKey;
 use crate::pki::{
     create_federation_root, create_region_root, FederationRootParams, RegionRootParams,
 };

@@ -20,8 +20,8 @@ use rcgen::{
 use time::OffsetDateTime;
 
 use super::{oid, Certificate, PkiError, Usage};
+use crate::alg::{Algorithm, PublicKey, Signer};
 use crate::identifiers::{CreditCode, RegionCode};
-use crate::keys::{PublicKey, Signer};
 
 /// Parameters of a region root CA.
 #[derive(Clone, Debug)]
@@ -73,16 +73,30 @@ pub struct AuthorityParams {
 
 /// Adapts a [`Signer`] (or just a public key) to rcgen.
 struct RcgenKey<'a> {
-    public: [u8; 32],
+    public: PublicKey,
     signer: Option<&'a dyn Signer>,
+}
+
+impl<'a> RcgenKey<'a> {
+    fn new(public: PublicKey, signer: Option<&'a dyn Signer>) -> Result<Self, PkiError> {
+        if public.algorithm() == Algorithm::Sm2Sm3 {
+            return Err(PkiError::Create(
+                "certificates for SM2 keys are not made through rcgen".into(),
+            ));
+        }
+        Ok(Self { public, signer })
+    }
 }
 
 impl PublicKeyData for RcgenKey<'_> {
     fn der_bytes(&self) -> &[u8] {
-        &self.public
+        self.public.as_bytes()
     }
     fn algorithm(&self) -> &'static SignatureAlgorithm {
-        &rcgen::PKCS_ED25519
+        match self.public.algorithm() {
+            Algorithm::Es256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            _ => &rcgen::PKCS_ED25519,
+        }
     }
 }
 
@@ -90,12 +104,21 @@ impl SigningKey for RcgenKey<'_> {
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
         let signer = self.signer.ok_or(rcgen::Error::RemoteKeyError)?;
         let sig = signer.sign(msg).map_err(|_| rcgen::Error::RemoteKeyError)?;
+        let key = signer.public_key();
+        let raw: [u8; 64] = match key.algorithm() {
+            Algorithm::EdDsa => sig.as_slice().try_into().ok(),
+            // An HSM may answer in DER already.
+            _ if sig.len() != 64 => crate::alg::der_to_raw(&sig).ok(),
+            _ => sig.as_slice().try_into().ok(),
+        }
+        .ok_or(rcgen::Error::RemoteKeyError)?;
         // Never emit a certificate whose signature does not verify.
-        signer
-            .public_key()
-            .verify_strict(msg, &sig)
+        key.verify(msg, &raw)
             .map_err(|_| rcgen::Error::RemoteKeyError)?;
-        Ok(sig)
+        Ok(match key.algorithm() {
+            Algorithm::EdDsa => raw.to_vec(),
+            _ => crate::alg::raw_to_der(&raw),
+        })
     }
 }
 
@@ -188,10 +211,7 @@ fn self_signed_ca(
     p.not_before = time(not_before, "not_before")?;
     p.not_after = time(not_after, "not_after")?;
     p.serial_number = Some(serial(serial_number)?);
-    let rk = RcgenKey {
-        public: *key.public_key().as_bytes(),
-        signer: Some(key),
-    };
+    let rk = RcgenKey::new(key.public_key(), Some(key))?;
     let cert = p
         .self_signed(&rk)
         .map_err(|e| PkiError::Create(e.to_string()))?;
@@ -287,10 +307,7 @@ pub fn create_authority(
     p.not_after = time(params.not_after, "not_after")?;
     p.serial_number = Some(serial(params.serial_number.as_deref())?);
     let issuer = root_issuer(root, root_key)?;
-    let subject = RcgenKey {
-        public: *subject_key.as_bytes(),
-        signer: None,
-    };
+    let subject = RcgenKey::new(subject_key.clone(), None)?;
     let cert = p
         .signed_by(&subject, &issuer)
         .map_err(|e| PkiError::Create(e.to_string()))?;
@@ -353,10 +370,7 @@ fn root_issuer<'a>(
     ip.key_identifier_method = KeyIdMethod::PreSpecified(root_key_identifier(root));
     Ok(Issuer::new(
         ip,
-        RcgenKey {
-            public: *root_key.public_key().as_bytes(),
-            signer: Some(root_key),
-        },
+        RcgenKey::new(root_key.public_key().clone(), Some(root_key))?,
     ))
 }
 
@@ -397,10 +411,7 @@ pub(crate) mod bad {
         p.not_before = time(not_before, "").unwrap();
         p.not_after = time(not_after, "").unwrap();
         p.serial_number = Some(serial(None).unwrap());
-        let rk = RcgenKey {
-            public: *key.public_key().as_bytes(),
-            signer: Some(key),
-        };
+        let rk = RcgenKey::new(key.public_key().clone(), Some(key)).unwrap();
         Certificate::from_der(p.self_signed(&rk).unwrap().der()).unwrap()
     }
 
@@ -452,10 +463,7 @@ pub(crate) mod bad {
         p.not_before = time(not_before, "").unwrap();
         p.not_after = time(not_after, "").unwrap();
         p.serial_number = Some(serial(None).unwrap());
-        let rk = RcgenKey {
-            public: *root_key.public_key().as_bytes(),
-            signer: Some(root_key),
-        };
+        let rk = RcgenKey::new(root_key.public_key().clone(), Some(root_key)).unwrap();
         let issuer = match o.issuer_name_override {
             None => {
                 let mut ip = CertificateParams::default();
@@ -472,10 +480,7 @@ pub(crate) mod bad {
                 Issuer::new(ip, rk)
             }
         };
-        let subject = RcgenKey {
-            public: *subject_key.as_bytes(),
-            signer: None,
-        };
+        let subject = RcgenKey::new(subject_key.clone(), None).unwrap();
         Certificate::from_der(p.signed_by(&subject, &issuer).unwrap().der()).unwrap()
     }
 }

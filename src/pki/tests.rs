@@ -1,6 +1,6 @@
 use super::create::bad::{authority as bad_authority, Options};
 use super::*;
-use crate::keys::SecretKey;
+use crate::alg::SecretKey;
 
 const Y2020: i64 = 1_577_836_800;
 const Y2024: i64 = 1_704_067_200;
@@ -524,22 +524,24 @@ fn issuer_side_refusals() {
 
 #[test]
 fn a_certificate_with_another_key_algorithm_names_it() {
-    // `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256
-    // -subj /CN=p256 -days 1 -nodes` (OpenSSL 3.0); test data only.
+    // `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384
+    // -subj /CN=p384 -days 1 -nodes` (OpenSSL 3.0); test data only.
     let pem = "-----BEGIN CERTIFICATE-----
-MIIBdDCCARmgAwIBAgIUeSoONP9DPaut0Ysgr8xe8oZ8yJEwCgYIKoZIzj0EAwIw
-DzENMAsGA1UEAwwEcDI1NjAeFw0yNjExMjYwNTM0MzlaFw0yNjExMjcwNTM0Mzla
-MA8xDTALBgNVBAMMBHAyNTYwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARob+nb
-AQDlfTUuxwdlWcPpWjofaXr3q5A7sClW2jgGOLl+buAJ/FmAiX0ihdIho/p5UAdF
-FbeH/zlB+1NiiONNo1MwUTAdBgNVHQ4EFgQUZZx7k+7S1keIPoQxR5JnjIDZfA8w
-HwYDVR0jBBgwFoAUZZx7k+7S1keIPoQxR5JnjIDZfA8wDwYDVR0TAQH/BAUwAwEB
-/zAKBggqhkjOPQQDAgNJADBGAiEA+trXe2xfgI7LTaYed634pz3QRuYqaGdVxVZ9
-c/Ov2LkCIQCvtjFjnuoU1wjcuuDncoJDoSg3CAZx3j0tbDpPgRcKyw==
+MIIBsDCCATagAwIBAgIUdwnGgz9WCGqPxBCBpQrKiDwy+dgwCgYIKoZIzj0EAwIw
+DzENMAsGA1UEAwwEcDM4NDAeFw0yNjExMjYwNjEwMTlaFw0yNjExMjcwNjEwMTla
+MA8xDTALBgNVBAMMBHAzODQwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAT/T24uuMqc
+rzh8pSVuI6kFPGjIgthKi4ndeB61hVj9XmKyfPzk1FY6+wl+hYODsWwjnYcmno88
+/gKSUED9ugm5B6qlYHIO62mFYc8uNspCw5xOnR4gM7f8l/BcxO2btNqjUzBRMB0G
+A1UdDgQWBBTxkpAM76LqzCo1KjLnVOqsyzWc2zAfBgNVHSMEGDAWgBTxkpAM76Lq
+zCo1KjLnVOqsyzWc2zAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA2gAMGUC
+MAgrSqmJGQdwVpUNe5TKBBCMwhan9FM7YjeOio+rFWghIxi5UrdG/Dj3q1qedxjA
+ZQIxANP8jVJ9J1n7lYtj4ri7qERQs2BgQfBQEKmeQORhhNbY34k6lbP2oWcHp5tb
+Fsh16w==
 -----END CERTIFICATE-----
 ";
     assert_eq!(
         Certificate::from_pem(pem).unwrap_err(),
-        PkiError::Malformed("its key is id-ecPublicKey (P-256), not Ed25519".into())
+        PkiError::Malformed("its key is id-ecPublicKey (P-384), not Ed25519, SM2 or P-256".into())
     );
 }
 
@@ -699,6 +701,7 @@ fn a_region_list_vouching_for_a_foreign_credit_code_is_refused() {
     );
     let prepared = PreparedSign1::new(
         ArtifactType::RegionTrustList,
+        crate::alg::Algorithm::EdDsa,
         *sc_root.kid(),
         list.to_claims(),
     );

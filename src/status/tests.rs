@@ -1,8 +1,8 @@
 use super::*;
 
+use crate::alg::SecretKey;
 use crate::demo::{sample_issued_at, Demo, DEMO_AUTHORITY_CODE};
 use crate::identifiers::mod31_check;
-use crate::keys::SecretKey;
 use crate::pki::{create_authority, AuthorityParams};
 
 fn ts(y: i32, m: u32, d: u32) -> i64 {
@@ -813,7 +813,12 @@ fn subject_names_the_authority() {
 // --- Signing -----------------------------------------------------------------
 
 fn sign_claims(s: &Setup, claims: Vec<u8>) -> Vec<u8> {
-    let p = PreparedSign1::new(ArtifactType::StatusList, *s.cert.kid(), claims);
+    let p = PreparedSign1::new(
+        ArtifactType::StatusList,
+        crate::alg::Algorithm::EdDsa,
+        *s.cert.kid(),
+        claims,
+    );
     let sig = s.key.sign_bytes(&p.to_be_signed());
     p.complete(&sig, &s.key.public_key()).unwrap()
 }
@@ -1003,7 +1008,12 @@ fn another_authoritys_list_is_refused() {
     assert_eq!(e.reason(), ReasonCode::StatusListWrongSubject);
 
     // Our kid, the other key's signature.
-    let p = PreparedSign1::new(ArtifactType::StatusList, *s.cert.kid(), other.to_claims());
+    let p = PreparedSign1::new(
+        ArtifactType::StatusList,
+        crate::alg::Algorithm::EdDsa,
+        *s.cert.kid(),
+        other.to_claims(),
+    );
     let sig = other_key.sign_bytes(&p.to_be_signed());
     let forged = p.complete(&sig, &other_key.public_key()).unwrap();
     let e = StatusListToken::verify(&forged, &s.cert, &expected, now, 60).unwrap_err();
@@ -1022,6 +1032,7 @@ fn another_authoritys_list_is_refused() {
     assert_ne!(wrong_eku.kid(), s.cert.kid());
     let p = PreparedSign1::new(
         ArtifactType::StatusList,
+        crate::alg::Algorithm::EdDsa,
         *wrong_eku.kid(),
         token(&s, small_list()).to_claims(),
     );
@@ -1190,7 +1201,12 @@ fn status_md_worked_example_matches_the_code() {
     .unwrap();
     let key = SecretKey::from_seed(&DOC_SEED);
     let claims = t.to_claims();
-    let p = PreparedSign1::new(ArtifactType::StatusList, DOC_KID, claims.clone());
+    let p = PreparedSign1::new(
+        ArtifactType::StatusList,
+        crate::alg::Algorithm::EdDsa,
+        DOC_KID,
+        claims.clone(),
+    );
     let sig = key.sign_bytes(&p.to_be_signed());
     let cose = p.complete(&sig, &key.public_key()).unwrap();
     let sign1 = Sign1::decode(&cose, ArtifactType::StatusList).unwrap();

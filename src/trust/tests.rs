@@ -1,7 +1,7 @@
 use super::*;
+use crate::alg::SecretKey;
 use crate::demo::Demo;
 use crate::envelope::PreparedSign1;
-use crate::keys::SecretKey;
 use crate::pki::{
     create_authority, create_federation_root, create_region_root, AuthorityParams,
     FederationRootParams, RegionRootParams,
@@ -135,6 +135,7 @@ fn region_list_signed_by_another_key_is_refused() {
     // A list re-signed by another key but claiming Shanghai's kid.
     let prepared = PreparedSign1::new(
         ArtifactType::RegionTrustList,
+        crate::alg::Algorithm::EdDsa,
         *sh.root.kid(),
         list.to_claims(),
     );
@@ -200,6 +201,7 @@ fn conflicting_and_foreign_entries_are_refused() {
     // The same duplicate, signed anyway, is refused on verification.
     let prepared = PreparedSign1::new(
         ArtifactType::RegionTrustList,
+        crate::alg::Algorithm::EdDsa,
         *sh.root.kid(),
         dup.to_claims(),
     );
@@ -271,6 +273,7 @@ fn federation_list_round_trip_and_conflicts() {
     // Signed by a region root instead of the federation.
     let prepared = PreparedSign1::new(
         ArtifactType::FederationTrustList,
+        crate::alg::Algorithm::EdDsa,
         *fed.kid(),
         list.to_claims(),
     );

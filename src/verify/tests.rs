@@ -1,6 +1,6 @@
 use super::*;
+use crate::alg::SecretKey;
 use crate::demo::{sample_issued_at, Demo};
-use crate::keys::SecretKey;
 use crate::pki::{create_authority, AuthorityParams};
 
 fn demo() -> Demo {

@@ -27,7 +27,7 @@ use elicense::base45;
 use elicense::bundle::TrustBundle;
 use elicense::demo::Demo;
 use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
-use elicense::keys::SecretKey;
+use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
 use elicense::status::StatusListToken;
 use elicense::trust::{FederationTrustList, RegionTrustList};
