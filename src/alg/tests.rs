@@ -534,3 +534,292 @@ fn torsion_in_r_is_refused_alone_and_can_pass_a_batch() {
         "{passed_batch} of 16 passed a batch"
     );
 }
+
+// ---------------------------------------------------------------------------
+// SM2-SM3 and ES256.
+
+/// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2` (OpenSSL
+/// 3.0.19); test data only.
+const OPENSSL_SM2_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQgQiRnxs5ENuplPvbJ
+pw7CJ0N5vi7lUNMrCK6Wv2LXcm+hRANCAATZBt9/hrb+I812X1z/l/ylgV6l/+M2
+rqeoifNwu3MA2ksFMUtninBTYf0cDLrXCcrQBJ+M2Zq6zpLvF5e+llH/
+-----END PRIVATE KEY-----
+";
+/// `openssl pkey -pubout -outform DER` of that key.
+const OPENSSL_SM2_SPKI: &str = "3059301306072a8648ce3d020106082a811ccf5501822d03420004d906df7f86b6fe23cd765f5cff97fca5815ea5ffe336aea7a889f370bb7300da4b05314b678a705361fd1c0cbad709cad0049f8cd99abace92ef1797be9651ff";
+/// `openssl pkeyutl -sign -rawin -digest sm3 -pkeyopt
+/// distid:1234567812345678` of "hello" with that key (DER).
+const OPENSSL_SM2_SIG: &str = "304402203ea298c35bd8f8dec33b8a4a71d403ba04d805472dec7b98f22ef159be373b10022043c5288f8b37880714c5cb418c02167b8631eae36191fa4f8f8c686ca77ba66c";
+/// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`, and
+/// `openssl pkeyutl -sign -rawin -digest sha256` of "hello" with it.
+const OPENSSL_P256_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIwlNoGcbrPmQvBeN
+l/wx2ObpmF5KqOYw1WYR4nu9gpmhRANCAAQCV8dNh6hJxFXFXm02wls8gfhI02py
+XhqTfP5Xle0ND4OmV6VZLG3CWGVXiErQhqkKXdI/5aF+Hfc2ak74D9TQ
+-----END PRIVATE KEY-----
+";
+const OPENSSL_P256_SIG: &str = "3045022100e2d622e2656b621a70383456e9a28256a20b5bf113ab6afbc04259c6a221344d022073e0bd9679a3f4d319e4d9e664377e09db54f2f802181541106379dc6dd7cb7a";
+
+fn sm2_key() -> SecretKey {
+    SecretKey::from_pkcs8_pem(OPENSSL_SM2_KEY).unwrap()
+}
+
+#[test]
+fn the_table_is_consistent() {
+    for a in Algorithm::ALL {
+        let spec = a.spec();
+        assert_eq!(spec.algorithm, a);
+        assert_eq!(Algorithm::from_cose_id(spec.cose_id), Some(a));
+        assert_eq!(Algorithm::from_name(spec.name), Some(a));
+        assert_eq!(spec.signature_len, 64);
+    }
+    assert_eq!(Algorithm::from_cose_id(-37), None, "PS256 is not accepted");
+    assert!(
+        COSE_ALG_SM2_SM3 < -65536,
+        "private-use range (RFC 9053 §16.4)"
+    );
+    // The DER in the table is the OIDs it names.
+    assert_eq!(
+        hex::encode(Algorithm::Sm2Sm3.spec().x509_signature_der),
+        "06082a811ccf55018375"
+    );
+}
+
+#[test]
+fn sm2_keys_and_signatures_of_openssl_are_read_and_verified() {
+    let key = sm2_key();
+    assert_eq!(key.algorithm(), Algorithm::Sm2Sm3);
+    // Written back byte for byte as OpenSSL wrote it.
+    assert_eq!(key.to_pkcs8_pem().as_str(), OPENSSL_SM2_KEY);
+    let public = PublicKey::from_spki_der(&hex::decode(OPENSSL_SM2_SPKI).unwrap()).unwrap();
+    assert_eq!(public, key.public_key());
+    assert_eq!(hex::encode(public.to_spki_der()), OPENSSL_SM2_SPKI);
+    // OpenSSL's signature (default distinguishing identifier, DER) verifies.
+    let raw = der_to_raw(&hex::decode(OPENSSL_SM2_SIG).unwrap()).unwrap();
+    assert_eq!(public.verify(b"hello", &raw), Ok(()));
+    assert_eq!(public.verify(b"hellO", &raw), Err(SignatureError::Invalid));
+    // Ours verifies under ours and round-trips through DER.
+    let sig = key.sign_bytes(b"hello");
+    assert_eq!(public.verify(b"hello", &sig), Ok(()));
+    assert_eq!(der_to_raw(&raw_to_der(&sig)), Ok(sig));
+    // A DER signature where COSE wants r ‖ s is named as such.
+    assert_eq!(
+        public.verify(b"hello", &hex::decode(OPENSSL_SM2_SIG).unwrap()),
+        Err(SignatureError::DerInCose)
+    );
+    assert_eq!(
+        SignatureError::DerInCose.reason(),
+        ReasonCode::SignatureInvalid
+    );
+}
+
+#[test]
+fn sm2_with_another_distinguishing_identifier_does_not_verify() {
+    use sm2::dsa::signature::Signer as _;
+    let Secret::Sm2(k) = &sm2_key().inner else {
+        unreachable!("an SM2 key")
+    };
+    let secret = sm2::SecretKey::from(k.as_nonzero_scalar());
+    let other = sm2::dsa::SigningKey::new("ALICE123@YAHOO.COM", &secret).unwrap();
+    let sig: sm2::dsa::Signature = other.sign(b"hello");
+    assert_eq!(
+        sm2_key().public_key().verify(b"hello", &sig.to_bytes()),
+        Err(SignatureError::Invalid)
+    );
+}
+
+/// The SM2 and P-256 group orders, big-endian.
+const SM2_N: &str = "fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123";
+const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+
+#[test]
+fn r_or_s_zero_or_not_below_n_is_refused_before_any_arithmetic() {
+    for (key, n) in [
+        (sm2_key(), SM2_N),
+        (SecretKey::from_pkcs8_pem(OPENSSL_P256_KEY).unwrap(), P256_N),
+    ] {
+        let public = key.public_key();
+        let good = key.sign_bytes(b"m");
+        let n: [u8; 32] = hex::decode(n).unwrap().try_into().unwrap();
+        for (half, value) in [
+            (0, [0u8; 32]),
+            (1, [0u8; 32]),
+            (0, n),
+            (1, n),
+            (1, [0xff; 32]),
+        ] {
+            let mut sig = good;
+            sig[half * 32..half * 32 + 32].copy_from_slice(&value);
+            assert_eq!(
+                public.verify(b"m", &sig),
+                Err(SignatureError::OutOfRange),
+                "{} half {half}",
+                key.algorithm()
+            );
+        }
+        assert_eq!(
+            public.verify(b"m", &good[..63]),
+            Err(SignatureError::BadLength(63))
+        );
+    }
+}
+
+#[test]
+fn es256_reads_openssl_accepts_high_s_and_writes_low_s() {
+    let key = SecretKey::from_pkcs8_pem(OPENSSL_P256_KEY).unwrap();
+    assert_eq!(key.to_pkcs8_pem().as_str(), OPENSSL_P256_KEY);
+    let public = key.public_key();
+    let raw = der_to_raw(&hex::decode(OPENSSL_P256_SIG).unwrap()).unwrap();
+    assert_eq!(public.verify(b"hello", &raw), Ok(()));
+    // s' = n − s verifies too (other ecosystems produce either).
+    let high = |sig: &[u8; 64]| {
+        use p256::elliptic_curve::ops::Reduce;
+        let s = <p256::Scalar as Reduce<p256::U256>>::reduce_bytes(sig[32..].into());
+        let mut out = *sig;
+        out[32..].copy_from_slice(&(-s).to_bytes());
+        out
+    };
+    let flipped = high(&raw);
+    assert_ne!(flipped, raw);
+    assert_eq!(public.verify(b"hello", &flipped), Ok(()));
+    // Ours are low-S: s ≤ n/2, so flipping gives the high form.
+    for m in 0..16u8 {
+        let sig = key.sign_bytes(&[m]);
+        assert_eq!(public.verify(&[m], &sig), Ok(()));
+        assert!(high(&sig)[32..] > sig[32..], "message {m}: high S written");
+    }
+}
+
+#[test]
+fn points_off_the_curve_the_identity_and_curve_confusion_are_refused() {
+    let spki = hex::decode(OPENSSL_SM2_SPKI).unwrap();
+    let point = &spki[spki.len() - 65..];
+    let mut off = point.to_vec();
+    off[64] ^= 1;
+    for alg in [Algorithm::Sm2Sm3, Algorithm::Es256] {
+        assert_eq!(PublicKey::from_raw(alg, &off), Err(KeyError::BadPoint));
+        assert_eq!(PublicKey::from_raw(alg, &[0x00]), Err(KeyError::BadPoint));
+        let mut compressed = vec![0x02 | (point[64] & 1)];
+        compressed.extend_from_slice(&point[1..33]);
+        assert_eq!(
+            PublicKey::from_raw(alg, &compressed),
+            Err(KeyError::BadPoint)
+        );
+    }
+    // The SM2 point under the P-256 curve OID is not a P-256 point, and
+    // the P-256 key under the SM2 OID is not an SM2 point.
+    assert_eq!(
+        PublicKey::from_raw(Algorithm::Es256, point),
+        Err(KeyError::BadPoint)
+    );
+    let mut as_p256 = spki.clone();
+    let sm2_oid = hex::decode("2a811ccf5501822d").unwrap();
+    let p256_oid = hex::decode("2a8648ce3d030107").unwrap();
+    let at = spki.windows(8).position(|w| w == sm2_oid).unwrap();
+    as_p256[at..at + 8].copy_from_slice(&p256_oid);
+    assert_eq!(PublicKey::from_spki_der(&as_p256), Err(KeyError::BadPoint));
+    let p256_point = SecretKey::from_pkcs8_pem(OPENSSL_P256_KEY)
+        .unwrap()
+        .public_key();
+    assert_eq!(
+        PublicKey::from_raw(Algorithm::Sm2Sm3, p256_point.as_bytes()),
+        Err(KeyError::BadPoint)
+    );
+    // GmSSL's form, with the SM2 OID as the key algorithm, is read.
+    let gmssl = {
+        let body = [
+            &[0x30, 0x0a][..],
+            OID_SM2_AS_KEY_ALGORITHM_DER,
+            &[0x03, 0x42, 0x00],
+            point,
+        ]
+        .concat();
+        [&[0x30, body.len() as u8][..], &body].concat()
+    };
+    assert_eq!(
+        PublicKey::from_spki_der(&gmssl).unwrap(),
+        sm2_key().public_key()
+    );
+}
+
+#[test]
+fn the_header_alg_must_be_the_keys() {
+    let ed = test_key();
+    let sig = ed.sign_bytes(b"m");
+    let e = verify_as(Algorithm::Es256, &ed.public_key(), b"m", &sig).unwrap_err();
+    assert_eq!(
+        e,
+        SignatureError::AlgorithmMismatch {
+            header: Algorithm::Es256,
+            key: Algorithm::EdDsa
+        }
+    );
+    assert_eq!(e.reason(), ReasonCode::AlgKeyMismatch);
+    assert_eq!(
+        verify_as(Algorithm::EdDsa, &ed.public_key(), b"m", &sig),
+        Ok(())
+    );
+    // An Ed25519 signature under an SM2 key is refused, never tried as Ed25519.
+    assert_eq!(
+        verify_as(Algorithm::EdDsa, &sm2_key().public_key(), b"m", &sig),
+        Err(SignatureError::AlgorithmMismatch {
+            header: Algorithm::EdDsa,
+            key: Algorithm::Sm2Sm3
+        })
+    );
+}
+
+#[test]
+fn der_signatures_are_strict() {
+    let raw = sm2_key().sign_bytes(b"x");
+    let der = raw_to_der(&raw);
+    assert_eq!(der_to_raw(&der), Ok(raw));
+    let bad = |h: &str| der_to_raw(&hex::decode(h).unwrap());
+    // Trailing byte, negative r, non-minimal r, empty r, wrong outer tag.
+    let mut trailing = der.clone();
+    trailing.push(0);
+    assert_eq!(der_to_raw(&trailing), Err(SignatureError::Malformed));
+    assert_eq!(bad("3006020180020101"), Err(SignatureError::Malformed));
+    assert_eq!(bad("300702020001020101"), Err(SignatureError::Malformed));
+    assert_eq!(bad("30050200020101"), Err(SignatureError::Malformed));
+    assert_eq!(bad("3106020101020101"), Err(SignatureError::Malformed));
+    assert_eq!(
+        bad("3006020101020101"),
+        Ok({
+            let mut r = [0u8; 64];
+            r[31] = 1;
+            r[63] = 1;
+            r
+        })
+    );
+    // An HSM's DER answer is converted for COSE; anything else is refused.
+    let key = sm2_key().public_key();
+    assert_eq!(signature_for_cose(&key, &der), Ok(raw));
+    assert_eq!(
+        signature_for_cose(&test_key().public_key(), &der),
+        Err(SignatureError::BadLength(der.len()))
+    );
+}
+
+#[test]
+fn every_algorithm_generates_round_trips_and_signs() {
+    for a in Algorithm::ALL {
+        let key = SecretKey::generate(a).unwrap();
+        assert_eq!(key.algorithm(), a);
+        let back = SecretKey::from_pkcs8_pem(&key.to_pkcs8_pem()).unwrap();
+        assert_eq!(back.public_key(), key.public_key());
+        let public = PublicKey::from_pem(&key.public_key().to_pem()).unwrap();
+        assert_eq!(public.algorithm(), a);
+        assert_eq!(public.as_bytes().len(), a.spec().public_key_len);
+        let sig = back.sign_bytes(b"payload");
+        assert_eq!(verify_as(a, &public, b"payload", &sig), Ok(()));
+        assert!(!format!("{key:?}").contains(&hex::encode(&key.to_pkcs8_der()[..])));
+    }
+    for bad in [[0u8; 32], [0xff; 32]] {
+        assert_eq!(
+            SecretKey::from_bytes(Algorithm::Sm2Sm3, &bad).unwrap_err(),
+            KeyError::BadScalar
+        );
+    }
+}
