@@ -14,6 +14,7 @@
 //!
 //! ```
 //! use elicense::alg::{Algorithm, SecretKey};
+//! use elicense::artifact::CertifiedSigner;
 //! use elicense::licence::Licence;
 //! use elicense::pki::{create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage};
 //! use elicense::verify::{TrustStore, Verdict, Verifier};
@@ -53,7 +54,10 @@
 //!     .long_term()
 //!     .text("address", "上海市浦东新区碧波路690号")
 //!     .build()?;
-//! let qr_text = licence.sign(&cert, &key)?.qr_text();
+//! // The certificate and its key make a signer (an HSM works too:
+//! // `CertifiedSigner::external`).
+//! let signer = CertifiedSigner::new(cert.clone(), key)?;
+//! let qr_text = licence.sign(&signer)?.qr_text();
 //! assert!(qr_text.starts_with("EL1:"));
 //!
 //! // A verifier that trusts the root and knows the authority checks it.
@@ -130,6 +134,7 @@
 #![warn(missing_docs)]
 
 pub mod alg;
+pub mod artifact;
 pub mod base45;
 pub mod bundle;
 pub mod cbor;

@@ -35,13 +35,13 @@ use ciborium::Value;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::alg::{PublicKey, SignatureError, Signer, SignerError};
+use crate::artifact::{Artifact, CertifiedSigner, Prepared, SignerRole};
 use crate::cbor::{self, Limits};
-use crate::envelope::{ArtifactType, PreparedSign1};
+use crate::envelope::ArtifactType;
 use crate::identifiers::{
     AuthorityCode, CreditCode, IdentifierError, LicenceIdentifier, LicenceTypeCode, ResidentId,
 };
-use crate::pki::{Certificate, PkiError, Usage};
+use crate::pki::{Certificate, Usage};
 use crate::ReasonCode;
 
 /// CWT claim key of the licence body (private use, RFC 8392 §9.1).
@@ -1046,58 +1046,8 @@ impl LicenceSpec {
     }
 }
 
-/// Errors issuing (signing) a licence.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IssueError {
-    /// The signer certificate cannot sign this licence.
-    #[error("the signer certificate cannot sign this licence: {0}")]
-    Certificate(#[from] PkiError),
-    /// The signer's key is not the certificate's key.
-    #[error("the signing key does not match the signer certificate")]
-    KeyMismatch,
-    /// The external signer failed.
-    #[error("{0}")]
-    Signer(#[from] SignerError),
-    /// The signature returned does not verify under the certificate's key.
-    #[error("the signature returned by the signer does not verify: {0}")]
-    BadSignature(#[from] SignatureError),
-}
-
-impl IssueError {
-    /// The stable reason code.
-    pub fn reason(&self) -> ReasonCode {
-        match self {
-            IssueError::Certificate(e) => e.reason(),
-            IssueError::KeyMismatch | IssueError::Signer(_) | IssueError::BadSignature(_) => {
-                ReasonCode::SignerFailed
-            }
-        }
-    }
-}
-
-/// A licence ready for an external signature (HSM, KMS): call
-/// [`PreparedLicence::to_be_signed`], have the key sign those bytes, then
-/// [`PreparedLicence::complete`].
-#[derive(Clone, Debug)]
-pub struct PreparedLicence {
-    sign1: PreparedSign1,
-    key: PublicKey,
-}
-
-impl PreparedLicence {
-    /// The exact bytes to sign (the COSE `Sig_structure`).
-    pub fn to_be_signed(&self) -> Vec<u8> {
-        self.sign1.to_be_signed()
-    }
-
-    /// Attaches the 64-byte Ed25519 signature, after checking it verifies
-    /// under the signer certificate's key.
-    pub fn complete(self, signature: &[u8]) -> Result<SignedLicence, IssueError> {
-        let cose = self.sign1.complete(signature, &self.key)?;
-        Ok(SignedLicence { cose })
-    }
-}
+/// Errors issuing (signing) a licence: those of the signed-artifact layer.
+pub type IssueError = crate::artifact::ArtifactError;
 
 /// A signed licence: the tagged COSE_Sign1 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1106,6 +1056,12 @@ pub struct SignedLicence {
 }
 
 impl SignedLicence {
+    /// Wraps the COSE_Sign1 bytes of a licence signed in two steps
+    /// ([`Prepared::complete`]). Nothing is checked here: the bytes are
+    /// what the artifact layer produced.
+    pub fn from_cose(cose: Vec<u8>) -> Self {
+        Self { cose }
+    }
     /// The COSE_Sign1 bytes.
     pub fn cose(&self) -> &[u8] {
         &self.cose
@@ -1132,47 +1088,29 @@ impl Licence {
         .expect("serial and version were validated by the builder")
     }
 
-    /// First step of issuing: checks that `signer` may sign licences and was
-    /// valid at `iat`, and prepares the envelope.
-    pub fn prepare(&self, signer: &Certificate) -> Result<PreparedLicence, IssueError> {
-        if signer.is_ca() {
-            return Err(PkiError::CaAsEndEntity.into());
-        }
-        if !signer.usages().contains(&Usage::LicenceSigning) {
-            return Err(PkiError::WrongEku(Usage::LicenceSigning).into());
-        }
-        signer.check_time(self.issued_at)?;
-        Ok(PreparedLicence {
-            sign1: PreparedSign1::new(
-                ArtifactType::Licence,
-                signer.public_key().algorithm(),
-                *signer.kid(),
-                self.to_claims(),
-            ),
-            key: signer.public_key().clone(),
-        })
+    /// First step of issuing: checks that `signer` may sign licences (an
+    /// authority certificate with the licence-signing usage) and was valid
+    /// at `iat`, and prepares the envelope. An HSM or KMS then signs
+    /// [`Prepared::to_be_signed`], and [`Prepared::complete`] gives the
+    /// COSE_Sign1 bytes ([`SignedLicence::from_cose`] wraps them).
+    pub fn prepare(&self, signer: &Certificate) -> Result<Prepared, IssueError> {
+        crate::artifact::prepare(self, signer)
     }
 
-    /// Issues the licence in one step with `key`, which must be the key of `signer`.
-    pub fn sign(
-        &self,
-        signer: &Certificate,
-        key: &dyn Signer,
-    ) -> Result<SignedLicence, IssueError> {
-        if key.public_key() != *signer.public_key() {
-            return Err(IssueError::KeyMismatch);
-        }
-        let prepared = self.prepare(signer)?;
-        let signature = key.sign(&prepared.to_be_signed())?;
-        if key.signatures_are_trusted() {
-            if signature.len() != 64 {
-                return Err(SignatureError::BadLength(signature.len()).into());
-            }
-            return Ok(SignedLicence {
-                cose: prepared.sign1.assemble(&signature),
-            });
-        }
-        prepared.complete(&signature)
+    /// Issues the licence in one step.
+    pub fn sign(&self, signer: &CertifiedSigner) -> Result<SignedLicence, IssueError> {
+        crate::artifact::sign(self, signer).map(|cose| SignedLicence { cose })
+    }
+}
+
+impl Artifact for Licence {
+    const TYPE: ArtifactType = ArtifactType::Licence;
+    const ROLE: SignerRole = SignerRole::Authority(Usage::LicenceSigning);
+    fn payload(&self) -> Vec<u8> {
+        self.to_claims()
+    }
+    fn issued_at(&self) -> i64 {
+        self.issued_at
     }
 }
 

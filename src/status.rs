@@ -88,11 +88,11 @@ use ciborium::Value;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::alg::{PublicKey, SignatureError, Signer, SignerError};
+use crate::artifact::{Artifact, ArtifactError, CertifiedSigner, Prepared, SignerRole};
 use crate::cbor::{self, CborError, Limits};
-use crate::envelope::{ArtifactType, EnvelopeError, PreparedSign1, Sign1};
+use crate::envelope::{ArtifactType, EnvelopeError};
 use crate::identifiers::CreditCode;
-use crate::pki::{hex_string, utc, Certificate, PkiError, Usage};
+use crate::pki::{utc, Certificate, PkiError, Usage};
 use crate::ReasonCode;
 
 /// CWT `sub` (subject): the status list's URI.
@@ -353,35 +353,19 @@ pub enum StatusError {
     /// The envelope was refused (strict COSE_Sign1 rules, wrong `typ`, size).
     #[error("{0}")]
     Envelope(#[from] EnvelopeError),
-    /// The token was signed by another certificate than the one given.
-    #[error("the status list is signed by the certificate with kid {found}, not the expected {expected}")]
-    KidMismatch {
-        /// The given certificate's kid, hex.
-        expected: String,
-        /// The kid in the token, hex.
-        found: String,
-    },
     /// No known authority certificate has the token's `kid`.
     #[error("the status list is signed by the certificate with kid {kid}, which is none of the authority certificates known")]
     SignerNotKnown {
         /// The kid in the token, hex.
         kid: String,
     },
-    /// The signature does not verify under the certificate's key.
-    #[error("the status list's signature does not verify: {0}")]
-    Signature(SignatureError),
     /// The certificate may not sign (or have signed) this status list.
     #[error("the certificate cannot sign this status list: {0}")]
     Certificate(#[from] PkiError),
-    /// The signing key is not the certificate's key.
-    #[error("the signing key does not match the signer certificate")]
-    KeyMismatch,
-    /// The external signer failed.
+    /// Signing or opening the envelope failed (signer, key, `kid`,
+    /// certificate role, signature).
     #[error("{0}")]
-    Signer(#[from] SignerError),
-    /// The signature returned by the external signer does not verify.
-    #[error("the signature returned by the signer does not verify: {0}")]
-    SignerBadSignature(SignatureError),
+    Artifact(ArtifactError),
     /// The token's subject is not the status list expected.
     #[error("the status list is {found:?}, not the expected {expected:?}")]
     WrongSubject {
@@ -465,20 +449,26 @@ impl StatusError {
             StatusError::Cbor(e) => e.reason(),
             StatusError::Zlib(_) => ReasonCode::ZlibInvalid,
             StatusError::Envelope(e) => e.reason(),
-            StatusError::KidMismatch { .. } | StatusError::SignerNotKnown { .. } => {
-                ReasonCode::SignerUnknown
-            }
-            StatusError::Signature(e) => e.reason(),
+            StatusError::SignerNotKnown { .. } => ReasonCode::SignerUnknown,
             StatusError::Certificate(e) => e.reason(),
-            StatusError::KeyMismatch
-            | StatusError::Signer(_)
-            | StatusError::SignerBadSignature(_) => ReasonCode::SignerFailed,
+            StatusError::Artifact(e) => e.reason(),
             StatusError::WrongSubject { .. } => ReasonCode::StatusListWrongSubject,
             StatusError::Stale { .. } => ReasonCode::StatusListStale,
             StatusError::IssuedInFuture { .. } => ReasonCode::StatusListIssuedInFuture,
             StatusError::NotNewer { .. } => ReasonCode::TrustListRollback,
             StatusError::SignerRetired { .. } => ReasonCode::AuthorityRetired,
             StatusError::SignerCompromised { .. } => ReasonCode::AuthorityCompromised,
+        }
+    }
+}
+
+impl From<ArtifactError> for StatusError {
+    /// Envelope and certificate errors keep their own variants.
+    fn from(e: ArtifactError) -> Self {
+        match e {
+            ArtifactError::Envelope(e) => StatusError::Envelope(e),
+            ArtifactError::Certificate(e) => StatusError::Certificate(e),
+            e => StatusError::Artifact(e),
         }
     }
 }
@@ -947,37 +937,13 @@ impl StatusListToken {
     /// First step of signing: checks that `signer` may sign status lists
     /// (not a CA, extended key usage `status_list_signing`) and was valid at
     /// `iat`, and prepares the envelope of `typ` `application/statuslist+cwt`.
-    pub fn prepare(&self, signer: &Certificate) -> Result<PreparedStatusList, StatusError> {
-        check_signer(signer)?;
-        signer.check_time(self.issued_at)?;
-        Ok(PreparedStatusList {
-            sign1: PreparedSign1::new(
-                ArtifactType::StatusList,
-                signer.public_key().algorithm(),
-                *signer.kid(),
-                self.to_claims(),
-            ),
-            key: signer.public_key().clone(),
-        })
+    pub fn prepare(&self, signer: &Certificate) -> Result<Prepared, StatusError> {
+        Ok(crate::artifact::prepare(self, signer)?)
     }
 
-    /// Signs the token in one step with `key`, which must be the key of
-    /// `signer`, and returns the tagged COSE_Sign1 bytes.
-    pub fn sign(&self, signer: &Certificate, key: &dyn Signer) -> Result<Vec<u8>, StatusError> {
-        if key.public_key() != *signer.public_key() {
-            return Err(StatusError::KeyMismatch);
-        }
-        let prepared = self.prepare(signer)?;
-        let signature = key.sign(&prepared.to_be_signed())?;
-        if key.signatures_are_trusted() {
-            if signature.len() != 64 {
-                return Err(StatusError::SignerBadSignature(SignatureError::BadLength(
-                    signature.len(),
-                )));
-            }
-            return Ok(prepared.sign1.assemble(&signature));
-        }
-        prepared.complete(&signature)
+    /// Signs the token in one step and returns the tagged COSE_Sign1 bytes.
+    pub fn sign(&self, signer: &CertifiedSigner) -> Result<Vec<u8>, StatusError> {
+        Ok(crate::artifact::sign(self, signer)?)
     }
 
     /// Verifies a status list token signed with `cert` and returns it with
@@ -1009,17 +975,12 @@ impl StatusListToken {
             }
             .into());
         }
-        let sign1 = Sign1::decode(cose, ArtifactType::StatusList)?;
-        if sign1.kid() != cert.kid() {
-            return Err(StatusError::KidMismatch {
-                expected: hex_string(cert.kid()),
-                found: hex_string(sign1.kid()),
-            });
-        }
-        check_signer(cert)?;
-        sign1
-            .verify(cert.public_key())
-            .map_err(StatusError::Signature)?;
+        let sign1 = crate::artifact::open(
+            cose,
+            ArtifactType::StatusList,
+            <Self as Artifact>::ROLE,
+            cert,
+        )?;
         let token = Self::from_claims(sign1.payload())?;
         cert.check_time(token.issued_at)?;
         if token.subject != expected_subject {
@@ -1033,38 +994,14 @@ impl StatusListToken {
     }
 }
 
-fn check_signer(cert: &Certificate) -> Result<(), PkiError> {
-    if cert.is_ca() {
-        return Err(PkiError::CaAsEndEntity);
+impl Artifact for StatusListToken {
+    const TYPE: ArtifactType = ArtifactType::StatusList;
+    const ROLE: SignerRole = SignerRole::Authority(Usage::StatusListSigning);
+    fn payload(&self) -> Vec<u8> {
+        self.to_claims()
     }
-    if !cert.usages().contains(&Usage::StatusListSigning) {
-        return Err(PkiError::WrongEku(Usage::StatusListSigning));
-    }
-    Ok(())
-}
-
-/// A status list token ready for an external signature (HSM, KMS): call
-/// [`PreparedStatusList::to_be_signed`], have the key sign those bytes, then
-/// [`PreparedStatusList::complete`].
-#[derive(Clone, Debug)]
-pub struct PreparedStatusList {
-    sign1: PreparedSign1,
-    key: PublicKey,
-}
-
-impl PreparedStatusList {
-    /// The exact bytes to sign (the COSE `Sig_structure`).
-    pub fn to_be_signed(&self) -> Vec<u8> {
-        self.sign1.to_be_signed()
-    }
-
-    /// Attaches the 64-byte Ed25519 signature, after checking that it
-    /// verifies under the signer certificate's key, and returns the tagged
-    /// COSE_Sign1 bytes.
-    pub fn complete(self, signature: &[u8]) -> Result<Vec<u8>, StatusError> {
-        self.sign1
-            .complete(signature, &self.key)
-            .map_err(StatusError::SignerBadSignature)
+    fn issued_at(&self) -> i64 {
+        self.issued_at
     }
 }
 

@@ -32,9 +32,10 @@
 use ciborium::Value;
 use thiserror::Error;
 
-use crate::alg::{SignatureError, Signer, SignerError};
+use crate::alg::SignatureError;
+use crate::artifact::{Artifact, ArtifactError, CertifiedSigner, SignerRole};
 use crate::cbor::{self, Limits};
-use crate::envelope::{ArtifactType, EnvelopeError, PreparedSign1, Sign1};
+use crate::envelope::{ArtifactType, EnvelopeError, Sign1};
 use crate::identifiers::{CreditCode, LicenceTypeCode, RegionCode};
 use crate::licence::CLAIM_LICENCE as CLAIM_BODY;
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
@@ -98,13 +99,15 @@ pub enum TrustError {
         /// The list's next-update time.
         next_update: i64,
     },
-    /// The signer (a key, an HSM, a KMS) failed, or returned a signature
-    /// that does not verify.
-    #[error("cannot sign the trust list: {0}")]
-    Sign(String),
-    /// The signing key is not the signer certificate's key.
-    #[error("the signing key does not match the signer certificate")]
-    KeyMismatch,
+    /// Signing or opening the list's envelope failed: the signer (a key,
+    /// an HSM, a KMS), its certificate's role, the `kid` or the signature.
+    #[error("the trust list of {signer}: {error}")]
+    Artifact {
+        /// Who signs or should have signed it.
+        signer: String,
+        /// What failed.
+        error: ArtifactError,
+    },
 }
 
 impl TrustError {
@@ -114,26 +117,21 @@ impl TrustError {
             TrustError::Envelope(e) => e.reason(),
             TrustError::Cbor(e) => e.reason(),
             TrustError::Malformed(_) => ReasonCode::TrustListMalformed,
-            // As for licences and status lists.
-            TrustError::Sign(_) | TrustError::KeyMismatch => ReasonCode::SignerFailed,
+            // A kid or a signature that is not the expected signer's says the
+            // list is not from its signer; a wrong alg is key confusion.
+            TrustError::Artifact { error, .. } => match error {
+                ArtifactError::Signature(SignatureError::AlgorithmMismatch { .. }) => {
+                    ReasonCode::AlgKeyMismatch
+                }
+                e if e.is_signature() => ReasonCode::TrustListSignerInvalid,
+                e => e.reason(),
+            },
             TrustError::Signer { .. } => ReasonCode::TrustListSignerInvalid,
             TrustError::Conflict(_) => ReasonCode::TrustListConflict,
             TrustError::Entry { error, .. } => error.reason(),
             TrustError::Rollback { .. } => ReasonCode::TrustListRollback,
             TrustError::Stale { .. } => ReasonCode::TrustListStale,
         }
-    }
-}
-
-impl From<SignerError> for TrustError {
-    fn from(e: SignerError) -> Self {
-        TrustError::Sign(e.to_string())
-    }
-}
-
-impl From<SignatureError> for TrustError {
-    fn from(e: SignatureError) -> Self {
-        TrustError::Sign(e.to_string())
     }
 }
 
@@ -365,47 +363,27 @@ fn parse_claims(bytes: &[u8]) -> Result<(i64, [Value; 4]), TrustError> {
     Ok((iat, body))
 }
 
-/// Checks the envelope: kid of `signer`, strict signature under its key.
-fn open(
-    cose: &[u8],
-    artifact: ArtifactType,
-    signer: &Certificate,
-    who: &str,
-) -> Result<Sign1, TrustError> {
-    let sign1 = Sign1::decode(cose, artifact)?;
-    if sign1.kid() != signer.kid() {
-        return Err(TrustError::Signer {
-            expected: who.to_owned(),
-            detail: "the kid is not the signer certificate's".into(),
-        });
-    }
-    sign1
-        .verify(signer.public_key())
-        .map_err(|e| TrustError::Signer {
-            expected: who.to_owned(),
-            detail: e.to_string(),
-        })?;
-    Ok(sign1)
+/// Opens a signed list against the certificate that must have signed it.
+fn open<A: Artifact>(cose: &[u8], signer: &Certificate, who: &str) -> Result<Sign1, TrustError> {
+    crate::artifact::open(cose, A::TYPE, A::ROLE, signer).map_err(|error| match error {
+        ArtifactError::Envelope(e) => TrustError::Envelope(e),
+        error => TrustError::Artifact {
+            signer: who.to_owned(),
+            error,
+        },
+    })
 }
 
-/// Signs claims as `artifact` with `key`, which must be `cert`'s key.
-fn seal(
-    artifact: ArtifactType,
-    cert: &Certificate,
-    key: &dyn Signer,
-    payload: Vec<u8>,
+/// Signs a list, as `who`.
+fn sign_list<A: Artifact>(
+    list: &A,
+    signer: &CertifiedSigner,
+    who: &str,
 ) -> Result<Vec<u8>, TrustError> {
-    if key.public_key() != *cert.public_key() {
-        return Err(TrustError::KeyMismatch);
-    }
-    let prepared = PreparedSign1::new(
-        artifact,
-        cert.public_key().algorithm(),
-        *cert.kid(),
-        payload,
-    );
-    let signature = key.sign(&prepared.to_be_signed())?;
-    Ok(prepared.complete(&signature, cert.public_key())?)
+    crate::artifact::sign(list, signer).map_err(|error| TrustError::Artifact {
+        signer: who.to_owned(),
+        error,
+    })
 }
 
 impl RegionTrustList {
@@ -440,7 +418,8 @@ impl RegionTrustList {
     }
 
     /// Signs the list with the region root's key.
-    pub fn sign(&self, root: &Certificate, root_key: &dyn Signer) -> Result<Vec<u8>, TrustError> {
+    pub fn sign(&self, root_signer: &CertifiedSigner) -> Result<Vec<u8>, TrustError> {
+        let root = root_signer.certificate();
         let expected = || format!("the region root of {}", self.region);
         let region = root.check_region_root().map_err(|e| TrustError::Signer {
             expected: expected(),
@@ -453,12 +432,7 @@ impl RegionTrustList {
             });
         }
         self.check_entries(root)?;
-        seal(
-            ArtifactType::RegionTrustList,
-            root,
-            root_key,
-            self.to_claims(),
-        )
+        sign_list(self, root_signer, &expected())
     }
 
     /// Verifies a signed region list against its region root (taken from
@@ -476,7 +450,7 @@ impl RegionTrustList {
         root: &Certificate,
     ) -> Result<(Self, Vec<Result<ValidatedAuthority, PkiError>>), TrustError> {
         let who = format!("the region root {}", root.common_name());
-        let sign1 = open(cose, ArtifactType::RegionTrustList, root, &who)?;
+        let sign1 = open::<Self>(cose, root, &who)?;
         let list = Self::from_claims(sign1.payload())?;
         let region = root.check_region_root().map_err(|e| TrustError::Signer {
             expected: who.clone(),
@@ -599,6 +573,17 @@ impl RegionTrustList {
     }
 }
 
+impl Artifact for RegionTrustList {
+    const TYPE: ArtifactType = ArtifactType::RegionTrustList;
+    const ROLE: SignerRole = SignerRole::RegionRoot;
+    fn payload(&self) -> Vec<u8> {
+        self.to_claims()
+    }
+    fn issued_at(&self) -> i64 {
+        self.issued_at
+    }
+}
+
 /// One region on the federation list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListedRegion {
@@ -608,6 +593,17 @@ pub struct ListedRegion {
     pub name: String,
     /// Its root certificate.
     pub root: Certificate,
+}
+
+impl Artifact for FederationTrustList {
+    const TYPE: ArtifactType = ArtifactType::FederationTrustList;
+    const ROLE: SignerRole = SignerRole::FederationRoot;
+    fn payload(&self) -> Vec<u8> {
+        self.to_claims()
+    }
+    fn issued_at(&self) -> i64 {
+        self.issued_at
+    }
 }
 
 /// The federation's list of region roots, signed by the federation root.
@@ -651,20 +647,15 @@ impl FederationTrustList {
     }
 
     /// Signs the list with the federation root's key.
-    pub fn sign(&self, anchor: &Certificate, key: &dyn Signer) -> Result<Vec<u8>, TrustError> {
+    pub fn sign(&self, anchor: &CertifiedSigner) -> Result<Vec<u8>, TrustError> {
         self.check_entries()?;
-        seal(
-            ArtifactType::FederationTrustList,
-            anchor,
-            key,
-            self.to_claims(),
-        )
+        sign_list(self, anchor, "the federation root")
     }
 
     /// Verifies a signed federation list against the pinned federation root.
     pub fn verify(cose: &[u8], anchor: &Certificate) -> Result<Self, TrustError> {
         let who = format!("the federation root {}", anchor.common_name());
-        let sign1 = open(cose, ArtifactType::FederationTrustList, anchor, &who)?;
+        let sign1 = open::<Self>(cose, anchor, &who)?;
         let list = Self::from_claims(sign1.payload())?;
         list.check_entries()?;
         Ok(list)

@@ -104,7 +104,13 @@ fn fixture() -> Fixture {
     let demo = demo();
     let signed = Demo::sample_licence()
         .unwrap()
-        .sign(&demo.authority, &demo.authority_key)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(
+                demo.authority.clone(),
+                demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap();
     Fixture {
         verifier: demo.verifier(),
@@ -650,7 +656,13 @@ fn certificate_expired_or_not_yet_valid_at_iat() {
     );
     // And the issuer side refuses to sign such a licence in the first place.
     let err = licence_issued_at(early_iat)
-        .sign(&f.demo.authority, &f.demo.authority_key)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(
+                f.demo.authority.clone(),
+                f.demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap_err();
     assert_eq!(err.reason(), ReasonCode::CertNotYetValid);
 }
@@ -687,7 +699,13 @@ fn wrong_eku() {
     let licence = Demo::sample_licence().unwrap();
     // The issuer side refuses.
     assert_eq!(
-        licence.sign(&seal_cert, &seal_key).unwrap_err().reason(),
+        licence
+            .sign(
+                &elicense::artifact::CertifiedSigner::new(seal_cert.clone(), seal_key.clone())
+                    .expect("the key is the certificate's")
+            )
+            .unwrap_err()
+            .reason(),
         ReasonCode::CertWrongEku
     );
     // A licence signed anyway is refused by the verifier.
@@ -778,7 +796,13 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
     };
     let licence = spec.to_licence(0).unwrap();
     let text = licence
-        .sign(&f.demo.authority, &f.demo.authority_key)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(
+                f.demo.authority.clone(),
+                f.demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap()
         .qr_text();
     let nbf = licence.validity().not_before();

@@ -1,8 +1,12 @@
 //! Issuing: the one-step path, the HSM path (prepare → external signature →
 //! complete), and signers that misbehave.
 
+use std::sync::Arc;
+
 use elicense::alg::{PublicKey, SecretKey, Signer, SignerError};
+use elicense::artifact::{ArtifactError, CertifiedSigner};
 use elicense::demo::{sample_issued_at, Demo};
+use elicense::licence::SignedLicence;
 use elicense::verify::Verdict;
 use elicense::ReasonCode;
 
@@ -46,14 +50,14 @@ fn external_signature_path_verifies() {
     // The bytes an HSM signs are the COSE Sig_structure.
     let tbs = prepared.to_be_signed();
     assert_eq!(&tbs[..12], b"\x84\x6aSignature1");
-    let signed = prepared
-        .complete(&d.authority_key.sign_bytes(&tbs))
-        .unwrap();
-    // Same bytes as the one-step path (Ed25519 is deterministic).
-    assert_eq!(
-        signed,
-        licence.sign(&d.authority, &d.authority_key).unwrap()
+    let signed = SignedLicence::from_cose(
+        prepared
+            .complete(&d.authority_key.sign_bytes(&tbs))
+            .unwrap(),
     );
+    // Same bytes as the one-step path (Ed25519 is deterministic).
+    let signer = CertifiedSigner::new(d.authority.clone(), d.authority_key.clone()).unwrap();
+    assert_eq!(signed, licence.sign(&signer).unwrap());
     let r = d
         .verifier()
         .verify_qr(&signed.qr_text(), sample_issued_at() + 60);
@@ -74,27 +78,27 @@ fn a_wrong_external_signature_is_refused() {
 fn misbehaving_signers_never_produce_an_artifact() {
     let d = demo();
     let licence = Demo::sample_licence().unwrap();
-    let good = Hsm {
-        key: SecretKey::from_seed(&[2; 32]),
-        fault: None,
+    let hsm = |seed: u8, fault| -> Arc<dyn Signer> {
+        Arc::new(Hsm {
+            key: SecretKey::from_seed(&[seed; 32]),
+            fault,
+        })
     };
-    assert!(licence.sign(&d.authority, &good).is_ok());
+    let good = CertifiedSigner::external(d.authority.clone(), hsm(2, None)).unwrap();
+    assert!(licence.sign(&good).is_ok());
     for fault in ["flip", "short", "offline"] {
-        let hsm = Hsm {
-            key: SecretKey::from_seed(&[2; 32]),
-            fault: Some(fault),
-        };
-        let err = licence.sign(&d.authority, &hsm).unwrap_err();
+        let signer = CertifiedSigner::external(d.authority.clone(), hsm(2, Some(fault))).unwrap();
+        let err = licence.sign(&signer).unwrap_err();
         assert_eq!(err.reason(), ReasonCode::SignerFailed, "{fault}: {err}");
     }
-    let wrong = Hsm {
-        key: SecretKey::from_seed(&[8; 32]),
-        fault: None,
-    };
-    let err = licence.sign(&d.authority, &wrong).unwrap_err();
+    // A signer whose key is not the certificate's is refused when the pair
+    // is made, before anything is signed.
+    let err = CertifiedSigner::external(d.authority.clone(), hsm(8, None)).unwrap_err();
+    assert!(matches!(err, ArtifactError::KeyMismatch { .. }), "{err:?}");
+    assert_eq!(err.reason(), ReasonCode::SignerFailed);
     assert_eq!(
         err.to_string(),
-        "the signing key does not match the signer certificate"
+        "the signing key (EdDSA) does not match the signer certificate (EdDSA)"
     );
 }
 
@@ -103,7 +107,7 @@ fn the_root_certificate_cannot_issue() {
     let d = demo();
     let err = Demo::sample_licence()
         .unwrap()
-        .sign(&d.root, &d.root_key)
+        .sign(&CertifiedSigner::new(d.root.clone(), d.root_key.clone()).unwrap())
         .unwrap_err();
     assert_eq!(err.reason(), ReasonCode::CertCaAsEndEntity);
 }

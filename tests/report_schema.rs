@@ -115,7 +115,13 @@ fn demo_reports() -> Vec<Case> {
     let sign = |spec: LicenceSpec| {
         spec.to_licence(sample_issued_at())
             .unwrap()
-            .sign(&d.authority, &d.authority_key)
+            .sign(
+                &elicense::artifact::CertifiedSigner::new(
+                    d.authority.clone(),
+                    d.authority_key.clone(),
+                )
+                .expect("the key is the certificate's"),
+            )
             .unwrap()
     };
     let sample = sign(sample_spec());
@@ -332,7 +338,10 @@ fn region_list(r: &Region, types: &[&str], states: &[AuthorityState]) -> Vec<u8>
             })
             .collect(),
     }
-    .sign(&r.root, &r.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -349,7 +358,10 @@ fn status_list(a: &Authority) -> Vec<u8> {
         list,
     )
     .unwrap()
-    .sign(&a.cert, &a.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -382,7 +394,10 @@ fn shanghai_bundle(sh: &Region, gd: &Region, policy: Option<&str>) -> TrustBundl
             })
             .collect(),
     }
-    .sign(&fed, &fed_key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(fed.clone(), fed_key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap();
     let types = [NATIONAL_BUSINESS, GUANGDONG_BUSINESS, SICHUAN_PERMIT];
     let mut b = TrustBundle::new(fed.clone(), federation).unwrap();
@@ -414,7 +429,10 @@ fn licence(a: &Authority, type_code: &str, status_index: Option<u64>) -> SignedL
     }
     .to_licence(0)
     .unwrap()
-    .sign(&a.cert, &a.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 

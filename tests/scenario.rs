@@ -131,7 +131,10 @@ fn federation_of(w: &World, regions: &[&Region], sequence: u64) -> Vec<u8> {
         next_update: NOW + 30 * DAY,
         regions,
     }
-    .sign(&w.fed, &w.fed_key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(w.fed.clone(), w.fed_key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -160,7 +163,10 @@ fn region_list(
         next_update: NOW + 7 * DAY,
         authorities,
     }
-    .sign(&r.root, &r.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -182,7 +188,10 @@ fn status_list(a: &Authority, issued_at: i64, set: &[(u64, &str)]) -> Vec<u8> {
         list,
     )
     .unwrap()
-    .sign(&a.cert, &a.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -250,7 +259,13 @@ fn licence(a: &Authority, type_code: &str, status_index: u64, iat: i64) -> Signe
     spec.type_code = type_code.into();
     spec.status_index = Some(status_index);
     spec.issued_at = Some(iat);
-    spec.to_licence(0).unwrap().sign(&a.cert, &a.key).unwrap()
+    spec.to_licence(0)
+        .unwrap()
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap()
 }
 
 /// Verifies one licence, alone and in a batch beside two valid licences
@@ -544,7 +559,10 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
             StatusList::new(2, 16).unwrap(),
         )
         .unwrap()
-        .sign(&gd1.cert, &gd1.key)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(gd1.cert.clone(), gd1.key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap()
     };
     assert_eq!(
@@ -637,7 +655,10 @@ fn list_of(r: &Region, sequence: u64, entries: &[(&Authority, AuthorityState)]) 
             })
             .collect(),
     }
-    .sign(&r.root, &r.key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap()
 }
 
@@ -889,7 +910,10 @@ fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
     let unrevocable = spec
         .to_licence(0)
         .unwrap()
-        .sign(&gd0.cert, &gd0.key)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(gd0.cert.clone(), gd0.key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap();
     let b = default_bundle(&w);
     assert!(b.policy().unwrap().require_status());

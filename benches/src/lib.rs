@@ -55,7 +55,13 @@ impl Setup {
         let verifier = demo.verifier();
         let licence = Demo::sample_licence().expect("sample licence");
         let signed = licence
-            .sign(&demo.authority, &demo.authority_key)
+            .sign(
+                &elicense::artifact::CertifiedSigner::new(
+                    demo.authority.clone(),
+                    demo.authority_key.clone(),
+                )
+                .expect("the key is the certificate's"),
+            )
             .expect("sign the sample");
         let qr_text = signed.qr_text();
         let cose = signed.into_cose();
@@ -148,7 +154,12 @@ impl StatusSetup {
         let subject = subject_for(&"11310000002417920A".parse().expect("valid code"));
         let token = StatusListToken::new(subject.clone(), NOW - 60, None, Some(86_400), list)
             .expect("token");
-        let cose = token.sign(&cert, &key).expect("sign");
+        let cose = token
+            .sign(
+                &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                    .expect("the key is the certificate's"),
+            )
+            .expect("sign");
         StatusSetup {
             cert,
             token,
@@ -231,7 +242,10 @@ impl BundleSetup {
             next_update: na,
             authorities,
         }
-        .sign(&root, &rkey)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(root.clone(), rkey.clone())
+                .expect("the key is the certificate's"),
+        )
         .expect("region list");
         let mut bundle = TrustBundle::new(anchor.clone(), federation).expect("bundle");
         bundle
@@ -330,7 +344,10 @@ impl BatchSetup {
             next_update: na,
             authorities: listed,
         }
-        .sign(&root, &rkey)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(root.clone(), rkey.clone())
+                .expect("the key is the certificate's"),
+        )
         .expect("region list");
         let mut bundle = TrustBundle::new(anchor, federation).expect("bundle");
         bundle.add_region_list(region).expect("region list");
@@ -339,7 +356,15 @@ impl BatchSetup {
             let token = StatusListToken::new(subject_for(code), NOW - 60, None, Some(86_400), list)
                 .expect("token");
             bundle
-                .add_status_list(token.sign(cert, key).expect("sign"), NOW)
+                .add_status_list(
+                    token
+                        .sign(
+                            &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                                .expect("the key is the certificate's"),
+                        )
+                        .expect("sign"),
+                    NOW,
+                )
                 .expect("status list");
         }
         let texts: Vec<String> = (0..licences)
@@ -351,7 +376,10 @@ impl BatchSetup {
                 spec.status_index = Some((n / authorities) as u64);
                 spec.to_licence(NOW - 86_400)
                     .expect("licence")
-                    .sign(cert, key)
+                    .sign(
+                        &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                            .expect("the key is the certificate's"),
+                    )
                     .expect("sign")
                     .qr_text()
             })
@@ -437,7 +465,10 @@ impl Federation {
                 root: root.clone(),
             }],
         }
-        .sign(&anchor, &fkey)
+        .sign(
+            &elicense::artifact::CertifiedSigner::new(anchor.clone(), fkey.clone())
+                .expect("the key is the certificate's"),
+        )
         .expect("federation list");
         Federation {
             anchor,

@@ -94,7 +94,13 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
         StatusList::new(PROFILE_BITS, DEMO_STATUS_ENTRIES)?,
     )?;
     let key = files::load_key(&authority.key_path)?;
-    files::write_public(&status, &token.sign(&authority.cert, &key)?)?;
+    files::write_public(
+        &status,
+        &token.sign(&elicense::artifact::CertifiedSigner::new(
+            authority.cert.clone(),
+            key.clone(),
+        )?)?,
+    )?;
     // Read the licence back from the PNG, as a camera would, and check its
     // entry in the status list.
     let report = verify::verify(

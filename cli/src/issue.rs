@@ -63,11 +63,16 @@ fn sign(
     now: i64,
 ) -> Result<(Licence, SignedLicence), CliError> {
     let licence = spec.to_licence(now).context(args.licence.display())?;
-    let signed = licence.sign(cert, key).context(format_args!(
-        "cannot sign with {} and {}",
-        args.key.display(),
-        args.cert.display()
-    ))?;
+    let signed = licence
+        .sign(&elicense::artifact::CertifiedSigner::new(
+            cert.clone(),
+            key.clone(),
+        )?)
+        .context(format_args!(
+            "cannot sign with {} and {}",
+            args.key.display(),
+            args.cert.display()
+        ))?;
     Ok((licence, signed))
 }
 

@@ -227,10 +227,15 @@ pub fn publish(args: &StatusPublishArgs, now: i64) -> Result<Published, CliError
     }
     let token = StatusListToken::new(subject, issued_at, expires, Some(args.ttl), list)
         .context("cannot make the status list")?;
-    let cose = token.sign(&cert, &key).context(format_args!(
-        "cannot sign the status list with {}",
-        args.cert.display()
-    ))?;
+    let cose = token
+        .sign(&elicense::artifact::CertifiedSigner::new(
+            cert.clone(),
+            key.clone(),
+        )?)
+        .context(format_args!(
+            "cannot sign the status list with {}",
+            args.cert.display()
+        ))?;
     files::write_atomic(&args.out, &cose)?;
     Ok(Published {
         authority,

@@ -141,7 +141,10 @@ pub fn federation_list(
         regions,
     };
     let cose = list
-        .sign(&cert, &key)
+        .sign(&elicense::artifact::CertifiedSigner::new(
+            cert.clone(),
+            key.clone(),
+        )?)
         .context("cannot sign the federation trust list")?;
     write_list(&args.out, &cose)?;
     Ok((list, cose))
@@ -211,22 +214,27 @@ pub fn region_list(
         next_update,
         authorities,
     };
-    let cose = list.sign(&root, &key).map_err(|e| {
-        let what = format!("cannot sign the trust list of {}", args.spec.display());
-        match &e {
-            TrustError::Entry { index, error } => CliError::with_reason(
-                format!(
-                    "{what}: authorities[{index}] ({}): {error}",
-                    spec.authorities
-                        .get(*index)
-                        .map(|a| a.certificate.display().to_string())
-                        .unwrap_or_default()
+    let cose = list
+        .sign(&elicense::artifact::CertifiedSigner::new(
+            root.clone(),
+            key.clone(),
+        )?)
+        .map_err(|e| {
+            let what = format!("cannot sign the trust list of {}", args.spec.display());
+            match &e {
+                TrustError::Entry { index, error } => CliError::with_reason(
+                    format!(
+                        "{what}: authorities[{index}] ({}): {error}",
+                        spec.authorities
+                            .get(*index)
+                            .map(|a| a.certificate.display().to_string())
+                            .unwrap_or_default()
+                    ),
+                    e.reason(),
                 ),
-                e.reason(),
-            ),
-            _ => CliError::with_reason(format!("{what}: {e}"), e.reason()),
-        }
-    })?;
+                _ => CliError::with_reason(format!("{what}: {e}"), e.reason()),
+            }
+        })?;
     write_list(&args.out, &cose)?;
     Ok((list, cose))
 }

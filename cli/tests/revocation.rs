@@ -68,7 +68,16 @@ fn forge_status_list(w: &World, authority: &str, iat: i64, out: &str) -> String 
         StatusList::new(2, 16_384).unwrap(),
     )
     .unwrap();
-    fs::write(w.path(out), token.sign(&cert, &key).unwrap()).unwrap();
+    fs::write(
+        w.path(out),
+        token
+            .sign(
+                &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                    .expect("the key is the certificate's"),
+            )
+            .unwrap(),
+    )
+    .unwrap();
     w.s(out)
 }
 

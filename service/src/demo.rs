@@ -160,7 +160,10 @@ fn region_list(
             state: AuthorityState::Active,
         }],
     }
-    .sign(&region.root, &region.key)?)
+    .sign(&elicense::artifact::CertifiedSigner::new(
+        region.root.clone(),
+        region.key.clone(),
+    )?)?)
 }
 
 fn status_list(a: &DemoAuthority, revoked: &[u64], issued_at: i64) -> Result<Vec<u8>, DemoError> {
@@ -175,7 +178,10 @@ fn status_list(a: &DemoAuthority, revoked: &[u64], issued_at: i64) -> Result<Vec
         Some(2 * DAY as u64),
         list,
     )?
-    .sign(&a.certificate, &a.key)?)
+    .sign(&elicense::artifact::CertifiedSigner::new(
+        a.certificate.clone(),
+        a.key.clone(),
+    )?)?)
 }
 
 impl DemoFederation {
@@ -211,7 +217,10 @@ impl DemoFederation {
                 })
                 .collect::<Result<_, DemoError>>()?,
         }
-        .sign(&anchor, &fed_key)?;
+        .sign(&elicense::artifact::CertifiedSigner::new(
+            anchor.clone(),
+            fed_key.clone(),
+        )?)?;
         let mut bundle = TrustBundle::new(anchor.clone(), federation)?;
         bundle.add_region_list(region_list(&sh, &shanghai, &[NATIONAL_BUSINESS], now)?)?;
         bundle.add_region_list(region_list(
@@ -260,7 +269,10 @@ impl DemoFederation {
         spec.issued_at = Some(self.now - DAY);
         Ok(spec
             .to_licence(self.now)?
-            .sign(&self.guangdong.certificate, &self.guangdong.key)?
+            .sign(&elicense::artifact::CertifiedSigner::new(
+                self.guangdong.certificate.clone(),
+                self.guangdong.key.clone(),
+            )?)?
             .qr_text())
     }
 }

@@ -88,7 +88,10 @@ fn foreign_bundle() -> Vec<u8> {
         next_update: NOW + 30 * DAY,
         regions: Vec::new(),
     }
-    .sign(&anchor, &key)
+    .sign(
+        &elicense::artifact::CertifiedSigner::new(anchor.clone(), key.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap();
     TrustBundle::new(anchor, federation).unwrap().to_bytes()
 }

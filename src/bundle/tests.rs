@@ -51,7 +51,10 @@ fn fixture() -> Fixture {
             root: root.clone(),
         }],
     }
-    .sign(&anchor, &fkey)
+    .sign(
+        &crate::artifact::CertifiedSigner::new(anchor.clone(), fkey.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap();
     let region = RegionTrustList {
         region: "310000".parse().unwrap(),
@@ -60,7 +63,10 @@ fn fixture() -> Fixture {
         next_update: Y2030,
         authorities: vec![],
     }
-    .sign(&root, &rkey)
+    .sign(
+        &crate::artifact::CertifiedSigner::new(root.clone(), rkey.clone())
+            .expect("the key is the certificate's"),
+    )
     .unwrap();
     Fixture {
         anchor,

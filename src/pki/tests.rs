@@ -696,7 +696,12 @@ fn a_region_list_vouching_for_a_foreign_credit_code_is_refused() {
         }],
     };
     assert_eq!(
-        list.sign(&sc_root, &sc_key).unwrap_err().reason(),
+        list.sign(
+            &crate::artifact::CertifiedSigner::new(sc_root.clone(), sc_key.clone())
+                .expect("the key is the certificate's")
+        )
+        .unwrap_err()
+        .reason(),
         ReasonCode::CreditCodeRegionMismatch
     );
     let prepared = PreparedSign1::new(

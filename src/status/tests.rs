@@ -1,7 +1,8 @@
 use super::*;
 
-use crate::alg::SecretKey;
+use crate::alg::{PublicKey, SecretKey, Signer, SignerError};
 use crate::demo::{sample_issued_at, Demo, DEMO_AUTHORITY_CODE};
+use crate::envelope::{PreparedSign1, Sign1};
 use crate::identifiers::mod31_check;
 use crate::pki::{create_authority, AuthorityParams};
 
@@ -264,7 +265,12 @@ fn a_million_entries_round_trip_compressed_and_signed() {
     }
 
     let token = token(&s, list.clone());
-    let cose = token.sign(&s.cert, &s.key).unwrap();
+    let cose = token
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     println!("signed token: {} bytes", cose.len());
     let verified = StatusListToken::verify(
         &cose,
@@ -829,7 +835,13 @@ fn only_a_status_list_signing_certificate_signs() {
     let t = token(&s, small_list());
     // The demo authority's licence-signing certificate lacks the EKU.
     let e = t
-        .sign(&s.demo.authority, &s.demo.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(
+                s.demo.authority.clone(),
+                s.demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap_err();
     assert_eq!(
         e,
@@ -837,12 +849,18 @@ fn only_a_status_list_signing_certificate_signs() {
     );
     assert_eq!(e.reason(), ReasonCode::CertWrongEku);
     // The region root is a CA.
-    let e = t.sign(&s.demo.root, &s.demo.root_key).unwrap_err();
+    let e = t
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.demo.root.clone(), s.demo.root_key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap_err();
     assert_eq!(e, StatusError::Certificate(PkiError::CaAsEndEntity));
     assert_eq!(e.reason(), ReasonCode::CertCaAsEndEntity);
-    // The key must be the certificate's.
-    let e = t.sign(&s.cert, &s.demo.authority_key).unwrap_err();
-    assert_eq!(e, StatusError::KeyMismatch);
+    // The key must be the certificate's: refused when the pair is made.
+    let e = crate::artifact::CertifiedSigner::new(s.cert.clone(), s.demo.authority_key.clone())
+        .unwrap_err();
+    assert!(matches!(e, ArtifactError::KeyMismatch { .. }), "{e:?}");
     assert_eq!(e.reason(), ReasonCode::SignerFailed);
     // The certificate must be valid at iat.
     let late = StatusListToken::new(
@@ -853,7 +871,12 @@ fn only_a_status_list_signing_certificate_signs() {
         small_list(),
     )
     .unwrap();
-    let e = late.sign(&s.cert, &s.key).unwrap_err();
+    let e = late
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::CertExpired);
     // A certificate with both usages signs.
     let both = authority(
@@ -862,13 +885,18 @@ fn only_a_status_list_signing_certificate_signs() {
         &s.code,
         vec![Usage::LicenceSigning, Usage::StatusListSigning],
     );
-    assert!(t.sign(&both, &s.key).is_ok());
+    assert!(t
+        .sign(
+            &crate::artifact::CertifiedSigner::new(both.clone(), s.key.clone())
+                .expect("the key is the certificate's")
+        )
+        .is_ok());
 }
 
 /// An external signer (as an HSM would be): its signatures are checked.
-struct External<'a>(&'a SecretKey, bool);
+struct External(SecretKey, bool);
 
-impl Signer for External<'_> {
+impl Signer for External {
     fn public_key(&self) -> PublicKey {
         self.0.public_key()
     }
@@ -883,19 +911,32 @@ impl Signer for External<'_> {
 
 #[test]
 fn external_signers_are_checked_and_prepare_complete_works() {
+    use crate::artifact::CertifiedSigner;
     let s = setup();
     let t = token(&s, small_list());
-    let in_process = t.sign(&s.cert, &s.key).unwrap();
+    let in_process = t
+        .sign(&CertifiedSigner::new(s.cert.clone(), s.key.clone()).unwrap())
+        .unwrap();
+    let external = |faulty| {
+        CertifiedSigner::external(
+            s.cert.clone(),
+            std::sync::Arc::new(External(s.key.clone(), faulty)),
+        )
+        .unwrap()
+    };
     // Ed25519 is deterministic: the same bytes through every path.
-    assert_eq!(
-        t.sign(&s.cert, &External(&s.key, false)).unwrap(),
-        in_process
-    );
+    assert_eq!(t.sign(&external(false)).unwrap(), in_process);
     let p = t.prepare(&s.cert).unwrap();
     let sig = s.key.sign_bytes(&p.to_be_signed());
     assert_eq!(p.complete(&sig).unwrap(), in_process);
-    let e = t.sign(&s.cert, &External(&s.key, true)).unwrap_err();
-    assert!(matches!(e, StatusError::SignerBadSignature(_)), "{e:?}");
+    let e = t.sign(&external(true)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StatusError::Artifact(ArtifactError::SignerBadSignature(_))
+        ),
+        "{e:?}"
+    );
     assert_eq!(e.reason(), ReasonCode::SignerFailed);
 }
 
@@ -905,7 +946,12 @@ fn external_signers_are_checked_and_prepare_complete_works() {
 fn a_signed_list_verifies_and_reads() {
     let s = setup();
     let t = token(&s, small_list());
-    let cose = t.sign(&s.cert, &s.key).unwrap();
+    let cose = t
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let v = StatusListToken::verify(&cose, &s.cert, &subject_for(&s.code), t.issued_at(), 86_400)
         .unwrap();
     assert_eq!(v.token, t);
@@ -933,7 +979,13 @@ fn a_licence_is_not_a_status_list() {
     let s = setup();
     let licence = Demo::sample_licence().unwrap();
     let cose = licence
-        .sign(&s.demo.authority, &s.demo.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(
+                s.demo.authority.clone(),
+                s.demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap()
         .into_cose();
     let e = StatusListToken::verify(
@@ -953,7 +1005,12 @@ fn a_licence_is_not_a_status_list() {
     );
     assert_eq!(e.reason(), ReasonCode::CoseTypMismatch);
     // And a status list is not a licence.
-    let list = token(&s, small_list()).sign(&s.cert, &s.key).unwrap();
+    let list = token(&s, small_list())
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     assert_eq!(
         Sign1::decode(&list, ArtifactType::Licence)
             .unwrap_err()
@@ -981,7 +1038,12 @@ fn another_authoritys_list_is_refused() {
         small_list(),
     )
     .unwrap();
-    let cose = other.sign(&other_cert, &other_key).unwrap();
+    let cose = other
+        .sign(
+            &crate::artifact::CertifiedSigner::new(other_cert.clone(), other_key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let expected = subject_for(&s.code);
     let now = sample_issued_at();
 
@@ -989,10 +1051,10 @@ fn another_authoritys_list_is_refused() {
     let e = StatusListToken::verify(&cose, &s.cert, &expected, now, 60).unwrap_err();
     assert_eq!(
         e,
-        StatusError::KidMismatch {
+        StatusError::Artifact(ArtifactError::KidMismatch {
             expected: hex::encode(s.cert.kid()),
             found: hex::encode(other_cert.kid()),
-        }
+        })
     );
     assert_eq!(e.reason(), ReasonCode::SignerUnknown);
 
@@ -1020,14 +1082,24 @@ fn another_authoritys_list_is_refused() {
     assert_eq!(e.reason(), ReasonCode::SignatureInvalid);
 
     // A tampered list.
-    let mut cose = token(&s, small_list()).sign(&s.cert, &s.key).unwrap();
+    let mut cose = token(&s, small_list())
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let i = cose.len() - 64 - 3;
     cose[i] ^= 0x40;
     let e = StatusListToken::verify(&cose, &s.cert, &expected, now, 60).unwrap_err();
     assert_eq!(e.reason(), ReasonCode::SignatureInvalid);
 
     // A certificate not authorised for status lists cannot have signed one.
-    let cose = token(&s, small_list()).sign(&s.cert, &s.key).unwrap();
+    let cose = token(&s, small_list())
+        .sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let wrong_eku = authority(&s.demo, &s.key, &s.code, vec![Usage::LicenceSigning]);
     assert_ne!(wrong_eku.kid(), s.cert.kid());
     let p = PreparedSign1::new(
@@ -1065,7 +1137,11 @@ fn stale_lists_are_reported_and_still_readable() {
     let subject = subject_for(&s.code);
     let make = |exp, ttl| {
         let t = StatusListToken::new(subject.clone(), iat, exp, ttl, small_list()).unwrap();
-        t.sign(&s.cert, &s.key).unwrap()
+        t.sign(
+            &crate::artifact::CertifiedSigner::new(s.cert.clone(), s.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap()
     };
     let verify = |cose: &[u8], now, max_age| {
         StatusListToken::verify(cose, &s.cert, &subject, now, max_age).unwrap()

@@ -101,7 +101,12 @@ fn shanghai_list(sh: &Region) -> RegionTrustList {
 fn region_list_round_trip() {
     let sh = region("310000", 1);
     let list = shanghai_list(&sh);
-    let cose = list.sign(&sh.root, &sh.key).unwrap();
+    let cose = list
+        .sign(
+            &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let back = RegionTrustList::verify(&cose, &sh.root).unwrap();
     assert_eq!(back, list);
     assert_eq!(
@@ -125,12 +130,21 @@ fn region_list_signed_by_another_key_is_refused() {
     let gd = region("440000", 2);
     let list = shanghai_list(&sh);
     // Guangdong's root cannot sign Shanghai's list.
-    let err = list.sign(&gd.root, &gd.key).unwrap_err();
+    let err = list
+        .sign(
+            &crate::artifact::CertifiedSigner::new(gd.root.clone(), gd.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap_err();
     assert!(matches!(err, TrustError::Signer { .. }), "{err}");
     assert_eq!(err.reason(), ReasonCode::TrustListSignerInvalid);
-    // Shanghai's root with Guangdong's key: the key does not match.
-    let err = list.sign(&sh.root, &gd.key).unwrap_err();
-    assert_eq!(err, TrustError::KeyMismatch);
+    // Shanghai's root with Guangdong's key: the key does not match, and
+    // the pair is refused before anything is signed.
+    let err = crate::artifact::CertifiedSigner::new(sh.root.clone(), gd.key.clone()).unwrap_err();
+    assert!(
+        matches!(err, crate::artifact::ArtifactError::KeyMismatch { .. }),
+        "{err}"
+    );
     assert_eq!(err.reason(), ReasonCode::SignerFailed);
     // A list re-signed by another key but claiming Shanghai's kid.
     let prepared = PreparedSign1::new(
@@ -149,7 +163,12 @@ fn region_list_signed_by_another_key_is_refused() {
     let err = RegionTrustList::verify(&forged, &sh.root).unwrap_err();
     assert_eq!(err.reason(), ReasonCode::TrustListSignerInvalid);
     // Verified against the wrong root: kid mismatch.
-    let good = list.sign(&sh.root, &sh.key).unwrap();
+    let good = list
+        .sign(
+            &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     assert_eq!(
         RegionTrustList::verify(&good, &gd.root)
             .unwrap_err()
@@ -161,7 +180,12 @@ fn region_list_signed_by_another_key_is_refused() {
 #[test]
 fn wrong_typ_is_refused() {
     let sh = region("310000", 1);
-    let good = shanghai_list(&sh).sign(&sh.root, &sh.key).unwrap();
+    let good = shanghai_list(&sh)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     // A region list offered as a federation list.
     let (_, fed) = federation();
     assert_eq!(
@@ -178,7 +202,13 @@ fn wrong_typ_is_refused() {
     .unwrap();
     let licence = Demo::sample_licence()
         .unwrap()
-        .sign(&demo.authority, &demo.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(
+                demo.authority.clone(),
+                demo.authority_key.clone(),
+            )
+            .expect("the key is the certificate's"),
+        )
         .unwrap();
     assert_eq!(
         RegionTrustList::verify(licence.cose(), &demo.root)
@@ -195,7 +225,12 @@ fn conflicting_and_foreign_entries_are_refused() {
     let mut dup = shanghai_list(&sh);
     dup.authorities.push(dup.authorities[0].clone());
     assert_eq!(
-        dup.sign(&sh.root, &sh.key).unwrap_err().reason(),
+        dup.sign(
+            &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                .expect("the key is the certificate's")
+        )
+        .unwrap_err()
+        .reason(),
         ReasonCode::TrustListConflict
     );
     // The same duplicate, signed anyway, is refused on verification.
@@ -226,7 +261,13 @@ fn conflicting_and_foreign_entries_are_refused() {
         AuthorityState::Active,
     ));
     assert_eq!(
-        foreign.sign(&sh.root, &sh.key).unwrap_err().reason(),
+        foreign
+            .sign(
+                &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                    .expect("the key is the certificate's")
+            )
+            .unwrap_err()
+            .reason(),
         ReasonCode::IssuerNotTrusted
     );
     // A seal-making authority cannot be listed for licence types.
@@ -237,7 +278,12 @@ fn conflicting_and_foreign_entries_are_refused() {
         AuthorityState::Active,
     ));
     assert_eq!(
-        seal.sign(&sh.root, &sh.key).unwrap_err().reason(),
+        seal.sign(
+            &crate::artifact::CertifiedSigner::new(sh.root.clone(), sh.key.clone())
+                .expect("the key is the certificate's")
+        )
+        .unwrap_err()
+        .reason(),
         ReasonCode::CertWrongEku
     );
 }
@@ -265,7 +311,12 @@ fn federation_list_round_trip_and_conflicts() {
             },
         ],
     };
-    let cose = list.sign(&fed, &fkey).unwrap();
+    let cose = list
+        .sign(
+            &crate::artifact::CertifiedSigner::new(fed.clone(), fkey.clone())
+                .expect("the key is the certificate's"),
+        )
+        .unwrap();
     let back = FederationTrustList::verify(&cose, &fed).unwrap();
     assert_eq!(back, list);
     assert_eq!(back.root_of(&"440000".parse().unwrap()), Some(&gd.root));
@@ -294,14 +345,26 @@ fn federation_list_round_trip_and_conflicts() {
     let mut twice = list.clone();
     twice.regions.push(twice.regions[0].clone());
     assert_eq!(
-        twice.sign(&fed, &fkey).unwrap_err().reason(),
+        twice
+            .sign(
+                &crate::artifact::CertifiedSigner::new(fed.clone(), fkey.clone())
+                    .expect("the key is the certificate's")
+            )
+            .unwrap_err()
+            .reason(),
         ReasonCode::TrustListConflict
     );
     let mut swapped = list.clone();
     swapped.regions[0].root = gd.root.clone();
     swapped.regions.truncate(1);
     assert_eq!(
-        swapped.sign(&fed, &fkey).unwrap_err().reason(),
+        swapped
+            .sign(
+                &crate::artifact::CertifiedSigner::new(fed.clone(), fkey.clone())
+                    .expect("the key is the certificate's")
+            )
+            .unwrap_err()
+            .reason(),
         ReasonCode::TrustListConflict
     );
 }

@@ -38,7 +38,10 @@ fn kid_collision_tries_every_candidate() {
     let (_, other) = second_authority(&d, "另一个机关", "11310115MB2F317277");
     let text = Demo::sample_licence()
         .unwrap()
-        .sign(&d.authority, &d.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(d.authority.clone(), d.authority_key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap()
         .qr_text();
     // Both orders: the wrong certificate first, then the right one, and the reverse.
@@ -82,7 +85,10 @@ fn report_json_and_text() {
     let d = demo();
     let text = Demo::sample_licence()
         .unwrap()
-        .sign(&d.authority, &d.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(d.authority.clone(), d.authority_key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap()
         .qr_text();
     let r = d.verifier().verify_qr(&text, sample_issued_at() + 60);
@@ -131,7 +137,10 @@ fn inspect_is_labelled_untrusted() {
     let d = demo();
     let text = Demo::sample_licence()
         .unwrap()
-        .sign(&d.authority, &d.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(d.authority.clone(), d.authority_key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap()
         .qr_text();
     let i = inspect_qr(&text).unwrap();
@@ -168,7 +177,13 @@ fn two_authority_batch(n: usize) -> (Vec<String>, Verifier) {
             } else {
                 (&other, &other_key)
             };
-            licence.sign(cert, key).unwrap().qr_text()
+            licence
+                .sign(
+                    &crate::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                        .expect("the key is the certificate's"),
+                )
+                .unwrap()
+                .qr_text()
         })
         .collect();
     let verifier = Verifier::new(
@@ -222,7 +237,13 @@ fn batch_reports_equal_single_reports() {
         .unwrap();
         Demo::sample_licence()
             .unwrap()
-            .sign(&stranger.authority, &stranger.authority_key)
+            .sign(
+                &crate::artifact::CertifiedSigner::new(
+                    stranger.authority.clone(),
+                    stranger.authority_key.clone(),
+                )
+                .expect("the key is the certificate's"),
+            )
             .unwrap()
             .qr_text()
     };
@@ -264,7 +285,10 @@ fn extreme_times_and_leeway_do_not_overflow() {
     let d = demo();
     let text = Demo::sample_licence()
         .unwrap()
-        .sign(&d.authority, &d.authority_key)
+        .sign(
+            &crate::artifact::CertifiedSigner::new(d.authority.clone(), d.authority_key.clone())
+                .expect("the key is the certificate's"),
+        )
         .unwrap()
         .qr_text();
     let r = d.verifier().verify_qr(&text, i64::MAX);

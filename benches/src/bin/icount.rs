@@ -41,7 +41,10 @@ fn main() {
             "issue_full" => {
                 black_box(
                     s.licence
-                        .sign(cert, key)
+                        .sign(
+                            &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
+                                .expect("the key is the certificate's"),
+                        )
                         .expect("the sample signs")
                         .qr_text(),
                 );

@@ -167,7 +167,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     for (name, licence) in &licences {
         let claims = licence.to_claims();
-        let signed = licence.sign(&demo.authority, &demo.authority_key)?;
+        let signed = licence.sign(&elicense::artifact::CertifiedSigner::new(demo.authority.clone(), demo.authority_key.clone())?)?;
         let cose = signed.cose();
         let qr = signed.qr_text();
         // Both QR text forms, whichever one `qr_text` picks: raw COSE and zlib.
@@ -221,7 +221,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let w = world::world();
     assert_eq!(world::WORLD_NOW, NOW);
     let federation = w.federation_list();
-    let federation_cose = federation.sign(&w.fed, &w.fed_key)?;
+    let federation_cose = federation.sign(&elicense::artifact::CertifiedSigner::new(w.fed.clone(), w.fed_key.clone())?)?;
     FederationTrustList::verify(&federation_cose, &w.fed)?;
     put("trust_list", "federation", &federation_cose)?;
     put("trust_list", "federation-claims", &federation.to_claims())?;
@@ -233,7 +233,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bundle = TrustBundle::new(w.fed.clone(), federation_cose)?;
     for r in &w.regions {
         let list = w.region_list(r);
-        let cose = list.sign(&r.root, &r.key)?;
+        let cose = list.sign(&elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())?)?;
         RegionTrustList::verify(&cose, &r.root)?;
         put("trust_list", &format!("region-{}", r.code), &cose)?;
         put(
@@ -245,7 +245,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for r in &w.regions {
         let token = w.status_token(r);
-        let cose = token.sign(&r.authority, &r.authority_key)?;
+        let cose = token.sign(&elicense::artifact::CertifiedSigner::new(r.authority.clone(), r.authority_key.clone())?)?;
         let subject = world::status_subject(&r.authority);
         let verified = StatusListToken::verify(&cose, &r.authority, &subject, NOW, world::MAX_AGE)?;
         if !verified.freshness.is_fresh() {
