@@ -842,15 +842,6 @@ pub trait Signer: Send + Sync {
     }
     /// Signs `to_be_signed`.
     fn sign(&self, to_be_signed: &[u8]) -> Result<Vec<u8>, SignerError>;
-
-    /// Whether signatures from this signer may be used without checking them
-    /// first. Only an in-process software key ([`SecretKey`]) says yes; keys in
-    /// an HSM, a KMS or a remote service keep the default `false`, so a fault
-    /// or a wrong key there can never produce a bad artifact.
-    #[doc(hidden)]
-    fn signatures_are_trusted(&self) -> bool {
-        false
-    }
 }
 
 impl Signer for SecretKey {
@@ -862,10 +853,6 @@ impl Signer for SecretKey {
     }
     fn sign(&self, to_be_signed: &[u8]) -> Result<Vec<u8>, SignerError> {
         Ok(self.sign_bytes(to_be_signed).to_vec())
-    }
-    /// The key is in process and signs deterministically with the key it holds.
-    fn signatures_are_trusted(&self) -> bool {
-        true
     }
 }
 

@@ -513,7 +513,8 @@ impl PreparedSign1 {
     }
 
     /// Assembles the tagged COSE_Sign1 without checking the signature: for
-    /// signers whose signatures are trusted ([`crate::alg::Signer::signatures_are_trusted`]).
+    /// a local key's signature (`artifact::CertifiedSigner`, which checks
+    /// every other signer's).
     pub(crate) fn assemble(self, signature: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.protected.len() + self.payload.len() + 80);
         out.push(0xd2);

@@ -38,7 +38,7 @@ use common::{call, parse_response, request, serve_state, verify_text, Response, 
 
 const DAY: i64 = 86_400;
 /// How long a test waits for something the service does by itself.
-const PATIENCE: Duration = Duration::from_secs(15);
+const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Writes a bundle file as `elicense bundle update` does: a temporary
 /// file beside it, renamed over it.
