@@ -34,6 +34,10 @@ out = [
     "by the JSON Schema [report.schema.json](report.schema.json), whose list of codes",
     "is generated with this file.",
     "",
+    "Each code also has a fixed number, the same in Rust (`ReasonCode::number`),",
+    "the C ABI and JavaScript. A number is never reused: a retired code keeps its",
+    "number, and a new code takes the next free one.",
+    "",
     "This file is generated from `src/reason.rs` by `scripts/gen-reasons.py`.",
     "",
 ]
@@ -43,7 +47,7 @@ section, rows, doc, codes = "General", [], [], []
 def flush():
     global rows
     if rows:
-        out.extend([f"## {section}", "", "| code | meaning |", "|---|---|"] + rows + [""])
+        out.extend([f"## {section}", "", "| number | code | meaning |", "|---|---|---|"] + rows + [""])
     rows = []
 
 
@@ -57,10 +61,10 @@ for line in body.splitlines():
     if l.startswith("///"):
         doc.append(l[3:].strip())
         continue
-    m = re.match(r'(\w+) => "(\w+)",', l)
+    m = re.match(r'(\w+) = (\d+) => "(\w+)",', l)
     if m:
-        rows.append(f"| `{m.group(2)}` | {' '.join(doc)} |")
-        codes.append(m.group(2))
+        rows.append(f"| {m.group(2)} | `{m.group(3)}` | {' '.join(doc)} |")
+        codes.append(m.group(3))
         doc = []
 flush()
 open(os.path.join(root, "docs/REASONS.md"), "w", encoding="utf-8").write("\n".join(out))

@@ -14,17 +14,34 @@ use core::fmt;
 use serde::{Serialize, Serializer};
 
 macro_rules! reason_codes {
-    ($( $(#[$doc:meta])* $variant:ident => $text:literal, )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $number:literal => $text:literal, )*) => {
         /// A stable, machine-readable reason code.
+        ///
+        /// Each has a spelling ([`ReasonCode::as_str`]) and a fixed number
+        /// ([`ReasonCode::number`], the enum's `u16` discriminant), both
+        /// documented in `docs/REASONS.md`. A number is never given to
+        /// another code, even after a code is retired, so C and JavaScript
+        /// can switch on it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
+        #[repr(u16)]
         pub enum ReasonCode {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* $variant = $number, )*
         }
 
         impl ReasonCode {
             /// Every code, in documentation order.
             pub const ALL: &'static [ReasonCode] = &[ $( ReasonCode::$variant, )* ];
+
+            /// The code's fixed number (as in the C ABI and JavaScript).
+            pub const fn number(self) -> u16 {
+                self as u16
+            }
+
+            /// The code with this number, if any.
+            pub const fn from_number(number: u16) -> Option<Self> {
+                match number { $( $number => Some(ReasonCode::$variant), )* _ => None }
+            }
 
             /// The code as it appears on every boundary (Rust, C, JS, JSON).
             pub const fn as_str(self) -> &'static str {
@@ -41,203 +58,203 @@ macro_rules! reason_codes {
 
 reason_codes! {
     /// The check passed.
-    Ok => "OK",
+    Ok = 0 => "OK",
     /// The check was not run because an earlier check failed or its input is absent.
-    NotChecked => "NOT_CHECKED",
+    NotChecked = 1 => "NOT_CHECKED",
 
     // --- QR text and transport encoding ---
     /// QR text does not start with the `EL1:` prefix.
-    QrPrefixInvalid => "QR_PREFIX_INVALID",
+    QrPrefixInvalid = 2 => "QR_PREFIX_INVALID",
     /// Input (QR text, COSE bytes, certificate) is longer than the documented limit.
-    InputTooLarge => "INPUT_TOO_LARGE",
+    InputTooLarge = 3 => "INPUT_TOO_LARGE",
     /// A character outside the RFC 9285 Base45 alphabet.
-    Base45InvalidCharacter => "BASE45_INVALID_CHARACTER",
+    Base45InvalidCharacter = 4 => "BASE45_INVALID_CHARACTER",
     /// A Base45 group decodes to a value out of range (RFC 9285 §6).
-    Base45ValueOutOfRange => "BASE45_VALUE_OUT_OF_RANGE",
+    Base45ValueOutOfRange = 5 => "BASE45_VALUE_OUT_OF_RANGE",
     /// The Base45 text has a length that no encoding produces (a lone trailing character).
-    Base45InvalidLength => "BASE45_INVALID_LENGTH",
+    Base45InvalidLength = 6 => "BASE45_INVALID_LENGTH",
     /// The decoded bytes are empty (`EL1:` alone) or start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
-    PayloadEncodingUnknown => "PAYLOAD_ENCODING_UNKNOWN",
+    PayloadEncodingUnknown = 7 => "PAYLOAD_ENCODING_UNKNOWN",
     /// The zlib stream is corrupt or truncated.
-    ZlibInvalid => "ZLIB_INVALID",
+    ZlibInvalid = 8 => "ZLIB_INVALID",
     /// The zlib stream inflates past the size limit (a zip bomb).
-    ZlibTooLarge => "ZLIB_TOO_LARGE",
+    ZlibTooLarge = 9 => "ZLIB_TOO_LARGE",
     /// No readable QR code was found in the image, or the image could not be read.
-    QrNotFound => "QR_NOT_FOUND",
+    QrNotFound = 10 => "QR_NOT_FOUND",
     /// A caller-supplied parameter is invalid (ECC level, colour, scale, buffer size).
-    InvalidArgument => "INVALID_ARGUMENT",
+    InvalidArgument = 11 => "INVALID_ARGUMENT",
     /// Durable storage (an issuer registry's database, a file) failed or holds data this library did not write; nothing was applied.
-    StorageFailed => "STORAGE_FAILED",
+    StorageFailed = 12 => "STORAGE_FAILED",
     /// A bug in elicense: an internal invariant failed (the command-line tool reports a panic with it). Please report it.
-    InternalError => "INTERNAL_ERROR",
+    InternalError = 13 => "INTERNAL_ERROR",
 
     // --- CBOR ---
     /// CBOR is malformed or truncated.
-    CborMalformed => "CBOR_MALFORMED",
+    CborMalformed = 14 => "CBOR_MALFORMED",
     /// CBOR uses an indefinite-length item.
-    CborIndefiniteLength => "CBOR_INDEFINITE_LENGTH",
+    CborIndefiniteLength = 15 => "CBOR_INDEFINITE_LENGTH",
     /// A CBOR map repeats a key.
-    CborDuplicateKey => "CBOR_DUPLICATE_KEY",
+    CborDuplicateKey = 16 => "CBOR_DUPLICATE_KEY",
     /// Bytes follow the top-level CBOR item.
-    CborTrailingBytes => "CBOR_TRAILING_BYTES",
+    CborTrailingBytes = 17 => "CBOR_TRAILING_BYTES",
     /// CBOR nesting is deeper than the limit.
-    CborTooDeep => "CBOR_TOO_DEEP",
+    CborTooDeep = 18 => "CBOR_TOO_DEEP",
     /// A CBOR string, array or map is larger than the limit.
-    CborItemTooLarge => "CBOR_ITEM_TOO_LARGE",
+    CborItemTooLarge = 19 => "CBOR_ITEM_TOO_LARGE",
     /// A CBOR feature outside the profile (float, undefined simple value, unknown tag where one is not allowed).
-    CborUnsupported => "CBOR_UNSUPPORTED",
+    CborUnsupported = 20 => "CBOR_UNSUPPORTED",
 
     // --- COSE envelope ---
     /// The COSE_Sign1 is not wrapped in CBOR tag 18.
-    CoseUntagged => "COSE_UNTAGGED",
+    CoseUntagged = 21 => "COSE_UNTAGGED",
     /// The structure is not a COSE_Sign1 (wrong arity or field types, detached payload).
-    CoseMalformed => "COSE_MALFORMED",
+    CoseMalformed = 22 => "COSE_MALFORMED",
     /// `alg` is absent from the protected header.
-    CoseAlgMissing => "COSE_ALG_MISSING",
+    CoseAlgMissing = 23 => "COSE_ALG_MISSING",
     /// `alg` appears in the unprotected header (it is read only from the protected header).
-    CoseAlgUnprotected => "COSE_ALG_UNPROTECTED",
+    CoseAlgUnprotected = 24 => "COSE_ALG_UNPROTECTED",
     /// `alg` names an algorithm this profile does not accept.
-    CoseAlgUnsupported => "COSE_ALG_UNSUPPORTED",
+    CoseAlgUnsupported = 25 => "COSE_ALG_UNSUPPORTED",
     /// `kid` is absent from the protected header or is not 8 bytes.
-    CoseKidMissing => "COSE_KID_MISSING",
+    CoseKidMissing = 26 => "COSE_KID_MISSING",
     /// `typ` is absent from the protected header.
-    CoseTypMissing => "COSE_TYP_MISSING",
+    CoseTypMissing = 27 => "COSE_TYP_MISSING",
     /// `typ` names a different kind of artifact than the one expected.
-    CoseTypMismatch => "COSE_TYP_MISMATCH",
+    CoseTypMismatch = 28 => "COSE_TYP_MISMATCH",
     /// The protected header lists a critical parameter this profile does not understand.
-    CoseCriticalHeader => "COSE_CRITICAL_HEADER",
+    CoseCriticalHeader = 29 => "COSE_CRITICAL_HEADER",
 
     // --- Signature ---
     /// No trusted certificate has the `kid` of the signature.
-    SignerUnknown => "SIGNER_UNKNOWN",
+    SignerUnknown = 30 => "SIGNER_UNKNOWN",
     /// The signature does not verify under any candidate certificate.
-    SignatureInvalid => "SIGNATURE_INVALID",
+    SignatureInvalid = 31 => "SIGNATURE_INVALID",
     /// The signature's S value is not reduced (S ≥ ℓ): a malleable signature.
-    SignatureNonCanonical => "SIGNATURE_NON_CANONICAL",
+    SignatureNonCanonical = 32 => "SIGNATURE_NON_CANONICAL",
     /// The envelope's `alg` is not the algorithm of the signer certificate's key (no key confusion).
-    AlgKeyMismatch => "ALG_KEY_MISMATCH",
+    AlgKeyMismatch = 33 => "ALG_KEY_MISMATCH",
     /// The signer's public key is a small-order (weak) point.
-    KeyWeak => "KEY_WEAK",
+    KeyWeak = 34 => "KEY_WEAK",
     /// A key could not be read (bad PEM, wrong algorithm, bad length).
-    KeyInvalid => "KEY_INVALID",
+    KeyInvalid = 35 => "KEY_INVALID",
     /// An external signer (HSM, KMS) failed or returned a signature that does not verify.
-    SignerFailed => "SIGNER_FAILED",
+    SignerFailed = 36 => "SIGNER_FAILED",
 
     // --- PKI ---
     /// A certificate could not be parsed, or is outside the profile.
-    CertMalformed => "CERT_MALFORMED",
+    CertMalformed = 37 => "CERT_MALFORMED",
     /// The certificate had expired at the time that matters (the licence's `iat`).
-    CertExpired => "CERT_EXPIRED",
+    CertExpired = 38 => "CERT_EXPIRED",
     /// The certificate was not yet valid at the time that matters (the licence's `iat`).
-    CertNotYetValid => "CERT_NOT_YET_VALID",
+    CertNotYetValid = 39 => "CERT_NOT_YET_VALID",
     /// The certificate lacks the extended key usage required for this artifact.
-    CertWrongEku => "CERT_WRONG_EKU",
+    CertWrongEku = 40 => "CERT_WRONG_EKU",
     /// A CA certificate was used as an end-entity (signer) certificate.
-    CertCaAsEndEntity => "CERT_CA_AS_END_ENTITY",
+    CertCaAsEndEntity = 41 => "CERT_CA_AS_END_ENTITY",
     /// A certificate carries a critical extension this profile does not understand.
-    CertUnknownCriticalExtension => "CERT_UNKNOWN_CRITICAL_EXTENSION",
+    CertUnknownCriticalExtension = 42 => "CERT_UNKNOWN_CRITICAL_EXTENSION",
     /// A certificate's signature does not verify under its issuer's key.
-    CertSignatureInvalid => "CERT_SIGNATURE_INVALID",
+    CertSignatureInvalid = 43 => "CERT_SIGNATURE_INVALID",
     /// The certificate does not chain to any trusted region root.
-    IssuerNotTrusted => "ISSUER_NOT_TRUSTED",
+    IssuerNotTrusted = 44 => "ISSUER_NOT_TRUSTED",
     /// The certificate chain is invalid for another reason (path length, names, algorithm).
-    CertChainInvalid => "CERT_CHAIN_INVALID",
+    CertChainInvalid = 45 => "CERT_CHAIN_INVALID",
     /// The authority certificate's region differs from its root's, or is absent.
-    CertRegionMismatch => "CERT_REGION_MISMATCH",
+    CertRegionMismatch = 46 => "CERT_REGION_MISMATCH",
     /// The authority certificate has no valid credit code in organizationIdentifier.
-    CertAuthorityCodeMissing => "CERT_AUTHORITY_CODE_MISSING",
+    CertAuthorityCodeMissing = 47 => "CERT_AUTHORITY_CODE_MISSING",
     /// An authority certificate has no basicConstraints extension (the profile requires it, with cA false).
-    CertBasicConstraintsMissing => "CERT_BASIC_CONSTRAINTS_MISSING",
+    CertBasicConstraintsMissing = 48 => "CERT_BASIC_CONSTRAINTS_MISSING",
     /// The authority's credit code was registered outside its root's region (characters 3–8, GB 32100).
-    CreditCodeRegionMismatch => "CREDIT_CODE_REGION_MISMATCH",
+    CreditCodeRegionMismatch = 49 => "CREDIT_CODE_REGION_MISMATCH",
 
     // --- Licence content ---
     /// The CWT claims or the licence structure do not follow the format.
-    LicenceMalformed => "LICENCE_MALFORMED",
+    LicenceMalformed = 50 => "LICENCE_MALFORMED",
     /// A licence field breaks its rule (check character, code, date, length).
-    LicenceFieldInvalid => "LICENCE_FIELD_INVALID",
+    LicenceFieldInvalid = 51 => "LICENCE_FIELD_INVALID",
     /// A holder code fails its check character but is of a kind in legal use (GB 32100 pilot codes): a warning.
-    HolderCodeCheckFailed => "HOLDER_CODE_CHECK_FAILED",
+    HolderCodeCheckFailed = 52 => "HOLDER_CODE_CHECK_FAILED",
     /// The licence's `iat` lies in the future beyond the allowed clock skew.
-    LicenceIssuedInFuture => "LICENCE_ISSUED_IN_FUTURE",
+    LicenceIssuedInFuture = 53 => "LICENCE_ISSUED_IN_FUTURE",
     /// The licence's validity has not started yet.
-    LicenceNotYetValid => "LICENCE_NOT_YET_VALID",
+    LicenceNotYetValid = 54 => "LICENCE_NOT_YET_VALID",
     /// The licence's validity has ended.
-    LicenceExpired => "LICENCE_EXPIRED",
+    LicenceExpired = 55 => "LICENCE_EXPIRED",
 
     // --- Trust bundles ---
     /// A trust bundle file is strict CBOR but not a bundle of this format: a field missing, of the wrong type, or unknown (docs/FORMAT.md §12).
-    BundleMalformed => "BUNDLE_MALFORMED",
+    BundleMalformed = 56 => "BUNDLE_MALFORMED",
 
     // --- Trust lists ---
     /// A trust list does not follow the format.
-    TrustListMalformed => "TRUST_LIST_MALFORMED",
+    TrustListMalformed = 57 => "TRUST_LIST_MALFORMED",
     /// A trust list is not signed by the key that must sign it (its region root, or the federation).
-    TrustListSignerInvalid => "TRUST_LIST_SIGNER_INVALID",
+    TrustListSignerInvalid = 58 => "TRUST_LIST_SIGNER_INVALID",
     /// A trust list is older (lower sequence number) than one already seen: a rollback.
-    TrustListRollback => "TRUST_LIST_ROLLBACK",
+    TrustListRollback = 59 => "TRUST_LIST_ROLLBACK",
     /// A trust list is past its next-update time plus the grace period.
-    TrustListStale => "TRUST_LIST_STALE",
+    TrustListStale = 60 => "TRUST_LIST_STALE",
     /// The trust list needed (the issuing region's) is not in the trust bundle.
-    TrustListMissing => "TRUST_LIST_MISSING",
+    TrustListMissing = 61 => "TRUST_LIST_MISSING",
     /// A trust list names the same certificate, region or authority twice, or contradicts itself.
-    TrustListConflict => "TRUST_LIST_CONFLICT",
+    TrustListConflict = 62 => "TRUST_LIST_CONFLICT",
     /// The signer is not on its region's current trust list.
-    AuthorityNotListed => "AUTHORITY_NOT_LISTED",
+    AuthorityNotListed = 63 => "AUTHORITY_NOT_LISTED",
     /// The authority is not authorised to issue this licence type.
-    AuthorityTypeNotAuthorised => "AUTHORITY_TYPE_NOT_AUTHORISED",
+    AuthorityTypeNotAuthorised = 64 => "AUTHORITY_TYPE_NOT_AUTHORISED",
     /// The authority was marked compromised before the licence was issued.
-    AuthorityCompromised => "AUTHORITY_COMPROMISED",
+    AuthorityCompromised = 65 => "AUTHORITY_COMPROMISED",
     /// The authority was retired before the licence was issued.
-    AuthorityRetired => "AUTHORITY_RETIRED",
+    AuthorityRetired = 66 => "AUTHORITY_RETIRED",
 
     // --- Status lists ---
     /// The status list token's claims or its list do not follow the format (docs/FORMAT.md §11).
-    StatusListMalformed => "STATUS_LIST_MALFORMED",
+    StatusListMalformed = 67 => "STATUS_LIST_MALFORMED",
     /// The issuing authority's status list is not in the trust bundle.
-    StatusListMissing => "STATUS_LIST_MISSING",
+    StatusListMissing = 68 => "STATUS_LIST_MISSING",
     /// The status list's `bits` is not 1, 2, 4 or 8, or too small for the status to be written.
-    StatusListBitsInvalid => "STATUS_LIST_BITS_INVALID",
+    StatusListBitsInvalid = 69 => "STATUS_LIST_BITS_INVALID",
     /// The status list is larger than the limit (4 MiB decompressed), or its `lst` inflates past it.
-    StatusListTooLarge => "STATUS_LIST_TOO_LARGE",
+    StatusListTooLarge = 70 => "STATUS_LIST_TOO_LARGE",
     /// The licence's status index lies outside its authority's status list.
-    StatusIndexOutOfRange => "STATUS_INDEX_OUT_OF_RANGE",
+    StatusIndexOutOfRange = 71 => "STATUS_INDEX_OUT_OF_RANGE",
     /// The status list holds a value this profile does not define (3, or above 2 with 4 or 8 bits).
-    StatusValueUnknown => "STATUS_VALUE_UNKNOWN",
+    StatusValueUnknown = 72 => "STATUS_VALUE_UNKNOWN",
     /// The status list token names another list (its subject is not the one expected for the authority).
-    StatusListWrongSubject => "STATUS_LIST_WRONG_SUBJECT",
+    StatusListWrongSubject = 73 => "STATUS_LIST_WRONG_SUBJECT",
     /// The status list is older than the maximum age allowed, past its `exp`, or past `iat + ttl`.
-    StatusListStale => "STATUS_LIST_STALE",
+    StatusListStale = 74 => "STATUS_LIST_STALE",
     /// The status change is not allowed from the licence's current status (e.g. reinstating a revoked licence).
-    StatusTransitionInvalid => "STATUS_TRANSITION_INVALID",
+    StatusTransitionInvalid = 75 => "STATUS_TRANSITION_INVALID",
     /// A status list's `iat` lies beyond the current time plus the clock-skew leeway: it is refused, so it can never lock out the lists issued before it.
-    StatusListIssuedInFuture => "STATUS_LIST_ISSUED_IN_FUTURE",
+    StatusListIssuedInFuture = 76 => "STATUS_LIST_ISSUED_IN_FUTURE",
     /// Nobody checked whether the licence was revoked or suspended: the verifier has no status list for its authority (a check outcome and a warning).
-    StatusNotChecked => "STATUS_NOT_CHECKED",
+    StatusNotChecked = 77 => "STATUS_NOT_CHECKED",
     /// The licence has no status-list index, so it can never be revoked: refused when the recognition policy sets `require_status`, a warning otherwise.
-    StatusIndexMissing => "STATUS_INDEX_MISSING",
+    StatusIndexMissing = 78 => "STATUS_INDEX_MISSING",
     /// The licence has been revoked: its status list entry is 1.
-    LicenceRevoked => "LICENCE_REVOKED",
+    LicenceRevoked = 79 => "LICENCE_REVOKED",
     /// The licence is suspended: its status list entry is 2.
-    LicenceSuspended => "LICENCE_SUSPENDED",
+    LicenceSuspended = 80 => "LICENCE_SUSPENDED",
 
     // --- Identifiers ---
     /// A licence identifier, credit code, resident ID number or region code is malformed.
-    IdentifierMalformed => "IDENTIFIER_MALFORMED",
+    IdentifierMalformed = 81 => "IDENTIFIER_MALFORMED",
     /// An identifier's check character is wrong.
-    IdentifierCheckFailed => "IDENTIFIER_CHECK_FAILED",
+    IdentifierCheckFailed = 82 => "IDENTIFIER_CHECK_FAILED",
 
     // --- Recognition policy ---
     /// The recognition policy does not accept licences from the issuing region.
-    RegionNotAccepted => "REGION_NOT_ACCEPTED",
+    RegionNotAccepted = 83 => "REGION_NOT_ACCEPTED",
     /// The recognition policy refuses this licence type from other regions (by a rule or by its default).
-    TypeNotRecognised => "TYPE_NOT_RECOGNISED",
+    TypeNotRecognised = 84 => "TYPE_NOT_RECOGNISED",
     /// The licence's trust level (A–D) is below the minimum the recognition policy requires.
-    TrustLevelTooLow => "TRUST_LEVEL_TOO_LOW",
+    TrustLevelTooLow = 85 => "TRUST_LEVEL_TOO_LOW",
     /// The recognition policy does not accept other regions' licences for the purpose named in the request.
-    PurposeNotAccepted => "PURPOSE_NOT_ACCEPTED",
+    PurposeNotAccepted = 86 => "PURPOSE_NOT_ACCEPTED",
     /// A recognition policy file is not valid JSON or breaks a rule of its format (docs/POLICY.md).
-    PolicyInvalid => "POLICY_INVALID",
+    PolicyInvalid = 87 => "POLICY_INVALID",
 }
 
 impl ReasonCode {
@@ -399,10 +416,24 @@ mod tests {
         let doc = include_str!("../docs/REASONS.md");
         for code in ReasonCode::ALL {
             assert!(
-                doc.contains(&format!("`{}`", code.as_str())),
-                "docs/REASONS.md does not list {}",
-                code.as_str()
+                doc.contains(&format!("| {} | `{}` |", code.number(), code.as_str())),
+                "docs/REASONS.md does not list {} with its number {}",
+                code.as_str(),
+                code.number()
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_fixed_and_round_trip() {
+        // Published numbers never move: a few pinned here.
+        assert_eq!(ReasonCode::Ok.number(), 0);
+        assert_eq!(ReasonCode::QrPrefixInvalid.number(), 2);
+        assert_eq!(ReasonCode::LicenceRevoked.number(), 79);
+        for code in ReasonCode::ALL {
+            assert_eq!(ReasonCode::from_number(code.number()), Some(*code));
+            assert_eq!(ReasonCode::from_str_code(code.as_str()), Some(*code));
+        }
+        assert_eq!(ReasonCode::from_number(u16::MAX), None);
     }
 }
