@@ -105,7 +105,7 @@ pub struct CertifiedSigner {
 
 #[derive(Clone)]
 enum SignerKind {
-    Local(SecretKey),
+    Local(Box<SecretKey>),
     External(Arc<dyn Signer>),
 }
 
@@ -140,7 +140,7 @@ impl CertifiedSigner {
         check_key(&certificate, &key.public_key())?;
         Ok(Self {
             certificate,
-            signer: SignerKind::Local(key),
+            signer: SignerKind::Local(Box::new(key)),
         })
     }
 
