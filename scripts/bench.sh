@@ -141,21 +141,36 @@ if command -v valgrind >/dev/null 2>&1; then
     full=$(count "$op" 1)
     per_op[$op]=$(( (full - base) / 1000 ))
   done
+  for alg in sm2 es256; do
+    for op in verify_full verify_bare; do
+      base=$(count "${op}_$alg" 0)
+      full=$(count "${op}_$alg" "$n")
+      per_op[${op}_$alg]=$(( (full - base) / n ))
+    done
+  done
   python3 - "${per_op[verify_full]}" "${per_op[verify_bare]}" "${per_op[issue_full]}" "${per_op[issue_bare]}" \
-    "${per_op[batch_one_by_one]}" "${per_op[batch_batched]}" <<'PY'
+    "${per_op[batch_one_by_one]}" "${per_op[batch_batched]}" \
+    "${per_op[verify_full_sm2]}" "${per_op[verify_bare_sm2]}" \
+    "${per_op[verify_full_es256]}" "${per_op[verify_bare_es256]}" <<'PY'
 import sys
-vf, vb, isf, isb, b1, bb = map(int, sys.argv[1:])
+vf, vb, isf, isb, b1, bb, vfs, vbs, vfe, vbe = map(int, sys.argv[1:])
 print()
 print("instructions per operation (callgrind; repeatable)")
 print("-" * 74)
-for name, v in (("verify/full", vf), ("verify/bare_verify_strict", vb), ("issue/full", isf),
+for name, v in (("verify/full (Ed25519)", vf), ("verify/bare_verify_strict", vb), ("issue/full", isf),
                 ("issue/bare_sign", isb), ("batch: one licence, one by one", b1),
-                ("batch: one licence, batched", bb)):
+                ("batch: one licence, batched", bb),
+                ("verify/full (SM2-SM3)", vfs), ("verify/bare (SM2-SM3)", vbs),
+                ("verify/full (ES256)", vfe), ("verify/bare (ES256)", vbe)):
     print(f"{name:<32}{v:>12,}")
 print()
-for label, r, goal, way in (("verify/full / bare_verify_strict", vf / vb, 1.2, "<="),
+print(f"{'SM2-SM3 bare verify / Ed25519 bare verify':<48}{vbs / vb:>7.2f}  (cost relative to Ed25519)")
+print(f"{'ES256 bare verify / Ed25519 bare verify':<48}{vbe / vb:>7.2f}  (cost relative to Ed25519)")
+for label, r, goal, way in (("verify/full / bare_verify_strict", vf / vb, 1.1, "<="),
                             ("issue/full / bare_sign", isf / isb, 1.3, "<="),
-                            ("batch throughput: one by one / batched", b1 / bb, 1.8, ">=")):
+                            ("batch throughput: one by one / batched", b1 / bb, 1.8, ">="),
+                            ("SM2-SM3 verify/full / bare verify", vfs / vbs, 1.2, "<="),
+                            ("ES256 verify/full / bare verify", vfe / vbe, 1.2, "<=")):
     met = r <= goal if way == "<=" else r >= goal
     print(f"{label:<48}{r:>7.2f}  {way + ' %.1f' % goal:<8}{'met' if met else 'MISSED'}")
 PY

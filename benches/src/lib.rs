@@ -5,7 +5,8 @@
 //! the exact `Sig_structure` bytes that were signed and their signature, and
 //! the rendered QR code.
 
-use elicense::alg::{PublicKey, SecretKey};
+use elicense::alg::{Algorithm, PublicKey, SecretKey};
+use elicense::artifact::CertifiedSigner;
 use elicense::demo::Demo;
 use elicense::envelope::{from_qr_text, ArtifactType, Sign1};
 use elicense::licence::Licence;
@@ -23,6 +24,8 @@ pub const PNG_SCALE: u32 = 4;
 pub struct Setup {
     /// Demo region root and authority.
     pub demo: Demo,
+    /// The authority's certificate and key, as a signer.
+    pub signer: CertifiedSigner,
     /// A verifier trusting the demo region.
     pub verifier: Verifier,
     /// The reference sample licence.
@@ -44,25 +47,22 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// Builds the inputs and checks they are what the benchmarks claim to
-    /// measure (the sample verifies as VALID, the PNG scans back).
+    /// Builds the inputs (Ed25519) and checks they are what the benchmarks
+    /// claim to measure (the sample verifies as VALID, the PNG scans back).
     pub fn new() -> Self {
-        let demo = Demo::with_keys(
-            SecretKey::from_seed(&[1; 32]),
-            SecretKey::from_seed(&[2; 32]),
-        )
-        .expect("demo setup");
+        Self::with_algorithm(Algorithm::EdDsa)
+    }
+
+    /// [`Setup::new`] with the region root and authority keys of `algorithm`
+    /// (fixed keys).
+    pub fn with_algorithm(algorithm: Algorithm) -> Self {
+        let key = |byte: u8| SecretKey::from_bytes(algorithm, &[byte; 32]).expect("a fixed key");
+        let demo = Demo::with_keys(key(1), key(2)).expect("demo setup");
         let verifier = demo.verifier();
         let licence = Demo::sample_licence().expect("sample licence");
-        let signed = licence
-            .sign(
-                &elicense::artifact::CertifiedSigner::new(
-                    demo.authority.clone(),
-                    demo.authority_key.clone(),
-                )
-                .expect("the key is the certificate's"),
-            )
-            .expect("sign the sample");
+        let signer = CertifiedSigner::new(demo.authority.clone(), demo.authority_key.clone())
+            .expect("the key is the certificate's");
+        let signed = licence.sign(&signer).expect("sign the sample");
         let qr_text = signed.qr_text();
         let cose = signed.into_cose();
         assert_eq!(from_qr_text(&qr_text).expect("QR text decodes"), cose);
@@ -85,6 +85,7 @@ impl Setup {
         );
         Setup {
             demo,
+            signer,
             verifier,
             licence,
             cose,

@@ -5,13 +5,16 @@
 //! which, unlike wall-clock time, do not depend on what else the shared
 //! machine is doing.
 //!
-//! Usage: `icount <verify_full|verify_bare|issue_full|issue_bare|batch_one_by_one|batch_batched> <N>`
+//! Usage: `icount <verify_full|verify_bare|issue_full|issue_bare|batch_one_by_one|batch_batched>[_sm2|_es256] <N>`
 //!
-//! The two `batch_` operations verify 1,000 licences from 50 authorities
-//! through a trust bundle, one by one or with `verify_qr_batch`.
+//! Without a suffix the keys are Ed25519; `_sm2` and `_es256` run the same
+//! operation with SM2-SM3 and ES256 keys. The two `batch_` operations
+//! verify 1,000 licences from 50 authorities through a trust bundle, one by
+//! one or with `verify_qr_batch` (Ed25519 only).
 
 use std::hint::black_box;
 
+use elicense::alg::Algorithm;
 use elicense_benches::{BatchSetup, Setup, NOW};
 
 fn main() {
@@ -22,12 +25,16 @@ fn main() {
         );
         std::process::exit(2);
     };
+    let (op, algorithm) = match op.rsplit_once('_') {
+        Some((base, "sm2")) => (base, Algorithm::Sm2Sm3),
+        Some((base, "es256")) => (base, Algorithm::Es256),
+        _ => (op.as_str(), Algorithm::EdDsa),
+    };
     let batch = op.starts_with("batch_").then(|| BatchSetup::new(50, 1000));
-    let s = Setup::new();
+    let s = Setup::with_algorithm(algorithm);
     let key = &s.demo.authority_key;
-    let cert = &s.demo.authority;
     for _ in 0..n {
-        match op.as_str() {
+        match op {
             "verify_full" => {
                 black_box(s.verifier.verify_qr(black_box(&s.qr_text), NOW));
             }
@@ -41,10 +48,7 @@ fn main() {
             "issue_full" => {
                 black_box(
                     s.licence
-                        .sign(
-                            &elicense::artifact::CertifiedSigner::new(cert.clone(), key.clone())
-                                .expect("the key is the certificate's"),
-                        )
+                        .sign(black_box(&s.signer))
                         .expect("the sample signs")
                         .qr_text(),
                 );
