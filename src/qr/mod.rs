@@ -37,6 +37,15 @@
 
 use crate::ReasonCode;
 use core::fmt;
+
+#[cfg(feature = "scan")]
+mod image;
+#[cfg(feature = "scan")]
+mod scan;
+#[cfg(feature = "scan")]
+pub use image::{ImageFormat, LumaImage, MAX_IMAGE_BYTES, MAX_SCAN_PIXELS, MAX_SCAN_SIDE};
+#[cfg(feature = "scan")]
+pub use scan::*;
 use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
@@ -52,20 +61,6 @@ const TERMINAL_QUIET_ZONE: usize = 2;
 /// Largest PNG scale (pixels per module) `QrCode::to_png` accepts.
 #[cfg(feature = "render")]
 pub const MAX_PNG_SCALE: u32 = 64;
-
-/// Longest side, in pixels, of an image `scan_png` and `scan_luma` accept.
-#[cfg(feature = "scan")]
-pub const MAX_SCAN_SIDE: u32 = 8192;
-
-/// Largest number of pixels (16 Mi = 16 777 216, e.g. 4096 × 4096) of an
-/// image `scan_png` and `scan_luma` accept.
-#[cfg(feature = "scan")]
-pub const MAX_SCAN_PIXELS: u64 = 16 * 1024 * 1024;
-
-/// Bytes the PNG decoder may allocate for its own bookkeeping (row buffers,
-/// ancillary chunks); the frame itself is bounded by the size checks.
-#[cfg(feature = "scan")]
-const PNG_DECODER_LIMIT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Longest user-supplied string echoed back in an error message.
 const MAX_ECHO: usize = 32;
@@ -93,6 +88,15 @@ pub enum QrError {
         width: u64,
         /// Height declared by the image, in pixels.
         height: u64,
+    },
+    /// The image file is larger than [`MAX_IMAGE_BYTES`].
+    #[cfg(feature = "scan")]
+    #[error("image file of {len} bytes is larger than the scanner accepts ({max} bytes)")]
+    ImageFileTooLarge {
+        /// Length of the file, in bytes.
+        len: usize,
+        /// The limit, [`MAX_IMAGE_BYTES`].
+        max: usize,
     },
     /// The image was read but holds no QR code that decodes.
     #[error("no decodable QR code found in the image")]
@@ -132,6 +136,8 @@ impl QrError {
             QrError::TextTooLarge { .. } | QrError::ImageTooLarge { .. } => {
                 ReasonCode::InputTooLarge
             }
+            #[cfg(feature = "scan")]
+            QrError::ImageFileTooLarge { .. } => ReasonCode::InputTooLarge,
             QrError::NoCodeFound | QrError::ImageUnreadable(_) => ReasonCode::QrNotFound,
             QrError::PixelCountMismatch { .. }
             | QrError::InvalidEccLevel(_)
@@ -540,214 +546,6 @@ impl QrCode {
         }
         out
     }
-}
-
-/// Checks image dimensions against the scan limits.
-#[cfg(feature = "scan")]
-fn check_scan_dimensions(width: u64, height: u64) -> Result<(), QrError> {
-    if width == 0 || height == 0 {
-        return Err(QrError::ImageUnreadable(format!(
-            "empty image ({width}×{height} pixels)"
-        )));
-    }
-    if width > u64::from(MAX_SCAN_SIDE)
-        || height > u64::from(MAX_SCAN_SIDE)
-        || width * height > MAX_SCAN_PIXELS
-    {
-        return Err(QrError::ImageTooLarge { width, height });
-    }
-    Ok(())
-}
-
-/// Reads every QR code in a PNG image and returns their texts.
-///
-/// Any colour type and bit depth is accepted: palette and low bit depths
-/// are expanded, 16-bit samples stripped to 8, colour converted to luma
-/// (Rec. 601 weights) and transparency composited over white. Only the
-/// first frame of an animated PNG is read. The image's size is checked
-/// against [`MAX_SCAN_SIDE`] and [`MAX_SCAN_PIXELS`] from its header,
-/// before any buffer of that size is allocated; the PNG decoder's own
-/// allocations are limited as well. Texts are returned as in
-/// [`scan_luma`].
-///
-/// # Errors
-///
-/// [`QrError::ImageTooLarge`] for an oversized image,
-/// [`QrError::ImageUnreadable`] for bytes that are not a readable PNG,
-/// [`QrError::NoCodeFound`] when no QR code decodes.
-#[cfg(feature = "scan")]
-pub fn scan_png(png_bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let (width, height, luma) = png_to_luma(png_bytes)?;
-    scan_luma(width, height, &luma)
-}
-
-/// Decodes a PNG into 8-bit luma, enforcing the scan limits.
-#[cfg(feature = "scan")]
-fn png_to_luma(png_bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), QrError> {
-    use png::{ColorType, Transformations};
-
-    let unreadable = |e: png::DecodingError| match e {
-        png::DecodingError::LimitsExceeded => {
-            QrError::ImageUnreadable("PNG exceeds the decoder's memory limit".to_owned())
-        }
-        e => QrError::ImageUnreadable(format!("invalid PNG: {e}")),
-    };
-
-    let limits = png::Limits {
-        bytes: PNG_DECODER_LIMIT_BYTES,
-    };
-    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(png_bytes), limits);
-    decoder.set_transformations(Transformations::EXPAND | Transformations::STRIP_16);
-    decoder.set_ignore_text_chunk(true);
-    decoder.set_ignore_iccp_chunk(true);
-
-    // The header (IHDR) comes first: check the size before anything else.
-    let (w, h) = {
-        let info = decoder.read_header_info().map_err(unreadable)?;
-        (info.width, info.height)
-    };
-    check_scan_dimensions(u64::from(w), u64::from(h))?;
-    // Both fit in usize: at most 8192, product at most 16 Mi.
-    let (width, height) = (w as usize, h as usize);
-
-    let mut reader = decoder.read_info().map_err(unreadable)?;
-    let (colour, depth) = reader.output_color_type();
-    let channels = match colour {
-        ColorType::Grayscale => 1,
-        ColorType::GrayscaleAlpha => 2,
-        ColorType::Rgb => 3,
-        ColorType::Rgba => 4,
-        ColorType::Indexed => 0,
-    };
-    if channels == 0 || depth != png::BitDepth::Eight {
-        return Err(QrError::ImageUnreadable(format!(
-            "unexpected PNG output format {colour:?} at {depth:?}"
-        )));
-    }
-    let row_len = width * channels;
-    let mut luma = Vec::with_capacity(width * height);
-
-    if reader.info().interlaced {
-        // Adam7 rows arrive pass by pass: let the decoder assemble the frame.
-        let size = reader.output_buffer_size().ok_or_else(|| {
-            QrError::ImageUnreadable("PNG frame does not fit in memory".to_owned())
-        })?;
-        let mut frame = vec![0u8; size];
-        let out = reader.next_frame(&mut frame).map_err(unreadable)?;
-        if out.width != w || out.height != h || out.line_size != row_len {
-            return Err(QrError::ImageUnreadable(
-                "first PNG frame is not the full image".to_owned(),
-            ));
-        }
-        for row in frame.chunks_exact(row_len).take(height) {
-            push_luma_row(&mut luma, row, channels);
-        }
-    } else {
-        for _ in 0..height {
-            let row = reader
-                .next_row()
-                .map_err(unreadable)?
-                .ok_or_else(|| QrError::ImageUnreadable("PNG ends early".to_owned()))?;
-            let data = row.data();
-            if data.len() != row_len {
-                return Err(QrError::ImageUnreadable(
-                    "first PNG frame is not the full image".to_owned(),
-                ));
-            }
-            push_luma_row(&mut luma, data, channels);
-        }
-    }
-    if luma.len() != width * height {
-        return Err(QrError::ImageUnreadable("PNG ends early".to_owned()));
-    }
-    Ok((width, height, luma))
-}
-
-/// Converts one row of 8-bit samples with `channels` channels (grey, grey +
-/// alpha, RGB, RGBA) to luma, compositing transparency over white.
-#[cfg(feature = "scan")]
-fn push_luma_row(luma: &mut Vec<u8>, row: &[u8], channels: usize) {
-    fn grey(r: u8, g: u8, b: u8) -> u32 {
-        (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000
-    }
-    fn over_white(l: u32, a: u8) -> u8 {
-        let a = u32::from(a);
-        // At most (255·a + 255·(255 − a) + 127) / 255 = 255.
-        ((l * a + 255 * (255 - a) + 127) / 255) as u8
-    }
-    match channels {
-        1 => luma.extend_from_slice(row),
-        2 => luma.extend(
-            row.chunks_exact(2)
-                .map(|p| over_white(u32::from(p[0]), p[1])),
-        ),
-        3 => luma.extend(row.chunks_exact(3).map(|p| grey(p[0], p[1], p[2]) as u8)),
-        _ => luma.extend(
-            row.chunks_exact(4)
-                .map(|p| over_white(grey(p[0], p[1], p[2]), p[3])),
-        ),
-    }
-}
-
-/// Reads every QR code in an 8-bit greyscale image (0 black, 255 white, row
-/// by row, `width × height` bytes) and returns their texts.
-///
-/// Texts come in image order: by the topmost corner of each code, then the
-/// leftmost. A code whose text is not valid UTF-8, or that fails to decode,
-/// is skipped. Mirrored codes are read too.
-///
-/// The QR detector (`rqrr`) is known to panic on some degenerate images; in
-/// builds that unwind, such a panic is caught and reported as
-/// [`QrError::ImageUnreadable`] (the default panic hook still prints it).
-/// With `panic = "abort"` (e.g. WebAssembly) it aborts.
-///
-/// # Errors
-///
-/// [`QrError::ImageTooLarge`] over the scan limits,
-/// [`QrError::PixelCountMismatch`] when `pixels.len() != width × height`,
-/// [`QrError::ImageUnreadable`] for an empty image or a detector failure,
-/// [`QrError::NoCodeFound`] when no QR code decodes.
-#[cfg(feature = "scan")]
-pub fn scan_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-
-    let (w64, h64) = (
-        u64::try_from(width).unwrap_or(u64::MAX),
-        u64::try_from(height).unwrap_or(u64::MAX),
-    );
-    check_scan_dimensions(w64, h64)?;
-    let expected = width * height; // at most 16 Mi after the check
-    if pixels.len() != expected {
-        return Err(QrError::PixelCountMismatch {
-            expected,
-            actual: pixels.len(),
-        });
-    }
-
-    // Detection and each grid's decoding run under catch_unwind (see above).
-    let detect = AssertUnwindSafe(|| {
-        let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-            pixels[y * width + x]
-        });
-        let grids = image.detect_grids();
-        let mut found: Vec<((i32, i32), String)> = Vec::new();
-        for grid in &grids {
-            let decoded = catch_unwind(AssertUnwindSafe(|| grid.decode()));
-            if let Ok(Ok((_meta, text))) = decoded {
-                let top = grid.bounds.iter().map(|p| p.y).min().unwrap_or(0);
-                let left = grid.bounds.iter().map(|p| p.x).min().unwrap_or(0);
-                found.push(((top, left), text));
-            }
-        }
-        found
-    });
-    let mut found = catch_unwind(detect)
-        .map_err(|_| QrError::ImageUnreadable("the QR detector failed on this image".to_owned()))?;
-    if found.is_empty() {
-        return Err(QrError::NoCodeFound);
-    }
-    found.sort_by_key(|(pos, _)| *pos);
-    Ok(found.into_iter().map(|(_, text)| text).collect())
 }
 
 #[cfg(test)]
