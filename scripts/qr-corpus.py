@@ -2,6 +2,10 @@
 """Builds the QR scanning corpus from licences the project issues itself.
 
 Usage: qr-corpus.py --elicense BIN --out DIR [--profile ci|full] [--seed N]
+       qr-corpus.py --elicense BIN --fixtures DIR
+
+The second form writes the few small pictures the tests keep in
+tests/data/qr/ (see write_fixtures).
 
 Run it through scripts/qr-corpus.sh, which installs Pillow and NumPy (pinned
 versions, in target/qr-venv) and builds the `elicense` binary.
@@ -240,6 +244,30 @@ def printed_page(matrix, rng):
     return page, (120, 1300, code.width)
 
 
+def photo(m, rng, landscape=True, size=(2000, 1500)):
+    """A phone-style photo of a printed licence holding the code `m`:
+    returns (RGB image, JPEG quality)."""
+    page, _ = printed_page(m, rng)
+    fw, fh = size if landscape else size[::-1]
+    frame = texture(rng, fw, fh)
+    scale = rng.uniform(0.75, 0.9) * fh / page.height
+    pw, ph = page.width * scale, page.height * scale
+    cx, cy = fw / 2 + rng.uniform(-0.05, 0.05) * fw, fh / 2
+    a = math.radians(rng.uniform(-12, 12))
+    quad = []
+    for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        x, y = dx * pw / 2, dy * ph / 2
+        x, y = x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
+        # Taken from a little above: the far (top) edge is shorter.
+        x *= 0.9 if dy < 0 else 1.0
+        quad.append((cx + x + rng.uniform(-0.03, 0.03) * pw, cy + y + rng.uniform(-0.02, 0.02) * ph))
+    warp_onto(frame, page, quad)
+    frame = lighting(frame, rng, rng.uniform(0.55, 0.8), rng.uniform(0.95, 1.1))
+    frame = frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.4)))
+    frame = add_noise(frame, rng, rng.uniform(3, 7))
+    return frame, int(rng.integers(70, 90))
+
+
 # ------------------------------------------------------------- categories
 
 
@@ -295,25 +323,8 @@ def gen_all(lics, rng, reps):
             frame = add_noise(frame, rng, rng.uniform(3, 9))
             yield "camera", frame, "jpeg", int(rng.integers(60, 86)), t, f"{name} {fw}x{fh} frame, code {frac:.0%} of the height"
         for r in range(2 * reps):
-            page, _ = printed_page(m, rng)
-            fw, fh = (2000, 1500) if r % 2 == 0 else (1500, 2000)
-            frame = texture(rng, fw, fh)
-            scale = rng.uniform(0.75, 0.9) * fh / page.height
-            pw, ph = page.width * scale, page.height * scale
-            cx, cy = fw / 2 + rng.uniform(-0.05, 0.05) * fw, fh / 2
-            a = math.radians(rng.uniform(-12, 12))
-            quad = []
-            for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-                x, y = dx * pw / 2, dy * ph / 2
-                x, y = x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
-                # Taken from a little above: the far (top) edge is shorter.
-                x *= 0.9 if dy < 0 else 1.0
-                quad.append((cx + x + rng.uniform(-0.03, 0.03) * pw, cy + y + rng.uniform(-0.02, 0.02) * ph))
-            warp_onto(frame, page, quad)
-            frame = lighting(frame, rng, rng.uniform(0.55, 0.8), rng.uniform(0.95, 1.1))
-            frame = frame.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.4)))
-            frame = add_noise(frame, rng, rng.uniform(3, 7))
-            yield "photo", frame, "jpeg", int(rng.integers(70, 90)), t, f"{name} photo of a printed licence {r}"
+            frame, q = photo(m, rng, landscape=r % 2 == 0)
+            yield "photo", frame, "jpeg", q, t, f"{name} photo of a printed licence {r}"
     # Two codes in one picture: every pair of consecutive licences.
     for (n1, t1, _, m1), (n2, t2, _, m2) in zip(lics, lics[1:]):
         a, b = render(m1, 4), render(m2, 4)
@@ -323,13 +334,46 @@ def gen_all(lics, rng, reps):
         yield "multi", img, "png", None, [t1, t2], f"{n1} and {n2} side by side"
 
 
+def write_fixtures(elicense, out, seed):
+    """The committed test pictures: a phone-style photo of the sample
+    licence (with the public certificates to verify it and its QR text), a
+    small JPEG of a code (a fuzzing seed), and a Kanji-mode code (made with
+    segno, the only encoder here with Kanji mode)."""
+    import segno
+
+    os.makedirs(out, exist_ok=True)
+    work = os.path.join(out, "issued")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    lics = issue(elicense, work)
+    rng = np.random.default_rng(seed)
+    name, text, _, m = lics[1]
+    assert name == "sample"
+    frame, q = photo(m, rng)
+    frame.save(os.path.join(out, "photo.jpg"), "JPEG", quality=q)
+    with open(os.path.join(out, "photo.qr.txt"), "w") as f:
+        f.write(text + "\n")
+    for cert in ("root.cert.pem", "authority.cert.pem"):
+        shutil.copy(os.path.join(work, "pki", cert), os.path.join(out, "photo." + cert))
+    render(lics[0][3], 2).save(os.path.join(out, "small-code.jpg"), "JPEG", quality=60)
+    kanji = segno.make("電子証照", mode="kanji", error="q", micro=False)
+    kanji.save(os.path.join(out, "kanji.png"), scale=4, border=4)
+    shutil.rmtree(work)
+    print(f"qr-corpus: fixtures in {out}: " + ", ".join(sorted(os.listdir(out))))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--elicense", required=True, help="path to the elicense binary")
-    ap.add_argument("--out", required=True, help="output directory (replaced)")
+    ap.add_argument("--out", help="output directory (replaced)")
+    ap.add_argument("--fixtures", help="write the test fixtures to this directory instead")
     ap.add_argument("--profile", choices=sorted(PROFILES), default="ci")
     ap.add_argument("--seed", type=int, default=20251126)
     args = ap.parse_args()
+    if args.fixtures:
+        return write_fixtures(os.path.abspath(args.elicense), args.fixtures, args.seed)
+    if not args.out:
+        ap.error("--out or --fixtures is required")
 
     nlic, reps = PROFILES[args.profile]
     out = os.path.abspath(args.out)

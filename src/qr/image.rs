@@ -282,6 +282,8 @@ fn decode_jpeg(bytes: &[u8]) -> Result<LumaImage, QrError> {
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
         .jpeg_set_max_scans(MAX_JPEG_SCANS)
+        // A truncated or corrupt file is an error, not a half-grey picture.
+        .set_strict_mode(true)
         // Past the limits the decoder stops at the header; the check
         // below says so with the picture's own size.
         .set_max_width(1 << 16)

@@ -685,15 +685,21 @@ mod tests {
             assert!(qr.is_dark(0, 0) && qr.is_dark(qr.size() - 1, 0));
             assert!(qr.is_dark(0, qr.size() - 1));
             assert!(!qr.is_dark(qr.size(), 0) && !qr.is_dark(0, usize::MAX));
-            // rqrr reads the bare matrix back.
+            // The scanner reads the matrix back at 1 pixel per module.
             #[cfg(feature = "scan")]
             {
-                let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(qr.size(), |x, y| {
-                    qr.is_dark(x, y)
-                }));
-                let (meta, decoded) = grid.decode().unwrap();
-                assert_eq!(decoded, text);
-                assert_eq!(meta.version.0, 13);
+                let side = qr.size() + 8;
+                let px: Vec<u8> = (0..side * side)
+                    .map(|i| {
+                        if qr.is_dark_with_margin(i % side, i / side, 4) {
+                            0
+                        } else {
+                            255
+                        }
+                    })
+                    .collect();
+                assert_eq!(qr.version(), 13);
+                assert_eq!(scan_luma(side, side, &px).unwrap(), vec![text]);
             }
         }
 
@@ -1145,6 +1151,188 @@ mod tests {
             for (i, png) in cases.iter().enumerate() {
                 assert_eq!(scan_png(png).unwrap(), vec![text], "case {i}");
             }
+        }
+
+        /// Paints `qr` into a luma frame of width `w` at (`x0`, `y0`) with
+        /// `scale` pixels per module (quiet zone not drawn: the frame is
+        /// white).
+        #[cfg(feature = "render")]
+        fn paint(px: &mut [u8], w: usize, qr: &QrCode, x0: usize, y0: usize, scale: usize) {
+            for y in 0..qr.size() * scale {
+                for x in 0..qr.size() * scale {
+                    if qr.is_dark(x / scale, y / scale) {
+                        px[(y0 + y) * w + x0 + x] = 0;
+                    }
+                }
+            }
+        }
+
+        /// A decompression bomb: a 30,000 × 30,000 PNG header over a tiny
+        /// body is refused from its header.
+        #[test]
+        fn png_bomb_is_refused_from_its_header() {
+            let mut png = png_of(1, 1, png::ColorType::Grayscale, 0);
+            patch_ihdr(&mut png, 30_000, 30_000);
+            assert!(png.len() < 100);
+            let err = scan_image(&png).unwrap_err();
+            assert_eq!(
+                err,
+                QrError::ImageTooLarge {
+                    width: 30_000,
+                    height: 30_000
+                }
+            );
+            assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+        }
+
+        #[test]
+        fn files_over_the_byte_limit_are_refused_unread() {
+            let mut big = vec![0u8; MAX_IMAGE_BYTES + 1];
+            big[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+            let err = scan_image(&big).unwrap_err();
+            assert_eq!(
+                err,
+                QrError::ImageFileTooLarge {
+                    len: MAX_IMAGE_BYTES + 1,
+                    max: MAX_IMAGE_BYTES
+                }
+            );
+            assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+        }
+
+        #[test]
+        fn degenerate_sizes() {
+            assert!(matches!(
+                LumaImage::new(0, 0, Vec::new()),
+                Err(QrError::ImageUnreadable(_))
+            ));
+            assert!(matches!(
+                LumaImage::from_rgba(0, 7, &[]),
+                Err(QrError::ImageUnreadable(_))
+            ));
+            for (w, h) in [(1, 1), (1, 500), (500, 1), (2, 3000), (3000, 2)] {
+                assert_eq!(
+                    scan_luma(w, h, &vec![0; w * h]),
+                    Err(QrError::NoCodeFound),
+                    "{w}×{h}"
+                );
+                let png = png_of(w as u32, h as u32, png::ColorType::Rgb, 77);
+                assert_eq!(scan_image(&png), Err(QrError::NoCodeFound), "{w}×{h}");
+            }
+            assert_eq!(
+                LumaImage::from_rgba(2, 2, &[0; 15]),
+                Err(QrError::PixelCountMismatch {
+                    expected: 16,
+                    actual: 15
+                })
+            );
+        }
+
+        #[test]
+        fn image_format_sniffing() {
+            assert_eq!(ImageFormat::sniff(b"\x89PNG\r\n\x1a\nrest"), Some(ImageFormat::Png));
+            assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageFormat::Jpeg));
+            assert_eq!(ImageFormat::sniff(b"GIF89a"), None);
+            assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8]), None);
+            assert_eq!(
+                scan_image(b"GIF89a\x01\x00\x01\x00"),
+                Err(QrError::ImageUnreadable("not a PNG or JPEG image".to_owned()))
+            );
+        }
+
+        /// RGBA frames (a browser canvas) are composited over white.
+        #[cfg(feature = "render")]
+        #[test]
+        fn rgba_frames_scan() {
+            let text = "EL1:RGBA";
+            let qr = QrCode::encode(text, EccLevel::Q).unwrap();
+            let scale = 4;
+            let side = (qr.size() + 8) * scale;
+            let mut rgba = Vec::with_capacity(side * side * 4);
+            for y in 0..side {
+                for x in 0..side {
+                    let dark = qr.is_dark_with_margin(x / scale, y / scale, 4);
+                    // Dark modules opaque navy, light ones fully transparent.
+                    rgba.extend_from_slice(if dark { &[10, 20, 80, 255] } else { &[0, 0, 0, 0] });
+                }
+            }
+            assert_eq!(scan_rgba(side, side, &rgba).unwrap(), vec![text]);
+            let luma = LumaImage::from_rgba(side, side, &rgba).unwrap();
+            assert_eq!(luma.pixels()[0], 255);
+            // (299·10 + 587·20 + 114·80) / 1000 = 24.35.
+            assert_eq!(luma.pixels()[(4 * scale) * side + 4 * scale], 24);
+        }
+
+        /// Light modules on a dark background, and a low-contrast grey code.
+        #[cfg(feature = "render")]
+        #[test]
+        fn inverted_and_low_contrast_codes() {
+            let text = el1_text(150, 3);
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            let scale = 3;
+            let side = (qr.size() + 8) * scale;
+            let mut px = vec![255u8; side * side];
+            paint(&mut px, side, &qr, 4 * scale, 4 * scale, scale);
+            let inverted: Vec<u8> = px.iter().map(|p| 255 - p).collect();
+            assert_eq!(scan_luma(side, side, &inverted).unwrap(), vec![text.clone()]);
+            let grey: Vec<u8> = px.iter().map(|&p| if p == 0 { 120 } else { 160 }).collect();
+            assert_eq!(scan_luma(side, side, &grey).unwrap(), vec![text]);
+        }
+
+        /// A code whose bytes are not UTF-8 is read (as the decoder's best
+        /// guess at their character set), never a panic or an error.
+        #[cfg(feature = "render")]
+        #[test]
+        fn non_utf8_byte_mode_code() {
+            let bytes: Vec<u8> = (0..60u8).map(|i| 0x80 | i.wrapping_mul(37)).collect();
+            assert!(std::str::from_utf8(&bytes).is_err());
+            let qr = fast_qr::QRBuilder::new(bytes.clone())
+                .ecl(fast_qr::ECL::Q)
+                .mode(fast_qr::Mode::Byte)
+                .build()
+                .unwrap();
+            let scale = 4;
+            let n = qr.size;
+            let side = (n + 8) * scale;
+            let mut px = vec![255u8; side * side];
+            for y in 0..n * scale {
+                for x in 0..n * scale {
+                    if qr.data[(y / scale) * n + x / scale].value() {
+                        px[(y + 4 * scale) * side + x + 4 * scale] = 0;
+                    }
+                }
+            }
+            let texts = scan_luma(side, side, &px).unwrap();
+            assert_eq!(texts.len(), 1);
+            assert!(!texts[0].starts_with("EL1:"));
+            assert!(!texts[0].is_empty());
+        }
+
+        /// 500 small codes in one picture: every one comes back, once,
+        /// within bounded time.
+        #[cfg(feature = "render")]
+        #[test]
+        fn five_hundred_small_codes() {
+            let codes: Vec<QrCode> = (0..500)
+                .map(|i| QrCode::encode(&format!("EL1:{i:03}"), EccLevel::L).unwrap())
+                .collect();
+            let scale = 3;
+            let cell = (codes[0].size() + 6) * scale;
+            let (cols, rows) = (25, 20);
+            let (w, h) = (cols * cell, rows * cell);
+            let mut px = vec![255u8; w * h];
+            for (i, qr) in codes.iter().enumerate() {
+                let (cx, cy) = (i % cols, i / cols);
+                paint(&mut px, w, qr, cx * cell + 3 * scale, cy * cell + 3 * scale, scale);
+            }
+            let start = std::time::Instant::now();
+            let texts = scan_luma(w, h, &px).unwrap();
+            let elapsed = start.elapsed();
+            eprintln!("500 codes in {w}×{h}: {} read in {elapsed:?}", texts.len());
+            let mut sorted = texts.clone();
+            sorted.sort();
+            let want: Vec<String> = (0..500).map(|i| format!("EL1:{i:03}")).collect();
+            assert_eq!(sorted, want);
         }
 
         /// Random bytes after a valid signature and IHDR never panic.
