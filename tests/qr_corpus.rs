@@ -84,7 +84,10 @@ fn truncated_and_corrupt_jpegs() {
     let jpeg = read("small-code.jpg");
     for cut in [0, 2, 3, 20, 100, 400] {
         let err = scan_image(&jpeg[..cut]).unwrap_err();
-        assert!(matches!(err, QrError::ImageUnreadable(_)), "cut {cut}: {err:?}");
+        assert!(
+            matches!(err, QrError::ImageUnreadable(_)),
+            "cut {cut}: {err:?}"
+        );
         assert_eq!(err.reason(), ReasonCode::QrNotFound);
     }
     // Cut in the entropy-coded data, or with bytes flipped there: an error
@@ -186,7 +189,10 @@ fn corpus_at_least_as_well_as_zbar() {
     let (n, ours, theirs) = by_cat
         .values()
         .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-    eprintln!("{:<12} {:>6} {:>9} {:>9}", "category", "images", "elicense", "zbar");
+    eprintln!(
+        "{:<12} {:>6} {:>9} {:>9}",
+        "category", "images", "elicense", "zbar"
+    );
     for (cat, (n, o, z)) in &by_cat {
         eprintln!("{cat:<12} {n:>6} {o:>9} {z:>9}");
     }

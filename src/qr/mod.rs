@@ -42,11 +42,11 @@ use core::fmt;
 mod image;
 #[cfg(feature = "scan")]
 mod scan;
+use core::str::FromStr;
 #[cfg(feature = "scan")]
 pub use image::{ImageFormat, LumaImage, MAX_IMAGE_BYTES, MAX_SCAN_PIXELS, MAX_SCAN_SIDE};
 #[cfg(feature = "scan")]
 pub use scan::*;
-use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// Quiet zone, in modules, around the SVG and PNG renderings (ISO/IEC 18004
@@ -123,6 +123,9 @@ pub enum QrError {
     /// A PNG scale outside `1..=64`.
     #[error("PNG scale {0} is outside 1..=64 pixels per module")]
     InvalidScale(u32),
+    /// A physical module size outside 1 µm..=10 mm.
+    #[error("module size of {0} µm is outside 1..=10000 µm")]
+    InvalidModuleSize(u32),
     /// The PNG encoder failed (not expected when writing to memory).
     #[error("PNG encoding failed: {0}")]
     PngEncode(String),
@@ -143,9 +146,24 @@ impl QrError {
             | QrError::InvalidEccLevel(_)
             | QrError::InvalidColour(_)
             | QrError::InvalidScale(_)
+            | QrError::InvalidModuleSize(_)
             | QrError::PngEncode(_) => ReasonCode::InvalidArgument,
         }
     }
+}
+
+/// `um` micrometres as millimetres, without trailing zeros (`50500` →
+/// `50.5`).
+#[cfg(feature = "render")]
+fn millimetres(um: u64) -> String {
+    let mut s = format!("{}.{:03}", um / 1000, um % 1000);
+    while s.ends_with('0') {
+        s.pop();
+    }
+    if s.ends_with('.') {
+        s.pop();
+    }
+    s
 }
 
 /// Shortens user input echoed in an error message (on a char boundary).
@@ -300,13 +318,42 @@ impl fmt::Display for Colour {
     }
 }
 
+/// Physical size of one module in printed renderings by default: 0.5 mm
+/// (a version 19 code, the sample licence's, is then 50.5 mm wide with its
+/// quiet zone).
+#[cfg(feature = "render")]
+pub const DEFAULT_MODULE_UM: u32 = 500;
+
+/// Smallest module, in micrometres (0.4 mm), that prints and scans
+/// reliably with phone cameras and office printers; `elicense issue` warns
+/// below it.
+#[cfg(feature = "render")]
+pub const MIN_MODULE_UM: u32 = 400;
+
+/// Fewest pixels per module a PNG needs to be read from a screen or from a
+/// print at its pixel size (the scanner itself reads sharp pictures from
+/// 1.5 px/module, but blur and resampling then lose the code); `elicense
+/// issue` warns below it.
+#[cfg(feature = "render")]
+pub const MIN_PNG_SCALE: u32 = 3;
+
+/// Largest physical module size accepted, in micrometres (10 mm).
+#[cfg(feature = "render")]
+pub const MAX_MODULE_UM: u32 = 10_000;
+
 /// Options for [`QrCode::to_svg`].
 #[cfg(feature = "render")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SvgOptions {
-    /// Width and height of the image in CSS pixels; `None` leaves the SVG
-    /// without `width`/`height`, so it scales to its container.
+    /// Width and height of the image in CSS pixels. Takes precedence over
+    /// `module_um`.
     pub width_px: Option<u32>,
+    /// Physical size of one module in micrometres: the SVG's `width` and
+    /// `height` are then `(size + 8) × module_um / 1000` millimetres, so it
+    /// prints at that size. Default [`DEFAULT_MODULE_UM`]; `None` (with no
+    /// `width_px`) leaves the SVG without `width`/`height`, so it scales to
+    /// its container.
+    pub module_um: Option<u32>,
     /// Colour of dark modules (default black).
     pub dark: Colour,
     /// Colour of light modules and of the quiet zone (default white).
@@ -318,6 +365,7 @@ impl Default for SvgOptions {
     fn default() -> Self {
         SvgOptions {
             width_px: None,
+            module_um: Some(DEFAULT_MODULE_UM),
             dark: Colour::BLACK,
             light: Colour::WHITE,
         }
@@ -411,7 +459,9 @@ impl QrCode {
     /// A standalone SVG image of the code.
     ///
     /// The image has a 4-module quiet zone; its `viewBox` is in modules
-    /// (`0 0 size+8 size+8`) and it sets `shape-rendering="crispEdges"`. The
+    /// (`0 0 size+8 size+8`) and it sets `shape-rendering="crispEdges"`. By
+    /// default its `width` and `height` are in millimetres, one module
+    /// being [`DEFAULT_MODULE_UM`] (see [`SvgOptions`]). The
     /// light colour fills the background; the dark modules are one `<path>`
     /// with one rectangle subpath per horizontal run of dark modules.
     pub fn to_svg(&self, opts: &SvgOptions) -> String {
@@ -423,6 +473,9 @@ impl QrCode {
         let _ = write!(out, " viewBox=\"0 0 {side} {side}\"");
         if let Some(w) = opts.width_px {
             let _ = write!(out, " width=\"{w}\" height=\"{w}\"");
+        } else if let Some(um) = opts.module_um {
+            let mm = millimetres(side as u64 * u64::from(um));
+            let _ = write!(out, " width=\"{mm}mm\" height=\"{mm}mm\"");
         }
         out.push_str(" shape-rendering=\"crispEdges\">");
         let _ = write!(
@@ -456,7 +509,20 @@ impl QrCode {
     }
 
     /// An 8-bit greyscale PNG of the code: black modules on white, a
-    /// 4-module quiet zone, each module `scale` × `scale` pixels.
+    /// 4-module quiet zone, each module `scale` × `scale` pixels, with a
+    /// `pHYs` resolution that prints each module [`DEFAULT_MODULE_UM`]
+    /// wide (see [`to_png_printed`](Self::to_png_printed)).
+    ///
+    /// # Errors
+    ///
+    /// As [`to_png_printed`](Self::to_png_printed).
+    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+        self.to_png_printed(scale, DEFAULT_MODULE_UM)
+    }
+
+    /// Like [`to_png`](Self::to_png), with a `pHYs` chunk giving the
+    /// resolution (pixels per metre, `round(scale × 10⁶ / module_um)`) at
+    /// which one module prints `module_um` micrometres wide.
     ///
     /// The image is streamed row by row into the encoder, so memory use is
     /// about one pixel row plus the compressed output.
@@ -464,13 +530,19 @@ impl QrCode {
     /// # Errors
     ///
     /// [`QrError::InvalidScale`] unless `1 <= scale <= 64`;
+    /// [`QrError::InvalidModuleSize`] unless `1 <= module_um <= 10 000`;
     /// [`QrError::PngEncode`] if the encoder fails (not expected).
-    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+    pub fn to_png_printed(&self, scale: u32, module_um: u32) -> Result<Vec<u8>, QrError> {
         use std::io::Write as _;
 
         if !(1..=MAX_PNG_SCALE).contains(&scale) {
             return Err(QrError::InvalidScale(scale));
         }
+        if !(1..=MAX_MODULE_UM).contains(&module_um) {
+            return Err(QrError::InvalidModuleSize(module_um));
+        }
+        let per_metre =
+            (u64::from(scale) * 1_000_000 + u64::from(module_um) / 2) / u64::from(module_um);
         let scale_px = scale as usize;
         let side_modules = self.size + 2 * QUIET_ZONE;
         let side_px = side_modules * scale_px; // at most 185 × 64 = 11 840
@@ -481,6 +553,13 @@ impl QrCode {
         let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
+        // At most 64 × 10⁶ pixels per metre: fits in u32.
+        let ppu = u32::try_from(per_metre).map_err(|_| QrError::InvalidModuleSize(module_um))?;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppu,
+            yppu: ppu,
+            unit: png::Unit::Meter,
+        }));
         let mut writer = encoder.write_header().map_err(enc_err)?;
         let mut stream = writer.stream_writer().map_err(enc_err)?;
         let mut row = vec![0u8; side_px];
@@ -742,8 +821,15 @@ mod tests {
             assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")));
             assert!(svg.contains("shape-rendering=\"crispEdges\""));
             assert!(svg.contains("fill=\"#ffffff\"") && svg.contains("fill=\"#000000\""));
-            // No width/height unless asked for.
-            assert!(!svg[..svg.find('>').unwrap()].contains("width"));
+            // Printed size by default: 0.5 mm per module.
+            let mm = millimetres(side as u64 * 500);
+            assert!(svg.contains(&format!(" width=\"{mm}mm\" height=\"{mm}mm\"")));
+            // No width/height when asked for none.
+            let bare = qr.to_svg(&SvgOptions {
+                module_um: None,
+                ..SvgOptions::default()
+            });
+            assert!(!bare[..bare.find('>').unwrap()].contains("width"));
             assert_eq!(svg.matches("<path").count(), 1);
             assert!(svg.trim_end().ends_with("</svg>"));
 
@@ -779,12 +865,56 @@ mod tests {
 
             let custom = SvgOptions {
                 width_px: Some(300),
+                module_um: Some(400),
                 dark: "#1A2b3C".parse().unwrap(),
                 light: Colour::parse("#fe0").unwrap(),
             };
             let svg = qr.to_svg(&custom);
             assert!(svg.contains("width=\"300\" height=\"300\""));
             assert!(svg.contains("fill=\"#1a2b3c\"") && svg.contains("fill=\"#ffee00\""));
+        }
+
+        #[test]
+        fn physical_sizes() {
+            assert_eq!(millimetres(50_500), "50.5");
+            assert_eq!(millimetres(101 * 400), "40.4");
+            assert_eq!(millimetres(45_000), "45");
+            assert_eq!(millimetres(1), "0.001");
+            // The sample licence's version (19) at the default size: every
+            // module at least 0.4 mm.
+            let qr = QrCode::encode(&el1_text(606, 2), EccLevel::Q).unwrap();
+            assert_eq!(qr.version(), 19);
+            let svg = qr.to_svg(&SvgOptions::default());
+            assert!(
+                svg.contains(" width=\"50.5mm\" height=\"50.5mm\""),
+                "{}",
+                &svg[..200]
+            );
+            assert!(DEFAULT_MODULE_UM >= MIN_MODULE_UM);
+        }
+
+        /// The PNG's pHYs chunk: pixels per metre for the module size.
+        #[cfg(feature = "scan")]
+        #[test]
+        fn png_resolution() {
+            let qr = QrCode::encode("EL1:PHYS", EccLevel::Q).unwrap();
+            let dims = |png: &[u8]| {
+                let reader = png::Decoder::new(std::io::Cursor::new(png))
+                    .read_info()
+                    .unwrap();
+                reader.info().pixel_dims.unwrap()
+            };
+            // 8 px per 0.5 mm module = 16,000 px/m (406.4 dpi).
+            let d = dims(&qr.to_png(8).unwrap());
+            assert_eq!((d.xppu, d.yppu, d.unit), (16_000, 16_000, png::Unit::Meter));
+            // 3 px per 0.33 mm module = 9,091 px/m.
+            let d = dims(&qr.to_png_printed(3, 330).unwrap());
+            assert_eq!((d.xppu, d.yppu), (9_091, 9_091));
+            assert_eq!(qr.to_png_printed(3, 0), Err(QrError::InvalidModuleSize(0)));
+            assert_eq!(
+                qr.to_png_printed(3, 10_001).unwrap_err().reason(),
+                ReasonCode::InvalidArgument
+            );
         }
 
         #[test]
@@ -1230,13 +1360,21 @@ mod tests {
 
         #[test]
         fn image_format_sniffing() {
-            assert_eq!(ImageFormat::sniff(b"\x89PNG\r\n\x1a\nrest"), Some(ImageFormat::Png));
-            assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageFormat::Jpeg));
+            assert_eq!(
+                ImageFormat::sniff(b"\x89PNG\r\n\x1a\nrest"),
+                Some(ImageFormat::Png)
+            );
+            assert_eq!(
+                ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+                Some(ImageFormat::Jpeg)
+            );
             assert_eq!(ImageFormat::sniff(b"GIF89a"), None);
             assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8]), None);
             assert_eq!(
                 scan_image(b"GIF89a\x01\x00\x01\x00"),
-                Err(QrError::ImageUnreadable("not a PNG or JPEG image".to_owned()))
+                Err(QrError::ImageUnreadable(
+                    "not a PNG or JPEG image".to_owned()
+                ))
             );
         }
 
@@ -1253,7 +1391,11 @@ mod tests {
                 for x in 0..side {
                     let dark = qr.is_dark_with_margin(x / scale, y / scale, 4);
                     // Dark modules opaque navy, light ones fully transparent.
-                    rgba.extend_from_slice(if dark { &[10, 20, 80, 255] } else { &[0, 0, 0, 0] });
+                    rgba.extend_from_slice(if dark {
+                        &[10, 20, 80, 255]
+                    } else {
+                        &[0, 0, 0, 0]
+                    });
                 }
             }
             assert_eq!(scan_rgba(side, side, &rgba).unwrap(), vec![text]);
@@ -1274,7 +1416,10 @@ mod tests {
             let mut px = vec![255u8; side * side];
             paint(&mut px, side, &qr, 4 * scale, 4 * scale, scale);
             let inverted: Vec<u8> = px.iter().map(|p| 255 - p).collect();
-            assert_eq!(scan_luma(side, side, &inverted).unwrap(), vec![text.clone()]);
+            assert_eq!(
+                scan_luma(side, side, &inverted).unwrap(),
+                vec![text.clone()]
+            );
             let grey: Vec<u8> = px.iter().map(|&p| if p == 0 { 120 } else { 160 }).collect();
             assert_eq!(scan_luma(side, side, &grey).unwrap(), vec![text]);
         }
@@ -1323,7 +1468,14 @@ mod tests {
             let mut px = vec![255u8; w * h];
             for (i, qr) in codes.iter().enumerate() {
                 let (cx, cy) = (i % cols, i / cols);
-                paint(&mut px, w, qr, cx * cell + 3 * scale, cy * cell + 3 * scale, scale);
+                paint(
+                    &mut px,
+                    w,
+                    qr,
+                    cx * cell + 3 * scale,
+                    cy * cell + 3 * scale,
+                    scale,
+                );
             }
             let start = std::time::Instant::now();
             let texts = scan_luma(w, h, &px).unwrap();

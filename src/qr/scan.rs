@@ -94,7 +94,11 @@ pub fn scan(image: &LumaImage) -> Result<Vec<String>, QrError> {
         }
     }
     if found.is_empty() {
-        found = read(w, h, sharpen(w, h, base.as_deref().unwrap_or(image.pixels())));
+        found = read(
+            w,
+            h,
+            sharpen(w, h, base.as_deref().unwrap_or(image.pixels())),
+        );
     }
     if found.is_empty() && w / 2 >= MIN_HALF_SIDE && h / 2 >= MIN_HALF_SIDE {
         let pixels = base.as_deref().unwrap_or(image.pixels());
