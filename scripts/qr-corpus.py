@@ -21,7 +21,7 @@ Steps:
 3. DIR/manifest.json lists every image: file, category, the QR texts it
    holds (all of them must be read for a success), and a short description.
 
-Categories (docs/QR.md describes them):
+Categories (README, "Reading QR codes from pictures"):
 
   scale        1.5 to 10 pixels per module, area-resampled
   resize       the tool's own 8 px/module PNG resized to 300-800 px, with

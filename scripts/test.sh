@@ -41,6 +41,16 @@ RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo b
   -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
   -p elicense --no-default-features --lib --target-dir target/wasm
 
+step "QR scanner for wasm32-unknown-unknown (--features scan)"
+RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build --release \
+  -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
+  -p elicense --no-default-features --features scan --lib --target-dir target/wasm
+
+step "QR corpus (scripts/qr-corpus.sh --floor: pictures and zbar's results)"
+# tests/qr_corpus.rs scans it and fails below zbar's success rate.
+bash scripts/qr-corpus.sh --profile ci --floor target/qr-corpus-ci
+export ELICENSE_QR_CORPUS="$PWD/target/qr-corpus-ci"
+
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets
 

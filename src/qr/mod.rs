@@ -9,20 +9,46 @@
 //! Rendering (feature `render`, backed by `fast_qr`'s module matrix and the
 //! `png` crate):
 //!
-//! * `QrCode::to_svg`: a standalone SVG with a single compact `<path>`;
-//! * `QrCode::to_png`: an 8-bit greyscale PNG;
+//! * `QrCode::to_svg`: a standalone SVG with a single compact `<path>`,
+//!   sized for print (`width`/`height` in millimetres, 0.5 mm per module by
+//!   default: `DEFAULT_MODULE_UM`);
+//! * `QrCode::to_png` / `QrCode::to_png_printed`: an 8-bit greyscale PNG
+//!   whose `pHYs` chunk prints each module at that size;
 //! * `QrCode::to_terminal` / `QrCode::to_terminal_plain`: Unicode half
 //!   blocks for a terminal.
 //!
 //! Every renderer draws the quiet zone the QR specification asks for (4
 //! modules), except the terminal renderers, which draw 2 modules to save
-//! screen space.
+//! screen space. `MIN_MODULE_UM` and `MIN_PNG_SCALE` are the sizes below
+//! which a code may not print or scan (`elicense issue` warns).
 //!
-//! Scanning (feature `scan`, backed by `rqrr` and the `png` crate):
-//! `scan_png` reads a PNG file, `scan_luma` an 8-bit greyscale frame (a
-//! camera frame, for example). Both refuse images larger than
-//! `MAX_SCAN_SIDE` pixels on a side or `MAX_SCAN_PIXELS` pixels in all,
-//! before any buffer of the image's size is allocated.
+//! Scanning (feature `scan`): `LumaImage` reads a PNG or JPEG file, or wraps
+//! a raw luma or RGBA buffer (what a browser canvas gives); `scan` finds and
+//! decodes every QR code in it (`scan_image`, `scan_luma` and `scan_rgba`
+//! do both steps). File length (`MAX_IMAGE_BYTES`) and picture size
+//! (`MAX_SCAN_SIDE`, `MAX_SCAN_PIXELS`) are checked from the file's header
+//! before anything of the picture's size is allocated or decoded.
+//!
+//! The reader is `rxing`'s QR reader (its port of zxing-cpp's detector),
+//! with passes of our own (inverted, contrast-stretched, sharpened, half
+//! size); it was chosen by measurement on the corpus that
+//! `scripts/qr-corpus.sh` builds from licences the project issues: see the
+//! README, "Reading QR codes from pictures", for the table.
+//!
+//! ## Panics
+//!
+//! Scanning is meant to run in WebAssembly under `panic = "abort"`, where a
+//! panic would lose the whole instance, so it must not panic on any input.
+//! The image decoders (`png`, `zune-jpeg`) get only bounded sizes; `rxing`
+//! gets only frames that `LumaImage` has checked (1 to 8192 pixels a side,
+//! at most 16 Mi pixels, buffer length exactly `width × height`), through
+//! `Luma8LuminanceSource::new`, whose own checks return errors. The
+//! `qr_image` fuzz target (fuzz/) drives all of it with arbitrary file
+//! bytes, and with luma and RGBA frames of arbitrary sizes and lengths, in
+//! every smoke run (`scripts/fuzz-smoke.sh`). rqrr, the former reader, was
+//! dropped: it can panic inside its detector on ordinary photos (its issue
+//! #54, an assertion in `Perspective::map`), where no input check can
+//! prevent it.
 //!
 //! # Errors and reason codes
 //!
@@ -31,9 +57,9 @@
 //!
 //! | Variant | Reason code |
 //! |---|---|
-//! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`] | [`ReasonCode::InputTooLarge`] |
+//! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`], `QrError::ImageFileTooLarge` | [`ReasonCode::InputTooLarge`] |
 //! | [`QrError::NoCodeFound`], [`QrError::ImageUnreadable`] | [`ReasonCode::QrNotFound`] |
-//! | [`QrError::PixelCountMismatch`], [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::PngEncode`] | [`ReasonCode::InvalidArgument`] |
+//! | [`QrError::PixelCountMismatch`], [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::InvalidModuleSize`], [`QrError::PngEncode`] | [`ReasonCode::InvalidArgument`] |
 
 use crate::ReasonCode;
 use core::fmt;
@@ -101,8 +127,8 @@ pub enum QrError {
     /// The image was read but holds no QR code that decodes.
     #[error("no decodable QR code found in the image")]
     NoCodeFound,
-    /// The image could not be read: not a PNG, truncated, corrupt, empty,
-    /// or the QR detector failed on it.
+    /// The image could not be read: not a PNG or JPEG, truncated, corrupt
+    /// or empty.
     #[error("image unreadable: {0}")]
     ImageUnreadable(String),
     /// `scan_luma` was given a pixel buffer whose length is not
@@ -336,6 +362,10 @@ pub const MIN_MODULE_UM: u32 = 400;
 /// issue` warns below it.
 #[cfg(feature = "render")]
 pub const MIN_PNG_SCALE: u32 = 3;
+
+// The default size never draws the warning.
+#[cfg(feature = "render")]
+const _: () = assert!(DEFAULT_MODULE_UM >= MIN_MODULE_UM);
 
 /// Largest physical module size accepted, in micrometres (10 mm).
 #[cfg(feature = "render")]
@@ -890,7 +920,6 @@ mod tests {
                 "{}",
                 &svg[..200]
             );
-            assert!(DEFAULT_MODULE_UM >= MIN_MODULE_UM);
         }
 
         /// The PNG's pHYs chunk: pixels per metre for the module size.
