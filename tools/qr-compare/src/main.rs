@@ -3,6 +3,10 @@
 //! "panicked"}`.
 //!
 //! Usage: elicense-qr-compare CORPUS_DIR [DECODER...]
+//!        elicense-qr-compare --worst
+//!
+//! `--worst` times `elicense::qr::scan` on pictures without a code (noise
+//! and flat grey) up to the size limit: the cost of every pass failing.
 //!
 //! Decoders: `elicense` (the project's scanner, `elicense::qr::scan`),
 //! `rqrr`, `quircs`, `rxing` (QR reader only, try-harder and inverted),
@@ -80,8 +84,42 @@ fn decode(decoder: &str, img: &LumaImage) -> Vec<String> {
     }
 }
 
+/// Times the scanner on pictures where every pass fails.
+fn worst() {
+    for (w, h) in [
+        (640usize, 480usize),
+        (2000, 1500),
+        (4000, 3000),
+        (4096, 4096),
+    ] {
+        let mut s = 1u64;
+        let noise: Vec<u8> = (0..w * h)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (s >> 56) as u8
+            })
+            .collect();
+        for (what, px) in [("noise", noise), ("flat grey", vec![128u8; w * h])] {
+            let img = LumaImage::new(w, h, px).expect("within the limits");
+            let start = Instant::now();
+            let r = elicense::qr::scan(&img);
+            println!(
+                "{w}x{h} {what}: {:?} in {:.0} ms",
+                r.map(|v| v.len()),
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--worst") {
+        worst();
+        return;
+    }
     let Some(dir) = args.first() else {
         eprintln!("usage: elicense-qr-compare CORPUS_DIR [DECODER...]");
         std::process::exit(2);
