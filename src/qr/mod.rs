@@ -1453,6 +1453,35 @@ mod tests {
             assert_eq!(scan_luma(side, side, &grey).unwrap(), vec![text]);
         }
 
+        /// A code seen from the back of a transparency (mirrored), and
+        /// turned by 90°, reads the same.
+        #[cfg(feature = "render")]
+        #[test]
+        fn mirrored_and_turned_codes() {
+            let text = el1_text(100, 5);
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            let scale = 3;
+            let side = (qr.size() + 8) * scale;
+            let module = |x: usize, y: usize| {
+                if qr.is_dark_with_margin(x / scale, y / scale, 4) {
+                    0u8
+                } else {
+                    255
+                }
+            };
+            let mirrored: Vec<u8> = (0..side * side)
+                .map(|i| module(side - 1 - i % side, i / side))
+                .collect();
+            assert_eq!(
+                scan_luma(side, side, &mirrored).unwrap(),
+                vec![text.clone()]
+            );
+            let turned: Vec<u8> = (0..side * side)
+                .map(|i| module(i / side, side - 1 - i % side))
+                .collect();
+            assert_eq!(scan_luma(side, side, &turned).unwrap(), vec![text]);
+        }
+
         /// A code whose bytes are not UTF-8 is read (as the decoder's best
         /// guess at their character set), never a panic or an error.
         #[cfg(feature = "render")]
