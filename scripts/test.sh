@@ -67,6 +67,16 @@ if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
   python3 -m pip install -q jsonschema || python3 -m pip install -q --break-system-packages jsonschema
 fi
 
+step "QR scanner for wasm32-unknown-unknown (--features scan)"
+RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build --release \
+  -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
+  -p elicense --no-default-features --features scan --lib --target-dir target/wasm
+
+step "QR corpus (scripts/qr-corpus.sh --floor: pictures and zbar's results)"
+# tests/qr_corpus.rs scans it and fails below zbar's success rate.
+bash scripts/qr-corpus.sh --profile ci --floor target/qr-corpus-ci
+export ELICENSE_QR_CORPUS="$PWD/target/qr-corpus-ci"
+
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets
 

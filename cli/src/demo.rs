@@ -74,6 +74,9 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             svg: Some(dir.join("licence.svg")),
             png: Some(image.clone()),
             png_scale: 8,
+            module_mm: crate::ModuleSize {
+                um: elicense::qr::DEFAULT_MODULE_UM,
+            },
             ecc: EccLevel::Q,
             json: false,
         },

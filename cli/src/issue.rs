@@ -7,7 +7,7 @@ use elicense::alg::SecretKey;
 use elicense::identifiers::CreditCode;
 use elicense::licence::{Licence, LicenceSpec, LicenceWarning, SignedLicence};
 use elicense::pki::Certificate;
-use elicense::qr::{QrCode, SvgOptions};
+use elicense::qr::{QrCode, SvgOptions, MIN_MODULE_UM, MIN_PNG_SCALE};
 use elicense::ReasonCode;
 use elicense_registry::{format_serial, IssuedRecord, Registry, SqliteRegistry};
 
@@ -29,6 +29,8 @@ pub struct Issued {
     pub licence: Licence,
     /// Warnings that do not stop issuing.
     pub warnings: Vec<LicenceWarning>,
+    /// Warnings about the images written: modules too small to print or scan.
+    pub image_warnings: Vec<String>,
     /// Files written, with what they hold.
     pub written: Vec<(PathBuf, &'static str)>,
     /// The registry the licence was recorded in, if any.
@@ -140,13 +142,18 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
         files::write_public(p, format!("{qr_text}\n").as_bytes())?;
         written.push((p.clone(), "QR text"));
     }
+    let image_warnings = image_warnings(args);
     if let Some(p) = &args.svg {
-        files::write_public(p, qr.to_svg(&SvgOptions::default()).as_bytes())?;
+        let opts = SvgOptions {
+            module_um: Some(args.module_mm.um),
+            ..SvgOptions::default()
+        };
+        files::write_public(p, qr.to_svg(&opts).as_bytes())?;
         written.push((p.clone(), "SVG image"));
     }
     if let Some(p) = &args.png {
         let png = qr
-            .to_png(args.png_scale)
+            .to_png_printed(args.png_scale, args.module_mm.um)
             .context("cannot render the PNG image")?;
         files::write_public(p, &png)?;
         written.push((p.clone(), "PNG image"));
@@ -166,6 +173,7 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
     Ok(Issued {
         identifier: licence.identifier(&authority).to_string(),
         warnings,
+        image_warnings,
         cose_len: signed.cose().len(),
         qr_text,
         qr,
@@ -173,6 +181,30 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
         written,
         registry: args.registry.clone(),
     })
+}
+
+/// Warnings about the images `args` asks for: a PNG scale below
+/// [`MIN_PNG_SCALE`] pixels per module, or a printed module below
+/// [`MIN_MODULE_UM`]. The images are still written, as asked.
+pub fn image_warnings(args: &IssueArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    if args.png.is_some() && args.png_scale < MIN_PNG_SCALE {
+        out.push(format!(
+            "--png-scale {} draws each QR module {} pixel(s) wide: below {MIN_PNG_SCALE}, a \
+             camera may not read the PNG on a screen or printed at its pixel size",
+            args.png_scale, args.png_scale
+        ));
+    }
+    if (args.png.is_some() || args.svg.is_some()) && args.module_mm.um < MIN_MODULE_UM {
+        out.push(format!(
+            "--module-mm {} prints each QR module {} mm wide: below {} mm, printers and \
+             phone cameras may not resolve the code",
+            f64::from(args.module_mm.um) / 1000.0,
+            f64::from(args.module_mm.um) / 1000.0,
+            f64::from(MIN_MODULE_UM) / 1000.0
+        ));
+    }
+    out
 }
 
 /// The JSON summary of an issued licence.
@@ -188,6 +220,7 @@ pub fn to_json(i: &Issued) -> serde_json::Value {
         "status_index": i.licence.status_index(),
         "registry": i.registry.as_ref().map(|p| p.display().to_string()),
         "warnings": i.warnings,
+        "image_warnings": i.image_warnings,
         "files": i.written.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
     })
 }
@@ -208,6 +241,9 @@ pub fn run_issue(args: &IssueArgs) -> Result<ExitCode, CliError> {
     let issued = issue(args, time::now()?)?;
     for w in &issued.warnings {
         note!("warning: {} [{}]", w.message, w.code);
+    }
+    for w in &issued.image_warnings {
+        note!("warning: {w}");
     }
     if args.json {
         print_out(&format!("{}\n", to_json(&issued)))?;

@@ -889,6 +889,26 @@ pub struct AuthorityNewArgs {
     pub force: bool,
 }
 
+/// A printed module size, kept in micrometres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleSize {
+    /// Micrometres, 1 to 10,000.
+    pub um: u32,
+}
+
+fn parse_module_mm(s: &str) -> Result<ModuleSize, String> {
+    let bad = || format!("{s:?} is not a size from 0.001 to 10 (millimetres)");
+    let mm: f64 = s.trim().parse().map_err(|_| bad())?;
+    if !mm.is_finite() {
+        return Err(bad());
+    }
+    let um = (mm * 1000.0).round();
+    if !(1.0..=f64::from(elicense::qr::MAX_MODULE_UM)).contains(&um) {
+        return Err(bad());
+    }
+    Ok(ModuleSize { um: um as u32 })
+}
+
 fn parse_ecc(s: &str) -> Result<EccLevel, String> {
     s.parse::<EccLevel>().map_err(|e| e.to_string())
 }
@@ -917,16 +937,23 @@ pub struct IssueArgs {
     /// Write the QR text to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Also write the QR code as an SVG image.
+    /// Also write the QR code as an SVG image, sized for print (`width`/`height` in
+    /// millimetres, see --module-mm).
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
-    /// Also write the QR code as a PNG image.
+    /// Also write the QR code as a PNG image, with a resolution (pHYs) that prints each
+    /// module --module-mm wide.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-    /// Pixels per QR module in the PNG image.
+    /// Pixels per QR module in the PNG image; below 3 a warning says the code may not
+    /// scan.
     #[arg(long, value_name = "PIXELS", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub png_scale: u32,
+    /// Printed size of one QR module, in millimetres, for the SVG and PNG images (0.001
+    /// to 10); below 0.4 a warning says the code may not print or scan.
+    #[arg(long, value_name = "MM", default_value = "0.5", value_parser = parse_module_mm)]
+    pub module_mm: ModuleSize,
     /// QR error correction level: L (7 %), M (15 %), Q (25 %) or H (30 %).
     #[arg(long, value_name = "L|M|Q|H", default_value = "Q", value_parser = parse_ecc)]
     pub ecc: EccLevel,
@@ -946,8 +973,9 @@ pub struct QrInput {
     /// ignored.
     #[arg(long, value_name = "FILE")]
     pub qr_file: Option<PathBuf>,
-    /// Read the QR code from a PNG image.
-    #[arg(long, value_name = "FILE.png")]
+    /// Read the QR code from a picture: PNG or JPEG (a phone photo, a screenshot, a
+    /// scan). When it holds several QR codes, the licence (`EL1:`) one is read.
+    #[arg(long, value_name = "IMAGE")]
     pub image: Option<PathBuf>,
 }
 

@@ -30,13 +30,14 @@ pub fn read_qr(input: &QrInput) -> Result<String, CliError> {
     }
     // clap's group makes exactly one of them present.
     Err(CliError::msg(
-        "give the QR text, --qr-file FILE or --image FILE.png",
+        "give the QR text, --qr-file FILE or --image IMAGE",
     ))
 }
 
+/// Reads the QR codes of a PNG or JPEG picture and picks the licence one.
 fn read_image(path: &Path) -> Result<String, CliError> {
-    let png = files::read_bytes(path, MAX_IMAGE_FILE)?;
-    let codes = elicense::qr::scan_png(&png).context(path.display())?;
+    let bytes = files::read_bytes(path, MAX_IMAGE_FILE)?;
+    let codes = elicense::qr::scan_image(&bytes).context(path.display())?;
     let mut licences = codes
         .iter()
         .filter(|c| c.starts_with(elicense::envelope::QR_PREFIX));

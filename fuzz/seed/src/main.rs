@@ -29,6 +29,7 @@ use elicense::demo::Demo;
 use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
 use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
+use elicense::qr::{EccLevel, QrCode};
 use elicense::status::StatusListToken;
 use elicense::trust::{FederationTrustList, RegionTrustList};
 use elicense::verify::Verdict;
@@ -285,6 +286,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     put("bundle", "full", &file)?;
     put("policy", "shanghai", POLICY.as_bytes())?;
+    // Pictures for `qr_image` (first byte: the mode the target reads).
+    for (name, text, scale) in [
+        ("v1", "EL1:QR", 2usize),
+        ("v3", "EL1:SEED-PICTURE-OF-A-SMALL-LICENCE-CODE", 2),
+        ("v1-fine", "EL1:1PX", 1),
+    ] {
+        let qr = QrCode::encode(text, EccLevel::Q)?;
+        let mut png = vec![0u8];
+        png.extend(qr.to_png(scale as u32)?);
+        put("qr_image", &format!("png-{name}"), &png)?;
+        // The same picture as a raw luma frame (mode 1: width − 1, pixels).
+        let side = (qr.size() + 8) * scale;
+        if side <= 256 {
+            let mut luma = vec![1u8, (side - 1) as u8];
+            for y in 0..side {
+                for x in 0..side {
+                    let (mx, my) = ((x / scale).checked_sub(4), (y / scale).checked_sub(4));
+                    let dark = matches!((mx, my), (Some(mx), Some(my)) if qr.is_dark(mx, my));
+                    luma.push(if dark { 0 } else { 255 });
+                }
+            }
+            put("qr_image", &format!("luma-{name}"), &luma)?;
+        }
+    }
+    // A small JPEG of a code (written by scripts/qr-corpus.py --fixtures).
+    let mut jpeg = vec![0u8];
+    jpeg.extend_from_slice(include_bytes!("../../../tests/data/qr/small-code.jpg"));
+    put("qr_image", "jpeg-small-code", &jpeg)?;
     println!("seeded {n} files under {}", dir.display());
     Ok(())
 }

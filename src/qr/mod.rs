@@ -9,20 +9,46 @@
 //! Rendering (feature `render`, backed by `fast_qr`'s module matrix and the
 //! `png` crate):
 //!
-//! * `QrCode::to_svg`: a standalone SVG with a single compact `<path>`;
-//! * `QrCode::to_png`: an 8-bit greyscale PNG;
+//! * `QrCode::to_svg`: a standalone SVG with a single compact `<path>`,
+//!   sized for print (`width`/`height` in millimetres, 0.5 mm per module by
+//!   default: `DEFAULT_MODULE_UM`);
+//! * `QrCode::to_png` / `QrCode::to_png_printed`: an 8-bit greyscale PNG
+//!   whose `pHYs` chunk prints each module at that size;
 //! * `QrCode::to_terminal` / `QrCode::to_terminal_plain`: Unicode half
 //!   blocks for a terminal.
 //!
 //! Every renderer draws the quiet zone the QR specification asks for (4
 //! modules), except the terminal renderers, which draw 2 modules to save
-//! screen space.
+//! screen space. `MIN_MODULE_UM` and `MIN_PNG_SCALE` are the sizes below
+//! which a code may not print or scan (`elicense issue` warns).
 //!
-//! Scanning (feature `scan`, backed by `rqrr` and the `png` crate):
-//! `scan_png` reads a PNG file, `scan_luma` an 8-bit greyscale frame (a
-//! camera frame, for example). Both refuse images larger than
-//! `MAX_SCAN_SIDE` pixels on a side or `MAX_SCAN_PIXELS` pixels in all,
-//! before any buffer of the image's size is allocated.
+//! Scanning (feature `scan`): `LumaImage` reads a PNG or JPEG file, or wraps
+//! a raw luma or RGBA buffer (what a browser canvas gives); `scan` finds and
+//! decodes every QR code in it (`scan_image`, `scan_luma` and `scan_rgba`
+//! do both steps). File length (`MAX_IMAGE_BYTES`) and picture size
+//! (`MAX_SCAN_SIDE`, `MAX_SCAN_PIXELS`) are checked from the file's header
+//! before anything of the picture's size is allocated or decoded.
+//!
+//! The reader is `rxing`'s QR reader (its port of zxing-cpp's detector),
+//! with passes of our own (inverted, contrast-stretched, sharpened, half
+//! size); it was chosen by measurement on the corpus that
+//! `scripts/qr-corpus.sh` builds from licences the project issues: see the
+//! README, "Reading QR codes from pictures", for the table.
+//!
+//! ## Panics
+//!
+//! Scanning is meant to run in WebAssembly under `panic = "abort"`, where a
+//! panic would lose the whole instance, so it must not panic on any input.
+//! The image decoders (`png`, `zune-jpeg`) get only bounded sizes; `rxing`
+//! gets only frames that `LumaImage` has checked (1 to 8192 pixels a side,
+//! at most 16 Mi pixels, buffer length exactly `width × height`), through
+//! `Luma8LuminanceSource::new`, whose own checks return errors. The
+//! `qr_image` fuzz target (fuzz/) drives all of it with arbitrary file
+//! bytes, and with luma and RGBA frames of arbitrary sizes and lengths, in
+//! every smoke run (`scripts/fuzz-smoke.sh`). rqrr, the former reader, was
+//! dropped: it can panic inside its detector on ordinary photos (its issue
+//! #54, an assertion in `Perspective::map`), where no input check can
+//! prevent it.
 //!
 //! # Errors and reason codes
 //!
@@ -31,13 +57,22 @@
 //!
 //! | Variant | Reason code |
 //! |---|---|
-//! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`] | [`ReasonCode::InputTooLarge`] |
+//! | [`QrError::TextTooLarge`], [`QrError::ImageTooLarge`], `QrError::ImageFileTooLarge` | [`ReasonCode::InputTooLarge`] |
 //! | [`QrError::NoCodeFound`], [`QrError::ImageUnreadable`] | [`ReasonCode::QrNotFound`] |
-//! | [`QrError::PixelCountMismatch`], [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::PngEncode`] | [`ReasonCode::InvalidArgument`] |
+//! | [`QrError::PixelCountMismatch`], [`QrError::InvalidEccLevel`], [`QrError::InvalidColour`], [`QrError::InvalidScale`], [`QrError::InvalidModuleSize`], [`QrError::PngEncode`] | [`ReasonCode::InvalidArgument`] |
 
 use crate::ReasonCode;
 use core::fmt;
+
+#[cfg(feature = "scan")]
+mod image;
+#[cfg(feature = "scan")]
+mod scan;
 use core::str::FromStr;
+#[cfg(feature = "scan")]
+pub use image::{ImageFormat, LumaImage, MAX_IMAGE_BYTES, MAX_SCAN_PIXELS, MAX_SCAN_SIDE};
+#[cfg(feature = "scan")]
+pub use scan::*;
 use serde::{Deserialize, Serialize};
 
 /// Quiet zone, in modules, around the SVG and PNG renderings (ISO/IEC 18004
@@ -52,20 +87,6 @@ const TERMINAL_QUIET_ZONE: usize = 2;
 /// Largest PNG scale (pixels per module) `QrCode::to_png` accepts.
 #[cfg(feature = "render")]
 pub const MAX_PNG_SCALE: u32 = 64;
-
-/// Longest side, in pixels, of an image `scan_png` and `scan_luma` accept.
-#[cfg(feature = "scan")]
-pub const MAX_SCAN_SIDE: u32 = 8192;
-
-/// Largest number of pixels (16 Mi = 16 777 216, e.g. 4096 × 4096) of an
-/// image `scan_png` and `scan_luma` accept.
-#[cfg(feature = "scan")]
-pub const MAX_SCAN_PIXELS: u64 = 16 * 1024 * 1024;
-
-/// Bytes the PNG decoder may allocate for its own bookkeeping (row buffers,
-/// ancillary chunks); the frame itself is bounded by the size checks.
-#[cfg(feature = "scan")]
-const PNG_DECODER_LIMIT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Longest user-supplied string echoed back in an error message.
 const MAX_ECHO: usize = 32;
@@ -94,11 +115,20 @@ pub enum QrError {
         /// Height declared by the image, in pixels.
         height: u64,
     },
+    /// The image file is larger than [`MAX_IMAGE_BYTES`].
+    #[cfg(feature = "scan")]
+    #[error("image file of {len} bytes is larger than the scanner accepts ({max} bytes)")]
+    ImageFileTooLarge {
+        /// Length of the file, in bytes.
+        len: usize,
+        /// The limit, [`MAX_IMAGE_BYTES`].
+        max: usize,
+    },
     /// The image was read but holds no QR code that decodes.
     #[error("no decodable QR code found in the image")]
     NoCodeFound,
-    /// The image could not be read: not a PNG, truncated, corrupt, empty,
-    /// or the QR detector failed on it.
+    /// The image could not be read: not a PNG or JPEG, truncated, corrupt
+    /// or empty.
     #[error("image unreadable: {0}")]
     ImageUnreadable(String),
     /// `scan_luma` was given a pixel buffer whose length is not
@@ -119,6 +149,9 @@ pub enum QrError {
     /// A PNG scale outside `1..=64`.
     #[error("PNG scale {0} is outside 1..=64 pixels per module")]
     InvalidScale(u32),
+    /// A physical module size outside 1 µm..=10 mm.
+    #[error("module size of {0} µm is outside 1..=10000 µm")]
+    InvalidModuleSize(u32),
     /// The PNG encoder failed (not expected when writing to memory).
     #[error("PNG encoding failed: {0}")]
     PngEncode(String),
@@ -132,14 +165,31 @@ impl QrError {
             QrError::TextTooLarge { .. } | QrError::ImageTooLarge { .. } => {
                 ReasonCode::InputTooLarge
             }
+            #[cfg(feature = "scan")]
+            QrError::ImageFileTooLarge { .. } => ReasonCode::InputTooLarge,
             QrError::NoCodeFound | QrError::ImageUnreadable(_) => ReasonCode::QrNotFound,
             QrError::PixelCountMismatch { .. }
             | QrError::InvalidEccLevel(_)
             | QrError::InvalidColour(_)
             | QrError::InvalidScale(_)
+            | QrError::InvalidModuleSize(_)
             | QrError::PngEncode(_) => ReasonCode::InvalidArgument,
         }
     }
+}
+
+/// `um` micrometres as millimetres, without trailing zeros (`50500` →
+/// `50.5`).
+#[cfg(feature = "render")]
+fn millimetres(um: u64) -> String {
+    let mut s = format!("{}.{:03}", um / 1000, um % 1000);
+    while s.ends_with('0') {
+        s.pop();
+    }
+    if s.ends_with('.') {
+        s.pop();
+    }
+    s
 }
 
 /// Shortens user input echoed in an error message (on a char boundary).
@@ -294,13 +344,46 @@ impl fmt::Display for Colour {
     }
 }
 
+/// Physical size of one module in printed renderings by default: 0.5 mm
+/// (a version 19 code, the sample licence's, is then 50.5 mm wide with its
+/// quiet zone).
+#[cfg(feature = "render")]
+pub const DEFAULT_MODULE_UM: u32 = 500;
+
+/// Smallest module, in micrometres (0.4 mm), that prints and scans
+/// reliably with phone cameras and office printers; `elicense issue` warns
+/// below it.
+#[cfg(feature = "render")]
+pub const MIN_MODULE_UM: u32 = 400;
+
+/// Fewest pixels per module a PNG needs to be read from a screen or from a
+/// print at its pixel size (the scanner itself reads sharp pictures from
+/// 1.5 px/module, but blur and resampling then lose the code); `elicense
+/// issue` warns below it.
+#[cfg(feature = "render")]
+pub const MIN_PNG_SCALE: u32 = 3;
+
+// The default size never draws the warning.
+#[cfg(feature = "render")]
+const _: () = assert!(DEFAULT_MODULE_UM >= MIN_MODULE_UM);
+
+/// Largest physical module size accepted, in micrometres (10 mm).
+#[cfg(feature = "render")]
+pub const MAX_MODULE_UM: u32 = 10_000;
+
 /// Options for [`QrCode::to_svg`].
 #[cfg(feature = "render")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SvgOptions {
-    /// Width and height of the image in CSS pixels; `None` leaves the SVG
-    /// without `width`/`height`, so it scales to its container.
+    /// Width and height of the image in CSS pixels. Takes precedence over
+    /// `module_um`.
     pub width_px: Option<u32>,
+    /// Physical size of one module in micrometres: the SVG's `width` and
+    /// `height` are then `(size + 8) × module_um / 1000` millimetres, so it
+    /// prints at that size. Default [`DEFAULT_MODULE_UM`]; `None` (with no
+    /// `width_px`) leaves the SVG without `width`/`height`, so it scales to
+    /// its container.
+    pub module_um: Option<u32>,
     /// Colour of dark modules (default black).
     pub dark: Colour,
     /// Colour of light modules and of the quiet zone (default white).
@@ -312,6 +395,7 @@ impl Default for SvgOptions {
     fn default() -> Self {
         SvgOptions {
             width_px: None,
+            module_um: Some(DEFAULT_MODULE_UM),
             dark: Colour::BLACK,
             light: Colour::WHITE,
         }
@@ -405,7 +489,9 @@ impl QrCode {
     /// A standalone SVG image of the code.
     ///
     /// The image has a 4-module quiet zone; its `viewBox` is in modules
-    /// (`0 0 size+8 size+8`) and it sets `shape-rendering="crispEdges"`. The
+    /// (`0 0 size+8 size+8`) and it sets `shape-rendering="crispEdges"`. By
+    /// default its `width` and `height` are in millimetres, one module
+    /// being [`DEFAULT_MODULE_UM`] (see [`SvgOptions`]). The
     /// light colour fills the background; the dark modules are one `<path>`
     /// with one rectangle subpath per horizontal run of dark modules.
     pub fn to_svg(&self, opts: &SvgOptions) -> String {
@@ -417,6 +503,9 @@ impl QrCode {
         let _ = write!(out, " viewBox=\"0 0 {side} {side}\"");
         if let Some(w) = opts.width_px {
             let _ = write!(out, " width=\"{w}\" height=\"{w}\"");
+        } else if let Some(um) = opts.module_um {
+            let mm = millimetres(side as u64 * u64::from(um));
+            let _ = write!(out, " width=\"{mm}mm\" height=\"{mm}mm\"");
         }
         out.push_str(" shape-rendering=\"crispEdges\">");
         let _ = write!(
@@ -450,7 +539,20 @@ impl QrCode {
     }
 
     /// An 8-bit greyscale PNG of the code: black modules on white, a
-    /// 4-module quiet zone, each module `scale` × `scale` pixels.
+    /// 4-module quiet zone, each module `scale` × `scale` pixels, with a
+    /// `pHYs` resolution that prints each module [`DEFAULT_MODULE_UM`]
+    /// wide (see [`to_png_printed`](Self::to_png_printed)).
+    ///
+    /// # Errors
+    ///
+    /// As [`to_png_printed`](Self::to_png_printed).
+    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+        self.to_png_printed(scale, DEFAULT_MODULE_UM)
+    }
+
+    /// Like [`to_png`](Self::to_png), with a `pHYs` chunk giving the
+    /// resolution (pixels per metre, `round(scale × 10⁶ / module_um)`) at
+    /// which one module prints `module_um` micrometres wide.
     ///
     /// The image is streamed row by row into the encoder, so memory use is
     /// about one pixel row plus the compressed output.
@@ -458,13 +560,19 @@ impl QrCode {
     /// # Errors
     ///
     /// [`QrError::InvalidScale`] unless `1 <= scale <= 64`;
+    /// [`QrError::InvalidModuleSize`] unless `1 <= module_um <= 10 000`;
     /// [`QrError::PngEncode`] if the encoder fails (not expected).
-    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+    pub fn to_png_printed(&self, scale: u32, module_um: u32) -> Result<Vec<u8>, QrError> {
         use std::io::Write as _;
 
         if !(1..=MAX_PNG_SCALE).contains(&scale) {
             return Err(QrError::InvalidScale(scale));
         }
+        if !(1..=MAX_MODULE_UM).contains(&module_um) {
+            return Err(QrError::InvalidModuleSize(module_um));
+        }
+        let per_metre =
+            (u64::from(scale) * 1_000_000 + u64::from(module_um) / 2) / u64::from(module_um);
         let scale_px = scale as usize;
         let side_modules = self.size + 2 * QUIET_ZONE;
         let side_px = side_modules * scale_px; // at most 185 × 64 = 11 840
@@ -475,6 +583,13 @@ impl QrCode {
         let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
+        // At most 64 × 10⁶ pixels per metre: fits in u32.
+        let ppu = u32::try_from(per_metre).map_err(|_| QrError::InvalidModuleSize(module_um))?;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppu,
+            yppu: ppu,
+            unit: png::Unit::Meter,
+        }));
         let mut writer = encoder.write_header().map_err(enc_err)?;
         let mut stream = writer.stream_writer().map_err(enc_err)?;
         let mut row = vec![0u8; side_px];
@@ -540,214 +655,6 @@ impl QrCode {
         }
         out
     }
-}
-
-/// Checks image dimensions against the scan limits.
-#[cfg(feature = "scan")]
-fn check_scan_dimensions(width: u64, height: u64) -> Result<(), QrError> {
-    if width == 0 || height == 0 {
-        return Err(QrError::ImageUnreadable(format!(
-            "empty image ({width}×{height} pixels)"
-        )));
-    }
-    if width > u64::from(MAX_SCAN_SIDE)
-        || height > u64::from(MAX_SCAN_SIDE)
-        || width * height > MAX_SCAN_PIXELS
-    {
-        return Err(QrError::ImageTooLarge { width, height });
-    }
-    Ok(())
-}
-
-/// Reads every QR code in a PNG image and returns their texts.
-///
-/// Any colour type and bit depth is accepted: palette and low bit depths
-/// are expanded, 16-bit samples stripped to 8, colour converted to luma
-/// (Rec. 601 weights) and transparency composited over white. Only the
-/// first frame of an animated PNG is read. The image's size is checked
-/// against [`MAX_SCAN_SIDE`] and [`MAX_SCAN_PIXELS`] from its header,
-/// before any buffer of that size is allocated; the PNG decoder's own
-/// allocations are limited as well. Texts are returned as in
-/// [`scan_luma`].
-///
-/// # Errors
-///
-/// [`QrError::ImageTooLarge`] for an oversized image,
-/// [`QrError::ImageUnreadable`] for bytes that are not a readable PNG,
-/// [`QrError::NoCodeFound`] when no QR code decodes.
-#[cfg(feature = "scan")]
-pub fn scan_png(png_bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let (width, height, luma) = png_to_luma(png_bytes)?;
-    scan_luma(width, height, &luma)
-}
-
-/// Decodes a PNG into 8-bit luma, enforcing the scan limits.
-#[cfg(feature = "scan")]
-fn png_to_luma(png_bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), QrError> {
-    use png::{ColorType, Transformations};
-
-    let unreadable = |e: png::DecodingError| match e {
-        png::DecodingError::LimitsExceeded => {
-            QrError::ImageUnreadable("PNG exceeds the decoder's memory limit".to_owned())
-        }
-        e => QrError::ImageUnreadable(format!("invalid PNG: {e}")),
-    };
-
-    let limits = png::Limits {
-        bytes: PNG_DECODER_LIMIT_BYTES,
-    };
-    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(png_bytes), limits);
-    decoder.set_transformations(Transformations::EXPAND | Transformations::STRIP_16);
-    decoder.set_ignore_text_chunk(true);
-    decoder.set_ignore_iccp_chunk(true);
-
-    // The header (IHDR) comes first: check the size before anything else.
-    let (w, h) = {
-        let info = decoder.read_header_info().map_err(unreadable)?;
-        (info.width, info.height)
-    };
-    check_scan_dimensions(u64::from(w), u64::from(h))?;
-    // Both fit in usize: at most 8192, product at most 16 Mi.
-    let (width, height) = (w as usize, h as usize);
-
-    let mut reader = decoder.read_info().map_err(unreadable)?;
-    let (colour, depth) = reader.output_color_type();
-    let channels = match colour {
-        ColorType::Grayscale => 1,
-        ColorType::GrayscaleAlpha => 2,
-        ColorType::Rgb => 3,
-        ColorType::Rgba => 4,
-        ColorType::Indexed => 0,
-    };
-    if channels == 0 || depth != png::BitDepth::Eight {
-        return Err(QrError::ImageUnreadable(format!(
-            "unexpected PNG output format {colour:?} at {depth:?}"
-        )));
-    }
-    let row_len = width * channels;
-    let mut luma = Vec::with_capacity(width * height);
-
-    if reader.info().interlaced {
-        // Adam7 rows arrive pass by pass: let the decoder assemble the frame.
-        let size = reader.output_buffer_size().ok_or_else(|| {
-            QrError::ImageUnreadable("PNG frame does not fit in memory".to_owned())
-        })?;
-        let mut frame = vec![0u8; size];
-        let out = reader.next_frame(&mut frame).map_err(unreadable)?;
-        if out.width != w || out.height != h || out.line_size != row_len {
-            return Err(QrError::ImageUnreadable(
-                "first PNG frame is not the full image".to_owned(),
-            ));
-        }
-        for row in frame.chunks_exact(row_len).take(height) {
-            push_luma_row(&mut luma, row, channels);
-        }
-    } else {
-        for _ in 0..height {
-            let row = reader
-                .next_row()
-                .map_err(unreadable)?
-                .ok_or_else(|| QrError::ImageUnreadable("PNG ends early".to_owned()))?;
-            let data = row.data();
-            if data.len() != row_len {
-                return Err(QrError::ImageUnreadable(
-                    "first PNG frame is not the full image".to_owned(),
-                ));
-            }
-            push_luma_row(&mut luma, data, channels);
-        }
-    }
-    if luma.len() != width * height {
-        return Err(QrError::ImageUnreadable("PNG ends early".to_owned()));
-    }
-    Ok((width, height, luma))
-}
-
-/// Converts one row of 8-bit samples with `channels` channels (grey, grey +
-/// alpha, RGB, RGBA) to luma, compositing transparency over white.
-#[cfg(feature = "scan")]
-fn push_luma_row(luma: &mut Vec<u8>, row: &[u8], channels: usize) {
-    fn grey(r: u8, g: u8, b: u8) -> u32 {
-        (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000
-    }
-    fn over_white(l: u32, a: u8) -> u8 {
-        let a = u32::from(a);
-        // At most (255·a + 255·(255 − a) + 127) / 255 = 255.
-        ((l * a + 255 * (255 - a) + 127) / 255) as u8
-    }
-    match channels {
-        1 => luma.extend_from_slice(row),
-        2 => luma.extend(
-            row.chunks_exact(2)
-                .map(|p| over_white(u32::from(p[0]), p[1])),
-        ),
-        3 => luma.extend(row.chunks_exact(3).map(|p| grey(p[0], p[1], p[2]) as u8)),
-        _ => luma.extend(
-            row.chunks_exact(4)
-                .map(|p| over_white(grey(p[0], p[1], p[2]), p[3])),
-        ),
-    }
-}
-
-/// Reads every QR code in an 8-bit greyscale image (0 black, 255 white, row
-/// by row, `width × height` bytes) and returns their texts.
-///
-/// Texts come in image order: by the topmost corner of each code, then the
-/// leftmost. A code whose text is not valid UTF-8, or that fails to decode,
-/// is skipped. Mirrored codes are read too.
-///
-/// The QR detector (`rqrr`) is known to panic on some degenerate images; in
-/// builds that unwind, such a panic is caught and reported as
-/// [`QrError::ImageUnreadable`] (the default panic hook still prints it).
-/// With `panic = "abort"` (e.g. WebAssembly) it aborts.
-///
-/// # Errors
-///
-/// [`QrError::ImageTooLarge`] over the scan limits,
-/// [`QrError::PixelCountMismatch`] when `pixels.len() != width × height`,
-/// [`QrError::ImageUnreadable`] for an empty image or a detector failure,
-/// [`QrError::NoCodeFound`] when no QR code decodes.
-#[cfg(feature = "scan")]
-pub fn scan_luma(width: usize, height: usize, pixels: &[u8]) -> Result<Vec<String>, QrError> {
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-
-    let (w64, h64) = (
-        u64::try_from(width).unwrap_or(u64::MAX),
-        u64::try_from(height).unwrap_or(u64::MAX),
-    );
-    check_scan_dimensions(w64, h64)?;
-    let expected = width * height; // at most 16 Mi after the check
-    if pixels.len() != expected {
-        return Err(QrError::PixelCountMismatch {
-            expected,
-            actual: pixels.len(),
-        });
-    }
-
-    // Detection and each grid's decoding run under catch_unwind (see above).
-    let detect = AssertUnwindSafe(|| {
-        let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-            pixels[y * width + x]
-        });
-        let grids = image.detect_grids();
-        let mut found: Vec<((i32, i32), String)> = Vec::new();
-        for grid in &grids {
-            let decoded = catch_unwind(AssertUnwindSafe(|| grid.decode()));
-            if let Ok(Ok((_meta, text))) = decoded {
-                let top = grid.bounds.iter().map(|p| p.y).min().unwrap_or(0);
-                let left = grid.bounds.iter().map(|p| p.x).min().unwrap_or(0);
-                found.push(((top, left), text));
-            }
-        }
-        found
-    });
-    let mut found = catch_unwind(detect)
-        .map_err(|_| QrError::ImageUnreadable("the QR detector failed on this image".to_owned()))?;
-    if found.is_empty() {
-        return Err(QrError::NoCodeFound);
-    }
-    found.sort_by_key(|(pos, _)| *pos);
-    Ok(found.into_iter().map(|(_, text)| text).collect())
 }
 
 #[cfg(test)]
@@ -887,15 +794,21 @@ mod tests {
             assert!(qr.is_dark(0, 0) && qr.is_dark(qr.size() - 1, 0));
             assert!(qr.is_dark(0, qr.size() - 1));
             assert!(!qr.is_dark(qr.size(), 0) && !qr.is_dark(0, usize::MAX));
-            // rqrr reads the bare matrix back.
+            // The scanner reads the matrix back at 1 pixel per module.
             #[cfg(feature = "scan")]
             {
-                let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(qr.size(), |x, y| {
-                    qr.is_dark(x, y)
-                }));
-                let (meta, decoded) = grid.decode().unwrap();
-                assert_eq!(decoded, text);
-                assert_eq!(meta.version.0, 13);
+                let side = qr.size() + 8;
+                let px: Vec<u8> = (0..side * side)
+                    .map(|i| {
+                        if qr.is_dark_with_margin(i % side, i / side, 4) {
+                            0
+                        } else {
+                            255
+                        }
+                    })
+                    .collect();
+                assert_eq!(qr.version(), 13);
+                assert_eq!(scan_luma(side, side, &px).unwrap(), vec![text]);
             }
         }
 
@@ -938,8 +851,15 @@ mod tests {
             assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")));
             assert!(svg.contains("shape-rendering=\"crispEdges\""));
             assert!(svg.contains("fill=\"#ffffff\"") && svg.contains("fill=\"#000000\""));
-            // No width/height unless asked for.
-            assert!(!svg[..svg.find('>').unwrap()].contains("width"));
+            // Printed size by default: 0.5 mm per module.
+            let mm = millimetres(side as u64 * 500);
+            assert!(svg.contains(&format!(" width=\"{mm}mm\" height=\"{mm}mm\"")));
+            // No width/height when asked for none.
+            let bare = qr.to_svg(&SvgOptions {
+                module_um: None,
+                ..SvgOptions::default()
+            });
+            assert!(!bare[..bare.find('>').unwrap()].contains("width"));
             assert_eq!(svg.matches("<path").count(), 1);
             assert!(svg.trim_end().ends_with("</svg>"));
 
@@ -975,12 +895,55 @@ mod tests {
 
             let custom = SvgOptions {
                 width_px: Some(300),
+                module_um: Some(400),
                 dark: "#1A2b3C".parse().unwrap(),
                 light: Colour::parse("#fe0").unwrap(),
             };
             let svg = qr.to_svg(&custom);
             assert!(svg.contains("width=\"300\" height=\"300\""));
             assert!(svg.contains("fill=\"#1a2b3c\"") && svg.contains("fill=\"#ffee00\""));
+        }
+
+        #[test]
+        fn physical_sizes() {
+            assert_eq!(millimetres(50_500), "50.5");
+            assert_eq!(millimetres(101 * 400), "40.4");
+            assert_eq!(millimetres(45_000), "45");
+            assert_eq!(millimetres(1), "0.001");
+            // The sample licence's version (19) at the default size: every
+            // module at least 0.4 mm.
+            let qr = QrCode::encode(&el1_text(606, 2), EccLevel::Q).unwrap();
+            assert_eq!(qr.version(), 19);
+            let svg = qr.to_svg(&SvgOptions::default());
+            assert!(
+                svg.contains(" width=\"50.5mm\" height=\"50.5mm\""),
+                "{}",
+                &svg[..200]
+            );
+        }
+
+        /// The PNG's pHYs chunk: pixels per metre for the module size.
+        #[cfg(feature = "scan")]
+        #[test]
+        fn png_resolution() {
+            let qr = QrCode::encode("EL1:PHYS", EccLevel::Q).unwrap();
+            let dims = |png: &[u8]| {
+                let reader = png::Decoder::new(std::io::Cursor::new(png))
+                    .read_info()
+                    .unwrap();
+                reader.info().pixel_dims.unwrap()
+            };
+            // 8 px per 0.5 mm module = 16,000 px/m (406.4 dpi).
+            let d = dims(&qr.to_png(8).unwrap());
+            assert_eq!((d.xppu, d.yppu, d.unit), (16_000, 16_000, png::Unit::Meter));
+            // 3 px per 0.33 mm module = 9,091 px/m.
+            let d = dims(&qr.to_png_printed(3, 330).unwrap());
+            assert_eq!((d.xppu, d.yppu), (9_091, 9_091));
+            assert_eq!(qr.to_png_printed(3, 0), Err(QrError::InvalidModuleSize(0)));
+            assert_eq!(
+                qr.to_png_printed(3, 10_001).unwrap_err().reason(),
+                ReasonCode::InvalidArgument
+            );
         }
 
         #[test]
@@ -1347,6 +1310,239 @@ mod tests {
             for (i, png) in cases.iter().enumerate() {
                 assert_eq!(scan_png(png).unwrap(), vec![text], "case {i}");
             }
+        }
+
+        /// Paints `qr` into a luma frame of width `w` at (`x0`, `y0`) with
+        /// `scale` pixels per module (quiet zone not drawn: the frame is
+        /// white).
+        #[cfg(feature = "render")]
+        fn paint(px: &mut [u8], w: usize, qr: &QrCode, x0: usize, y0: usize, scale: usize) {
+            for y in 0..qr.size() * scale {
+                for x in 0..qr.size() * scale {
+                    if qr.is_dark(x / scale, y / scale) {
+                        px[(y0 + y) * w + x0 + x] = 0;
+                    }
+                }
+            }
+        }
+
+        /// A decompression bomb: a 30,000 × 30,000 PNG header over a tiny
+        /// body is refused from its header.
+        #[test]
+        fn png_bomb_is_refused_from_its_header() {
+            let mut png = png_of(1, 1, png::ColorType::Grayscale, 0);
+            patch_ihdr(&mut png, 30_000, 30_000);
+            assert!(png.len() < 100);
+            let err = scan_image(&png).unwrap_err();
+            assert_eq!(
+                err,
+                QrError::ImageTooLarge {
+                    width: 30_000,
+                    height: 30_000
+                }
+            );
+            assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+        }
+
+        #[test]
+        fn files_over_the_byte_limit_are_refused_unread() {
+            let mut big = vec![0u8; MAX_IMAGE_BYTES + 1];
+            big[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+            let err = scan_image(&big).unwrap_err();
+            assert_eq!(
+                err,
+                QrError::ImageFileTooLarge {
+                    len: MAX_IMAGE_BYTES + 1,
+                    max: MAX_IMAGE_BYTES
+                }
+            );
+            assert_eq!(err.reason(), ReasonCode::InputTooLarge);
+        }
+
+        #[test]
+        fn degenerate_sizes() {
+            assert!(matches!(
+                LumaImage::new(0, 0, Vec::new()),
+                Err(QrError::ImageUnreadable(_))
+            ));
+            assert!(matches!(
+                LumaImage::from_rgba(0, 7, &[]),
+                Err(QrError::ImageUnreadable(_))
+            ));
+            for (w, h) in [(1, 1), (1, 500), (500, 1), (2, 3000), (3000, 2)] {
+                assert_eq!(
+                    scan_luma(w, h, &vec![0; w * h]),
+                    Err(QrError::NoCodeFound),
+                    "{w}×{h}"
+                );
+                let png = png_of(w as u32, h as u32, png::ColorType::Rgb, 77);
+                assert_eq!(scan_image(&png), Err(QrError::NoCodeFound), "{w}×{h}");
+            }
+            assert_eq!(
+                LumaImage::from_rgba(2, 2, &[0; 15]),
+                Err(QrError::PixelCountMismatch {
+                    expected: 16,
+                    actual: 15
+                })
+            );
+        }
+
+        #[test]
+        fn image_format_sniffing() {
+            assert_eq!(
+                ImageFormat::sniff(b"\x89PNG\r\n\x1a\nrest"),
+                Some(ImageFormat::Png)
+            );
+            assert_eq!(
+                ImageFormat::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+                Some(ImageFormat::Jpeg)
+            );
+            assert_eq!(ImageFormat::sniff(b"GIF89a"), None);
+            assert_eq!(ImageFormat::sniff(&[0xFF, 0xD8]), None);
+            assert_eq!(
+                scan_image(b"GIF89a\x01\x00\x01\x00"),
+                Err(QrError::ImageUnreadable(
+                    "not a PNG or JPEG image".to_owned()
+                ))
+            );
+        }
+
+        /// RGBA frames (a browser canvas) are composited over white.
+        #[cfg(feature = "render")]
+        #[test]
+        fn rgba_frames_scan() {
+            let text = "EL1:RGBA";
+            let qr = QrCode::encode(text, EccLevel::Q).unwrap();
+            let scale = 4;
+            let side = (qr.size() + 8) * scale;
+            let mut rgba = Vec::with_capacity(side * side * 4);
+            for y in 0..side {
+                for x in 0..side {
+                    let dark = qr.is_dark_with_margin(x / scale, y / scale, 4);
+                    // Dark modules opaque navy, light ones fully transparent.
+                    rgba.extend_from_slice(if dark {
+                        &[10, 20, 80, 255]
+                    } else {
+                        &[0, 0, 0, 0]
+                    });
+                }
+            }
+            assert_eq!(scan_rgba(side, side, &rgba).unwrap(), vec![text]);
+            let luma = LumaImage::from_rgba(side, side, &rgba).unwrap();
+            assert_eq!(luma.pixels()[0], 255);
+            // (299·10 + 587·20 + 114·80) / 1000 = 24.35.
+            assert_eq!(luma.pixels()[(4 * scale) * side + 4 * scale], 24);
+        }
+
+        /// Light modules on a dark background, and a low-contrast grey code.
+        #[cfg(feature = "render")]
+        #[test]
+        fn inverted_and_low_contrast_codes() {
+            let text = el1_text(150, 3);
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            let scale = 3;
+            let side = (qr.size() + 8) * scale;
+            let mut px = vec![255u8; side * side];
+            paint(&mut px, side, &qr, 4 * scale, 4 * scale, scale);
+            let inverted: Vec<u8> = px.iter().map(|p| 255 - p).collect();
+            assert_eq!(
+                scan_luma(side, side, &inverted).unwrap(),
+                vec![text.clone()]
+            );
+            let grey: Vec<u8> = px.iter().map(|&p| if p == 0 { 120 } else { 160 }).collect();
+            assert_eq!(scan_luma(side, side, &grey).unwrap(), vec![text]);
+        }
+
+        /// A code seen from the back of a transparency (mirrored), and
+        /// turned by 90°, reads the same.
+        #[cfg(feature = "render")]
+        #[test]
+        fn mirrored_and_turned_codes() {
+            let text = el1_text(100, 5);
+            let qr = QrCode::encode(&text, EccLevel::Q).unwrap();
+            let scale = 3;
+            let side = (qr.size() + 8) * scale;
+            let module = |x: usize, y: usize| {
+                if qr.is_dark_with_margin(x / scale, y / scale, 4) {
+                    0u8
+                } else {
+                    255
+                }
+            };
+            let mirrored: Vec<u8> = (0..side * side)
+                .map(|i| module(side - 1 - i % side, i / side))
+                .collect();
+            assert_eq!(
+                scan_luma(side, side, &mirrored).unwrap(),
+                vec![text.clone()]
+            );
+            let turned: Vec<u8> = (0..side * side)
+                .map(|i| module(i / side, side - 1 - i % side))
+                .collect();
+            assert_eq!(scan_luma(side, side, &turned).unwrap(), vec![text]);
+        }
+
+        /// A code whose bytes are not UTF-8 is read (as the decoder's best
+        /// guess at their character set), never a panic or an error.
+        #[cfg(feature = "render")]
+        #[test]
+        fn non_utf8_byte_mode_code() {
+            let bytes: Vec<u8> = (0..60u8).map(|i| 0x80 | i.wrapping_mul(37)).collect();
+            assert!(std::str::from_utf8(&bytes).is_err());
+            let qr = fast_qr::QRBuilder::new(bytes.clone())
+                .ecl(fast_qr::ECL::Q)
+                .mode(fast_qr::Mode::Byte)
+                .build()
+                .unwrap();
+            let scale = 4;
+            let n = qr.size;
+            let side = (n + 8) * scale;
+            let mut px = vec![255u8; side * side];
+            for y in 0..n * scale {
+                for x in 0..n * scale {
+                    if qr.data[(y / scale) * n + x / scale].value() {
+                        px[(y + 4 * scale) * side + x + 4 * scale] = 0;
+                    }
+                }
+            }
+            let texts = scan_luma(side, side, &px).unwrap();
+            assert_eq!(texts.len(), 1);
+            assert!(!texts[0].starts_with("EL1:"));
+            assert!(!texts[0].is_empty());
+        }
+
+        /// 500 small codes in one picture: every one comes back, once,
+        /// within bounded time.
+        #[cfg(feature = "render")]
+        #[test]
+        fn five_hundred_small_codes() {
+            let codes: Vec<QrCode> = (0..500)
+                .map(|i| QrCode::encode(&format!("EL1:{i:03}"), EccLevel::L).unwrap())
+                .collect();
+            let scale = 3;
+            let cell = (codes[0].size() + 6) * scale;
+            let (cols, rows) = (25, 20);
+            let (w, h) = (cols * cell, rows * cell);
+            let mut px = vec![255u8; w * h];
+            for (i, qr) in codes.iter().enumerate() {
+                let (cx, cy) = (i % cols, i / cols);
+                paint(
+                    &mut px,
+                    w,
+                    qr,
+                    cx * cell + 3 * scale,
+                    cy * cell + 3 * scale,
+                    scale,
+                );
+            }
+            let start = std::time::Instant::now();
+            let texts = scan_luma(w, h, &px).unwrap();
+            let elapsed = start.elapsed();
+            eprintln!("500 codes in {w}×{h}: {} read in {elapsed:?}", texts.len());
+            let mut sorted = texts.clone();
+            sorted.sort();
+            let want: Vec<String> = (0..500).map(|i| format!("EL1:{i:03}")).collect();
+            assert_eq!(sorted, want);
         }
 
         /// Random bytes after a valid signature and IHDR never panic.
