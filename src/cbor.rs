@@ -1,8 +1,8 @@
 //! Strict CBOR decoding and deterministic CBOR encoding (RFC 8949).
 //!
-//! DESIGN §3: "Decoders reject duplicate map keys, indefinite lengths,
-//! trailing bytes, and anything larger than documented limits — before any
-//! expensive work." `ciborium` alone accepts all of these, so [`decode`]
+//! Decoders reject duplicate map keys, indefinite lengths, trailing bytes,
+//! and anything larger than the documented limits (docs/FORMAT.md §1, §7),
+//! before any expensive work. `ciborium` alone accepts all of these, so [`decode`]
 //! first runs [`validate`], a single pass over the raw bytes that allocates
 //! nothing per item and whose nesting is bounded by an explicit stack, and
 //! only then hands the bytes to `ciborium`.

@@ -1,15 +1,16 @@
 //! The signed envelope: tagged COSE_Sign1 and the `EL1:` QR text.
 //!
-//! DESIGN §3, quoted:
-//!
-//! > Every signed artifact is a tagged COSE_Sign1 (RFC 9052, tag 18).
-//! > Protected header: `alg` (1), `kid` (4), `typ` (16, RFC 9596). Each kind
-//! > of artifact … has its own `typ`; a verifier rejects any other. `alg` and
-//! > `kid` are read only from the protected header.
+//! Every signed artifact is a tagged COSE_Sign1 (RFC 9052, tag 18) whose
+//! protected header holds `alg` (1), `kid` (4) and `typ` (16, RFC 9596).
+//! Each kind of artifact has its own `typ`, and a verifier refuses any
+//! other; `alg` and `kid` are read only from the protected header
+//! (docs/FORMAT.md §3). `alg` is one of the algorithm table's
+//! ([`crate::alg`]): EdDSA -8, ES256 -7, SM2-SM3
+//! [`crate::alg::COSE_ALG_SM2_SM3`].
 //!
 //! ```cddl
 //! COSE_Sign1_Tagged = #6.18([
-//!     protected   : bstr .cbor { 1 => -8, 4 => bstr .size 8, 16 => tstr },
+//!     protected   : bstr .cbor { 1 => -8 / -7 / -65601, 4 => bstr .size 8, 16 => tstr },
 //!     unprotected : {},            ; ignored, never trusted
 //!     payload     : bstr,          ; never nil (no detached payloads)
 //!     signature   : bstr .size 64,

@@ -4,8 +4,9 @@
 //! carried in QR codes, for department systems that issue licences, clerks and
 //! inspectors who check them, and regions that accept each other's licences.
 //!
-//! A licence is a CWT claims set signed as a COSE_Sign1 with Ed25519, by an
-//! *authority* whose X.509 certificate chains to a *region root*. Its QR code
+//! A licence is a CWT claims set signed as a COSE_Sign1 (EdDSA, SM2-SM3 or
+//! ES256) by an *authority* whose X.509 certificate chains to a *region
+//! root*. Its QR code
 //! holds `EL1:` followed by Base45. Every byte is specified in
 //! `docs/FORMAT.md`; every failure has a stable [`ReasonCode`]
 //! (`docs/REASONS.md`).
@@ -53,6 +54,7 @@
 //!     .valid_from(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
 //!     .long_term()
 //!     .text("address", "上海市浦东新区碧波路690号")
+//!     .status_index(17) // its entry in the authority's status list
 //!     .build()?;
 //! // The certificate and its key make a signer (an HSM works too:
 //! // `CertifiedSigner::external`).
@@ -64,6 +66,9 @@
 //! let verifier = Verifier::new(TrustStore::new(vec![root], vec![cert])?);
 //! let report = verifier.verify_qr(&qr_text, 1_716_170_400 + 3600);
 //! assert_eq!(report.verdict, Verdict::Valid);
+//! // Without the authority's status list nobody checked revocation, and the
+//! // report says so (`TrustStore::add_status_list` takes the list).
+//! assert_eq!(report.warnings[0].code, elicense::ReasonCode::StatusNotChecked);
 //! println!("{}", report.to_text());
 //!
 //! // One altered character is caught, with a stable reason code.
@@ -80,13 +85,15 @@
 //!
 //! A verifier in another region loads one [`bundle::TrustBundle`] file,
 //! checked against the pinned federation root
-//! (`TrustBundle::from_bytes(&bytes, federation_root)`): the federation's
-//! list of region roots, each region's list of authorities (the licence
-//! types each may issue, its trust level, active / retired / compromised
-//! since a time), each authority's status list, and the verifying region's
-//! recognition policy. [`verify::Verifier::from_bundle`] then adds three
-//! checks to every report: `TRUST_LIST`, `STATUS` (revoked, suspended) and
-//! `RECOGNITION` (accepted as which local type, or why not), and
+//! (`TrustBundle::from_bytes(&bytes, federation_root, now)`): the
+//! federation's list of region roots, each region's list of authorities (the
+//! licence types each may issue, its trust level, active / retired /
+//! compromised since a time), each authority's status list (bound to the
+//! region-list entry of its signer: a namesake in another region cannot
+//! speak for it), and the verifying region's recognition policy.
+//! [`verify::Verifier::from_bundle`] then adds two checks to every report:
+//! `TRUST_LIST` and `RECOGNITION` (accepted as which local type, or why
+//! not), takes `STATUS` (revoked, suspended) from the bundle, and
 //! [`verify::Report::recognition`] carries the decision.
 //! [`verify::Verifier::verify_qr_batch`] verifies many licences at once
 //! with Ed25519 batch verification and returns the same reports;
@@ -101,8 +108,9 @@
 //! |---|---|
 //! | [`identifiers`] | GB/T 36904 licence identifiers, credit codes (GB 32100), resident ID numbers (GB 11643), region codes (GB/T 2260) |
 //! | [`licence`] | the licence model, its builder and JSON form, its CWT claims; issuing (`sign`, or `prepare` → external signature → `complete` for an HSM) |
+//! | [`alg`] | the algorithm table (EdDSA, SM2-SM3, ES256): keys (PKCS#8 as OpenSSL writes them), the [`alg::Signer`] abstraction, strict verification, batch |
+//! | [`artifact`] | the signed-artifact layer: [`artifact::CertifiedSigner`], sign, prepare → external signature → complete, open |
 //! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
-//! | [`keys`] | Ed25519 keys (PKCS#8 PEM, zeroized), the [`keys::Signer`] abstraction, strict verification |
 //! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
 //! | [`trust`] | federation and region trust lists: who may issue which licences, at which trust level, in which state |
 //! | [`status`] | status lists (IETF Token Status List, CWT): revoked and suspended licences |
@@ -111,15 +119,19 @@
 //! | [`verify`] | the [`verify::Verifier`] (from a trust store or a bundle) and its [`verify::Report`] |
 //! | [`qr`] | QR rendering (SVG, PNG, terminal; feature `render`) and reading from images (feature `scan`) |
 //! | [`cbor`], [`base45`] | strict CBOR and Base45, the layers under the envelope |
+//!
+//! `docs/ARCHITECTURE.md` draws the layers and follows a licence from issue
+//! to verification; `docs/FORMAT.md` specifies every byte.
 //! | [`reason`] | the stable reason codes |
 //! | `demo` | a ready-made region, authority and sample licence (feature `issuer`) |
 //!
 //! ## Features
 //!
-//! * `issuer` (default): key generation from the OS and certificate creation
-//!   (rcgen). Native only.
+//! * `issuer` (default): key generation from the OS and certificate creation.
+//!   Native only.
 //! * `render` (default): QR codes as SVG, PNG, terminal text.
-//! * `scan` (default): QR codes read back from PNG images.
+//! * `scan` (default): QR codes read back from pictures (PNG, JPEG, raw
+//!   pixels).
 //!
 //! With no features the crate verifies and issues with existing keys and
 //! certificates, and builds for `wasm32-unknown-unknown`.

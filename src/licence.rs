@@ -2,7 +2,7 @@
 //!
 //! A licence is a CWT claims set (RFC 8392) inside a COSE_Sign1 of `typ`
 //! `application/el-lic+cwt`. Only what a verifier cannot get from its trust
-//! material travels in the QR code (DESIGN §3 "Size"): the identifier's root
+//! material travels in the QR code (docs/FORMAT.md §9): the identifier's root
 //! is a constant, and the issuing authority's code, name and region come from
 //! the signer certificate. docs/FORMAT.md specifies every byte; in CDDL:
 //!

@@ -1,13 +1,12 @@
 //! PKI profile: region roots, authority certificates, chain validation.
 //!
-//! DESIGN §4, quoted:
-//!
-//! > Region root: self-signed Ed25519 X.509 v3, CA, path length 0, carrying
-//! > its region code. Authority certificate: issued by a region root, not a
-//! > CA, digitalSignature, an extended key usage that says what it may sign
-//! > (licences, seals, status lists), the authority's credit code in
-//! > `organizationIdentifier` (2.5.4.97). Any OID of our own lives under one
-//! > documented arc.
+//! The profile (docs/FORMAT.md §5): a region root is a self-signed X.509 v3
+//! CA certificate (Ed25519, SM2 or P-256), path length 0, carrying its
+//! region code. An authority certificate is issued by a region root, not a
+//! CA, with digitalSignature, an extended key usage that says what it may
+//! sign (licences, seals, status lists), and the authority's credit code in
+//! `organizationIdentifier` (2.5.4.97). Every OID of our own lives under one
+//! documented arc.
 //!
 //! Our arc is [`oid::ARC`], `2.25.248122529154353122610737343268176752079`
 //! (a UUID-derived OID, ITU-T X.667). Under it, `.1.x` are extended key

@@ -1,9 +1,9 @@
 //! Recognition policy: which other regions' licences a region accepts, as
 //! which local type, at which trust level, and for which purposes.
 //!
-//! DESIGN §2: a *recognition policy* is "a verifier region's rules for
-//! accepting foreign licences (regions, types, type mapping, minimum trust
-//! level A–D, status freshness)". A [`Policy`] is read from a JSON file whose
+//! A *recognition policy* is a verifying region's rules for accepting other
+//! regions' licences: regions, types, type mapping, minimum trust level A–D,
+//! status freshness. A [`Policy`] is read from a JSON file whose
 //! every field is explained in `docs/POLICY.md`; [`Policy::decide`] turns the
 //! facts about one verified licence into a [`Decision`]: recognised as which
 //! local type, or not recognised with a stable [`ReasonCode`] and a sentence

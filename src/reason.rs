@@ -1,7 +1,8 @@
 //! Stable reason codes.
 //!
-//! DESIGN §5: every check in a verification report carries "a stable reason
-//! code (SCREAMING_SNAKE_CASE, identical in Rust, C and JS)". Every error
+//! Every check in a verification report carries a stable reason code,
+//! SCREAMING_SNAKE_CASE and identical in Rust, C and JS (docs/FORMAT.md §6,
+//! §15). Every error
 //! type in this crate maps to exactly one [`ReasonCode`] through its
 //! `reason()` method, so a caller that only looks at codes never has to parse
 //! error messages.

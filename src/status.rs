@@ -1,8 +1,8 @@
 //! Status lists: which of an authority's licences are revoked or suspended.
 //!
-//! DESIGN §3: "Status lists follow the IETF Token Status List (CWT form): 2
-//! bits per licence (0 valid, 1 revoked, 2 suspended), LSB-first,
-//! zlib-compressed; the licence carries its index." Each authority publishes
+//! Status lists follow the IETF Token Status List (CWT form): 2 bits per
+//! licence (0 valid, 1 revoked, 2 suspended), LSB-first, zlib-compressed;
+//! the licence carries its index. Each authority publishes
 //! one signed status list token; a licence's `status-index` is its position
 //! in that list. `docs/FORMAT.md` §11 specifies every byte.
 //!

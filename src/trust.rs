@@ -1,10 +1,9 @@
 //! Trust lists: who may issue licences, region by region.
 //!
-//! DESIGN §2: "Trust list: a signed list of trusted authorities (from a
-//! region root) or of trusted region roots (from a federation/national hub)."
-//! DESIGN §4: "Trust lists carry a monotonically increasing sequence number
-//! and a next update time: a verifier refuses rollback and reports a stale
-//! list."
+//! A trust list is a signed list of trusted authorities (from a region
+//! root) or of trusted region roots (from the federation). Trust lists carry
+//! a sequence number that only grows and a next-update time: a verifier
+//! refuses rollback and reports a stale list (docs/FORMAT.md §10).
 //!
 //! * A [`FederationTrustList`] (`typ` `application/el-tlf+cwt`) is signed by
 //!   the federation root, which verifiers pin. It names every region root.

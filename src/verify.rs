@@ -1,10 +1,11 @@
 //! Verification: QR text (or COSE bytes) + trust + time → [`Report`].
 //!
-//! DESIGN §5: "The report has a verdict (VALID, INVALID, or INDETERMINATE
-//! when something needed is missing or stale), each check in order with its
-//! outcome and a stable reason code …, the decoded licence with the
-//! authority's name and region … Reading the QR and verifying the signature
-//! come before any claim is trusted. Clock skew leeway is configurable."
+//! The report has a verdict (VALID, INVALID, or INDETERMINATE when something
+//! needed is missing or stale), each check in order with its outcome and a
+//! stable reason code, the decoded licence with the authority's name and
+//! region (docs/FORMAT.md §6, §15). Reading the QR and verifying the
+//! signature come before any claim is trusted. Clock-skew leeway is
+//! configurable.
 //!
 //! The checks run in this order, each only if the one before passed:
 //!
@@ -773,9 +774,9 @@ impl Verifier {
         Err(first_err.expect("a kid maps to at least one candidate"))
     }
 
-    /// Verifies many QR texts at `now`, using Ed25519 batch verification
-    /// (DESIGN §5: "Bulk verification of many licences uses batch signature
-    /// verification").
+    /// Verifies many QR texts at `now`, using Ed25519 batch verification for
+    /// bulk work (docs/FORMAT.md §6, "Bulk verification"); SM2 and ES256
+    /// signatures are verified one by one.
     ///
     /// Returns one report per text, in order, equal to what
     /// [`Verifier::verify_qr`] returns for it (a test checks this over

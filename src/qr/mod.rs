@@ -1,6 +1,6 @@
 //! QR codes: rendering (feature `render`) and scanning (feature `scan`).
 //!
-//! DESIGN §3: the QR text of a licence is `EL1:` followed by Base45, which
+//! The QR text of a licence (docs/FORMAT.md §2) is `EL1:` followed by Base45, which
 //! uses only characters of the QR *alphanumeric* set (`0-9A-Z $%*+-./:`), so
 //! `QrCode::encode` puts such text in alphanumeric mode (5.5 bits per
 //! character instead of 8) and picks the smallest QR version that holds it.
@@ -210,7 +210,7 @@ pub enum EccLevel {
     L,
     /// Medium: about 15 %.
     M,
-    /// Quartile: about 25 %. The default (DESIGN §3).
+    /// Quartile: about 25 %. The default (docs/FORMAT.md §2).
     #[default]
     Q,
     /// High: about 30 %.
