@@ -56,6 +56,7 @@ use crate::identifiers::{CreditCode, RegionCode};
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::{Policy, PolicyError};
 use crate::status::{subject_for, StatusError, StatusListToken, MAX_TOKEN_LEN};
+use crate::time::UnixTime;
 use crate::trust::{check_sequence, AuthorityId, FederationTrustList, RegionTrustList, TrustError};
 use crate::ReasonCode;
 
@@ -378,7 +379,11 @@ impl TrustBundle {
     /// An older list (earlier `iat`) than the one held for the same
     /// authority is a rollback; the same `iat` with different content a
     /// conflict. Freshness is judged when a licence is checked, not here.
-    pub fn add_status_list(&mut self, cose: Vec<u8>, now: i64) -> Result<AuthorityId, BundleError> {
+    pub fn add_status_list(
+        &mut self,
+        cose: Vec<u8>,
+        now: UnixTime,
+    ) -> Result<AuthorityId, BundleError> {
         let ctx = |m: &str| format!("a status list: {m}");
         if cose.len() > MAX_TOKEN_LEN {
             return Err(BundleError::Status {
@@ -509,7 +514,11 @@ impl TrustBundle {
     /// optional, any other key is refused (`BUNDLE_MALFORMED`); the lists
     /// inside may come in any order, and two lists for the same region or
     /// authority are a conflict.
-    pub fn from_bytes(bytes: &[u8], anchor: Certificate, now: i64) -> Result<Self, BundleError> {
+    pub fn from_bytes(
+        bytes: &[u8],
+        anchor: Certificate,
+        now: UnixTime,
+    ) -> Result<Self, BundleError> {
         if bytes.len() > MAX_BUNDLE_LEN {
             return Err(BundleError::TooLarge(bytes.len()));
         }
@@ -624,7 +633,11 @@ impl TrustBundle {
     /// replaces the one held. Status lists no longer vouched for leave the
     /// bundle (see the [module documentation](self)); the summary says which
     /// and why.
-    pub fn update(&mut self, newer: &TrustBundle, now: i64) -> Result<UpdateSummary, BundleError> {
+    pub fn update(
+        &mut self,
+        newer: &TrustBundle,
+        now: UnixTime,
+    ) -> Result<UpdateSummary, BundleError> {
         let mut next = self.clone();
         let mut summary = UpdateSummary::default();
         if newer.federation_cose != next.federation_cose {
@@ -690,7 +703,7 @@ fn bind_status_list(
     region: &RegionCode,
     root: &Certificate,
     authority: &crate::trust::ListedAuthority,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(AuthorityId, StatusListToken), BundleError> {
     let cert = &authority.certificate;
     let who = |code: &dyn core::fmt::Display| {

@@ -162,10 +162,12 @@ pub mod policy;
 pub mod qr;
 pub mod reason;
 pub mod status;
+pub mod time;
 pub mod trust;
 pub mod verify;
 
 pub use reason::ReasonCode;
+pub use time::UnixTime;
 
 /// Default clock-skew leeway, in seconds (300): applied to a licence's
 /// `iat`, `nbf` and `exp` (see [`verify::VerifyOptions`]) and to a status

@@ -93,6 +93,7 @@ use crate::cbor::{self, CborError, Limits};
 use crate::envelope::{ArtifactType, EnvelopeError};
 use crate::identifiers::CreditCode;
 use crate::pki::{utc, Certificate, PkiError, Usage};
+use crate::time::UnixTime;
 use crate::ReasonCode;
 
 /// CWT `sub` (subject): the status list's URI.
@@ -821,7 +822,8 @@ impl StatusListToken {
 
     /// Refuses a token whose `iat` lies beyond `now + leeway`
     /// ([`StatusError::IssuedInFuture`]).
-    pub fn check_not_future(&self, now: i64, leeway: i64) -> Result<(), StatusError> {
+    pub fn check_not_future(&self, now: UnixTime, leeway: i64) -> Result<(), StatusError> {
+        let now = now.as_secs();
         if self.issued_at > now.saturating_add(leeway) {
             return Err(StatusError::IssuedInFuture {
                 issued_at: self.issued_at,
@@ -837,7 +839,8 @@ impl StatusListToken {
     /// when `now > iat + ttl`. The time to live counts from `iat`, not from
     /// when the list was fetched (an offline verifier does not know that;
     /// draft §13.7 allows either).
-    pub fn freshness(&self, now: i64, max_age: i64) -> Freshness {
+    pub fn freshness(&self, now: UnixTime, max_age: i64) -> Freshness {
+        let now = now.as_secs();
         let mut limits = Vec::with_capacity(3);
         if let Some(exp) = self.expires {
             limits.push((exp - 1, StaleCause::Expired));
@@ -965,7 +968,7 @@ impl StatusListToken {
         cose: &[u8],
         cert: &Certificate,
         expected_subject: &str,
-        now: i64,
+        now: UnixTime,
         max_age: i64,
     ) -> Result<VerifiedStatusList, StatusError> {
         if cose.len() > MAX_TOKEN_LEN {

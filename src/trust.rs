@@ -39,6 +39,7 @@ use crate::identifiers::{CreditCode, LicenceTypeCode, RegionCode};
 use crate::licence::CLAIM_LICENCE as CLAIM_BODY;
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::TrustLevel;
+use crate::time::UnixTime;
 use crate::ReasonCode;
 
 /// CWT `iat`.
@@ -148,8 +149,8 @@ pub fn check_sequence(seen: Option<u64>, found: u64) -> Result<(), TrustError> {
 }
 
 /// Whether a list is fresh at `now`, allowing `grace` seconds past its next update.
-pub fn check_fresh(next_update: i64, now: i64, grace: i64) -> Result<(), TrustError> {
-    if now > next_update.saturating_add(grace) {
+pub fn check_fresh(next_update: i64, now: UnixTime, grace: i64) -> Result<(), TrustError> {
+    if now.as_secs() > next_update.saturating_add(grace) {
         Err(TrustError::Stale { next_update })
     } else {
         Ok(())

@@ -56,6 +56,7 @@ use crate::licence::{cst_date, Licence, LicenceWarning};
 use crate::pki::{validate_chain, Certificate, PkiError, Usage, ValidatedAuthority};
 use crate::policy::{Decision, Policy, RecognitionInput, StatusMissing, TrustLevel};
 use crate::status::{subject_for, Freshness, Status, StatusError, StatusListToken};
+use crate::time::UnixTime;
 use crate::trust::{check_fresh, AuthorityId};
 use crate::ReasonCode;
 
@@ -195,7 +196,11 @@ impl TrustStore {
     /// root's region ([`AuthorityId`]). A list not newer than the one held
     /// for the same authority is refused (`TRUST_LIST_ROLLBACK`), unless it
     /// is the same list. Freshness is judged when a licence is checked.
-    pub fn add_status_list(&mut self, cose: &[u8], now: i64) -> Result<AuthorityId, StatusError> {
+    pub fn add_status_list(
+        &mut self,
+        cose: &[u8],
+        now: UnixTime,
+    ) -> Result<AuthorityId, StatusError> {
         let sign1 = Sign1::decode(cose, ArtifactType::StatusList)?;
         let mut first_error = None;
         let mut found = None;
@@ -397,8 +402,8 @@ pub struct Report {
     pub verdict: Verdict,
     /// The code that decided the verdict: `OK`, or the first check that did not pass.
     pub reason: ReasonCode,
-    /// The time the licence was checked against (Unix seconds).
-    pub checked_at: i64,
+    /// The time the licence was checked against.
+    pub checked_at: UnixTime,
     /// Every check, in order.
     pub checks: Vec<Check>,
     /// The licence, once its signature has verified (never before).
@@ -414,7 +419,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(now: i64, include_decode: bool, bundle: bool) -> Self {
+    fn new(now: UnixTime, include_decode: bool, bundle: bool) -> Self {
         let checks = CheckKind::ALL
             .iter()
             .filter(|k| include_decode || **k != CheckKind::Decode)
@@ -656,14 +661,14 @@ impl Verifier {
     }
 
     /// Verifies QR text at `now` (Unix seconds).
-    pub fn verify_qr(&self, text: &str, now: i64) -> Report {
+    pub fn verify_qr(&self, text: &str, now: UnixTime) -> Report {
         self.verify_qr_with(text, now, &self.options)
     }
 
     /// Verifies QR text at `now` (Unix seconds) with `options` instead of
     /// the verifier's own: for a service whose requests each name their
     /// purpose, without a verifier per purpose.
-    pub fn verify_qr_with(&self, text: &str, now: i64, options: &VerifyOptions) -> Report {
+    pub fn verify_qr_with(&self, text: &str, now: UnixTime, options: &VerifyOptions) -> Report {
         let mut report = Report::new(now, true, self.bundle.is_some());
         match envelope::from_qr_text(text) {
             Ok(cose) => {
@@ -675,13 +680,13 @@ impl Verifier {
     }
 
     /// Verifies COSE_Sign1 bytes at `now` (Unix seconds).
-    pub fn verify_cose(&self, cose: &[u8], now: i64) -> Report {
+    pub fn verify_cose(&self, cose: &[u8], now: UnixTime) -> Report {
         self.verify_cose_with(cose, now, &self.options)
     }
 
     /// Verifies COSE_Sign1 bytes at `now` (Unix seconds) with `options`
     /// instead of the verifier's own.
-    pub fn verify_cose_with(&self, cose: &[u8], now: i64, options: &VerifyOptions) -> Report {
+    pub fn verify_cose_with(&self, cose: &[u8], now: UnixTime, options: &VerifyOptions) -> Report {
         self.verify_inner(
             cose,
             options,
@@ -788,7 +793,7 @@ impl Verifier {
     /// report. See [`crate::alg::verify_batch`] for the one kind of
     /// signature (deliberately made by the key's holder) on which batch and
     /// single verification can disagree.
-    pub fn verify_qr_batch(&self, texts: &[&str], now: i64) -> Vec<Report> {
+    pub fn verify_qr_batch(&self, texts: &[&str], now: UnixTime) -> Vec<Report> {
         self.verify_qr_batch_with(texts, now, &self.options)
     }
 
@@ -797,7 +802,7 @@ impl Verifier {
     pub fn verify_qr_batch_with(
         &self,
         texts: &[&str],
-        now: i64,
+        now: UnixTime,
         options: &VerifyOptions,
     ) -> Vec<Report> {
         let mut reports = Vec::with_capacity(texts.len());
@@ -810,7 +815,7 @@ impl Verifier {
     fn verify_chunk(
         &self,
         texts: &[&str],
-        now: i64,
+        now: UnixTime,
         options: &VerifyOptions,
         reports: &mut Vec<Report>,
     ) {
@@ -903,7 +908,7 @@ impl Verifier {
         options: &VerifyOptions,
         mut report: Report,
     ) -> Report {
-        let now = report.checked_at;
+        let now = report.checked_at.as_secs();
         let leeway = options.leeway_seconds;
         report.pass(CheckKind::Signature, how);
         let cert = self.candidate_cert(signer);
@@ -1047,7 +1052,7 @@ impl Verifier {
             |reason, detail: String| (Outcome::Indeterminate, reason, Cow::Owned(detail));
         let fail = |reason, detail: String| (Outcome::Fail, reason, Cow::Owned(detail));
         let federation = bundle.federation();
-        check_fresh(federation.next_update, now, grace)
+        check_fresh(federation.next_update, UnixTime::from_secs(now), grace)
             .map_err(|e| undecided(e.reason(), format!("the federation trust list: {e}")))?;
         let list = bundle.region_list(region).ok_or_else(|| {
             undecided(
@@ -1055,7 +1060,7 @@ impl Verifier {
                 format!("the trust bundle has no trust list for region {region}"),
             )
         })?;
-        check_fresh(list.next_update, now, grace).map_err(|e| {
+        check_fresh(list.next_update, UnixTime::from_secs(now), grace).map_err(|e| {
             undecided(
                 e.reason(),
                 format!("the trust list of region {region}: {e}"),
@@ -1121,7 +1126,7 @@ impl Verifier {
     // Both arms hold the one report, moved through and never copied.
     #[allow(clippy::result_large_err)]
     fn check_status(&self, authority: &AuthorityId, mut report: Report) -> Result<Report, Report> {
-        let now = report.checked_at;
+        let now = report.checked_at.as_secs();
         let policy = self.bundle.as_ref().and_then(TrustBundle::policy);
         let index = report
             .licence
@@ -1212,7 +1217,7 @@ impl Verifier {
         let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
         let issued = crate::pki::utc(token.issued_at());
         let entry = format!("entry {i} of the status list of {authority}, issued at {issued},");
-        match (status, token.freshness(now, max_age)) {
+        match (status, token.freshness(UnixTime::from_secs(now), max_age)) {
             (Status::Revoked, freshness) => Err(report.fail(
                 CheckKind::Status,
                 ReasonCode::LicenceRevoked,

@@ -123,7 +123,9 @@ fn fixture() -> Fixture {
 #[test]
 fn the_sample_is_valid() {
     let f = fixture();
-    let r = f.verifier.verify_qr(&f.text, now());
+    let r = f
+        .verifier
+        .verify_qr(&f.text, elicense::UnixTime::from_secs(now()));
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
     assert_eq!(r.reason, ReasonCode::Ok);
     // Every check passes but STATUS: without a status list, nobody checked.
@@ -150,7 +152,9 @@ fn the_sample_is_valid() {
 fn wrong_prefix() {
     let f = fixture();
     let text = f.text.replacen("EL1:", "HC1:", 1);
-    let r = f.verifier.verify_qr(&text, now());
+    let r = f
+        .verifier
+        .verify_qr(&text, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -164,14 +168,18 @@ fn characters_outside_base45() {
     let f = fixture();
     let mut text = f.text.clone();
     text.insert(10, 'a');
-    let r = f.verifier.verify_qr(&text, now());
+    let r = f
+        .verifier
+        .verify_qr(&text, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
         ReasonCode::Base45InvalidCharacter,
         CheckKind::Decode,
     );
-    let r = f.verifier.verify_qr("EL1:证照", now());
+    let r = f
+        .verifier
+        .verify_qr("EL1:证照", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -183,7 +191,9 @@ fn characters_outside_base45() {
 #[test]
 fn base45_group_out_of_range() {
     let f = fixture();
-    let r = f.verifier.verify_qr("EL1:GGW", now());
+    let r = f
+        .verifier
+        .verify_qr("EL1:GGW", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -193,7 +203,7 @@ fn base45_group_out_of_range() {
     // A trailing pair over 255.
     let r = f.verifier.verify_qr(
         &format!("{}::", &f.text[..f.text.len() - f.text.len() % 3]),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_eq!(r.check(CheckKind::Decode).unwrap().outcome, Outcome::Fail);
 }
@@ -204,7 +214,10 @@ fn line_end_after_the_qr_text() {
     // FORMAT §2: the QR text is exactly what the code holds; a line end is
     // not Base45.
     for suffix in ["\n", "\r\n"] {
-        let r = f.verifier.verify_qr(&format!("{}{suffix}", f.text), now());
+        let r = f.verifier.verify_qr(
+            &format!("{}{suffix}", f.text),
+            elicense::UnixTime::from_secs(now()),
+        );
         assert_report(
             &r,
             Verdict::Invalid,
@@ -214,16 +227,19 @@ fn line_end_after_the_qr_text() {
     }
     // A file or an HTTP body carrying it drops the line ends first.
     let carried = format!("{}\r\n", f.text);
-    let r = f
-        .verifier
-        .verify_qr(elicense::envelope::trim_line_ends(&carried), now());
+    let r = f.verifier.verify_qr(
+        elicense::envelope::trim_line_ends(&carried),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
 }
 
 #[test]
 fn prefix_alone() {
     let f = fixture();
-    let r = f.verifier.verify_qr("EL1:", now());
+    let r = f
+        .verifier
+        .verify_qr("EL1:", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -243,7 +259,9 @@ fn base45_fault_precedence() {
         ("EL1:GGWV5", ReasonCode::Base45ValueOutOfRange),
         ("EL1:000GGW", ReasonCode::Base45ValueOutOfRange),
     ] {
-        let r = f.verifier.verify_qr(text, now());
+        let r = f
+            .verifier
+            .verify_qr(text, elicense::UnixTime::from_secs(now()));
         assert_report(&r, Verdict::Invalid, reason, CheckKind::Decode);
     }
 }
@@ -258,7 +276,9 @@ fn zip_bomb() {
         "the bomb fits a QR code: {} chars",
         text.len()
     );
-    let r = f.verifier.verify_qr(&text, now());
+    let r = f
+        .verifier
+        .verify_qr(&text, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -271,7 +291,9 @@ fn zip_bomb() {
 fn truncated_cose() {
     let f = fixture();
     for cut in [1, 10, 64, f.cose.len() - 1] {
-        let r = f.verifier.verify_cose(&f.cose[..cut], now());
+        let r = f
+            .verifier
+            .verify_cose(&f.cose[..cut], elicense::UnixTime::from_secs(now()));
         assert_report(
             &r,
             Verdict::Invalid,
@@ -279,9 +301,10 @@ fn truncated_cose() {
             CheckKind::Envelope,
         );
     }
-    let r = f
-        .verifier
-        .verify_qr(&to_qr_text(&f.cose[..f.cose.len() / 2]), now());
+    let r = f.verifier.verify_qr(
+        &to_qr_text(&f.cose[..f.cose.len() / 2]),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_report(
         &r,
         Verdict::Invalid,
@@ -293,7 +316,9 @@ fn truncated_cose() {
 #[test]
 fn untagged_cose() {
     let f = fixture();
-    let r = f.verifier.verify_cose(&f.cose[1..], now());
+    let r = f
+        .verifier
+        .verify_cose(&f.cose[1..], elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -309,7 +334,9 @@ fn wrong_typ() {
     let payload = Demo::sample_licence().unwrap().to_claims();
     let p = protected(Some(&[0x27]), &kid, "application/el-seal+cwt");
     let cose = envelope(&f.demo.authority_key, &p, &[0xa0], &payload);
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -327,7 +354,7 @@ fn alg_missing_or_only_unprotected_or_unknown() {
     let typ = ArtifactType::Licence.typ();
     let r = f.verifier.verify_cose(
         &envelope(key, &protected(None, &kid, typ), &[0xa0], &payload),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_report(
         &r,
@@ -342,7 +369,7 @@ fn alg_missing_or_only_unprotected_or_unknown() {
             &[0xa1, 0x01, 0x27],
             &payload,
         ),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_report(
         &r,
@@ -354,7 +381,7 @@ fn alg_missing_or_only_unprotected_or_unknown() {
     for alg in [&[0x38, 0x24][..], &[0x39, 0x03, 0xe6][..]] {
         let r = f.verifier.verify_cose(
             &envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload),
-            now(),
+            elicense::UnixTime::from_secs(now()),
         );
         assert_report(
             &r,
@@ -375,7 +402,7 @@ fn alg_missing_or_only_unprotected_or_unknown() {
     for alg in [&[0x26][..], &sm2[..]] {
         let r = f.verifier.verify_cose(
             &envelope(key, &protected(Some(alg), &kid, typ), &[0xa0], &payload),
-            now(),
+            elicense::UnixTime::from_secs(now()),
         );
         assert_report(
             &r,
@@ -393,7 +420,7 @@ fn unknown_kid_is_indeterminate() {
     let p = protected(Some(&[0x27]), &[9; 8], ArtifactType::Licence.typ());
     let r = f.verifier.verify_cose(
         &envelope(&f.demo.authority_key, &p, &[0xa0], &payload),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_report(
         &r,
@@ -413,7 +440,9 @@ fn signature_altered() {
     let mut cose = f.cose.clone();
     let n = cose.len();
     cose[n - 20] ^= 0x40;
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -431,7 +460,9 @@ fn payload_altered() {
     let pos = f.cose.windows(name.len()).position(|w| w == name).unwrap();
     let mut cose = f.cose.clone();
     cose[pos + 2] ^= 0x01; // 上 → another CJK character: still valid UTF-8
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -460,7 +491,9 @@ fn non_canonical_signature() {
         cose[n - 32 + i] = v as u8;
         carry = v >> 8;
     }
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -494,9 +527,10 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
     let mut p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
     p[0] += 1;
     p.extend_from_slice(&[0x01, 0x27]);
-    let r = f
-        .verifier
-        .verify_cose(&envelope(key, &p, &[0xa0], b"x"), now());
+    let r = f.verifier.verify_cose(
+        &envelope(key, &p, &[0xa0], b"x"),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_report(
         &r,
         Verdict::Invalid,
@@ -507,7 +541,7 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
     let p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
     let r = f.verifier.verify_cose(
         &envelope(key, &p, &[0xa2, 0x05, 0x40, 0x05, 0x40], b"x"),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_report(
         &r,
@@ -519,9 +553,10 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
     let mut claims = Demo::sample_licence().unwrap().to_claims();
     claims[0] += 1;
     claims.extend_from_slice(&[0x06, 0x1a, 0, 0, 0, 1]);
-    let r = f
-        .verifier
-        .verify_cose(&envelope(key, &p, &[0xa0], &claims), now());
+    let r = f.verifier.verify_cose(
+        &envelope(key, &p, &[0xa0], &claims),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_report(
         &r,
         Verdict::Invalid,
@@ -529,9 +564,10 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
         CheckKind::Claims,
     );
     // Indefinite-length unprotected map.
-    let r = f
-        .verifier
-        .verify_cose(&envelope(key, &p, &[0xbf, 0xff], b"x"), now());
+    let r = f.verifier.verify_cose(
+        &envelope(key, &p, &[0xbf, 0xff], b"x"),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_report(
         &r,
         Verdict::Invalid,
@@ -541,7 +577,9 @@ fn duplicate_map_keys_indefinite_lengths_trailing_bytes() {
     // Trailing bytes.
     let mut cose = f.cose.clone();
     cose.push(0xf6);
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -563,7 +601,7 @@ fn deeply_nested_cbor() {
     unprotected.push(0x00);
     let r = f.verifier.verify_cose(
         &envelope(&f.demo.authority_key, &p, &unprotected, b"x"),
-        now(),
+        elicense::UnixTime::from_secs(now()),
     );
     assert_report(
         &r,
@@ -578,7 +616,9 @@ fn ten_megabyte_string() {
     let f = fixture();
     let mut cose = vec![0xd2, 0x84, 0x40, 0xa0, 0x5a, 0x00, 0x98, 0x96, 0x80];
     cose.resize(cose.len() + 10_000_000, b'a');
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -586,7 +626,9 @@ fn ten_megabyte_string() {
         CheckKind::Envelope,
     );
     // Only the header of a 10 MB string: refused without allocating it.
-    let r = f.verifier.verify_cose(&cose[..16], now());
+    let r = f
+        .verifier
+        .verify_cose(&cose[..16], elicense::UnixTime::from_secs(now()));
     assert_eq!(r.verdict, Verdict::Invalid);
     assert!(
         matches!(
@@ -597,7 +639,10 @@ fn ten_megabyte_string() {
         r.reason
     );
     // As QR text: over the QR capacity.
-    let r = f.verifier.verify_qr(&"A".repeat(10_000_000), now());
+    let r = f.verifier.verify_qr(
+        &"A".repeat(10_000_000),
+        elicense::UnixTime::from_secs(now()),
+    );
     assert_report(
         &r,
         Verdict::Invalid,
@@ -633,7 +678,9 @@ fn certificate_expired_or_not_yet_valid_at_iat() {
     // The authority certificate is valid 2024-01-01 .. 2029-01-01.
     let expired_iat = f.demo.authority.not_after() + 10;
     let cose = force_sign(&f.demo, &licence_issued_at(expired_iat));
-    let r = f.verifier.verify_cose(&cose, expired_iat + DAY);
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(expired_iat + DAY));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -647,7 +694,9 @@ fn certificate_expired_or_not_yet_valid_at_iat() {
 
     let early_iat = f.demo.authority.not_before() - 10;
     let cose = force_sign(&f.demo, &licence_issued_at(early_iat));
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -672,9 +721,10 @@ fn licence_outlives_its_certificate() {
     // Issued while the certificate was valid, checked years after it expired: still VALID.
     let f = fixture();
     let cose = force_sign(&f.demo, &licence_issued_at(sample_issued_at()));
-    let r = f
-        .verifier
-        .verify_cose(&cose, f.demo.authority.not_after() + 3650 * DAY);
+    let r = f.verifier.verify_cose(
+        &cose,
+        elicense::UnixTime::from_secs(f.demo.authority.not_after() + 3650 * DAY),
+    );
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
 }
 
@@ -724,7 +774,7 @@ fn wrong_eku() {
         .unwrap();
     let verifier =
         Verifier::new(TrustStore::new(vec![f.demo.root.clone()], vec![seal_cert]).unwrap());
-    let r = verifier.verify_cose(&cose, now());
+    let r = verifier.verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -750,7 +800,9 @@ fn root_used_as_signer() {
             &f.demo.root_key.public_key(),
         )
         .unwrap();
-    let r = f.verifier.verify_cose(&cose, now());
+    let r = f
+        .verifier
+        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -776,7 +828,7 @@ fn another_regions_root() {
     .unwrap();
     let verifier =
         Verifier::new(TrustStore::new(vec![gd_root], vec![f.demo.authority.clone()]).unwrap());
-    let r = verifier.verify_qr(&f.text, now());
+    let r = verifier.verify_qr(&f.text, elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -808,7 +860,10 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
     let nbf = licence.validity().not_before();
     let exp = licence.validity().expires().unwrap();
     let leeway = elicense::verify::DEFAULT_LEEWAY_SECONDS;
-    let at = |t| f.verifier.verify_qr(&text, t);
+    let at = |t| {
+        f.verifier
+            .verify_qr(&text, elicense::UnixTime::from_secs(t))
+    };
     assert_report(
         &at(nbf - leeway - 1),
         Verdict::Invalid,
@@ -838,9 +893,16 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
             leeway_seconds: 0,
             ..Default::default()
         });
-    assert_eq!(strict.verify_qr(&text, exp - 1).verdict, Verdict::Valid);
     assert_eq!(
-        strict.verify_qr(&text, exp).reason,
+        strict
+            .verify_qr(&text, elicense::UnixTime::from_secs(exp - 1))
+            .verdict,
+        Verdict::Valid
+    );
+    assert_eq!(
+        strict
+            .verify_qr(&text, elicense::UnixTime::from_secs(exp))
+            .reason,
         ReasonCode::LicenceExpired
     );
 }

@@ -58,9 +58,10 @@ fn external_signature_path_verifies() {
     // Same bytes as the one-step path (Ed25519 is deterministic).
     let signer = CertifiedSigner::new(d.authority.clone(), d.authority_key.clone()).unwrap();
     assert_eq!(signed, licence.sign(&signer).unwrap());
-    let r = d
-        .verifier()
-        .verify_qr(&signed.qr_text(), sample_issued_at() + 60);
+    let r = d.verifier().verify_qr(
+        &signed.qr_text(),
+        elicense::UnixTime::from_secs(sample_issued_at() + 60),
+    );
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
 }
 

@@ -134,10 +134,16 @@ fn demo_reports() -> Vec<Case> {
     use ReasonCode as R;
     use Verdict::{Indeterminate, Invalid, Valid};
 
-    add("valid", verifier.verify_qr(&text, now), Valid, R::Ok, None);
+    add(
+        "valid",
+        verifier.verify_qr(&text, elicense::UnixTime::from_secs(now)),
+        Valid,
+        R::Ok,
+        None,
+    );
     add(
         "valid-cose-no-decode-check",
-        verifier.verify_cose(sample.cose(), now),
+        verifier.verify_cose(sample.cose(), elicense::UnixTime::from_secs(now)),
         Valid,
         R::Ok,
         None,
@@ -157,7 +163,7 @@ fn demo_reports() -> Vec<Case> {
     });
     add(
         "valid-citizen-dated",
-        verifier.verify_qr(&citizen.qr_text(), now),
+        verifier.verify_qr(&citizen.qr_text(), elicense::UnixTime::from_secs(now)),
         Valid,
         R::Ok,
         None,
@@ -170,21 +176,27 @@ fn demo_reports() -> Vec<Case> {
         },
         ..sample_spec()
     });
-    let r = verifier.verify_qr(&pilot.qr_text(), now);
+    let r = verifier.verify_qr(&pilot.qr_text(), elicense::UnixTime::from_secs(now));
     // The pilot code's warning, and STATUS_NOT_CHECKED (no status list given).
     assert_eq!(r.warnings.len(), 2, "{}", r.to_text());
     add("valid-with-warning", r, Valid, R::Ok, None);
 
     add(
         "invalid-decode",
-        verifier.verify_qr(&text.replacen("EL1:", "HC1:", 1), now),
+        verifier.verify_qr(
+            &text.replacen("EL1:", "HC1:", 1),
+            elicense::UnixTime::from_secs(now),
+        ),
         Invalid,
         R::QrPrefixInvalid,
         Some(K::Decode),
     );
     add(
         "invalid-envelope",
-        verifier.verify_cose(&sample.cose()[..sample.cose().len() - 1], now),
+        verifier.verify_cose(
+            &sample.cose()[..sample.cose().len() - 1],
+            elicense::UnixTime::from_secs(now),
+        ),
         Invalid,
         R::CborMalformed,
         Some(K::Envelope),
@@ -192,7 +204,7 @@ fn demo_reports() -> Vec<Case> {
     let stranger = Verifier::new(TrustStore::new(vec![d.root.clone()], vec![]).unwrap());
     add(
         "indeterminate-signer",
-        stranger.verify_qr(&text, now),
+        stranger.verify_qr(&text, elicense::UnixTime::from_secs(now)),
         Indeterminate,
         R::SignerUnknown,
         Some(K::Signer),
@@ -202,7 +214,7 @@ fn demo_reports() -> Vec<Case> {
     forged[last] ^= 1;
     add(
         "invalid-signature",
-        verifier.verify_cose(&forged, now),
+        verifier.verify_cose(&forged, elicense::UnixTime::from_secs(now)),
         Invalid,
         R::SignatureInvalid,
         Some(K::Signature),
@@ -220,7 +232,7 @@ fn demo_reports() -> Vec<Case> {
         .unwrap();
     add(
         "invalid-claims",
-        verifier.verify_cose(&cose, now),
+        verifier.verify_cose(&cose, elicense::UnixTime::from_secs(now)),
         Invalid,
         R::LicenceMalformed,
         Some(K::Claims),
@@ -241,21 +253,27 @@ fn demo_reports() -> Vec<Case> {
         Verifier::new(TrustStore::new(vec![other_root], vec![d.authority.clone()]).unwrap());
     add(
         "invalid-certificate",
-        foreign.verify_qr(&text, now),
+        foreign.verify_qr(&text, elicense::UnixTime::from_secs(now)),
         Invalid,
         R::IssuerNotTrusted,
         Some(K::Certificate),
     );
     add(
         "invalid-validity-expired",
-        verifier.verify_qr(&citizen.qr_text(), NOW + 5 * 365 * DAY),
+        verifier.verify_qr(
+            &citizen.qr_text(),
+            elicense::UnixTime::from_secs(NOW + 5 * 365 * DAY),
+        ),
         Invalid,
         R::LicenceExpired,
         Some(K::Validity),
     );
     add(
         "invalid-validity-future",
-        verifier.verify_qr(&text, sample_issued_at() - DAY),
+        verifier.verify_qr(
+            &text,
+            elicense::UnixTime::from_secs(sample_issued_at() - DAY),
+        ),
         Invalid,
         R::LicenceIssuedInFuture,
         Some(K::Validity),
@@ -412,12 +430,15 @@ fn shanghai_bundle(sh: &Region, gd: &Region, policy: Option<&str>) -> TrustBundl
         ],
     ))
     .unwrap();
-    b.add_status_list(status_list(&gd.authorities[0]), NOW)
-        .unwrap();
+    b.add_status_list(
+        status_list(&gd.authorities[0]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     if let Some(p) = policy {
         b.set_policy(p).unwrap();
     }
-    TrustBundle::from_bytes(&b.to_bytes(), fed, NOW).unwrap()
+    TrustBundle::from_bytes(&b.to_bytes(), fed, elicense::UnixTime::from_secs(NOW)).unwrap()
 }
 
 fn licence(a: &Authority, type_code: &str, status_index: Option<u64>) -> SignedLicence {
@@ -461,56 +482,74 @@ fn bundle_reports() -> Vec<Case> {
     let mapped = text(gd0, GUANGDONG_BUSINESS, Some(5));
     add(
         "valid-mapped",
-        verifier.verify_qr(&mapped, NOW),
+        verifier.verify_qr(&mapped, elicense::UnixTime::from_secs(NOW)),
         Valid,
         R::Ok,
         None,
     );
     add(
         "valid-not-mapped",
-        verifier.verify_qr(&text(gd0, NATIONAL_BUSINESS, Some(6)), NOW),
+        verifier.verify_qr(
+            &text(gd0, NATIONAL_BUSINESS, Some(6)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Valid,
         R::Ok,
         None,
     );
     add(
         "invalid-no-status-index",
-        verifier.verify_qr(&text(gd0, NATIONAL_BUSINESS, None), NOW),
+        verifier.verify_qr(
+            &text(gd0, NATIONAL_BUSINESS, None),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::StatusIndexMissing,
         Some(K::Status),
     );
     add(
         "valid-no-policy",
-        no_policy.verify_qr(&mapped, NOW),
+        no_policy.verify_qr(&mapped, elicense::UnixTime::from_secs(NOW)),
         Valid,
         R::Ok,
         None,
     );
     add(
         "invalid-revoked",
-        verifier.verify_qr(&text(gd0, NATIONAL_BUSINESS, Some(7)), NOW),
+        verifier.verify_qr(
+            &text(gd0, NATIONAL_BUSINESS, Some(7)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::LicenceRevoked,
         Some(K::Status),
     );
     add(
         "invalid-suspended",
-        verifier.verify_qr(&text(gd0, NATIONAL_BUSINESS, Some(8)), NOW),
+        verifier.verify_qr(
+            &text(gd0, NATIONAL_BUSINESS, Some(8)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::LicenceSuspended,
         Some(K::Status),
     );
     add(
         "invalid-index-out-of-range",
-        verifier.verify_qr(&text(gd0, NATIONAL_BUSINESS, Some(5000)), NOW),
+        verifier.verify_qr(
+            &text(gd0, NATIONAL_BUSINESS, Some(5000)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::StatusIndexOutOfRange,
         Some(K::Status),
     );
     add(
         "invalid-not-recognised",
-        verifier.verify_qr(&text(gd0, SICHUAN_PERMIT, Some(9)), NOW),
+        verifier.verify_qr(
+            &text(gd0, SICHUAN_PERMIT, Some(9)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::TypeNotRecognised,
         Some(K::Recognition),
@@ -521,21 +560,24 @@ fn bundle_reports() -> Vec<Case> {
     };
     add(
         "invalid-purpose",
-        verifier.verify_qr_with(&mapped, NOW, &fishing),
+        verifier.verify_qr_with(&mapped, elicense::UnixTime::from_secs(NOW), &fishing),
         Invalid,
         R::PurposeNotAccepted,
         Some(K::Recognition),
     );
     add(
         "invalid-trust-list",
-        verifier.verify_qr(&text(&gd.authorities[1], NATIONAL_BUSINESS, Some(1)), NOW),
+        verifier.verify_qr(
+            &text(&gd.authorities[1], NATIONAL_BUSINESS, Some(1)),
+            elicense::UnixTime::from_secs(NOW),
+        ),
         Invalid,
         R::AuthorityCompromised,
         Some(K::TrustList),
     );
     add(
         "indeterminate-trust-list-stale",
-        verifier.verify_qr(&mapped, NOW + 60 * DAY),
+        verifier.verify_qr(&mapped, elicense::UnixTime::from_secs(NOW + 60 * DAY)),
         Indeterminate,
         R::TrustListStale,
         Some(K::TrustList),
@@ -543,17 +585,17 @@ fn bundle_reports() -> Vec<Case> {
     let own = text(&sh.authorities[0], NATIONAL_BUSINESS, Some(1));
     add(
         "indeterminate-status-missing",
-        verifier.verify_qr(&own, NOW),
+        verifier.verify_qr(&own, elicense::UnixTime::from_secs(NOW)),
         Indeterminate,
         R::StatusListMissing,
         Some(K::Status),
     );
-    let r = warn.verify_qr(&own, NOW);
+    let r = warn.verify_qr(&own, elicense::UnixTime::from_secs(NOW));
     assert_eq!(r.warnings.len(), 1, "{}", r.to_text());
     add("valid-status-missing-warning", r, Valid, R::Ok, None);
     add(
         "invalid-decode",
-        verifier.verify_qr("EL1:", NOW),
+        verifier.verify_qr("EL1:", elicense::UnixTime::from_secs(NOW)),
         Invalid,
         R::PayloadEncodingUnknown,
         Some(K::Decode),
@@ -805,7 +847,7 @@ fn the_schema_names_every_check_in_order_and_the_format_cites_it() {
     let verifier = Verifier::from_bundle(shanghai_bundle(&sh, &gd, None)).unwrap();
     let r = verifier.verify_qr(
         &licence(&gd.authorities[0], NATIONAL_BUSINESS, Some(1)).qr_text(),
-        NOW,
+        elicense::UnixTime::from_secs(NOW),
     );
     let ran: Vec<&str> = r.checks.iter().map(|c| c.check.as_str()).collect();
     assert_eq!(checks, ran);

@@ -228,20 +228,32 @@ fn bundle(
         ACTIVE,
     ))
     .unwrap();
-    b.add_status_list(gd_status, NOW).unwrap();
+    b.add_status_list(gd_status, elicense::UnixTime::from_secs(NOW))
+        .unwrap();
     // A compromised or retired key signs no status list after that time.
     let gd1_listed_at = match gd_states[1] {
         AuthorityState::Active => NOW - 3600,
         AuthorityState::Retired(t) | AuthorityState::Compromised(t) => t - 1,
     };
-    b.add_status_list(status_list(&w.gd.authorities[1], gd1_listed_at, &[]), NOW)
-        .unwrap();
-    b.add_status_list(status_list(&w.sc.authorities[0], NOW - 3600, &[]), NOW)
-        .unwrap();
+    b.add_status_list(
+        status_list(&w.gd.authorities[1], gd1_listed_at, &[]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
+    b.add_status_list(
+        status_list(&w.sc.authorities[0], NOW - 3600, &[]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     b.set_policy(include_str!("../examples/data/policy-shanghai.json"))
         .unwrap();
     // Through the file format and back, verified against the pinned root.
-    TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap()
+    TrustBundle::from_bytes(
+        &b.to_bytes(),
+        w.fed.clone(),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap()
 }
 
 /// The bundle with every list current and nothing revoked.
@@ -272,14 +284,17 @@ fn licence(a: &Authority, type_code: &str, status_index: u64, iat: i64) -> Signe
 /// of other regions: the batch must give the very same report.
 fn verify(b: &TrustBundle, l: &SignedLicence) -> Report {
     let verifier = Verifier::from_bundle(b.clone()).unwrap();
-    let single = verifier.verify_qr(&l.qr_text(), NOW);
+    let single = verifier.verify_qr(&l.qr_text(), elicense::UnixTime::from_secs(NOW));
     let w = world();
     let others = [
         licence(&w.sh.authorities[0], NATIONAL_BUSINESS, 1, NOW - DAY).qr_text(),
         licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 2, NOW - DAY).qr_text(),
     ];
     let text = l.qr_text();
-    let batch = verifier.verify_qr_batch(&[&others[0], &text, &others[1]], NOW);
+    let batch = verifier.verify_qr_batch(
+        &[&others[0], &text, &others[1]],
+        elicense::UnixTime::from_secs(NOW),
+    );
     let detail = |r: &Report| r.check(CheckKind::Signature).map(|c| c.detail.clone());
     let mut in_batch = batch[1].clone();
     if let (Some(c), Some(d)) = (
@@ -337,23 +352,41 @@ fn purpose_per_call_overrides_the_verifiers_own() {
         ..VerifyOptions::default()
     };
     // No purpose (the verifier's default): VALID.
-    assert_eq!(verifier.verify_qr(&text, NOW).reason, ReasonCode::Ok);
-    let r = verifier.verify_qr_with(&text, NOW, &with("bank_account_opening"));
+    assert_eq!(
+        verifier
+            .verify_qr(&text, elicense::UnixTime::from_secs(NOW))
+            .reason,
+        ReasonCode::Ok
+    );
+    let r = verifier.verify_qr_with(
+        &text,
+        elicense::UnixTime::from_secs(NOW),
+        &with("bank_account_opening"),
+    );
     assert_eq!(r.reason, ReasonCode::Ok, "{}", r.to_text());
-    let r = verifier.verify_qr_with(&text, NOW, &with("fishing"));
+    let r = verifier.verify_qr_with(&text, elicense::UnixTime::from_secs(NOW), &with("fishing"));
     assert_outcome(
         &r,
         Verdict::Invalid,
         ReasonCode::PurposeNotAccepted,
         CheckKind::Recognition,
     );
-    let batch = verifier.verify_qr_batch_with(&[&text, &text], NOW, &with("fishing"));
+    let batch = verifier.verify_qr_batch_with(
+        &[&text, &text],
+        elicense::UnixTime::from_secs(NOW),
+        &with("fishing"),
+    );
     assert!(batch
         .iter()
         .all(|r| r.reason == ReasonCode::PurposeNotAccepted));
     // The verifier's own options are untouched.
     assert_eq!(verifier.options().purpose, None);
-    assert_eq!(verifier.verify_qr(&text, NOW).reason, ReasonCode::Ok);
+    assert_eq!(
+        verifier
+            .verify_qr(&text, elicense::UnixTime::from_secs(NOW))
+            .reason,
+        ReasonCode::Ok
+    );
 }
 
 #[test]
@@ -392,7 +425,13 @@ fn revoke_suspend_reinstate_once_the_bundle_is_refreshed() {
     );
     assert_eq!(verify(&b, &l).verdict, Verdict::Valid);
     let mut refreshed = b.clone();
-    assert!(refreshed.update(&revoked, NOW).unwrap().changed >= 1);
+    assert!(
+        refreshed
+            .update(&revoked, elicense::UnixTime::from_secs(NOW))
+            .unwrap()
+            .changed
+            >= 1
+    );
     assert_outcome(
         &verify(&refreshed, &l),
         Verdict::Invalid,
@@ -406,7 +445,8 @@ fn revoke_suspend_reinstate_once_the_bundle_is_refreshed() {
         ACTIVE,
         1,
     );
-    b.update(&suspended, NOW).unwrap();
+    b.update(&suspended, elicense::UnixTime::from_secs(NOW))
+        .unwrap();
     assert_outcome(
         &verify(&b, &l),
         Verdict::Invalid,
@@ -414,7 +454,8 @@ fn revoke_suspend_reinstate_once_the_bundle_is_refreshed() {
         CheckKind::Status,
     );
     let reinstated = bundle(&w, status_list(gd0, NOW - 3600, &[]), ACTIVE, 1);
-    b.update(&reinstated, NOW).unwrap();
+    b.update(&reinstated, elicense::UnixTime::from_secs(NOW))
+        .unwrap();
     assert_eq!(
         verify(&b, &l).verdict,
         Verdict::Valid,
@@ -423,7 +464,9 @@ fn revoke_suspend_reinstate_once_the_bundle_is_refreshed() {
     );
     // Going back to the older (suspended) list is a rollback.
     assert_eq!(
-        b.update(&suspended, NOW).unwrap_err().reason(),
+        b.update(&suspended, elicense::UnixTime::from_secs(NOW))
+            .unwrap_err()
+            .reason(),
         ReasonCode::TrustListRollback
     );
 }
@@ -566,7 +609,9 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
         .unwrap()
     };
     assert_eq!(
-        b.add_status_list(other, NOW).unwrap_err().reason(),
+        b.add_status_list(other, elicense::UnixTime::from_secs(NOW))
+            .unwrap_err()
+            .reason(),
         ReasonCode::StatusListWrongSubject
     );
     // Rollback: sequence 2 after 3.
@@ -596,7 +641,7 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
     )
     .unwrap();
     assert_eq!(
-        TrustBundle::from_bytes(&bad, stranger_root, NOW)
+        TrustBundle::from_bytes(&bad, stranger_root, elicense::UnixTime::from_secs(NOW))
             .unwrap_err()
             .reason(),
         ReasonCode::TrustListSignerInvalid
@@ -604,7 +649,7 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
     // Truncated bundle bytes.
     bad.truncate(bad.len() / 2);
     assert_eq!(
-        TrustBundle::from_bytes(&bad, w.fed.clone(), NOW)
+        TrustBundle::from_bytes(&bad, w.fed.clone(), elicense::UnixTime::from_secs(NOW))
             .unwrap_err()
             .reason(),
         ReasonCode::CborMalformed
@@ -698,10 +743,16 @@ fn bypass_1_a_namesake_listed_by_another_region_cannot_speak_for_an_authority() 
     .unwrap();
     let revoked = licence(&real, NATIONAL_BUSINESS, 7, NOW - 10 * DAY);
     let real_id = b
-        .add_status_list(status_list(&real, NOW - 3600, &[(7, "revoke")]), NOW)
+        .add_status_list(
+            status_list(&real, NOW - 3600, &[(7, "revoke")]),
+            elicense::UnixTime::from_secs(NOW),
+        )
         .unwrap();
     let rogue_id = b
-        .add_status_list(status_list(&rogue, NOW - 60, &[]), NOW)
+        .add_status_list(
+            status_list(&rogue, NOW - 60, &[]),
+            elicense::UnixTime::from_secs(NOW),
+        )
         .unwrap();
     // Two authorities with one credit code, each bound to its own region.
     assert_eq!(real_id.region.as_str(), "440300");
@@ -709,7 +760,12 @@ fn bypass_1_a_namesake_listed_by_another_region_cannot_speak_for_an_authority() 
     assert_eq!(real_id.credit_code, rogue_id.credit_code);
     assert_eq!(b.status_lists_with_code(&real_id.credit_code).count(), 2);
     // Through the file and back: the revocation holds.
-    let b = TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+    let b = TrustBundle::from_bytes(
+        &b.to_bytes(),
+        w.fed.clone(),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     let r = verify(&b, &revoked);
     assert_outcome(
         &r,
@@ -756,13 +812,19 @@ fn bypass_2_a_compromised_retired_or_future_dated_key_cannot_lock_out_its_replac
     let mut b = TrustBundle::new(w.fed.clone(), federation_list(&w, 1)).unwrap();
     b.add_region_list(list_of(&w.gd, 1, &[(gd0, AuthorityState::Active)]))
         .unwrap();
-    b.add_status_list(status_list(gd0, t - DAY, &[(7, "revoke")]), NOW)
-        .unwrap();
+    b.add_status_list(
+        status_list(gd0, t - DAY, &[(7, "revoke")]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     let future = status_list(gd0, Y2030 - DAY, &[]);
-    let e = b.add_status_list(future, NOW).unwrap_err();
+    let e = b
+        .add_status_list(future, elicense::UnixTime::from_secs(NOW))
+        .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::StatusListIssuedInFuture, "{e}");
     let stolen = status_list(gd0, NOW - 60, &[]);
-    b.add_status_list(stolen.clone(), NOW).unwrap();
+    b.add_status_list(stolen.clone(), elicense::UnixTime::from_secs(NOW))
+        .unwrap();
 
     // The region marks the key compromised since t and lists the
     // replacement: the thief's list leaves the bundle, with the reason.
@@ -780,15 +842,25 @@ fn bypass_2_a_compromised_retired_or_future_dated_key_cannot_lock_out_its_replac
     assert_eq!(dropped[0].reason, ReasonCode::AuthorityCompromised);
     assert_eq!(dropped[0].issued_at, NOW - 60);
     // The thief's list is refused from now on, ...
-    let e = b.add_status_list(stolen, NOW).unwrap_err();
+    let e = b
+        .add_status_list(stolen, elicense::UnixTime::from_secs(NOW))
+        .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::AuthorityCompromised, "{e}");
     // ... and the replacement certificate's list, older than the thief's,
     // is accepted and holds the revocation.
-    b.add_status_list(status_list(&replacement, NOW - 3600, &[(7, "revoke")]), NOW)
-        .unwrap();
+    b.add_status_list(
+        status_list(&replacement, NOW - 3600, &[(7, "revoke")]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     b.set_policy(include_str!("../examples/data/policy-shanghai.json"))
         .unwrap();
-    let b = TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+    let b = TrustBundle::from_bytes(
+        &b.to_bytes(),
+        w.fed.clone(),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     assert_outcome(
         &verify(&b, &old_licence),
         Verdict::Invalid,
@@ -812,11 +884,14 @@ fn bypass_2_a_compromised_retired_or_future_dated_key_cannot_lock_out_its_replac
     ))
     .unwrap();
     let e = b
-        .add_status_list(status_list(gd0, t, &[]), NOW)
+        .add_status_list(status_list(gd0, t, &[]), elicense::UnixTime::from_secs(NOW))
         .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::AuthorityRetired, "{e}");
-    b.add_status_list(status_list(gd0, t - 1, &[]), NOW)
-        .unwrap();
+    b.add_status_list(
+        status_list(gd0, t - 1, &[]),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -870,7 +945,8 @@ fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
     let gd0 = &w.gd.authorities[0];
     let revoked = licence(gd0, GUANGDONG_BUSINESS, 7, NOW - DAY);
     let store = || TrustStore::new(vec![w.gd.root.clone()], vec![gd0.cert.clone()]).unwrap();
-    let r = Verifier::new(store()).verify_qr(&revoked.qr_text(), NOW);
+    let r =
+        Verifier::new(store()).verify_qr(&revoked.qr_text(), elicense::UnixTime::from_secs(NOW));
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
     let status = r.check(CheckKind::Status).unwrap();
     assert_eq!(
@@ -881,10 +957,14 @@ fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
     // With the authority's status list given, the revocation holds.
     let mut with_list = store();
     let id = with_list
-        .add_status_list(&status_list(gd0, NOW - 3600, &[(7, "revoke")]), NOW)
+        .add_status_list(
+            &status_list(gd0, NOW - 3600, &[(7, "revoke")]),
+            elicense::UnixTime::from_secs(NOW),
+        )
         .unwrap();
     assert_eq!(id.region.as_str(), "440000");
-    let r = Verifier::new(with_list.clone()).verify_qr(&revoked.qr_text(), NOW);
+    let r = Verifier::new(with_list.clone())
+        .verify_qr(&revoked.qr_text(), elicense::UnixTime::from_secs(NOW));
     assert_outcome(
         &r,
         Verdict::Invalid,
@@ -893,11 +973,17 @@ fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
     );
     // An older list for the same authority is refused; a future one too.
     let e = with_list
-        .add_status_list(&status_list(gd0, NOW - 7200, &[]), NOW)
+        .add_status_list(
+            &status_list(gd0, NOW - 7200, &[]),
+            elicense::UnixTime::from_secs(NOW),
+        )
         .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::TrustListRollback, "{e}");
     let e = with_list
-        .add_status_list(&status_list(gd0, NOW + DAY, &[]), NOW)
+        .add_status_list(
+            &status_list(gd0, NOW + DAY, &[]),
+            elicense::UnixTime::from_secs(NOW),
+        )
         .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::StatusListIssuedInFuture, "{e}");
 
@@ -942,15 +1028,24 @@ fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
     let w = world();
     let mut b = default_bundle(&w);
     let other = TrustBundle::new(w.fed.clone(), federation_of(&w, &[&w.sh, &w.gd], 1)).unwrap();
-    let e = b.update(&other, NOW).unwrap_err();
+    let e = b
+        .update(&other, elicense::UnixTime::from_secs(NOW))
+        .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::TrustListConflict, "{e}");
     // A newer one without Sichuan: Sichuan's list and status list leave.
     let newer = TrustBundle::new(w.fed.clone(), federation_of(&w, &[&w.sh, &w.gd], 2)).unwrap();
-    let summary = b.update(&newer, NOW).unwrap();
+    let summary = b
+        .update(&newer, elicense::UnixTime::from_secs(NOW))
+        .unwrap();
     assert_eq!(summary.dropped.len(), 1, "{summary:?}");
     assert_eq!(summary.dropped[0].reason, ReasonCode::TrustListMissing);
     assert_eq!(summary.dropped[0].authority.region.as_str(), "510000");
-    TrustBundle::from_bytes(&b.to_bytes(), w.fed.clone(), NOW).unwrap();
+    TrustBundle::from_bytes(
+        &b.to_bytes(),
+        w.fed.clone(),
+        elicense::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
 }
 
 /// Item 5: any sequence of accepted updates leaves a bundle that loads and
@@ -1028,9 +1123,11 @@ fn any_sequence_of_accepted_updates_writes_a_bundle_that_loads() {
             let before = b.clone();
             let result = match *kind {
                 "region" => b.add_region_list(cose.clone()).map(|_| ()),
-                "status" => b.add_status_list(cose.clone(), NOW).map(|_| ()),
+                "status" => b
+                    .add_status_list(cose.clone(), elicense::UnixTime::from_secs(NOW))
+                    .map(|_| ()),
                 _ => TrustBundle::new(w.fed.clone(), cose.clone())
-                    .and_then(|newer| b.update(&newer, NOW))
+                    .and_then(|newer| b.update(&newer, elicense::UnixTime::from_secs(NOW)))
                     .map(|_| ()),
             };
             match result {
@@ -1042,8 +1139,11 @@ fn any_sequence_of_accepted_updates_writes_a_bundle_that_loads() {
                 }
             }
             let bytes = b.to_bytes();
-            let loaded = TrustBundle::from_bytes(&bytes, w.fed.clone(), NOW)
-                .unwrap_or_else(|e| panic!("a bundle after accepted updates does not load: {e}"));
+            let loaded =
+                TrustBundle::from_bytes(&bytes, w.fed.clone(), elicense::UnixTime::from_secs(NOW))
+                    .unwrap_or_else(|e| {
+                        panic!("a bundle after accepted updates does not load: {e}")
+                    });
             assert_eq!(loaded.to_bytes(), bytes);
             let (mem, file) = (
                 Verifier::from_bundle(b.clone()).unwrap(),
@@ -1051,8 +1151,10 @@ fn any_sequence_of_accepted_updates_writes_a_bundle_that_loads() {
             );
             for t in &texts {
                 assert_eq!(
-                    mem.verify_qr(t, NOW).to_json(),
-                    file.verify_qr(t, NOW).to_json()
+                    mem.verify_qr(t, elicense::UnixTime::from_secs(NOW))
+                        .to_json(),
+                    file.verify_qr(t, elicense::UnixTime::from_secs(NOW))
+                        .to_json()
                 );
             }
         }

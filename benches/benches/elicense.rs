@@ -90,11 +90,17 @@ fn benches(c: &mut Criterion) {
     // QR text → report: Base45, inflate, strict COSE, signature, claims,
     // chain/time checks, report.
     g.bench_function("full", |b| {
-        b.iter(|| s.verifier.verify_qr(black_box(&s.qr_text), NOW))
+        b.iter(|| {
+            s.verifier
+                .verify_qr(black_box(&s.qr_text), elicense::UnixTime::from_secs(NOW))
+        })
     });
     // COSE bytes → report: `full` without the QR text decoding.
     g.bench_function("cose", |b| {
-        b.iter(|| s.verifier.verify_cose(black_box(&s.cose), NOW))
+        b.iter(|| {
+            s.verifier
+                .verify_cose(black_box(&s.cose), elicense::UnixTime::from_secs(NOW))
+        })
     });
     // The signature check alone, over the very Sig_structure bytes `full` checks.
     g.bench_function("bare_verify_strict", |b| {

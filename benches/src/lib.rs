@@ -73,7 +73,7 @@ impl Setup {
         public_key
             .verify(&sig_structure, &signature)
             .expect("the signature covers these Sig_structure bytes");
-        let report = verifier.verify_qr(&qr_text, NOW);
+        let report = verifier.verify_qr(&qr_text, elicense::UnixTime::from_secs(NOW));
         assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_text());
         let qr = QrCode::encode(&qr_text, EccLevel::Q).expect("QR encodes");
         let png = qr.to_png(PNG_SCALE).expect("PNG renders");
@@ -176,7 +176,7 @@ impl StatusSetup {
             &self.cose,
             &self.cert,
             &self.subject,
-            now,
+            elicense::UnixTime::from_secs(now),
             86_400,
         )
         .expect("verifies")
@@ -265,10 +265,14 @@ impl BundleSetup {
 
     /// Loads and verifies the bundle file.
     pub fn load(&self, bytes: &[u8]) -> usize {
-        elicense::bundle::TrustBundle::from_bytes(bytes, self.anchor.clone(), NOW)
-            .expect("loads")
-            .region_lists()
-            .count()
+        elicense::bundle::TrustBundle::from_bytes(
+            bytes,
+            self.anchor.clone(),
+            elicense::UnixTime::from_secs(NOW),
+        )
+        .expect("loads")
+        .region_lists()
+        .count()
     }
 }
 
@@ -364,7 +368,7 @@ impl BatchSetup {
                                 .expect("the key is the certificate's"),
                         )
                         .expect("sign"),
-                    NOW,
+                    elicense::UnixTime::from_secs(NOW),
                 )
                 .expect("status list");
         }
@@ -387,9 +391,12 @@ impl BatchSetup {
             .collect();
         let verifier = Verifier::from_bundle(bundle).expect("verifier");
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        for (text, r) in texts.iter().zip(verifier.verify_qr_batch(&refs, NOW)) {
+        for (text, r) in texts
+            .iter()
+            .zip(verifier.verify_qr_batch(&refs, elicense::UnixTime::from_secs(NOW)))
+        {
             assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
-            let single = verifier.verify_qr(text, NOW);
+            let single = verifier.verify_qr(text, elicense::UnixTime::from_secs(NOW));
             assert_eq!(single.verdict, Verdict::Valid, "{}", single.to_text());
         }
         BatchSetup { verifier, texts }
@@ -399,7 +406,12 @@ impl BatchSetup {
     pub fn one_by_one(&self) -> usize {
         self.texts
             .iter()
-            .filter(|t| self.verifier.verify_qr(t, NOW).verdict == Verdict::Valid)
+            .filter(|t| {
+                self.verifier
+                    .verify_qr(t, elicense::UnixTime::from_secs(NOW))
+                    .verdict
+                    == Verdict::Valid
+            })
             .count()
     }
 
@@ -408,7 +420,7 @@ impl BatchSetup {
     pub fn batched(&self) -> usize {
         let refs: Vec<&str> = self.texts.iter().map(String::as_str).collect();
         self.verifier
-            .verify_qr_batch(&refs, NOW)
+            .verify_qr_batch(&refs, elicense::UnixTime::from_secs(NOW))
             .iter()
             .filter(|r| r.verdict == Verdict::Valid)
             .count()

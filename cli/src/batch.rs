@@ -225,7 +225,7 @@ fn flush(
     let texts: Vec<&str> = pending.iter().map(|p| p.text.as_str()).collect();
     // The same reports as `verify_qr` on each text, with the Ed25519
     // signatures checked as batches.
-    let reports = verifier.verify_qr_batch(&texts, now);
+    let reports = verifier.verify_qr_batch(&texts, elicense::UnixTime::from_secs(now));
     for (p, r) in pending.iter().zip(&reports) {
         summary.add(r);
         serde_json::to_writer(&mut *out, &line_json(p.line, r, p.note))?;

@@ -61,7 +61,9 @@ fn add_statuses(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), C
     for p in paths {
         let p = p.as_ref();
         let cose = files::read_signed(p)?;
-        let code = b.add_status_list(cose, time::now()?).context(p.display())?;
+        let code = b
+            .add_status_list(cose, elicense::UnixTime::from_secs(time::now()?))
+            .context(p.display())?;
         if seen.contains(&code) {
             return Err(CliError::with_reason(
                 format!(
@@ -81,7 +83,12 @@ fn add_statuses(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), C
 /// that would not load is never written.
 fn loadable_bytes(b: &TrustBundle, now: i64) -> Result<Vec<u8>, CliError> {
     let bytes = b.to_bytes();
-    TrustBundle::from_bytes(&bytes, b.anchor().clone(), now).map_err(|e| {
+    TrustBundle::from_bytes(
+        &bytes,
+        b.anchor().clone(),
+        elicense::UnixTime::from_secs(now),
+    )
+    .map_err(|e| {
         CliError::with_reason(
             format!("the new bundle would not load ({e}); nothing was written"),
             e.reason(),
@@ -152,7 +159,7 @@ fn dropped_text(dropped: &[DroppedStatusList]) -> String {
 /// Freshness of a trust list at `now`, as JSON and text.
 fn list_freshness(next_update: i64, now: i64) -> (Value, String) {
     let grace = DEFAULT_TRUST_LIST_GRACE_SECONDS;
-    match check_fresh(next_update, now, grace) {
+    match check_fresh(next_update, elicense::UnixTime::from_secs(now), grace) {
         Ok(()) if now <= next_update => (
             json!({"state": "fresh", "until": next_update}),
             format!("fresh until {}", time::fmt_time(next_update)),
@@ -271,7 +278,7 @@ pub fn to_json(b: &TrustBundle, now: i64) -> Value {
                 "revoked": revoked,
                 "suspended": suspended,
                 "bytes": b.status_list_cose(code).map(<[u8]>::len),
-                "freshness": t.freshness(now, max_age),
+                "freshness": t.freshness(elicense::UnixTime::from_secs(now), max_age),
             })
         }).collect::<Vec<_>>(),
         "policy": b.policy().map(policy_json),
@@ -334,7 +341,7 @@ pub fn to_text(b: &TrustBundle, now: i64) -> String {
             ", {} entries ({revoked} revoked, {suspended} suspended), ",
             t.list().len()
         ));
-        match t.freshness(now, max_age) {
+        match t.freshness(elicense::UnixTime::from_secs(now), max_age) {
             Freshness::Fresh { until } => {
                 line.push_str(&format!("fresh until {}", time::fmt_time(until)))
             }
@@ -439,13 +446,17 @@ pub fn update(
     let mut dropped = Vec::new();
     if let Some(p) = &args.with {
         let newer = load_bundle(p, &args.anchor)?;
-        let summary = next.update(&newer, time::now()?).context(p.display())?;
+        let summary = next
+            .update(&newer, elicense::UnixTime::from_secs(time::now()?))
+            .context(p.display())?;
         dropped.extend(summary.dropped);
     }
     if let Some(p) = &args.federation {
         let cose = files::read_signed(p)?;
         let only = TrustBundle::new(next.anchor().clone(), cose).context(p.display())?;
-        let summary = next.update(&only, time::now()?).context(p.display())?;
+        let summary = next
+            .update(&only, elicense::UnixTime::from_secs(time::now()?))
+            .context(p.display())?;
         dropped.extend(summary.dropped);
     }
     dropped.extend(add_regions(&mut next, &args.region)?);

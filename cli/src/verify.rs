@@ -99,7 +99,7 @@ pub fn add_status_lists(
         let p = p.as_ref();
         let cose = files::read_signed(p)?;
         let id = store
-            .add_status_list(&cose, now)
+            .add_status_list(&cose, elicense::UnixTime::from_secs(now))
             .map_err(|e| match e.reason() {
                 ReasonCode::SignerUnknown => CliError::with_reason(
                     format!(
@@ -152,7 +152,12 @@ pub fn report_text(report: &Report) -> String {
 pub fn load_bundle(bundle: &Path, anchor: &Path) -> Result<TrustBundle, CliError> {
     let anchor_cert = files::load_cert(anchor)?;
     let bytes = files::read_bytes(bundle, MAX_BUNDLE_LEN as u64)?;
-    TrustBundle::from_bytes(&bytes, anchor_cert, time::now()?).context(bundle.display())
+    TrustBundle::from_bytes(
+        &bytes,
+        anchor_cert,
+        elicense::UnixTime::from_secs(time::now()?),
+    )
+    .context(bundle.display())
 }
 
 /// A verifier for a trust bundle, with the options given.
@@ -192,7 +197,7 @@ pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
             })
         }
     };
-    Ok(verifier.verify_qr(&text, args.at.unwrap_or(now)))
+    Ok(verifier.verify_qr(&text, elicense::UnixTime::from_secs(args.at.unwrap_or(now))))
 }
 
 /// The exit status for a verdict.

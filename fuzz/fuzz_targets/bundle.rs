@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let anchor = &world().fed;
-    let Ok(bundle) = TrustBundle::from_bytes(data, anchor.clone(), NOW) else {
+    let Ok(bundle) = TrustBundle::from_bytes(data, anchor.clone(), elicense::UnixTime::from_secs(NOW)) else {
         return;
     };
     for list in bundle.region_lists() {
@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let bytes = bundle.to_bytes();
-    let again = TrustBundle::from_bytes(&bytes, anchor.clone(), NOW)
+    let again = TrustBundle::from_bytes(&bytes, anchor.clone(), elicense::UnixTime::from_secs(NOW))
         .unwrap_or_else(|e| panic!("a written bundle does not load: {e}"));
     assert_eq!(again.to_bytes(), bytes, "bundle file is not a fixed point");
     assert_eq!(again.federation(), bundle.federation());

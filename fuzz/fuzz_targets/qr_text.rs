@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             cose.len()
         );
     }
-    let report = trust().verifier.verify_qr(text, NOW);
+    let report = trust().verifier.verify_qr(text, elicense::UnixTime::from_secs(NOW));
     // The report always renders.
     let _ = report.to_json();
     let _ = report.to_text();

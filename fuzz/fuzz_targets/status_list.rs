@@ -96,13 +96,13 @@ fuzz_target!(|data: &[u8]| {
     let w = world();
     for (i, r) in w.regions.iter().enumerate() {
         let subject = status_subject(&r.authority);
-        let Ok(verified) = StatusListToken::verify(data, &r.authority, &subject, NOW, MAX_AGE)
+        let Ok(verified) = StatusListToken::verify(data, &r.authority, &subject, elicense::UnixTime::from_secs(NOW), MAX_AGE)
         else {
             continue;
         };
         let token = &verified.token;
         assert_eq!(token.subject(), subject, "verified for another subject");
-        assert_eq!(verified.freshness, token.freshness(NOW, MAX_AGE));
+        assert_eq!(verified.freshness, token.freshness(elicense::UnixTime::from_secs(NOW), MAX_AGE));
         assert!(
             r.authority.check_time(token.issued_at()).is_ok(),
             "verified a list issued outside the certificate's validity"
@@ -116,7 +116,7 @@ fuzz_target!(|data: &[u8]| {
         );
         let other = status_subject(&w.regions[1 - i].authority);
         assert!(
-            StatusListToken::verify(data, &r.authority, &other, NOW, MAX_AGE).is_err(),
+            StatusListToken::verify(data, &r.authority, &other, elicense::UnixTime::from_secs(NOW), MAX_AGE).is_err(),
             "a status list verified for two subjects"
         );
         round_trip(token);

@@ -229,11 +229,21 @@ impl DemoFederation {
             &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
             now,
         )?)?;
-        bundle.add_status_list(status_list(&shanghai, &[], now - 3600)?, now)?;
-        bundle.add_status_list(status_list(&guangdong, &[REVOKED_INDEX], now - 3600)?, now)?;
+        bundle.add_status_list(
+            status_list(&shanghai, &[], now - 3600)?,
+            elicense::UnixTime::from_secs(now),
+        )?;
+        bundle.add_status_list(
+            status_list(&guangdong, &[REVOKED_INDEX], now - 3600)?,
+            elicense::UnixTime::from_secs(now),
+        )?;
         bundle.set_policy(include_str!("../../examples/data/policy-shanghai.json"))?;
         // Through the file format and back, as a verifier loads it.
-        let bundle = TrustBundle::from_bytes(&bundle.to_bytes(), anchor.clone(), now)?;
+        let bundle = TrustBundle::from_bytes(
+            &bundle.to_bytes(),
+            anchor.clone(),
+            elicense::UnixTime::from_secs(now),
+        )?;
         Ok(DemoFederation {
             anchor,
             bundle,
@@ -253,7 +263,7 @@ impl DemoFederation {
         let mut bundle = self.bundle.clone();
         bundle.add_status_list(
             status_list(&self.guangdong, &indices, issued_at)?,
-            issued_at,
+            elicense::UnixTime::from_secs(issued_at),
         )?;
         Ok(bundle)
     }

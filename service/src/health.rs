@@ -93,7 +93,7 @@ impl AppState {
                 issued_at,
                 next_update,
                 fresh_until: next_update.saturating_add(grace),
-                fresh: check_fresh(next_update, now, grace).is_ok(),
+                fresh: check_fresh(next_update, elicense::UnixTime::from_secs(now), grace).is_ok(),
             };
         let (federation, regions, status_lists) = match snapshot.bundle() {
             Some(bundle) => {
@@ -120,7 +120,7 @@ impl AppState {
                             authority: authority.credit_code.to_string(),
                             region: authority.region.to_string(),
                             issued_at: token.issued_at(),
-                            freshness: token.freshness(now, max_age),
+                            freshness: token.freshness(elicense::UnixTime::from_secs(now), max_age),
                         })
                         .collect(),
                 )

@@ -870,13 +870,17 @@ async fn verify(State(state): State<AppState>, request: Request) -> Result<Respo
     let snapshot = state.snapshot();
     // A request's purpose replaces the configured one, for this call only.
     let report = match purpose {
-        None => snapshot.verifier.verify_qr(&text, now),
+        None => snapshot
+            .verifier
+            .verify_qr(&text, elicense::UnixTime::from_secs(now)),
         Some(purpose) => {
             let options = VerifyOptions {
                 purpose: Some(purpose),
                 ..config.options.clone()
             };
-            snapshot.verifier.verify_qr_with(&text, now, &options)
+            snapshot
+                .verifier
+                .verify_qr_with(&text, elicense::UnixTime::from_secs(now), &options)
         }
     };
     let not_a_licence = [CheckKind::Decode, CheckKind::Envelope]

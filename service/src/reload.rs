@@ -176,7 +176,12 @@ fn read_file(path: &Path) -> Result<(Vec<u8>, FileStamp), LoadError> {
 /// Verifies a bundle file at `now` (the service's clock: a status list dated
 /// beyond it is refused).
 fn verify_file(bytes: &[u8], source: &BundleSource, now: i64) -> Result<TrustBundle, LoadError> {
-    TrustBundle::from_bytes(bytes, source.anchor.clone(), now).map_err(|e| {
+    TrustBundle::from_bytes(
+        bytes,
+        source.anchor.clone(),
+        elicense::UnixTime::from_secs(now),
+    )
+    .map_err(|e| {
         LoadError::new(
             e.reason(),
             format!("{} is refused: {e}", source.path.display()),
@@ -314,12 +319,14 @@ impl AppState {
         };
         let now = (self.shared.config.clock)();
         let mut merged = current.clone();
-        let summary = merged.update(newer, now).map_err(|e| {
-            LoadError::new(
-                e.reason(),
-                format!("{what} is refused against the bundle served: {e}"),
-            )
-        })?;
+        let summary = merged
+            .update(newer, elicense::UnixTime::from_secs(now))
+            .map_err(|e| {
+                LoadError::new(
+                    e.reason(),
+                    format!("{what} is refused against the bundle served: {e}"),
+                )
+            })?;
         for d in &summary.dropped {
             eprintln!(
                 "elicense-service: the status list of {} leaves the bundle: {} [{}]",
@@ -332,13 +339,17 @@ impl AppState {
             return Ok(Reload::Unchanged);
         }
         // What GET /v1/bundle will serve must load as a client loads it.
-        let merged =
-            TrustBundle::from_bytes(&bytes, current.anchor().clone(), now).map_err(|e| {
-                LoadError::new(
-                    e.reason(),
-                    format!("{what} merged into the bundle served would not load: {e}"),
-                )
-            })?;
+        let merged = TrustBundle::from_bytes(
+            &bytes,
+            current.anchor().clone(),
+            elicense::UnixTime::from_secs(now),
+        )
+        .map_err(|e| {
+            LoadError::new(
+                e.reason(),
+                format!("{what} merged into the bundle served would not load: {e}"),
+            )
+        })?;
         let snapshot = Snapshot::build(merged, &self.shared.config.options)
             .map_err(|e| LoadError::new(e.reason(), format!("{what} cannot be served: {e}")))?;
         let etag = snapshot.etag.to_str().unwrap_or_default().to_owned();

@@ -294,8 +294,12 @@ async fn bundle_is_served_with_an_etag() {
     let etag = r.header("etag").expect("an ETag").to_owned();
     assert_eq!(etag, s.state.bundle_etag());
     assert!(etag.starts_with("\"sha256-"), "{etag}");
-    let bundle = TrustBundle::from_bytes(&r.body, s.demo.anchor.clone(), i64::from(u32::MAX))
-        .expect("a valid bundle");
+    let bundle = TrustBundle::from_bytes(
+        &r.body,
+        s.demo.anchor.clone(),
+        elicense::UnixTime::from_secs(i64::from(u32::MAX)),
+    )
+    .expect("a valid bundle");
     assert_eq!(bundle.to_bytes(), r.body);
     assert_eq!(r.body, s.demo.bundle.to_bytes());
 
@@ -365,7 +369,7 @@ async fn status_lists_by_authority() {
         &r.body,
         &s.demo.guangdong.certificate,
         &subject_for(&code),
-        NOW,
+        elicense::UnixTime::from_secs(NOW),
         86_400,
     )
     .expect("a status list signed by the authority");
@@ -387,7 +391,7 @@ async fn status_lists_by_authority() {
         &r.body,
         &s.demo.shanghai.certificate,
         &subject_for(&CreditCode::parse(SHANGHAI_AUTHORITY).unwrap()),
-        NOW,
+        elicense::UnixTime::from_secs(NOW),
         86_400,
     )
     .is_ok());

@@ -105,27 +105,41 @@ fn round_trip() {
     b.set_policy(include_str!("../../examples/data/policy-shanghai.json"))
         .unwrap();
     let bytes = b.to_bytes();
-    let back = TrustBundle::from_bytes(&bytes, f.anchor.clone(), NOW).unwrap();
+    let back =
+        TrustBundle::from_bytes(&bytes, f.anchor.clone(), crate::UnixTime::from_secs(NOW)).unwrap();
     assert_eq!(back.to_bytes(), bytes);
     assert_eq!(back.region_lists().count(), 1);
     assert!(back.policy().is_some());
     // Adding the same list again changes nothing; updating with itself neither.
     let mut again = back.clone();
     again.add_region_list(f.region.clone()).unwrap();
-    assert_eq!(again.update(&back, NOW).unwrap(), UpdateSummary::default());
+    assert_eq!(
+        again
+            .update(&back, crate::UnixTime::from_secs(NOW))
+            .unwrap(),
+        UpdateSummary::default()
+    );
 }
 
 #[test]
 fn hostile_bundle_files() {
     let f = fixture();
-    let load = |bytes: &[u8]| TrustBundle::from_bytes(bytes, f.anchor.clone(), NOW).unwrap_err();
+    let load = |bytes: &[u8]| {
+        TrustBundle::from_bytes(bytes, f.anchor.clone(), crate::UnixTime::from_secs(NOW))
+            .unwrap_err()
+    };
     let malformed = |fields| {
         let e = load(&file(fields));
         assert!(matches!(e, BundleError::Malformed(_)), "{e:?}");
         assert_eq!(e.reason(), ReasonCode::BundleMalformed);
     };
     // The minimal bundle loads.
-    TrustBundle::from_bytes(&file(base(&f)), f.anchor.clone(), NOW).unwrap();
+    TrustBundle::from_bytes(
+        &file(base(&f)),
+        f.anchor.clone(),
+        crate::UnixTime::from_secs(NOW),
+    )
+    .unwrap();
     // Not a bundle, wrong version, unknown field.
     let mut fields = base(&f);
     fields[0].1 = "something-else".into();
@@ -195,7 +209,8 @@ fn a_huge_array_is_refused_before_it_is_built() {
     bytes.push(0x9a); // array, 4-byte length
     bytes.extend_from_slice(&(n as u32).to_be_bytes());
     bytes.resize(bytes.len() + n, 0);
-    let e = TrustBundle::from_bytes(&bytes, f.anchor.clone(), NOW).unwrap_err();
+    let e = TrustBundle::from_bytes(&bytes, f.anchor.clone(), crate::UnixTime::from_secs(NOW))
+        .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::CborItemTooLarge, "{e}");
     assert!(
         e.to_string().contains(&MAX_BUNDLE_ENTRIES.to_string()),

@@ -276,7 +276,7 @@ fn a_million_entries_round_trip_compressed_and_signed() {
         &cose,
         &s.cert,
         &subject_for(&s.code),
-        token.issued_at() + 60,
+        crate::UnixTime::from_secs(token.issued_at() + 60),
         86_400,
     )
     .unwrap();
@@ -557,7 +557,7 @@ fn a_zlib_bomb_is_refused_at_the_limit() {
         &cose,
         &s.cert,
         &subject_for(&s.code),
-        sample_issued_at(),
+        crate::UnixTime::from_secs(sample_issued_at()),
         60,
     )
     .unwrap_err();
@@ -952,8 +952,14 @@ fn a_signed_list_verifies_and_reads() {
                 .expect("the key is the certificate's"),
         )
         .unwrap();
-    let v = StatusListToken::verify(&cose, &s.cert, &subject_for(&s.code), t.issued_at(), 86_400)
-        .unwrap();
+    let v = StatusListToken::verify(
+        &cose,
+        &s.cert,
+        &subject_for(&s.code),
+        crate::UnixTime::from_secs(t.issued_at()),
+        86_400,
+    )
+    .unwrap();
     assert_eq!(v.token, t);
     assert_eq!(
         v.freshness,
@@ -992,7 +998,7 @@ fn a_licence_is_not_a_status_list() {
         &cose,
         &s.cert,
         &subject_for(&s.code),
-        sample_issued_at(),
+        crate::UnixTime::from_secs(sample_issued_at()),
         60,
     )
     .unwrap_err();
@@ -1048,7 +1054,14 @@ fn another_authoritys_list_is_refused() {
     let now = sample_issued_at();
 
     // Signed by another certificate: its kid is not ours.
-    let e = StatusListToken::verify(&cose, &s.cert, &expected, now, 60).unwrap_err();
+    let e = StatusListToken::verify(
+        &cose,
+        &s.cert,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60,
+    )
+    .unwrap_err();
     assert_eq!(
         e,
         StatusError::Artifact(ArtifactError::KidMismatch {
@@ -1059,7 +1072,14 @@ fn another_authoritys_list_is_refused() {
     assert_eq!(e.reason(), ReasonCode::SignerUnknown);
 
     // Genuinely signed, but it is the other authority's list.
-    let e = StatusListToken::verify(&cose, &other_cert, &expected, now, 60).unwrap_err();
+    let e = StatusListToken::verify(
+        &cose,
+        &other_cert,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60,
+    )
+    .unwrap_err();
     assert_eq!(
         e,
         StatusError::WrongSubject {
@@ -1078,7 +1098,14 @@ fn another_authoritys_list_is_refused() {
     );
     let sig = other_key.sign_bytes(&p.to_be_signed());
     let forged = p.complete(&sig, &other_key.public_key()).unwrap();
-    let e = StatusListToken::verify(&forged, &s.cert, &expected, now, 60).unwrap_err();
+    let e = StatusListToken::verify(
+        &forged,
+        &s.cert,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60,
+    )
+    .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::SignatureInvalid);
 
     // A tampered list.
@@ -1090,7 +1117,14 @@ fn another_authoritys_list_is_refused() {
         .unwrap();
     let i = cose.len() - 64 - 3;
     cose[i] ^= 0x40;
-    let e = StatusListToken::verify(&cose, &s.cert, &expected, now, 60).unwrap_err();
+    let e = StatusListToken::verify(
+        &cose,
+        &s.cert,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60,
+    )
+    .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::SignatureInvalid);
 
     // A certificate not authorised for status lists cannot have signed one.
@@ -1110,16 +1144,31 @@ fn another_authoritys_list_is_refused() {
     );
     let sig = s.key.sign_bytes(&p.to_be_signed());
     let cose_eku = p.complete(&sig, &s.key.public_key()).unwrap();
-    let e = StatusListToken::verify(&cose_eku, &wrong_eku, &expected, now, 60).unwrap_err();
+    let e = StatusListToken::verify(
+        &cose_eku,
+        &wrong_eku,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60,
+    )
+    .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::CertWrongEku);
-    assert!(StatusListToken::verify(&cose, &s.cert, &expected, now, 60).is_ok());
+    assert!(StatusListToken::verify(
+        &cose,
+        &s.cert,
+        &expected,
+        crate::UnixTime::from_secs(now),
+        60
+    )
+    .is_ok());
 }
 
 #[test]
 fn oversized_tokens_are_refused_before_decoding() {
     let s = setup();
     let big = vec![0u8; MAX_TOKEN_LEN + 1];
-    let e = StatusListToken::verify(&big, &s.cert, "urn:x", 0, 0).unwrap_err();
+    let e = StatusListToken::verify(&big, &s.cert, "urn:x", crate::UnixTime::from_secs(0), 0)
+        .unwrap_err();
     assert_eq!(
         e,
         StatusError::Envelope(EnvelopeError::TooLarge {
@@ -1144,7 +1193,14 @@ fn stale_lists_are_reported_and_still_readable() {
         .unwrap()
     };
     let verify = |cose: &[u8], now, max_age| {
-        StatusListToken::verify(cose, &s.cert, &subject, now, max_age).unwrap()
+        StatusListToken::verify(
+            cose,
+            &s.cert,
+            &subject,
+            crate::UnixTime::from_secs(now),
+            max_age,
+        )
+        .unwrap()
     };
 
     // By the verifier's maximum age.

@@ -393,9 +393,14 @@ fn rollback_and_staleness() {
     let e = check_sequence(Some(5), 4).unwrap_err();
     assert_eq!(e, TrustError::Rollback { found: 4, seen: 5 });
     assert_eq!(e.reason(), ReasonCode::TrustListRollback);
-    assert_eq!(check_fresh(1000, 1000 + 60, 60), Ok(()));
     assert_eq!(
-        check_fresh(1000, 1000 + 61, 60).unwrap_err().reason(),
+        check_fresh(1000, crate::UnixTime::from_secs(1000 + 60), 60),
+        Ok(())
+    );
+    assert_eq!(
+        check_fresh(1000, crate::UnixTime::from_secs(1000 + 61), 60)
+            .unwrap_err()
+            .reason(),
         ReasonCode::TrustListStale
     );
 }

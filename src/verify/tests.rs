@@ -56,14 +56,17 @@ fn kid_collision_tries_every_candidate() {
         let verifier = Verifier::new(store);
         // In a batch, a licence whose kid names two certificates is
         // verified on its own, trying each.
-        for r in verifier.verify_qr_batch(&[&text, &text], sample_issued_at() + 60) {
+        for r in verifier.verify_qr_batch(
+            &[&text, &text],
+            crate::UnixTime::from_secs(sample_issued_at() + 60),
+        ) {
             assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
             assert_eq!(
                 r.check(CheckKind::Signature).unwrap().detail,
                 VERIFIED_ALONE
             );
         }
-        let r = verifier.verify_qr(&text, sample_issued_at() + 60);
+        let r = verifier.verify_qr(&text, crate::UnixTime::from_secs(sample_issued_at() + 60));
         assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
         assert_eq!(
             r.check(CheckKind::Signer).unwrap().detail,
@@ -76,7 +79,8 @@ fn kid_collision_tries_every_candidate() {
     store
         .by_kid
         .insert(*d.authority.kid(), vec![Candidate::Authority(0)]);
-    let r = Verifier::new(store).verify_qr(&text, sample_issued_at() + 60);
+    let r =
+        Verifier::new(store).verify_qr(&text, crate::UnixTime::from_secs(sample_issued_at() + 60));
     assert_eq!(r.reason, ReasonCode::SignatureInvalid);
 }
 
@@ -91,7 +95,9 @@ fn report_json_and_text() {
         )
         .unwrap()
         .qr_text();
-    let r = d.verifier().verify_qr(&text, sample_issued_at() + 60);
+    let r = d
+        .verifier()
+        .verify_qr(&text, crate::UnixTime::from_secs(sample_issued_at() + 60));
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["verdict"], "VALID");
     assert_eq!(json["reason"], "OK");
@@ -127,7 +133,9 @@ fn report_json_and_text() {
     assert!(t.contains("valid: 2019-05-20 to long-term (长期)"), "{t}");
     // verify_cose has no DECODE check.
     let cose = crate::envelope::from_qr_text(&text).unwrap();
-    let r = d.verifier().verify_cose(&cose, sample_issued_at() + 60);
+    let r = d
+        .verifier()
+        .verify_cose(&cose, crate::UnixTime::from_secs(sample_issued_at() + 60));
     assert_eq!(r.checks.len(), 7);
     assert_eq!(r.verdict, Verdict::Valid);
 }
@@ -249,11 +257,11 @@ fn batch_reports_equal_single_reports() {
     };
     texts[BATCH_SIZE + 11] = tampered(&texts[BATCH_SIZE + 11], |c| c.truncate(c.len() - 1));
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let batch = verifier.verify_qr_batch(&refs, now);
+    let batch = verifier.verify_qr_batch(&refs, crate::UnixTime::from_secs(now));
     assert_eq!(batch.len(), n);
     let mut verdicts = std::collections::BTreeMap::new();
     for (i, (text, b)) in texts.iter().zip(&batch).enumerate() {
-        let single = verifier.verify_qr(text, now);
+        let single = verifier.verify_qr(text, crate::UnixTime::from_secs(now));
         assert_eq!(normalised(b), normalised(&single), "text {i}");
         *verdicts.entry(b.reason.as_str()).or_insert(0) += 1;
     }
@@ -291,9 +299,13 @@ fn extreme_times_and_leeway_do_not_overflow() {
         )
         .unwrap()
         .qr_text();
-    let r = d.verifier().verify_qr(&text, i64::MAX);
+    let r = d
+        .verifier()
+        .verify_qr(&text, crate::UnixTime::from_secs(i64::MAX));
     assert_eq!((r.verdict, r.reason), (Verdict::Valid, ReasonCode::Ok));
-    let r = d.verifier().verify_qr(&text, i64::MIN);
+    let r = d
+        .verifier()
+        .verify_qr(&text, crate::UnixTime::from_secs(i64::MIN));
     assert_eq!(r.reason, ReasonCode::LicenceIssuedInFuture);
     let iat = sample_issued_at();
     for (leeway, now, expected) in [
@@ -310,7 +322,7 @@ fn extreme_times_and_leeway_do_not_overflow() {
             leeway_seconds: leeway,
             ..VerifyOptions::default()
         });
-        let r = verifier.verify_qr(&text, now);
+        let r = verifier.verify_qr(&text, crate::UnixTime::from_secs(now));
         assert_eq!(r.reason, expected, "leeway {leeway}, now {now}");
     }
 }

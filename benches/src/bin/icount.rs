@@ -36,7 +36,10 @@ fn main() {
     for _ in 0..n {
         match op {
             "verify_full" => {
-                black_box(s.verifier.verify_qr(black_box(&s.qr_text), NOW));
+                black_box(
+                    s.verifier
+                        .verify_qr(black_box(&s.qr_text), elicense::UnixTime::from_secs(NOW)),
+                );
             }
             "verify_bare" => {
                 black_box(

@@ -178,7 +178,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let sign1 = Sign1::decode(cose, ArtifactType::Licence)?;
         // The seeds must go all the way through the pipeline in the fuzzer.
         for text in [&qr, &raw_qr, &zlib_qr] {
-            let report = demo.verifier().verify_qr(text, NOW);
+            let report = demo.verifier().verify_qr(text, elicense::UnixTime::from_secs(NOW));
             if report.verdict != Verdict::Valid {
                 return Err(format!("seed {name} does not verify: {}", report.to_text()).into());
             }
@@ -248,7 +248,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let token = w.status_token(r);
         let cose = token.sign(&elicense::artifact::CertifiedSigner::new(r.authority.clone(), r.authority_key.clone())?)?;
         let subject = world::status_subject(&r.authority);
-        let verified = StatusListToken::verify(&cose, &r.authority, &subject, NOW, world::MAX_AGE)?;
+        let verified = StatusListToken::verify(&cose, &r.authority, &subject, elicense::UnixTime::from_secs(NOW), world::MAX_AGE)?;
         if !verified.freshness.is_fresh() {
             return Err(format!("the status list of {} is stale at NOW", r.code).into());
         }
@@ -263,7 +263,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &format!("lst-{}", r.code),
             &token.list().compress(),
         )?;
-        bundle.add_status_list(cose, NOW)?;
+        bundle.add_status_list(cose, elicense::UnixTime::from_secs(NOW))?;
     }
     // A raw `lst` stream inflating one byte past the limit: a regression
     // input, run once per smoke run rather than mutated (with it in the
@@ -281,7 +281,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fs::write(regressions.join("lst-fixed-huffman-past-limit"), &z)?;
     bundle.set_policy(POLICY)?;
     let file = bundle.to_bytes();
-    if TrustBundle::from_bytes(&file, w.fed.clone(), NOW)?.to_bytes() != file {
+    if TrustBundle::from_bytes(&file, w.fed.clone(), elicense::UnixTime::from_secs(NOW))?.to_bytes() != file {
         return Err("the seeded bundle does not reload to the same bytes".into());
     }
     put("bundle", "full", &file)?;
