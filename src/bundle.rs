@@ -172,6 +172,7 @@ pub(crate) struct StatusEntry {
 /// A status list that left the bundle because the trust list that vouched
 /// for its signer no longer does.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DroppedStatusList {
     /// Whose list it was.
     pub authority: AuthorityId,
@@ -188,6 +189,7 @@ pub struct DroppedStatusList {
 
 /// What [`TrustBundle::update`] changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSummary {
     /// How many lists (federation, region, status) were added or replaced.
     pub changed: usize,

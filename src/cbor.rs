@@ -270,7 +270,7 @@ fn find_duplicate_sorted(keys: &mut [KeyAt<'_>]) -> Option<usize> {
 }
 
 /// Checks that `bytes` is exactly one CBOR data item within `limits` and the
-/// profile described in the [module documentation](self).
+/// profile described in the module documentation.
 ///
 /// Runs in one pass, without recursion, allocating only a stack of open
 /// containers and the keys of open maps.

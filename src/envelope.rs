@@ -25,7 +25,7 @@
 //!
 //! Decoding is strict and happens in a fixed order, before any signature
 //! work: size limit → CBOR well-formedness (no duplicate keys, no indefinite
-//! lengths, no trailing bytes, bounded depth; see [`crate::cbor`]) → tag 18 →
+//! lengths, no trailing bytes, bounded depth; see `docs/FORMAT.md` §1) → tag 18 →
 //! COSE_Sign1 shape → protected header rules → `typ`.
 //!
 //! The QR text is `EL1:` followed by the Base45 encoding of either
@@ -38,8 +38,10 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::alg::{Algorithm, PublicKey, SignatureError};
-use crate::base45::{self, Base45Error};
-use crate::cbor::{self, CborError, Limits};
+use crate::base45;
+pub use crate::base45::Base45Error;
+pub use crate::cbor::CborError;
+use crate::cbor::{self, Limits};
 
 use crate::ReasonCode;
 
@@ -61,7 +63,7 @@ pub const HEADER_KID: i64 = 4;
 pub const HEADER_TYP: i64 = 16;
 
 /// CBOR limits for envelopes: [`MAX_COSE_LEN`] bytes, depth 16, 4096 entries or bytes per item.
-pub const ENVELOPE_LIMITS: Limits = Limits {
+pub(crate) const ENVELOPE_LIMITS: Limits = Limits {
     max_depth: 16,
     max_len: 4096,
     max_entries: 4096,
@@ -113,7 +115,7 @@ impl ArtifactType {
     }
 
     /// CBOR limits of the envelope for this artifact.
-    pub const fn limits(self) -> Limits {
+    pub(crate) const fn limits(self) -> Limits {
         match self {
             ArtifactType::Licence => ENVELOPE_LIMITS,
             _ => Limits {

@@ -64,7 +64,8 @@
 //!
 //! // A verifier that trusts the root and knows the authority checks it.
 //! let verifier = Verifier::new(TrustStore::new(vec![root], vec![cert])?);
-//! let report = verifier.verify_qr(&qr_text, 1_716_170_400 + 3600);
+//! let an_hour_later = elicense::UnixTime::from_secs(1_716_170_400 + 3600);
+//! let report = verifier.verify_qr(&qr_text, an_hour_later);
 //! assert_eq!(report.verdict, Verdict::Valid);
 //! // Without the authority's status list nobody checked revocation, and the
 //! // report says so (`TrustStore::add_status_list` takes the list).
@@ -74,7 +75,7 @@
 //! // One altered character is caught, with a stable reason code.
 //! let mut tampered = qr_text.into_bytes();
 //! tampered[100] = if tampered[100] == b'A' { b'B' } else { b'A' };
-//! let report = verifier.verify_qr(std::str::from_utf8(&tampered)?, 1_716_170_400 + 3600);
+//! let report = verifier.verify_qr(std::str::from_utf8(&tampered)?, an_hour_later);
 //! assert_eq!(report.verdict, Verdict::Invalid);
 //! println!("{}", report.reason); // e.g. SIGNATURE_INVALID
 //! # Ok(())
@@ -118,7 +119,7 @@
 //! | [`bundle`] | the trust bundle an offline verifier loads |
 //! | [`verify`] | the [`verify::Verifier`] (from a trust store or a bundle) and its [`verify::Report`] |
 //! | [`qr`] | QR rendering (SVG, PNG, terminal; feature `render`) and reading from images (feature `scan`) |
-//! | [`cbor`], [`base45`] | strict CBOR and Base45, the layers under the envelope |
+//! | `cbor`, `base45` | strict CBOR and Base45, the layers under the envelope (internal) |
 //!
 //! `docs/ARCHITECTURE.md` draws the layers and follows a licence from issue
 //! to verification; `docs/FORMAT.md` specifies every byte.
@@ -147,9 +148,9 @@
 
 pub mod alg;
 pub mod artifact;
-pub mod base45;
+mod base45;
 pub mod bundle;
-pub mod cbor;
+mod cbor;
 mod deflate;
 #[cfg(feature = "issuer")]
 pub mod demo;
@@ -166,8 +167,33 @@ pub mod time;
 pub mod trust;
 pub mod verify;
 
+/// The strict CBOR and Base45 layers under the envelope, for the fuzz
+/// targets and tests that exercise them directly. Not part of the public
+/// API: nothing here is stable.
+#[doc(hidden)]
+pub mod internals {
+    /// Strict CBOR (see `docs/FORMAT.md` §1).
+    pub mod cbor {
+        pub use crate::cbor::{decode, encode, validate, CborError, Limits};
+    }
+    /// RFC 9285 Base45.
+    pub mod base45 {
+        pub use crate::base45::{decode, decoded_len, encode, Base45Error};
+    }
+}
+
+// The types most users need, at the crate root.
+pub use alg::{Algorithm, PublicKey, SecretKey, Signer};
+pub use artifact::{CertifiedSigner, Prepared};
+pub use bundle::TrustBundle;
+pub use licence::{Licence, SignedLicence};
+pub use pki::{Certificate, Usage};
+pub use policy::Policy;
 pub use reason::ReasonCode;
+pub use status::{Status, StatusList, StatusListToken};
 pub use time::UnixTime;
+pub use trust::{AuthorityId, FederationTrustList, RegionTrustList};
+pub use verify::{Report, TrustStore, Verdict, Verifier, VerifyOptions};
 
 /// Default clock-skew leeway, in seconds (300): applied to a licence's
 /// `iat`, `nbf` and `exp` (see [`verify::VerifyOptions`]) and to a status

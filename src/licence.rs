@@ -83,7 +83,7 @@ pub fn last_valid_date() -> NaiveDate {
 }
 
 /// CBOR limits for the claims set.
-pub const CLAIMS_LIMITS: Limits = Limits {
+pub(crate) const CLAIMS_LIMITS: Limits = Limits {
     max_depth: 6,
     max_len: MAX_TEXT_LEN,
     max_entries: MAX_TEXT_LEN,

@@ -132,7 +132,7 @@ pub const SUBJECT_PREFIX: &str = "urn:elicense:status:";
 pub const COMPRESSION_LEVEL: u8 = 10;
 
 /// CBOR limits for the claims set: a map of scalars and one nested map.
-pub const CLAIMS_LIMITS: Limits = Limits {
+pub(crate) const CLAIMS_LIMITS: Limits = Limits {
     max_depth: 2,
     max_len: MAX_TOKEN_LEN,
     // The claims map has at most 5 entries and `StatusList` at most 3.

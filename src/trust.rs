@@ -46,7 +46,7 @@ use crate::ReasonCode;
 const CLAIM_IAT: i64 = 6;
 
 /// CBOR limits of a trust list's claims: up to 65536 entries, certificates up to 16 KiB.
-pub const TRUST_LIST_LIMITS: Limits = Limits {
+pub(crate) const TRUST_LIST_LIMITS: Limits = Limits {
     max_depth: 6,
     max_len: 65_536,
     max_entries: 65_536,

@@ -340,6 +340,7 @@ impl CheckKind {
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum Outcome {
     /// Passed.
     Pass,
@@ -357,6 +358,7 @@ pub enum Outcome {
 
 /// One check in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Check {
     /// Which check.
     pub check: CheckKind,
@@ -370,6 +372,7 @@ pub struct Check {
 
 /// The issuing authority, as its certificate says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AuthorityInfo {
     /// Name (certificate common name).
     pub name: String,
@@ -385,6 +388,7 @@ pub struct AuthorityInfo {
 
 /// The decoded licence, with the fields a person reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct DecodedLicence {
     /// The GB/T 36904 identifier, when the authority's credit code is known.
     pub identifier: Option<LicenceIdentifier>,
@@ -397,6 +401,7 @@ pub struct DecodedLicence {
 
 /// The verification report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// VALID, INVALID or INDETERMINATE.
     pub verdict: Verdict,
@@ -574,6 +579,7 @@ type CheckFailure = (Outcome, ReasonCode, Cow<'static, str>);
 
 /// Verification options.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifyOptions {
     /// Clock-skew leeway in seconds, applied to `iat`, `nbf` and `exp` (default 300).
     pub leeway_seconds: i64,
@@ -591,6 +597,27 @@ impl Default for VerifyOptions {
             trust_list_grace_seconds: DEFAULT_TRUST_LIST_GRACE_SECONDS,
             purpose: None,
         }
+    }
+}
+
+impl VerifyOptions {
+    /// These options with a clock-skew leeway of `seconds`.
+    pub fn with_leeway(mut self, seconds: i64) -> Self {
+        self.leeway_seconds = seconds;
+        self
+    }
+
+    /// These options with a trust-list grace period of `seconds`.
+    pub fn with_trust_list_grace(mut self, seconds: i64) -> Self {
+        self.trust_list_grace_seconds = seconds;
+        self
+    }
+
+    /// These options checking licences for `purpose` (or for no particular
+    /// purpose with `None`).
+    pub fn with_purpose(mut self, purpose: Option<String>) -> Self {
+        self.purpose = purpose;
+        self
     }
 }
 
@@ -1317,6 +1344,7 @@ impl Verifier {
 
 /// What [`inspect_qr`] finds, without trusting anything.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Inspection {
     /// Always `true`: nothing here has been verified.
     pub untrusted: bool,

@@ -6,9 +6,9 @@
 
 use ciborium::Value;
 use elicense::alg::SecretKey;
-use elicense::cbor::{self, Limits};
 use elicense::demo::{sample_issued_at, Demo};
 use elicense::envelope::{to_qr_text, ArtifactType, PreparedSign1};
+use elicense::internals::cbor::{self, Limits};
 
 /// The example's signing key: the seed is 32 bytes of 0x02.
 const SEED: [u8; 32] = [2; 32];

@@ -2,9 +2,9 @@
 //! verification pipeline, each with its expected verdict and reason code.
 
 use elicense::alg::SecretKey;
-use elicense::base45;
 use elicense::demo::{sample_issued_at, Demo};
 use elicense::envelope::{sig_structure, to_qr_text, ArtifactType, PreparedSign1};
+use elicense::internals::base45;
 use elicense::licence::Licence;
 use elicense::pki::{
     create_authority, create_region_root, AuthorityParams, RegionRootParams, Usage,
@@ -889,10 +889,7 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
     let strict = f
         .demo
         .verifier()
-        .with_options(elicense::verify::VerifyOptions {
-            leeway_seconds: 0,
-            ..Default::default()
-        });
+        .with_options(elicense::verify::VerifyOptions::default().with_leeway(0));
     assert_eq!(
         strict
             .verify_qr(&text, elicense::UnixTime::from_secs(exp - 1))

@@ -554,10 +554,7 @@ fn bundle_reports() -> Vec<Case> {
         R::TypeNotRecognised,
         Some(K::Recognition),
     );
-    let fishing = VerifyOptions {
-        purpose: Some("fishing".into()),
-        ..VerifyOptions::default()
-    };
+    let fishing = VerifyOptions::default().with_purpose(Some("fishing".into()));
     add(
         "invalid-purpose",
         verifier.verify_qr_with(&mapped, elicense::UnixTime::from_secs(NOW), &fishing),

@@ -347,10 +347,7 @@ fn purpose_per_call_overrides_the_verifiers_own() {
     let w = world();
     let verifier = Verifier::from_bundle(default_bundle(&w)).unwrap();
     let text = licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 5, NOW - 10 * DAY).qr_text();
-    let with = |purpose: &str| VerifyOptions {
-        purpose: Some(purpose.into()),
-        ..VerifyOptions::default()
-    };
+    let with = |purpose: &str| VerifyOptions::default().with_purpose(Some(purpose.into()));
     // No purpose (the verifier's default): VALID.
     assert_eq!(
         verifier

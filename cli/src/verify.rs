@@ -168,11 +168,11 @@ pub fn bundle_verifier(
     purpose: Option<&str>,
 ) -> Result<Verifier, CliError> {
     let verifier = Verifier::from_bundle(bundle).context(bundle_path.display())?;
-    Ok(verifier.with_options(VerifyOptions {
-        leeway_seconds: leeway,
-        purpose: purpose.map(str::to_owned),
-        ..VerifyOptions::default()
-    }))
+    Ok(verifier.with_options(
+        VerifyOptions::default()
+            .with_leeway(leeway)
+            .with_purpose(purpose.map(str::to_owned)),
+    ))
 }
 
 /// Verifies as `args` says, at `now` unless `--at` is given; status lists
@@ -191,10 +191,7 @@ pub fn verify(args: &VerifyArgs, now: i64) -> Result<Report, CliError> {
         (None, _) => {
             let mut store = trust_store(&args.root, &args.authority)?;
             add_status_lists(&mut store, &args.status, now)?;
-            Verifier::new(store).with_options(VerifyOptions {
-                leeway_seconds: args.leeway,
-                ..VerifyOptions::default()
-            })
+            Verifier::new(store).with_options(VerifyOptions::default().with_leeway(args.leeway))
         }
     };
     Ok(verifier.verify_qr(&text, elicense::UnixTime::from_secs(args.at.unwrap_or(now))))

@@ -2,7 +2,7 @@
 //! whatever decodes re-encodes to the same text.
 #![no_main]
 
-use elicense::base45::{decode, decoded_len, encode};
+use elicense::internals::base45::{decode, decoded_len, encode};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@
 //! entries, so the `Value`s may differ in order.)
 #![no_main]
 
-use elicense::cbor::{decode, encode, validate, Limits};
+use elicense::internals::cbor::{decode, encode, validate, Limits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -874,10 +874,7 @@ async fn verify(State(state): State<AppState>, request: Request) -> Result<Respo
             .verifier
             .verify_qr(&text, elicense::UnixTime::from_secs(now)),
         Some(purpose) => {
-            let options = VerifyOptions {
-                purpose: Some(purpose),
-                ..config.options.clone()
-            };
+            let options = config.options.clone().with_purpose(Some(purpose));
             snapshot
                 .verifier
                 .verify_qr_with(&text, elicense::UnixTime::from_secs(now), &options)

@@ -111,7 +111,7 @@ fn without_status_lists(bundle: &TrustBundle) -> Vec<u8> {
             }
         })
         .collect();
-    elicense::cbor::encode(&Cbor::Map(fields))
+    elicense::internals::cbor::encode(&Cbor::Map(fields))
 }
 
 async fn etag(addr: SocketAddr) -> String {

@@ -23,7 +23,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use elicense::base45;
+use elicense::internals::base45;
 use elicense::bundle::TrustBundle;
 use elicense::demo::Demo;
 use elicense::envelope::{sig_structure, ArtifactType, Sign1, QR_PREFIX};
