@@ -113,7 +113,7 @@
 //! ## Features
 //!
 //! * `issuer` (default): key generation from the OS and certificate creation
-//!   (rcgen). Native only.
+//!   (DER written with the `der` crate). Native only.
 //! * `render` (default): QR codes as SVG, PNG, terminal text.
 //! * `scan` (default): QR codes read back from PNG images.
 //!
