@@ -228,10 +228,7 @@ fn authority_key_identifier(id: &[u8]) -> Result<Vec<u8>, PkiError> {
 /// Subject Directory Attributes (not critical):
 /// `SEQUENCE { SEQUENCE { regionCode OID, SET { PrintableString } } }`.
 fn region_extension(region: &RegionCode) -> Result<Vec<u8>, PkiError> {
-    let value = tlv(
-        Tag::Set,
-        &encode(PrintableStringRef::new(region.as_str()))?,
-    )?;
+    let value = tlv(Tag::Set, &encode(PrintableStringRef::new(region.as_str()))?)?;
     let attribute = sequence(&[&oid(&oid::ATTR_REGION_CODE_DER)?, &value])?;
     extension(
         OID_SUBJECT_DIRECTORY_ATTRIBUTES,
@@ -258,8 +255,8 @@ fn eku_extension(usages: &[Usage]) -> Result<Vec<u8>, PkiError> {
 fn time(unix: i64, field: &str) -> Result<Vec<u8>, PkiError> {
     let out_of_range = || PkiError::Create(format!("{field} is out of range (1970 to 9999)"));
     let seconds = u64::try_from(unix).map_err(|_| out_of_range())?;
-    let at = DateTime::from_unix_duration(Duration::from_secs(seconds))
-        .map_err(|_| out_of_range())?;
+    let at =
+        DateTime::from_unix_duration(Duration::from_secs(seconds)).map_err(|_| out_of_range())?;
     if at.year() <= UtcTime::MAX_YEAR {
         encode(UtcTime::from_date_time(at))
     } else {
@@ -358,14 +355,9 @@ fn certificate_der(
 /// 64 bytes for Ed25519, DER `SEQUENCE { r, s }` for SM2 and ECDSA. The
 /// signer's answer may be `r ‖ s` or DER; it must verify under the
 /// signer's public key.
-fn x509_signature(
-    key: &PublicKey,
-    tbs: &[u8],
-    signature: &[u8],
-) -> Result<Vec<u8>, PkiError> {
-    let raw = crate::alg::signature_for_cose(key, signature).map_err(|e| {
-        PkiError::Create(format!("the signer's answer is not a signature: {e}"))
-    })?;
+fn x509_signature(key: &PublicKey, tbs: &[u8], signature: &[u8]) -> Result<Vec<u8>, PkiError> {
+    let raw = crate::alg::signature_for_cose(key, signature)
+        .map_err(|e| PkiError::Create(format!("the signer's answer is not a signature: {e}")))?;
     key.verify(tbs, &raw).map_err(|e| {
         PkiError::Create(format!(
             "the signer's signature does not verify under its public key ({e})"
