@@ -485,8 +485,11 @@ fn alg_chooses_the_key_of_roots_and_authorities() {
             let pem = fs::read_to_string(out.join(key_file)).unwrap();
             let key = SecretKey::from_pkcs8_pem(&pem).unwrap();
             assert_eq!(key.algorithm(), alg, "{command} {flag}");
-            // Written exactly as this crate (and OpenSSL) writes PKCS#8.
+            // Written exactly as this crate (and OpenSSL) writes PKCS#8:
+            // 48 bytes for Ed25519, 138 for SM2 and P-256 (docs/FORMAT.md §5.3).
             assert_eq!(*key.to_pkcs8_pem(), pem);
+            let expected_len = if flag == "ed25519" { 48 } else { 138 };
+            assert_eq!(key.to_pkcs8_der().len(), expected_len, "{flag}");
             assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
             let cert =
                 Certificate::from_pem(&fs::read_to_string(out.join(cert_file)).unwrap()).unwrap();
