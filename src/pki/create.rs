@@ -3,13 +3,14 @@
 //! the three algorithms, and mixed (an SM2 root certifies an Ed25519
 //! authority, and so on).
 //!
-//! The TBSCertificate is written here as DER with the `der` crate, one
-//! builder for all three algorithms. Neither rcgen nor RustCrypto's
-//! `x509-cert` builder fits: rcgen cannot sign with SM2, and both take
-//! object identifiers as arcs of at most 64 (rcgen) or 32 (`const-oid` 0.9)
-//! bits, which cannot hold the 128-bit arc of our `2.25.<UUID>` OIDs
-//! ([`super::oid::ARC`]); `x509-cert`'s builder also computes key
-//! identifiers its own way (SHA-1), not RFC 7093's.
+//! The TBSCertificate is written here as DER with the `der` crate: one
+//! builder for all three algorithms. rcgen (used before) cannot sign with
+//! SM2. RustCrypto's `x509-cert` 0.2 builder wants a `signature::Keypair`
+//! signer rather than our `&dyn Signer`, writes SHA-1 key identifiers in
+//! its profiles instead of RFC 7093's, and its `const-oid` 0.9 holds 32-bit
+//! arcs only, so our `2.25.<UUID>` OIDs ([`super::oid::ARC`]) would go in as
+//! raw bytes anyway. The `der` crate is already in the tree (through `sm2`,
+//! `p256` and `pkcs8`): this builder adds no dependency.
 //!
 //! What goes into every certificate comes from the algorithm table
 //! ([`Algorithm::spec`]): the SubjectPublicKeyInfo of the subject's key
