@@ -624,6 +624,18 @@ pub(crate) mod bad {
         Certificate::from_der(&certificate_der(&tbs_der, &alg, &value).unwrap())
     }
 
+    /// `cert` with its signatureValue replaced by `value` (its TBS and
+    /// signature algorithm kept).
+    pub(crate) fn with_signature_value(cert: &Certificate, value: &[u8]) -> Certificate {
+        use x509_parser::prelude::FromDer;
+        let (_, x) = x509_parser::prelude::X509Certificate::from_der(cert.der()).unwrap();
+        let tbs = x.tbs_certificate.as_ref();
+        // Our signature algorithms have no parameters.
+        let alg = algorithm_identifier(&oid(x.signature_algorithm.algorithm.as_bytes()).unwrap())
+            .unwrap();
+        Certificate::from_der(&certificate_der(tbs, &alg, value).unwrap()).unwrap()
+    }
+
     /// An authority certificate signed by `root_key` under its own
     /// algorithm's signature OID.
     pub(crate) fn authority(

@@ -1094,6 +1094,43 @@ fn hostile_chains_across_algorithms_have_their_codes() {
     .unwrap_err();
     assert_eq!(e, PkiError::BadSignature);
     assert_eq!(e.reason(), ReasonCode::CertSignatureInvalid);
+    // The SM2 signature as r ‖ s (the COSE form) where X.509 has DER, and
+    // a DER value with trailing bytes: refused, not converted.
+    let good = bad_authority(
+        &sm2_key,
+        &sm2_root,
+        &subject,
+        good_options(&sh),
+        Y2024,
+        Y2030,
+    );
+    let raw = {
+        use x509_parser::prelude::FromDer;
+        let (_, x) = X509Certificate::from_der(good.der()).unwrap();
+        x.signature_value.data.to_vec()
+    };
+    assert!(validate_chain(
+        &good,
+        std::slice::from_ref(&sm2_root),
+        Usage::LicenceSigning
+    )
+    .is_ok());
+    let same = super::create::bad::with_signature_value(&good, &raw);
+    assert_eq!(same.der(), good.der(), "the surgery changes nothing else");
+    let rs = crate::alg::der_to_raw(&raw).unwrap();
+    let mut trailing = raw.clone();
+    trailing.push(0);
+    for value in [&rs[..], &trailing] {
+        let cert = super::create::bad::with_signature_value(&good, value);
+        let e = validate_chain(
+            &cert,
+            std::slice::from_ref(&sm2_root),
+            Usage::LicenceSigning,
+        )
+        .unwrap_err();
+        assert_eq!(e, PkiError::BadSignature);
+        assert_eq!(e.reason(), ReasonCode::CertSignatureInvalid);
+    }
     // ... and our builder refuses to make one.
     assert!(matches!(
         create_authority(&other, &sm2_root, &subject, &authority_params()),
