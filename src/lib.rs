@@ -133,6 +133,7 @@ pub mod alg;
 pub mod base45;
 pub mod bundle;
 pub mod cbor;
+pub mod cose;
 mod deflate;
 #[cfg(feature = "issuer")]
 pub mod demo;

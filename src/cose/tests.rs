@@ -1,0 +1,1 @@
+//! Unit tests of the foreign COSE_Sign1 verifier.
