@@ -131,7 +131,7 @@ pub const UNDERSTOOD_CRITICAL_LABELS: [i64; 6] = [1, 2, 3, 4, 5, 6];
 pub const RSA_BITS: core::ops::RangeInclusive<usize> = 2048..=4096;
 
 /// A signature algorithm this verifier accepts in a foreign COSE_Sign1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoseAlgorithm {
     /// One of this profile's algorithms (EdDSA, ES256, SM2-SM3), verified
@@ -139,7 +139,6 @@ pub enum CoseAlgorithm {
     Profile(Algorithm),
     /// PS256: RSASSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt (COSE
     /// -37, RFC 8230). Produced only with the `ps256` feature.
-    #[serde(rename = "PS256")]
     Ps256,
 }
 
@@ -166,6 +165,13 @@ impl CoseAlgorithm {
             CoseAlgorithm::Profile(a) => a.name(),
             CoseAlgorithm::Ps256 => "PS256",
         }
+    }
+}
+
+/// Serialized as its name ([`CoseAlgorithm::name`]).
+impl serde::Serialize for CoseAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -249,6 +255,10 @@ pub enum CoseError {
     /// The certificate's (or given) public key cannot be used.
     #[error("{0}")]
     Key(#[from] KeyError),
+    /// An RSA key that cannot be used for PS256: not an RSA public key, a
+    /// modulus outside [`RSA_BITS`], a public exponent out of range.
+    #[error("the RSA key cannot be used: {0}")]
+    RsaKey(String),
     /// The header's `alg` is not the algorithm of the key.
     #[error("the header's alg is {header}, but the key is {key}")]
     AlgKeyMismatch {
@@ -288,6 +298,7 @@ impl CoseError {
             CoseError::Critical(_) => ReasonCode::CoseCriticalHeader,
             CoseError::Certificate(_) => ReasonCode::CertMalformed,
             CoseError::Key(e) => e.reason(),
+            CoseError::RsaKey(_) => ReasonCode::KeyInvalid,
             CoseError::AlgKeyMismatch { .. } => ReasonCode::AlgKeyMismatch,
             CoseError::SignatureLength { .. } => ReasonCode::SignatureInvalid,
             CoseError::Signature(e) => e.reason(),
@@ -429,7 +440,7 @@ fn spki_algorithm_oid(der: &[u8]) -> Result<String, CoseError> {
 fn rsa_key(der: &[u8]) -> Result<RsaKey, CoseError> {
     use rsa::pkcs8::DecodePublicKey;
     use rsa::traits::PublicKeyParts;
-    let bad = |m: String| CoseError::Key(KeyError::BadPublicKey(m));
+    let bad = CoseError::RsaKey;
     // `from_public_key_der` refuses moduli over 4096 bits and public
     // exponents outside [3, 2^33 - 1] before any arithmetic.
     let key = rsa::RsaPublicKey::from_public_key_der(der)

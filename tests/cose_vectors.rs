@@ -454,6 +454,7 @@ fn key_confusion_is_refused() {
 
 /// This crate's own licences verify here as plain COSE (`EL1:` text and
 /// binary), against the authority certificate in PEM or DER.
+#[cfg(feature = "issuer")]
 #[test]
 fn own_licence_verifies_as_generic_cose() {
     let demo = elicense::demo::Demo::generate().unwrap();
