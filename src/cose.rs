@@ -7,8 +7,8 @@
 //! This is **not** the licence profile. A licence, a trust list or a status
 //! list is opened with [`crate::envelope::Sign1::decode`], which requires
 //! tag 18, `alg`, an 8-byte `kid` and a fixed `typ` in the protected header,
-//! and nothing here loosens it. The differences, as docs/FORMAT.md
-//! ("Verifying COSE from other ecosystems") lists them:
+//! and nothing here loosens it. The differences, as docs/FORMAT.md §16
+//! lists them:
 //!
 //! | | licence profile (`envelope`) | this module |
 //! |---|---|---|

@@ -98,6 +98,7 @@
 //! | [`identifiers`] | GB/T 36904 licence identifiers, credit codes (GB 32100), resident ID numbers (GB 11643), region codes (GB/T 2260) |
 //! | [`licence`] | the licence model, its builder and JSON form, its CWT claims; issuing (`sign`, or `prepare` → external signature → `complete` for an HSM) |
 //! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
+//! | [`cose`] | COSE_Sign1 from other ecosystems (EU DCC `HC1:`, RFC 9052 examples) verified against any certificate |
 //! | [`keys`] | Ed25519 keys (PKCS#8 PEM, zeroized), the [`keys::Signer`] abstraction, strict verification |
 //! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
 //! | [`trust`] | federation and region trust lists: who may issue which licences, at which trust level, in which state |

@@ -26,8 +26,8 @@ pub const LONG_ABOUT: &str = "Verify a COSE_Sign1 from any ecosystem against a c
     and PS256; the header's alg must be that of the certificate's key.\n\n\
     CERT is one X.509 certificate, PEM or DER, of any profile: only its public key is used. \
     Its validity dates are shown but NOT checked, nor is any chain: deciding whether to \
-    trust the certificate is yours. docs/FORMAT.md (\"Verifying COSE from other \
-    ecosystems\") says what is accepted and how it differs from the licence profile.\n\n\
+    trust the certificate is yours. docs/FORMAT.md §16 says what is accepted and how it \
+    differs from the licence profile.\n\n\
     Prints the verdict (VALID, or INVALID with its reason code), the algorithm, the kid \
     and the certificate; with --json, one JSON object.";
 
