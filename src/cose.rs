@@ -441,8 +441,9 @@ fn rsa_key(der: &[u8]) -> Result<RsaKey, CoseError> {
     use rsa::pkcs8::DecodePublicKey;
     use rsa::traits::PublicKeyParts;
     let bad = CoseError::RsaKey;
-    // `from_public_key_der` refuses moduli over 4096 bits and public
-    // exponents outside [3, 2^33 - 1] before any arithmetic.
+    // `from_public_key_der` refuses, before any arithmetic, moduli over 4096
+    // bits, even moduli, even exponents and exponents outside [2, 2^33 - 1]
+    // (so an exponent is odd and at least 3, as RFC 8017 §3.1 requires).
     let key = rsa::RsaPublicKey::from_public_key_der(der)
         .map_err(|e| bad(format!("not an RSA public key: {e}")))?;
     let bits = key.n().bits();
@@ -642,13 +643,10 @@ pub fn read_input(input: &[u8]) -> Result<(InputForm, Vec<u8>), CoseError> {
     if input.iter().all(u8::is_ascii_whitespace) {
         return Err(CoseError::Empty);
     }
-    if input
-        .iter()
-        .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
-    {
-        return Ok((InputForm::Hex, decode_hex(input)?));
+    match decode_hex(input) {
+        Some(bytes) => Ok((InputForm::Hex, bytes?)),
+        None => Ok((InputForm::Binary, input.to_vec())),
     }
-    Ok((InputForm::Binary, input.to_vec()))
 }
 
 /// Decodes EU DCC QR text: `HC1:` then Base45 (RFC 9285, strict) of zlib
@@ -674,17 +672,18 @@ pub fn from_dcc_text(text: &str) -> Result<Vec<u8>, CoseError> {
     }
 }
 
-/// Decodes hex digits, skipping ASCII white space.
-fn decode_hex(text: &[u8]) -> Result<Vec<u8>, CoseError> {
+/// Decodes hex text (digits and ASCII white space anywhere), or `None`
+/// when `text` holds anything else.
+fn decode_hex(text: &[u8]) -> Option<Result<Vec<u8>, CoseError>> {
     let digits: Vec<u8> = text
         .iter()
         .filter(|b| !b.is_ascii_whitespace())
-        .map(|&b| match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => b - b'A' + 10,
-        })
-        .collect();
+        .map(|&b| char::from(b).to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    Some(hex_digits_to_bytes(&digits))
+}
+
+fn hex_digits_to_bytes(digits: &[u8]) -> Result<Vec<u8>, CoseError> {
     if digits.len() % 2 != 0 {
         return Err(CoseError::HexOddLength(digits.len()));
     }

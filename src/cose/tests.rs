@@ -444,12 +444,18 @@ fn ps256_message(signature: &[u8]) -> Vec<u8> {
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    decode_hex(s.as_bytes()).unwrap()
+    decode_hex(s.as_bytes()).unwrap().unwrap()
 }
 
 /// An RSA SubjectPublicKeyInfo with this modulus and exponent 65537.
 #[cfg(feature = "ps256")]
 fn rsa_spki(modulus: &[u8]) -> Vec<u8> {
+    rsa_spki_e(modulus, &[1, 0, 1])
+}
+
+/// An RSA SubjectPublicKeyInfo with this modulus and exponent.
+#[cfg(feature = "ps256")]
+fn rsa_spki_e(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = vec![tag];
         match body.len() {
@@ -463,7 +469,7 @@ fn rsa_spki(modulus: &[u8]) -> Vec<u8> {
     let mut n = vec![0];
     n.extend_from_slice(modulus);
     let mut rsa_key = tlv(0x02, &n);
-    rsa_key.extend(tlv(0x02, &[1, 0, 1]));
+    rsa_key.extend(tlv(0x02, exponent));
     let mut bit_string = vec![0];
     bit_string.extend(tlv(0x30, &rsa_key));
     let mut body = tlv(0x30, &unhex("06092a864886f70d0101010500"));
@@ -539,6 +545,16 @@ fn rsa_key_sizes() {
                 format!("the RSA key cannot be used: {message}")
             );
         }
+    }
+    // An even modulus, an even exponent, an exponent of 1, one of 2^40 + 1.
+    for (modulus, exponent) in [
+        (0xc2, &[1, 0, 1][..]),
+        (0xc3, &[4]),
+        (0xc3, &[1]),
+        (0xc3, &[1, 0, 0, 0, 0, 1]),
+    ] {
+        let e = VerificationKey::from_spki_der(&rsa_spki_e(&[modulus; 256], exponent)).unwrap_err();
+        assert_eq!(e.reason(), ReasonCode::KeyInvalid, "{e}");
     }
     let mut modulus = vec![0xc3; 512];
     modulus[511] = 1;
