@@ -112,6 +112,7 @@
 //! | [`alg`] | the algorithm table (EdDSA, SM2-SM3, ES256): keys (PKCS#8 as OpenSSL writes them), the [`alg::Signer`] abstraction, strict verification, batch |
 //! | [`artifact`] | the signed-artifact layer: [`artifact::CertifiedSigner`], sign, prepare → external signature → complete, open |
 //! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
+//! | [`cose`] | COSE_Sign1 from other ecosystems (EU DCC `HC1:`, RFC 9052 examples) verified against any certificate |
 //! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
 //! | [`trust`] | federation and region trust lists: who may issue which licences, at which trust level, in which state |
 //! | [`status`] | status lists (IETF Token Status List, CWT): revoked and suspended licences |
@@ -151,6 +152,7 @@ pub mod artifact;
 mod base45;
 pub mod bundle;
 mod cbor;
+pub mod cose;
 mod deflate;
 #[cfg(feature = "issuer")]
 pub mod demo;

@@ -74,6 +74,8 @@ reason_codes! {
     Base45ValueOutOfRange = 5 => "BASE45_VALUE_OUT_OF_RANGE",
     /// The Base45 text has a length that no encoding produces (a lone trailing character).
     Base45InvalidLength = 6 => "BASE45_INVALID_LENGTH",
+    /// Hex text (a COSE message given as hex) has an odd number of digits.
+    HexInvalidLength = 88 => "HEX_INVALID_LENGTH",
     /// The decoded bytes are empty (`EL1:` alone) or start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
     PayloadEncodingUnknown = 7 => "PAYLOAD_ENCODING_UNKNOWN",
     /// The zlib stream is corrupt or truncated.
@@ -272,6 +274,7 @@ impl ReasonCode {
             Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
             Base45ValueOutOfRange => "A Base45 group decodes to a value out of range.",
             Base45InvalidLength => "The Base45 text has a length no encoder produces.",
+            HexInvalidLength => "The hex text has an odd number of digits.",
             PayloadEncodingUnknown => {
                 "The decoded bytes are empty, or neither zlib nor a tagged COSE_Sign1."
             }

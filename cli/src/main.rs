@@ -15,6 +15,7 @@
 
 mod batch;
 mod bundle;
+mod cose;
 mod demo;
 mod error;
 mod files;
@@ -296,6 +297,9 @@ enum Command {
             4  none is INVALID, at least one is INDETERMINATE"
     )]
     VerifyBatch(VerifyBatchArgs),
+    /// Verify any COSE_Sign1 (EU DCC HC1:, EL1:, hex or binary) against a certificate.
+    #[command(long_about = cose::LONG_ABOUT, after_help = cose::AFTER_HELP)]
+    CoseVerify(cose::CoseVerifyArgs),
     /// Decode a licence QR code WITHOUT verifying it (for debugging only).
     #[command(
         long_about = "Decode a licence QR code and show what it claims, WITHOUT verifying \
@@ -1134,6 +1138,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         },
         Command::Verify(a) => verify::run_verify(&a),
         Command::VerifyBatch(a) => batch::run_verify_batch(&a),
+        Command::CoseVerify(a) => cose::run_cose_verify(&a),
         Command::Inspect(a) => verify::run_inspect(&a),
         Command::Demo(a) => demo::run_demo(&a),
     }
@@ -1164,6 +1169,7 @@ impl Command {
             },
             Command::Verify(a) => a.json,
             Command::VerifyBatch(a) => a.json,
+            Command::CoseVerify(a) => a.json,
             Command::Inspect(a) => a.json,
             Command::Demo(a) => a.json,
         }

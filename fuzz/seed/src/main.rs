@@ -186,6 +186,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
         put("claims", name, &claims)?;
         put("cose", name, cose)?;
+        // The foreign-COSE reader: every input form, untagged, kid unprotected.
+        let hc1 = format!("{}{}", elicense::cose::DCC_PREFIX, base45::encode(&zlib));
+        let untagged = &cose[1..];
+        let mut hex_text = elicense::cose::hex(cose);
+        hex_text.push('\n');
+        for (form, bytes) in [
+            ("binary", cose),
+            ("untagged", untagged),
+            ("el1", qr.as_bytes()),
+            ("hc1", hc1.as_bytes()),
+            ("hex", hex_text.as_bytes()),
+        ] {
+            let key = elicense::cose::VerificationKey::from(demo.authority.public_key().clone());
+            let (_, bytes_read) = elicense::cose::read_input(bytes)?;
+            elicense::cose::verify(&bytes_read, &key, &Default::default())
+                .map_err(|e| format!("foreign_cose seed {name}-{form} does not verify: {e}"))?;
+            put("foreign_cose", &format!("{name}-{form}"), bytes)?;
+        }
         for (form, text) in [("raw", &raw_qr), ("zlib", &zlib_qr)] {
             let seed = format!("{name}-{form}");
             put("qr_text", &seed, text.as_bytes())?;
@@ -214,6 +232,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "bignum",
         &[0xc3, 0x46, 0x46, 0x46, 0x46, 0x49, 0x46, 0x00],
     )?;
+    put("foreign_cose", "authority-der", demo.authority.der())?;
+    put("foreign_cose", "authority-pem", demo.authority.to_pem().as_bytes())?;
     put("certificate", "root", demo.root.der())?;
     put("certificate", "authority", demo.authority.der())?;
 
