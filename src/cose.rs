@@ -54,7 +54,7 @@
 //! # Decoding
 //!
 //! Strict and bounded, in a fixed order before any signature work: size
-//! ([`MAX_COSE_LEN`]) → strict CBOR ([`crate::cbor`] with [`COSE_LIMITS`]:
+//! ([`MAX_COSE_LEN`]) → strict CBOR (docs/FORMAT.md §1, with [`COSE_LIMITS`]:
 //! no duplicate map keys, no indefinite lengths, no trailing bytes, no
 //! floating-point or `undefined` values, depth 16) → tag → the four-item
 //! array → the protected header (the same strict CBOR) → labels → `crit` →
