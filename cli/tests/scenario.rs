@@ -18,7 +18,17 @@ use common::*;
 // 1.
 #[test]
 fn recognition_compromise_and_type_rules_across_regions() {
-    let w = World::new();
+    recognition_compromise_and_type_rules(World::new());
+}
+
+/// The same with an SM2 federation root, SM2 Shanghai and Guangdong roots,
+/// and a Guangdong Ed25519 authority beside an SM2 one.
+#[test]
+fn recognition_compromise_and_type_rules_with_an_sm2_federation() {
+    recognition_compromise_and_type_rules(World::with_algorithms(Algs::SM2));
+}
+
+fn recognition_compromise_and_type_rules(w: World) {
     let (gd, issued) = w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
     assert_eq!(issued["serial"], "000000000001");
     assert_eq!(issued["status_index"], 0);
@@ -208,7 +218,17 @@ fn recognition_compromise_and_type_rules_across_regions() {
 // 2.
 #[test]
 fn revoke_suspend_reinstate_then_rollback_through_registry_and_bundle_update() {
-    let w = World::new();
+    revoke_suspend_reinstate_then_rollback(World::new());
+}
+
+/// The same with an SM2 federation (Guangdong's status lists signed by an
+/// Ed25519 and an SM2 authority under an SM2 root).
+#[test]
+fn revoke_suspend_reinstate_then_rollback_with_an_sm2_federation() {
+    revoke_suspend_reinstate_then_rollback(World::with_algorithms(Algs::SM2));
+}
+
+fn revoke_suspend_reinstate_then_rollback(w: World) {
     let (revoked, _) = w.issue("gd0", "w101.json", w.now - 7200, "revoked.txt");
     let (suspended, issued) = w.issue("gd0", "w101.json", w.now - 7200, "suspended.txt");
     let serial = issued["serial"].as_str().unwrap().to_owned();

@@ -105,6 +105,32 @@ pub fn p(path: &Path) -> String {
     path.to_str().expect("temporary paths are UTF-8").to_owned()
 }
 
+/// The `--alg` of every key of a [`World`]: the federation root, the
+/// region roots (Shanghai, Guangdong, Sichuan) and their two authorities.
+#[derive(Clone, Copy)]
+pub struct Algs {
+    pub federation: &'static str,
+    pub roots: [&'static str; 3],
+    pub authorities: [[&'static str; 2]; 3],
+}
+
+impl Algs {
+    /// Every key Ed25519.
+    pub const ED25519: Algs = Algs {
+        federation: "ed25519",
+        roots: ["ed25519"; 3],
+        authorities: [["ed25519"; 2]; 3],
+    };
+    /// An SM2 federation root, an SM2 Shanghai root, a Guangdong SM2 root
+    /// certifying one Ed25519 and one SM2 authority; Sichuan Ed25519 with a
+    /// P-256 authority.
+    pub const SM2: Algs = Algs {
+        federation: "sm2",
+        roots: ["sm2", "sm2", "ed25519"],
+        authorities: [["sm2", "sm2"], ["ed25519", "sm2"], ["ed25519", "es256"]],
+    };
+}
+
 /// The three regions, their authorities, lists and a bundle, made by the
 /// binary in a temporary directory.
 pub struct World {
@@ -130,6 +156,12 @@ impl World {
     }
 
     pub fn new() -> Self {
+        Self::with_algorithms(Algs::ED25519)
+    }
+
+    /// The world with the keys of `algs` (`--alg` of each `init` and
+    /// `authority new`).
+    pub fn with_algorithms(algs: Algs) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let now = now();
         let w = World {
@@ -142,15 +174,20 @@ impl World {
             "init",
             "--name",
             "全国一体化政务服务平台电子证照信任根",
+            "--alg",
+            algs.federation,
             "--out",
             &w.s("fed"),
         ]);
         assert!(r.stdout.contains("federation.key.pem"), "{r}");
-        for (code, name, codes) in [
+        for (r, (code, name, codes)) in [
             ("310000", "sh", SH_CODES),
             ("440000", "gd", GD_CODES),
             ("510000", "sc", SC_CODES),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             ok(&[
                 "region",
                 "init",
@@ -158,11 +195,13 @@ impl World {
                 code,
                 "--name",
                 &format!("{code} 电子证照根CA"),
+                "--alg",
+                algs.roots[r],
                 "--out",
                 &w.s(name),
             ]);
             for (i, credit) in codes.iter().enumerate() {
-                w.authority(name, &format!("{name}{i}"), credit);
+                w.authority_with(name, &format!("{name}{i}"), credit, algs.authorities[r][i]);
             }
         }
         // The federation list of the three region roots.
@@ -245,6 +284,11 @@ impl World {
     }
 
     pub fn authority(&self, region: &str, out: &str, credit: &str) {
+        self.authority_with(region, out, credit, "ed25519");
+    }
+
+    /// `authority new` with a key of `alg`.
+    pub fn authority_with(&self, region: &str, out: &str, credit: &str, alg: &str) {
         let r = ok(&[
             "authority",
             "new",
@@ -260,6 +304,8 @@ impl World {
             "licence-signing",
             "--usage",
             "status-list-signing",
+            "--alg",
+            alg,
             "--out",
             &self.s(out),
         ]);
