@@ -421,9 +421,9 @@ impl RegionTrustList {
     pub fn sign(&self, root_signer: &CertifiedSigner) -> Result<Vec<u8>, TrustError> {
         let root = root_signer.certificate();
         let expected = || format!("the region root of {}", self.region);
-        let region = root.check_region_root().map_err(|e| TrustError::Signer {
-            expected: expected(),
-            detail: e.to_string(),
+        let region = root.check_region_root().map_err(|e| TrustError::Artifact {
+            signer: expected(),
+            error: ArtifactError::Certificate(e),
         })?;
         if *region != self.region {
             return Err(TrustError::Signer {
@@ -452,9 +452,9 @@ impl RegionTrustList {
         let who = format!("the region root {}", root.common_name());
         let sign1 = open::<Self>(cose, root, &who)?;
         let list = Self::from_claims(sign1.payload())?;
-        let region = root.check_region_root().map_err(|e| TrustError::Signer {
-            expected: who.clone(),
-            detail: e.to_string(),
+        let region = root.check_region_root().map_err(|e| TrustError::Artifact {
+            signer: who.clone(),
+            error: ArtifactError::Certificate(e),
         })?;
         if *region != list.region {
             return Err(TrustError::Signer {
