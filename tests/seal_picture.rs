@@ -96,7 +96,13 @@ fn the_generated_seal_looks_like_an_official_seal() {
     let c = 21.0;
 
     // Transparent background: the corners, and everything outside the ring.
-    for (x, y) in [(0.3, 0.3), (41.6, 0.3), (0.3, 41.6), (41.6, 41.6), (3.0, 3.0)] {
+    for (x, y) in [
+        (0.3, 0.3),
+        (41.6, 0.3),
+        (0.3, 41.6),
+        (41.6, 41.6),
+        (3.0, 3.0),
+    ] {
         assert_eq!(r.at(x, y)[3], 0, "({x}, {y}) is not transparent");
     }
     for k in 0..4 {
@@ -115,7 +121,11 @@ fn the_generated_seal_looks_like_an_official_seal() {
     // Dominant colour red: nearly every visible pixel is seal red.
     let visible: Vec<[u8; 4]> = r.pixels().filter(|p| p[3] > 200).collect();
     let red = visible.iter().filter(|p| is_red(**p)).count();
-    assert!(red * 100 / visible.len() >= 95, "{red} of {}", visible.len());
+    assert!(
+        red * 100 / visible.len() >= 95,
+        "{red} of {}",
+        visible.len()
+    );
 
     // The star: its centre and its five points are red, the notches between
     // the points at the same radius are not.
