@@ -6,8 +6,9 @@
 # Installs cargo-fuzz if missing, writes the seed corpora (real samples made
 # by fuzz/seed: QR texts, COSE, claims, CBOR, Base45, the demo certificates,
 # signed region and federation trust lists, status list tokens, bundle files,
-# the Shanghai policy, and QR code pictures as PNG, JPEG and raw luma for
-# the qr_image target) into fuzz/corpus/<target>/, builds all targets,
+# the Shanghai policy, QR code pictures as PNG, JPEG and raw luma for the
+# qr_image target, a seal with its claims and picture, and a sealed
+# signature) into fuzz/corpus/<target>/, builds all targets,
 # runs the regression inputs of fuzz/regressions/<target>/ once each, then
 # runs each target (as listed by `cargo fuzz list`: every [[bin]] in
 # fuzz/Cargo.toml) with libFuzzer for SECONDS. Prints one line per target
