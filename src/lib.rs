@@ -129,8 +129,8 @@
 //!
 //! ## Features
 //!
-//! * `issuer` (default): key generation from the OS and certificate creation.
-//!   Native only.
+//! * `issuer` (default): key generation from the OS and certificate creation
+//!   (DER written with the `der` crate). Native only.
 //! * `render` (default): QR codes as SVG, PNG, terminal text.
 //! * `scan` (default): QR codes read back from pictures (PNG, JPEG, raw
 //!   pixels).

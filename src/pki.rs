@@ -1,12 +1,14 @@
-//! PKI profile: region roots, authority certificates, chain validation.
+//! PKI profile: region roots, federation roots, authority certificates,
+//! chain validation (docs/FORMAT.md §5).
 //!
-//! The profile (docs/FORMAT.md §5): a region root is a self-signed X.509 v3
-//! CA certificate (Ed25519, SM2 or P-256), path length 0, carrying its
-//! region code. An authority certificate is issued by a region root, not a
-//! CA, with digitalSignature, an extended key usage that says what it may
-//! sign (licences, seals, status lists), and the authority's credit code in
-//! `organizationIdentifier` (2.5.4.97). Every OID of our own lives under one
-//! documented arc.
+//! A region root is a self-signed X.509 v3 CA with path length 0 carrying
+//! its region code. An authority certificate is issued by a region root: not
+//! a CA, digitalSignature, an extended key usage that says what it may sign
+//! (licences, seals, status lists), and the authority's credit code in
+//! `organizationIdentifier` (2.5.4.97). Keys and signatures are Ed25519,
+//! SM2 with SM3 (GM/T 0015) or ECDSA P-256 with SHA-256, in any mix: an SM2
+//! root may certify an Ed25519 authority ([`crate::alg`] has the table).
+//! Any OID of our own lives under one documented arc.
 //!
 //! Our arc is [`oid::ARC`], `2.25.248122529154353122610737343268176752079`
 //! (a UUID-derived OID, ITU-T X.667). Under it, `.1.x` are extended key
@@ -24,8 +26,12 @@
 //! Directory Attributes extension (2.5.29.9, RFC 5280 §4.2.1.8), not critical,
 //! in both the root and the authority certificates.
 //!
-//! Chain validation is done by rustls-webpki with an Ed25519 adapter that
-//! uses ed25519-dalek's `verify_strict` (no ring). Licences outlive keys: the
+//! Chain validation is done by rustls-webpki (no ring) with signature
+//! adapters fed from the algorithm table: each pairs a key algorithm with
+//! the one certificate signature algorithm it verifies, so a certificate
+//! whose signature algorithm is not its issuer's key's is refused
+//! ([`PkiError::SignatureAlgorithmMismatch`]) before any signature is
+//! checked. Licences outlive keys: the
 //! signer certificate must be valid at the licence's `iat`, not now.
 //! Validation is split in two so that verifying many licences stays cheap:
 //! [`validate_chain`] checks everything that does not depend on time (the
@@ -260,6 +266,21 @@ pub enum PkiError {
         /// The root's region code.
         root_region: String,
     },
+    /// The certificate's signature algorithm is not the one of its issuer's
+    /// key (an Ed25519 root's child claiming SM3withSM2, an SM2 root's
+    /// child claiming ecdsa-with-SHA256): refused before any signature is
+    /// checked, with no key confusion tried.
+    #[error(
+        "the certificate's signature algorithm is {signature}, \
+         but its issuer's key is {issuer_key}"
+    )]
+    SignatureAlgorithmMismatch {
+        /// The certificate's signature algorithm, named (`SM3withSM2`,
+        /// `ecdsa-with-SHA256`, `Ed25519`, or its OID).
+        signature: String,
+        /// The issuer's key algorithm, named as [`crate::alg::algorithm_name_from_oids`] does.
+        issuer_key: String,
+    },
     /// The signing key given does not belong to the certificate it should sign for.
     #[error("the key does not match the certificate's public key")]
     KeyMismatch,
@@ -294,11 +315,13 @@ impl PkiError {
             PkiError::BasicConstraintsMissing => ReasonCode::CertBasicConstraintsMissing,
             PkiError::CreditCodeRegionMismatch { .. } => ReasonCode::CreditCodeRegionMismatch,
             PkiError::KeyMismatch => ReasonCode::KeyInvalid,
+            PkiError::SignatureAlgorithmMismatch { .. } => ReasonCode::AlgKeyMismatch,
         }
     }
 }
 
-/// A parsed certificate of the profile (Ed25519 key), with the fields we use.
+/// A parsed certificate of the profile (an Ed25519, SM2 or P-256 key), with
+/// the fields we use.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Certificate {
     der: Vec<u8>,
@@ -339,7 +362,11 @@ pub(crate) fn hex_string(bytes: &[u8]) -> String {
 }
 
 impl Certificate {
-    /// Parses one DER certificate. Only Ed25519 keys are accepted; weak keys are refused.
+    /// Parses one DER certificate. Its key must be Ed25519, SM2 or P-256
+    /// ([`PublicKey::from_spki_der`]: also an SM2 key written with the SM2
+    /// OID as its algorithm, as GmSSL does); weak Ed25519 keys, points off
+    /// their curve (an SM2 point under the P-256 curve OID, or the reverse)
+    /// and other algorithms are refused.
     pub fn from_der(der: &[u8]) -> Result<Self, PkiError> {
         if der.len() > MAX_CERT_LEN {
             return Err(PkiError::Malformed(format!(
@@ -511,7 +538,7 @@ impl Certificate {
     pub fn authority_key_identifier(&self) -> Option<&[u8]> {
         self.authority_key_id.as_deref()
     }
-    /// The Ed25519 public key.
+    /// The subject's public key (its algorithm: [`PublicKey::algorithm`]).
     pub fn public_key(&self) -> &PublicKey {
         &self.public_key
     }
@@ -817,8 +844,49 @@ fn map_webpki_error(e: webpki::Error, usage: Usage) -> PkiError {
         E::UnsupportedCriticalExtension => PkiError::UnknownCriticalExtension,
         E::UnknownIssuer => PkiError::UnknownIssuer,
         E::InvalidSignatureForPublicKey => PkiError::BadSignature,
+        E::UnsupportedSignatureAlgorithmForPublicKeyContext(cx) => {
+            PkiError::SignatureAlgorithmMismatch {
+                signature: signature_algorithm_name(&cx.signature_algorithm_id),
+                issuer_key: key_algorithm_name(&cx.public_key_algorithm_id),
+            }
+        }
         other => PkiError::Chain(webpki_words(&other)),
     }
+}
+
+/// The OIDs (dotted) in the content of an AlgorithmIdentifier: the
+/// algorithm and, when its parameters are an OID, that one.
+fn algorithm_oids(content: &[u8]) -> (String, Option<String>) {
+    use x509_parser::der_parser::oid::Oid;
+    let mut oids = Vec::new();
+    let mut rest = content;
+    while let Some((tag, value, next)) = der_tlv(rest) {
+        if tag == 0x06 {
+            oids.push(Oid::new(value.into()).to_id_string());
+        }
+        rest = next;
+    }
+    let mut oids = oids.into_iter();
+    (oids.next().unwrap_or_default(), oids.next())
+}
+
+/// A certificate signature algorithm named for messages.
+fn signature_algorithm_name(content: &[u8]) -> String {
+    let (algorithm, _) = algorithm_oids(content);
+    match algorithm.as_str() {
+        "1.3.101.112" => "Ed25519".into(),
+        "1.2.156.10197.1.501" => "SM3withSM2".into(),
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256".into(),
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384".into(),
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption".into(),
+        other => format!("algorithm {other}"),
+    }
+}
+
+/// A key algorithm (and curve) named for messages.
+fn key_algorithm_name(content: &[u8]) -> String {
+    let (algorithm, parameter) = algorithm_oids(content);
+    crate::alg::algorithm_name_from_oids(&algorithm, parameter.as_deref())
 }
 
 /// A webpki error in words: its variant name split into lower-case words

@@ -2,7 +2,7 @@
 //! federation of Shanghai (310000), Guangdong (440000) and Sichuan (510000),
 //! two authorities each, status lists, and Shanghai's recognition policy.
 
-use elicense::alg::SecretKey;
+use elicense::alg::{Algorithm, SecretKey};
 use elicense::bundle::TrustBundle;
 use elicense::licence::{LicenceSpec, SignedLicence};
 use elicense::pki::{
@@ -38,8 +38,25 @@ struct Region {
     authorities: Vec<Authority>,
 }
 
+/// A key of `alg` from a one-byte seed (a valid scalar for SM2 and P-256).
+fn key_of(alg: Algorithm, seed: u8) -> SecretKey {
+    SecretKey::from_bytes(alg, &[seed; 32]).unwrap()
+}
+
 fn region(code: &'static str, seed: u8, codes: [&str; 2]) -> Region {
-    let key = SecretKey::from_seed(&[seed; 32]);
+    region_with(code, seed, codes, Algorithm::EdDsa, [Algorithm::EdDsa; 2])
+}
+
+/// A region whose root key is of `root_alg` and whose two authorities'
+/// keys are of `authority_algs`.
+fn region_with(
+    code: &'static str,
+    seed: u8,
+    codes: [&str; 2],
+    root_alg: Algorithm,
+    authority_algs: [Algorithm; 2],
+) -> Region {
+    let key = key_of(root_alg, seed);
     let root = create_region_root(
         &key,
         &RegionRootParams {
@@ -55,7 +72,7 @@ fn region(code: &'static str, seed: u8, codes: [&str; 2]) -> Region {
         .iter()
         .enumerate()
         .map(|(i, credit)| {
-            let akey = SecretKey::from_seed(&[seed + 10 + i as u8; 32]);
+            let akey = key_of(authority_algs[i], seed + 10 + i as u8);
             let cert = create_authority(
                 &key,
                 &root,
@@ -90,7 +107,28 @@ struct World {
 }
 
 fn world() -> World {
-    let fed_key = SecretKey::from_seed(&[200; 32]);
+    world_with(Algorithm::EdDsa, |code, seed, codes| {
+        region(code, seed, codes)
+    })
+}
+
+/// The federation with an SM2 federation root, an SM2 Shanghai root, and a
+/// Guangdong SM2 root certifying one Ed25519 and one SM2 authority (Sichuan
+/// stays Ed25519): chains that mix algorithms.
+fn sm2_world() -> World {
+    use Algorithm::{EdDsa, Sm2Sm3};
+    world_with(Sm2Sm3, |code, seed, codes| match code {
+        "310000" => region_with(code, seed, codes, Sm2Sm3, [Sm2Sm3, Sm2Sm3]),
+        "440000" => region_with(code, seed, codes, Sm2Sm3, [EdDsa, Sm2Sm3]),
+        _ => region(code, seed, codes),
+    })
+}
+
+fn world_with(
+    federation_alg: Algorithm,
+    make_region: impl Fn(&'static str, u8, [&str; 2]) -> Region,
+) -> World {
+    let fed_key = key_of(federation_alg, 200);
     let fed = create_federation_root(
         &fed_key,
         &FederationRootParams {
@@ -104,9 +142,9 @@ fn world() -> World {
     World {
         fed_key,
         fed,
-        sh: region("310000", 1, ["11310000MB2F31727A", "11310000002417920A"]),
-        gd: region("440000", 2, ["114400000073356321", "91440300MA5F8KTR22"]),
-        sc: region("510000", 3, ["11510000008963441C", "12510000MB0000001N"]),
+        sh: make_region("310000", 1, ["11310000MB2F31727A", "11310000002417920A"]),
+        gd: make_region("440000", 2, ["114400000073356321", "91440300MA5F8KTR22"]),
+        sc: make_region("510000", 3, ["11510000008963441C", "12510000MB0000001N"]),
     }
 }
 
@@ -1160,5 +1198,91 @@ fn any_sequence_of_accepted_updates_writes_a_bundle_that_loads() {
     assert!(
         accepted > 100 && refused > 100,
         "{accepted} accepted, {refused} refused"
+    );
+}
+
+/// The cross-region scenario with an SM2 federation: an SM2 federation
+/// root, an SM2 Shanghai root, and a Guangdong SM2 root certifying one
+/// Ed25519 and one SM2 authority. Lists, status lists and licences are
+/// signed by each; recognition and revocation work as with Ed25519.
+#[test]
+fn sm2_federation_recognition_revocation_and_compromise() {
+    let w = sm2_world();
+    assert_eq!(w.fed.public_key().algorithm(), Algorithm::Sm2Sm3);
+    assert_eq!(w.sh.root.public_key().algorithm(), Algorithm::Sm2Sm3);
+    assert_eq!(w.gd.root.public_key().algorithm(), Algorithm::Sm2Sm3);
+    let (gd_ed, gd_sm2) = (&w.gd.authorities[0], &w.gd.authorities[1]);
+    assert_eq!(gd_ed.cert.public_key().algorithm(), Algorithm::EdDsa);
+    assert_eq!(gd_sm2.cert.public_key().algorithm(), Algorithm::Sm2Sm3);
+
+    // Nothing revoked: the Ed25519 authority's licence is recognised as the
+    // mapped type, the SM2 authority's as the national one.
+    let b = bundle(&w, status_list(gd_ed, NOW - 3600, &[]), ACTIVE, 1);
+    let r = verify(&b, &licence(gd_ed, GUANGDONG_BUSINESS, 5, NOW - DAY));
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    assert_eq!(
+        r.recognition,
+        Some(Decision::Recognised {
+            local_type: NATIONAL_BUSINESS.parse().unwrap(),
+            mapped: true
+        })
+    );
+    let sm2_licence = licence(gd_sm2, NATIONAL_BUSINESS, 9, NOW - DAY);
+    let r = verify(&b, &sm2_licence);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
+    assert!(
+        r.check(CheckKind::Signature)
+            .unwrap()
+            .detail
+            .starts_with("SM2-SM3 signature verified"),
+        "{}",
+        r.to_text()
+    );
+    // The SM2 licence's envelope names SM2-SM3 (the private-use COSE id).
+    let sign1 = elicense::envelope::Sign1::decode(
+        sm2_licence.cose(),
+        elicense::envelope::ArtifactType::Licence,
+    )
+    .unwrap();
+    assert_eq!(sign1.algorithm().cose_id(), elicense::alg::COSE_ALG_SM2_SM3);
+
+    // Revocation by each authority's own status list (Ed25519 and SM2).
+    let mut revoked = bundle(
+        &w,
+        status_list(gd_ed, NOW - 1800, &[(5, "revoke")]),
+        ACTIVE,
+        1,
+    );
+    revoked
+        .add_status_list(
+            status_list(gd_sm2, NOW - 1800, &[(9, "revoke")]),
+            elicense::UnixTime::from_secs(NOW),
+        )
+        .unwrap();
+    for l in [
+        licence(gd_ed, GUANGDONG_BUSINESS, 5, NOW - DAY),
+        sm2_licence.clone(),
+    ] {
+        assert_outcome(
+            &verify(&revoked, &l),
+            Verdict::Invalid,
+            ReasonCode::LicenceRevoked,
+            CheckKind::Status,
+        );
+    }
+
+    // The SM2 authority compromised since t: later licences are refused.
+    let t = NOW - 5 * DAY;
+    let b = bundle(
+        &w,
+        status_list(gd_ed, NOW - 3600, &[]),
+        [AuthorityState::Active, AuthorityState::Compromised(t)],
+        2,
+    );
+    assert_outcome(
+        &verify(&b, &licence(gd_sm2, NATIONAL_BUSINESS, 2, t)),
+        Verdict::Invalid,
+        ReasonCode::AuthorityCompromised,
+        CheckKind::TrustList,
     );
 }

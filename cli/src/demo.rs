@@ -15,7 +15,9 @@ use elicense::verify::DEFAULT_LEEWAY_SECONDS;
 use crate::error::CliError;
 use crate::pki::{self, Created};
 use crate::{files, issue, print_out, time, verify};
-use crate::{AuthorityNewArgs, DemoArgs, IssueArgs, QrInput, RegionInitArgs, UsageArg, VerifyArgs};
+use crate::{
+    AlgArg, AuthorityNewArgs, DemoArgs, IssueArgs, QrInput, RegionInitArgs, UsageArg, VerifyArgs,
+};
 
 /// Entries in the demo authority's status list.
 const DEMO_STATUS_ENTRIES: usize = 1024;
@@ -42,6 +44,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             out: dir.to_owned(),
             years: 20,
             valid_from: None,
+            alg: AlgArg::Ed25519,
             force: false,
         },
         now,
@@ -56,6 +59,7 @@ fn run_flow(dir: &Path, now: i64) -> Result<Outcome, CliError> {
             years: 5,
             valid_from: None,
             out: dir.to_owned(),
+            alg: AlgArg::Ed25519,
             force: false,
         },
         now,

@@ -106,7 +106,7 @@ Exit status:
     about,
     long_about = "Issue, sign and verify electronic licences (电子证照) carried in QR codes.\n\n\
         A region runs a root certificate authority; its authorities (departments) hold \
-        Ed25519 keys certified by that root and sign licences, which travel as `EL1:` QR \
+        keys certified by that root (Ed25519, SM2 with SM3, or ECDSA P-256) and sign licences, which travel as `EL1:` QR \
         text. Anyone holding the region's root certificate and the authority's certificate \
         can verify a licence offline.\n\n\
         Across regions, a federation root signs the list of region roots, each region root \
@@ -344,14 +344,15 @@ enum Command {
 enum FederationCommand {
     /// Create a federation root: a new private key and a self-signed certificate.
     #[command(
-        long_about = "Create a federation root: a new Ed25519 private key and a self-signed \
-            X.509 CA certificate (no region code). Its key signs the federation trust list of \
+        long_about = "Create a federation root: a new private key (Ed25519, or SM2 or P-256 \
+            with --alg) and a self-signed X.509 CA certificate (no region code). Its key signs the federation trust list of \
             region roots (`trustlist federation`); verifiers pin its certificate (--anchor).\n\n\
             Writes DIR/federation.key.pem (the private key, mode 0600; keep it offline) and \
             DIR/federation.cert.pem. An existing key or certificate is never replaced unless \
             --force is given.",
         after_help = "Examples:\n  elicense federation init --name 全国一体化政务服务平台电子证照信任根 --out fed\n  \
-            elicense federation init --name \"Test federation\" --years 5 --out fed-test"
+            elicense federation init --name \"Test federation\" --years 5 --out fed-test\n  \
+            elicense federation init --alg sm2 --name 全国一体化政务服务平台电子证照信任根 --out fed-sm2"
     )]
     Init(FederationInitArgs),
 }
@@ -509,13 +510,15 @@ enum BundleCommand {
 enum RegionCommand {
     /// Create a region root CA: a new private key and a self-signed certificate.
     #[command(
-        long_about = "Create a region root CA: a new Ed25519 private key and a self-signed \
-            X.509 certificate carrying the region's GB/T 2260 code.\n\n\
+        long_about = "Create a region root CA: a new private key (Ed25519, or SM2 or P-256 \
+            with --alg) and a self-signed X.509 certificate carrying the region's GB/T 2260 \
+            code. A root of any algorithm certifies authorities of any algorithm.\n\n\
             Writes DIR/root.key.pem (the private key, mode 0600; keep it offline) and \
             DIR/root.cert.pem (the certificate verifiers trust). An existing key or \
             certificate is never replaced unless --force is given.",
         after_help = "Examples:\n  elicense region init --region 310000 --name 上海市电子证照根CA --out sh\n  \
-            elicense region init --region 440000 --name 广东省电子证照根CA --years 25 --out gd"
+            elicense region init --region 440000 --name 广东省电子证照根CA --years 25 --out gd\n  \
+            elicense region init --alg sm2 --region 440000 --name 广东省电子证照根CA --out gd-sm2"
     )]
     Init(RegionInitArgs),
 }
@@ -524,8 +527,9 @@ enum RegionCommand {
 enum AuthorityCommand {
     /// Create an authority: a new private key and a certificate signed by the region root.
     #[command(
-        long_about = "Create an authority (a department that issues licences): a new Ed25519 \
-            private key and an X.509 certificate issued by the region root, carrying the \
+        long_about = "Create an authority (a department that issues licences): a new private \
+            key (Ed25519, or SM2 or P-256 with --alg, whatever the root's algorithm) and an \
+            X.509 certificate issued by the region root, carrying the \
             authority's unified social credit code and what it may sign: by default \
             licences and the status lists that suspend or revoke them.\n\n\
             The credit code must have been registered within the root's region (its \
@@ -537,7 +541,10 @@ enum AuthorityCommand {
             --name 上海市市场监督管理局 --credit-code 11310000MB2F31727A --out sh\n  \
             elicense authority new --root-key sh/root.key.pem --root-cert sh/root.cert.pem \\\n      \
             --name 上海市市场监督管理局 --credit-code 11310000MB2F31727A \\\n      \
-            --usage seal-making --years 3 --out sh-seal"
+            --usage seal-making --years 3 --out sh-seal\n  \
+            elicense authority new --alg es256 --root-key gd-sm2/root.key.pem \\\n      \
+            --root-cert gd-sm2/root.cert.pem --name 深圳市市场监督管理局 \\\n      \
+            --credit-code 11440300MB0000001Y --out gd-es256"
     )]
     New(AuthorityNewArgs),
 }
@@ -561,6 +568,10 @@ pub struct RegionInitArgs {
     /// to allow for clock skew].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub valid_from: Option<i64>,
+    /// The new key's signature algorithm. The key file is PKCS#8 as OpenSSL writes it;
+    /// every other command takes the algorithm from the key file.
+    #[arg(long, value_enum, value_name = "ALG", default_value = "ed25519")]
+    pub alg: AlgArg,
     /// Replace existing key and certificate files in DIR.
     #[arg(long)]
     pub force: bool,
@@ -582,6 +593,10 @@ pub struct FederationInitArgs {
     /// Start of validity (Unix seconds, YYYY-MM-DD or RFC 3339) [default: one day ago].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub valid_from: Option<i64>,
+    /// The new key's signature algorithm. The key file is PKCS#8 as OpenSSL writes it;
+    /// every other command takes the algorithm from the key file.
+    #[arg(long, value_enum, value_name = "ALG", default_value = "ed25519")]
+    pub alg: AlgArg,
     /// Replace existing key and certificate files in DIR.
     #[arg(long)]
     pub force: bool,
@@ -874,6 +889,29 @@ impl UsageArg {
     }
 }
 
+/// The signature algorithm of a new key (`--alg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum AlgArg {
+    /// EdDSA over Ed25519 (RFC 8032).
+    #[default]
+    Ed25519,
+    /// SM2 with SM3 (GB/T 32918, GB/T 32905; GM/T 0015 certificates).
+    Sm2,
+    /// ECDSA over P-256 with SHA-256 (COSE ES256).
+    Es256,
+}
+
+impl AlgArg {
+    /// The library's algorithm.
+    pub fn algorithm(self) -> elicense::alg::Algorithm {
+        match self {
+            AlgArg::Ed25519 => elicense::alg::Algorithm::EdDsa,
+            AlgArg::Sm2 => elicense::alg::Algorithm::Sm2Sm3,
+            AlgArg::Es256 => elicense::alg::Algorithm::Es256,
+        }
+    }
+}
+
 /// Arguments of `authority new`.
 #[derive(Debug, Clone, Args)]
 pub struct AuthorityNewArgs {
@@ -911,6 +949,10 @@ pub struct AuthorityNewArgs {
     /// missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The new key's signature algorithm. The key file is PKCS#8 as OpenSSL writes it;
+    /// every other command takes the algorithm from the key file.
+    #[arg(long, value_enum, value_name = "ALG", default_value = "ed25519")]
+    pub alg: AlgArg,
     /// Replace existing key and certificate files in DIR.
     #[arg(long)]
     pub force: bool,

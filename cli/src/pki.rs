@@ -72,8 +72,7 @@ pub fn region_init(args: &RegionInitArgs, now: i64) -> Result<Created, CliError>
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
-        .context("cannot generate the root key")?;
+    let key = SecretKey::generate(args.alg.algorithm()).context("cannot generate the root key")?;
     let cert = create_region_root(
         &key,
         &RegionRootParams {
@@ -106,7 +105,7 @@ pub fn federation_init(args: &FederationInitArgs, now: i64) -> Result<Created, C
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
+    let key = SecretKey::generate(args.alg.algorithm())
         .context("cannot generate the federation root key")?;
     let cert = create_federation_root(
         &key,
@@ -195,8 +194,8 @@ pub fn authority_new(args: &AuthorityNewArgs, now: i64) -> Result<Created, CliEr
     files::refuse_existing(&key_path, args.force)?;
     files::refuse_existing(&cert_path, args.force)?;
 
-    let key = SecretKey::generate(elicense::alg::Algorithm::EdDsa)
-        .context("cannot generate the authority key")?;
+    let key =
+        SecretKey::generate(args.alg.algorithm()).context("cannot generate the authority key")?;
     let cert = create_authority(
         &root_key,
         &root,
@@ -236,6 +235,8 @@ pub fn describe(c: &Created, what: &str) -> String {
         let usages: Vec<&str> = cert.usages().iter().map(|u| usage_name(*u)).collect();
         s.push_str(&format!("  may sign: {}\n", usages.join(", ")));
     }
+    let key = cert.public_key().algorithm();
+    s.push_str(&format!("  key:      {} ({key})\n", key.spec().key_type));
     s.push_str(&format!(
         "  valid:    {} to {}\n  kid:      {}\n",
         time::fmt_time(cert.not_before()),

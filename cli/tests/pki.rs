@@ -444,3 +444,259 @@ fn a_key_of_another_algorithm_is_named_as_found() {
         assert!(!r.stderr.contains("1.3.101.112"), "{r}");
     }
 }
+
+/// `--alg`: what each algorithm writes, and the default.
+const ALGS: [(&str, elicense::alg::Algorithm, &str); 3] = [
+    (
+        "ed25519",
+        elicense::alg::Algorithm::EdDsa,
+        "Ed25519 (EdDSA)",
+    ),
+    ("sm2", elicense::alg::Algorithm::Sm2Sm3, "SM2 (SM2-SM3)"),
+    ("es256", elicense::alg::Algorithm::Es256, "P-256 (ES256)"),
+];
+
+#[test]
+fn alg_chooses_the_key_of_roots_and_authorities() {
+    let d = Dir::new();
+    // The default is Ed25519 (the roots of Dir::new were made without --alg).
+    let sh = fs::read_to_string(d.path("sh/root.key.pem")).unwrap();
+    assert_eq!(
+        SecretKey::from_pkcs8_pem(&sh).unwrap().algorithm(),
+        elicense::alg::Algorithm::EdDsa
+    );
+    for (flag, alg, words) in ALGS {
+        for (command, key_file, cert_file) in [
+            ("federation", "federation.key.pem", "federation.cert.pem"),
+            ("region", "root.key.pem", "root.cert.pem"),
+        ] {
+            let out = d.path(&format!("{command}-{flag}"));
+            let mut args = vec![command, "init", "--alg", flag, "--name", "根"];
+            if command == "region" {
+                args.extend_from_slice(&["--region", "310000"]);
+            }
+            args.extend_from_slice(&["--out", s(&out)]);
+            let r = run(&args);
+            assert_eq!(r.code, 0, "{r}");
+            assert!(
+                r.stdout.contains(&format!("\n  key:      {words}\n")),
+                "{r}"
+            );
+            let pem = fs::read_to_string(out.join(key_file)).unwrap();
+            let key = SecretKey::from_pkcs8_pem(&pem).unwrap();
+            assert_eq!(key.algorithm(), alg, "{command} {flag}");
+            // Written exactly as this crate (and OpenSSL) writes PKCS#8:
+            // 48 bytes for Ed25519, 138 for SM2 and P-256 (docs/FORMAT.md §5.3).
+            assert_eq!(*key.to_pkcs8_pem(), pem);
+            let expected_len = if flag == "ed25519" { 48 } else { 138 };
+            assert_eq!(key.to_pkcs8_der().len(), expected_len, "{flag}");
+            assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+            let cert =
+                Certificate::from_pem(&fs::read_to_string(out.join(cert_file)).unwrap()).unwrap();
+            assert_eq!(cert.public_key(), &key.public_key());
+        }
+        // An authority of each algorithm under the Ed25519 Shanghai root, and
+        // under the root of the same algorithm.
+        for root in ["sh", &format!("region-{flag}")] {
+            let out = format!("a-{flag}-under-{root}");
+            let r = d.authority(root, &out, "11310000MB2F31727A", &["--alg", flag]);
+            assert_eq!(r.code, 0, "{r}");
+            assert!(
+                r.stdout.contains(&format!("\n  key:      {words}\n")),
+                "{r}"
+            );
+            let key = SecretKey::from_pkcs8_pem(
+                &fs::read_to_string(d.path(&format!("{out}/authority.key.pem"))).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(key.algorithm(), alg);
+            let cert = Certificate::from_pem(
+                &fs::read_to_string(d.path(&format!("{out}/authority.cert.pem"))).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(cert.public_key(), &key.public_key());
+            let root_cert = Certificate::from_pem(
+                &fs::read_to_string(d.path(&format!("{root}/root.cert.pem"))).unwrap(),
+            )
+            .unwrap();
+            let v = elicense::pki::validate_chain(
+                &cert,
+                &[root_cert],
+                elicense::pki::Usage::LicenceSigning,
+            )
+            .unwrap();
+            assert_eq!(v.credit_code.as_str(), "11310000MB2F31727A");
+        }
+    }
+    let r = run(&[
+        "region",
+        "init",
+        "--alg",
+        "rsa",
+        "--region",
+        "310000",
+        "--name",
+        "x",
+        "--out",
+        s(&d.path("rsa")),
+    ]);
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr.contains(
+            "invalid value 'rsa' for '--alg <ALG>'\n  [possible values: ed25519, sm2, es256]"
+        ),
+        "{r}"
+    );
+}
+
+/// The SM2 federation of issue 8: an SM2 federation root, an SM2 Guangdong
+/// root certifying an Ed25519, an SM2 and a P-256 authority. Every command
+/// after `init`/`new` takes its algorithm from the key file: licences,
+/// status lists, both trust lists and the bundle, verified offline.
+#[test]
+fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
+    let d = Dir::new();
+    let ok = |args: &[&str]| {
+        let r = run(args);
+        assert_eq!(r.code, 0, "{args:?}: {r}");
+        r
+    };
+    ok(&[
+        "federation",
+        "init",
+        "--alg",
+        "sm2",
+        "--name",
+        "全国一体化政务服务平台电子证照信任根",
+        "--out",
+        s(&d.path("fed")),
+    ]);
+    ok(&[
+        "region",
+        "init",
+        "--alg",
+        "sm2",
+        "--region",
+        "440000",
+        "--name",
+        "广东省电子证照根CA",
+        "--out",
+        s(&d.path("gd")),
+    ]);
+    let authorities = [
+        ("gd-ed25519", "ed25519", "11440300MB0000001Y", "EdDSA"),
+        ("gd-sm2", "sm2", "114400000073356321", "SM2-SM3"),
+        ("gd-es256", "es256", "11440100MB0000001L", "ES256"),
+    ];
+    let mut list = Vec::new();
+    for (out, alg, code, _) in authorities {
+        let r = d.authority("gd", out, code, &["--alg", alg]);
+        assert_eq!(r.code, 0, "{r}");
+        let (r, _) = d.issue(
+            out,
+            &format!("{out}/authority.cert.pem"),
+            &format!("{out}.db"),
+        );
+        assert_eq!(r.code, 0, "{out}: {r}");
+        let r = d.publish(out, &format!("{out}.db"));
+        assert_eq!(r.code, 0, "{out}: {r}");
+        list.push(serde_json::json!({
+            "certificate": s(&d.path(&format!("{out}/authority.cert.pem"))),
+            "types": ["11100000000013338W011"], "level": "A", "state": "active"
+        }));
+    }
+    fs::write(
+        d.path("gd-list.json"),
+        serde_json::json!({ "authorities": list }).to_string(),
+    )
+    .unwrap();
+    ok(&[
+        "trustlist",
+        "federation",
+        "--key",
+        s(&d.path("fed/federation.key.pem")),
+        "--cert",
+        s(&d.path("fed/federation.cert.pem")),
+        "--region-root",
+        s(&d.path("gd/root.cert.pem")),
+        "--sequence",
+        "1",
+        "--out",
+        s(&d.path("fed.tl")),
+    ]);
+    ok(&[
+        "trustlist",
+        "region",
+        "--key",
+        s(&d.path("gd/root.key.pem")),
+        "--cert",
+        s(&d.path("gd/root.cert.pem")),
+        "--spec",
+        s(&d.path("gd-list.json")),
+        "--sequence",
+        "1",
+        "--out",
+        s(&d.path("gd.tl")),
+    ]);
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/policy-shanghai.json"
+    );
+    let (anchor, fed_tl, gd_tl) = (
+        d.path("fed/federation.cert.pem"),
+        d.path("fed.tl"),
+        d.path("gd.tl"),
+    );
+    let mut build = vec![
+        "bundle",
+        "build",
+        "--anchor",
+        s(&anchor),
+        "--federation",
+        s(&fed_tl),
+        "--region",
+        s(&gd_tl),
+    ];
+    let status: Vec<PathBuf> = authorities
+        .iter()
+        .map(|(out, ..)| d.path(&format!("{out}.sl")))
+        .collect();
+    for p in &status {
+        build.extend_from_slice(&["--status", s(p)]);
+    }
+    let bundle = d.path("trust.elb");
+    build.extend_from_slice(&["--policy", policy, "--out", s(&bundle)]);
+    ok(&build);
+    for (out, _, code, alg) in authorities {
+        let r = run(&[
+            "verify",
+            "--bundle",
+            s(&bundle),
+            "--anchor",
+            s(&d.path("fed/federation.cert.pem")),
+            "--qr-file",
+            s(&d.path(&format!("{out}.txt"))),
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{out}: {r}");
+        let report: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(report["verdict"], "VALID", "{out}: {r}");
+        assert_eq!(report["reason"], "OK", "{out}: {r}");
+        assert_eq!(report["status"], "valid", "{out}: {r}");
+        assert_eq!(report["authority"]["credit_code"], code);
+        assert_eq!(report["authority"]["root_name"], "广东省电子证照根CA");
+        let envelope = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "ENVELOPE")
+            .unwrap();
+        assert!(
+            envelope["detail"]
+                .as_str()
+                .unwrap()
+                .contains(&format!(", {alg}, ")),
+            "{out}: {envelope}"
+        );
+    }
+}

@@ -724,3 +724,519 @@ fn a_region_list_vouching_for_a_foreign_credit_code_is_refused() {
         ReasonCode::CreditCodeRegionMismatch
     );
 }
+
+// --- Certificates in all three algorithms (issue 8) ----------------------
+
+use crate::alg::{Algorithm, PublicKey, Signer, SignerError};
+
+/// A key of `alg` from a one-byte seed (a valid scalar for SM2 and P-256).
+fn key_of(alg: Algorithm, seed: u8) -> SecretKey {
+    SecretKey::from_bytes(alg, &[seed; 32]).unwrap()
+}
+
+fn region_root(key: &dyn Signer, region: &str, serial: u8) -> Certificate {
+    create_region_root(
+        key,
+        &RegionRootParams {
+            region: region.parse().unwrap(),
+            name: "上海市电子证照根CA".into(),
+            not_before: Y2020,
+            not_after: Y2030,
+            serial_number: Some(vec![serial]),
+        },
+    )
+    .unwrap()
+}
+
+fn authority_params() -> AuthorityParams {
+    AuthorityParams {
+        name: "上海市市场监督管理局".into(),
+        credit_code: CreditCode::parse("11310000MB2F31727A").unwrap(),
+        usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
+        not_before: Y2024,
+        not_after: Y2030,
+        serial_number: Some(vec![0x42]),
+    }
+}
+
+/// The signatureAlgorithm and signatureValue of a certificate, as parsed
+/// by x509-parser: (OID, parameters present, value bytes).
+fn signature_fields(cert: &Certificate) -> (String, bool, Vec<u8>, String) {
+    use x509_parser::prelude::FromDer;
+    let (_, x) = X509Certificate::from_der(cert.der()).unwrap();
+    assert_eq!(
+        x.tbs_certificate.signature, x.signature_algorithm,
+        "the TBS and outer signature algorithms agree"
+    );
+    (
+        x.signature_algorithm.algorithm.to_id_string(),
+        x.signature_algorithm.parameters.is_some(),
+        x.signature_value.data.to_vec(),
+        x.public_key().algorithm.algorithm.to_id_string(),
+    )
+}
+
+#[test]
+fn every_algorithm_certifies_every_algorithm() {
+    for root_alg in Algorithm::ALL {
+        let root_key = key_of(root_alg, 11);
+        let root = region_root(&root_key, "310000", 1);
+        assert_eq!(root.public_key(), &root_key.public_key());
+        let spec = root_alg.spec();
+        let (sig_oid, params, value, key_oid) = signature_fields(&root);
+        assert_eq!(sig_oid, spec.x509_signature_oid, "{root_alg}");
+        assert!(
+            !params,
+            "{root_alg}: signature algorithm parameters are absent"
+        );
+        assert_eq!(key_oid, spec.spki_oid);
+        match root_alg {
+            Algorithm::EdDsa => assert_eq!(value.len(), 64),
+            // DER SEQUENCE { r, s }, 70 to 72 bytes for 256-bit r and s
+            // (fewer only when r or s has leading zero bytes).
+            _ => {
+                assert_eq!(value[0], 0x30, "{root_alg}");
+                assert!(crate::alg::der_to_raw(&value).is_ok(), "{root_alg}");
+            }
+        }
+        // The SubjectPublicKeyInfo is the key's, and the SKI is RFC 7093 of
+        // its raw bytes (65 for SM2 and P-256).
+        assert!(contains(root.der(), &root_key.public_key().to_spki_der()));
+        assert_eq!(
+            root.subject_key_identifier(),
+            Some(&root_key.public_key().key_identifier()[..])
+        );
+        for subject_alg in Algorithm::ALL {
+            let subject = key_of(subject_alg, 22).public_key();
+            let a = create_authority(&root_key, &root, &subject, &authority_params()).unwrap();
+            assert_eq!(a.public_key(), &subject, "{root_alg} → {subject_alg}");
+            assert_eq!(a.public_key().algorithm(), subject_alg);
+            let (sig_oid, params, _, key_oid) = signature_fields(&a);
+            assert_eq!(
+                sig_oid, spec.x509_signature_oid,
+                "signed by the root's algorithm"
+            );
+            assert!(!params);
+            assert_eq!(key_oid, subject_alg.spec().spki_oid);
+            assert_eq!(
+                a.authority_key_identifier(),
+                root.subject_key_identifier(),
+                "{root_alg} → {subject_alg}"
+            );
+            assert_eq!(
+                a.subject_key_identifier(),
+                Some(&subject.key_identifier()[..])
+            );
+            assert_eq!(a.organization_identifier(), Some("11310000MB2F31727A"));
+            assert_eq!(a.region().unwrap().as_str(), "310000");
+            let v = validate_chain(&a, std::slice::from_ref(&root), Usage::LicenceSigning)
+                .unwrap_or_else(|e| panic!("{root_alg} → {subject_alg}: {e}"));
+            assert_eq!(v.credit_code.as_str(), "11310000MB2F31727A");
+            assert_eq!(
+                validate_chain(&a, std::slice::from_ref(&root), Usage::SealMaking).unwrap_err(),
+                PkiError::WrongEku(Usage::SealMaking)
+            );
+        }
+        // Federation roots too.
+        let fed = create_federation_root(
+            &root_key,
+            &FederationRootParams {
+                name: "全国一体化政务服务平台电子证照信任根".into(),
+                not_before: Y2020,
+                not_after: Y2030,
+                serial_number: None,
+            },
+        )
+        .unwrap();
+        assert!(fed.is_ca());
+        assert_eq!(fed.region(), None);
+        assert_eq!(signature_fields(&fed).0, spec.x509_signature_oid);
+    }
+}
+
+#[test]
+fn a_root_certifies_only_under_its_own_region_and_key_in_every_algorithm() {
+    // Two roots of different algorithms: each authority validates under its
+    // own root only.
+    let sm2_key = key_of(Algorithm::Sm2Sm3, 31);
+    let p256_key = key_of(Algorithm::Es256, 32);
+    let sm2_root = region_root(&sm2_key, "310000", 1);
+    let p256_root = region_root(&p256_key, "310000", 2);
+    let subject = key_of(Algorithm::EdDsa, 33).public_key();
+    let a = create_authority(&sm2_key, &sm2_root, &subject, &authority_params()).unwrap();
+    let roots = [p256_root.clone(), sm2_root.clone()];
+    assert_eq!(
+        validate_chain(&a, &roots, Usage::LicenceSigning)
+            .unwrap()
+            .root_index,
+        1
+    );
+    // Same subject name, other key: webpki tries the P-256 root and finds
+    // the SM3withSM2 signature is not for its key; reported as such.
+    let e =
+        validate_chain(&a, std::slice::from_ref(&p256_root), Usage::LicenceSigning).unwrap_err();
+    assert_eq!(e.reason(), ReasonCode::AlgKeyMismatch);
+    // The P-256 root's key cannot sign for the SM2 root.
+    assert_eq!(
+        create_authority(&p256_key, &sm2_root, &subject, &authority_params()).unwrap_err(),
+        PkiError::KeyMismatch
+    );
+}
+
+/// An HSM: signs with `key`, answers in DER (`der`) or `r ‖ s`, or with
+/// another key's signature (`wrong`).
+struct Hsm {
+    key: SecretKey,
+    der: bool,
+    wrong: Option<SecretKey>,
+    garbage: bool,
+}
+
+impl Signer for Hsm {
+    fn public_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+    fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, SignerError> {
+        if self.garbage {
+            return Ok(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        }
+        let raw = self.wrong.as_ref().unwrap_or(&self.key).sign_bytes(tbs);
+        Ok(if self.der {
+            crate::alg::raw_to_der(&raw)
+        } else {
+            raw.to_vec()
+        })
+    }
+}
+
+#[test]
+fn signers_may_answer_in_der_and_a_faulty_signer_makes_no_certificate() {
+    for alg in [Algorithm::Sm2Sm3, Algorithm::Es256] {
+        let key = key_of(alg, 41);
+        let local = region_root(&key, "310000", 7);
+        let hsm = Hsm {
+            key: key.clone(),
+            der: true,
+            wrong: None,
+            garbage: false,
+        };
+        // Deterministic signatures (RFC 6979): the same certificate.
+        let from_hsm = region_root(&hsm, "310000", 7);
+        assert_eq!(from_hsm.der(), local.der(), "{alg}");
+        let subject = key_of(Algorithm::EdDsa, 42).public_key();
+        let a = create_authority(&hsm, &from_hsm, &subject, &authority_params()).unwrap();
+        assert!(validate_chain(&a, &[local], Usage::LicenceSigning).is_ok());
+        for faulty in [
+            Hsm {
+                key: key.clone(),
+                der: true,
+                wrong: Some(key_of(alg, 43)),
+                garbage: false,
+            },
+            Hsm {
+                key: key.clone(),
+                der: false,
+                wrong: Some(key_of(alg, 43)),
+                garbage: false,
+            },
+            Hsm {
+                key: key.clone(),
+                der: false,
+                wrong: None,
+                garbage: true,
+            },
+        ] {
+            let e = create_region_root(
+                &faulty,
+                &RegionRootParams {
+                    region: "310000".parse().unwrap(),
+                    name: "x".into(),
+                    not_before: Y2020,
+                    not_after: Y2030,
+                    serial_number: None,
+                },
+            )
+            .unwrap_err();
+            assert!(matches!(e, PkiError::Create(_)), "{alg}: {e:?}");
+            assert_eq!(e.reason(), ReasonCode::CertMalformed);
+        }
+    }
+}
+
+#[test]
+fn sm2_certificates_are_gm_t_0015() {
+    let key = key_of(Algorithm::Sm2Sm3, 51);
+    let root = region_root(&key, "310000", 3);
+    // SPKI: id-ecPublicKey with the SM2 curve, the 65-byte point.
+    let spki_alg = [
+        0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x81,
+        0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d, 0x03, 0x42, 0x00, 0x04,
+    ];
+    assert!(contains(root.der(), &spki_alg));
+    // signatureAlgorithm SM3withSM2 (1.2.156.10197.1.501), no parameters,
+    // in the TBS and outside it.
+    let sig_alg = [
+        0x30, 0x0a, 0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x83, 0x75,
+    ];
+    assert_eq!(
+        root.der()
+            .windows(sig_alg.len())
+            .filter(|w| *w == sig_alg)
+            .count(),
+        2
+    );
+    // The value is DER r, s, and verifies with the default distinguishing
+    // identifier over the TBSCertificate.
+    let (_, _, value, _) = signature_fields(&root);
+    let raw = crate::alg::der_to_raw(&value).unwrap();
+    use x509_parser::prelude::FromDer;
+    let (_, x) = X509Certificate::from_der(root.der()).unwrap();
+    let tbs = x.tbs_certificate.as_ref();
+    assert_eq!(key.public_key().verify(tbs, &raw), Ok(()));
+    // With another identifier (OpenSSL's `distid:ALICE…` would use it) the
+    // same signature fails: the identifier is in Z.
+    let other =
+        sm2::dsa::VerifyingKey::from_sec1_bytes("ALICE123@YAHOO.COM", key.public_key().as_bytes())
+            .unwrap();
+    use sm2::dsa::signature::Verifier as _;
+    assert!(other
+        .verify(tbs, &sm2::dsa::Signature::from_slice(&raw).unwrap())
+        .is_err());
+}
+
+/// An SM2 signer with a distinguishing identifier other than the default.
+struct OtherDistid(SecretKey, [u8; 32]);
+
+impl Signer for OtherDistid {
+    fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+    fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, SignerError> {
+        use sm2::dsa::signature::Signer as _;
+        let secret = sm2::SecretKey::from_slice(&self.1).unwrap();
+        let key = sm2::dsa::SigningKey::new("ALICE123@YAHOO.COM", &secret).unwrap();
+        let sig: sm2::dsa::Signature = key.sign(tbs);
+        Ok(sig.to_bytes().to_vec())
+    }
+}
+
+#[test]
+fn hostile_chains_across_algorithms_have_their_codes() {
+    let sh: RegionCode = "310000".parse().unwrap();
+    let ed_key = key_of(Algorithm::EdDsa, 61);
+    let sm2_key = key_of(Algorithm::Sm2Sm3, 62);
+    let p256_key = key_of(Algorithm::Es256, 63);
+    let subject = key_of(Algorithm::EdDsa, 64).public_key();
+    let sm3_with_sm2 = Algorithm::Sm2Sm3.spec().x509_signature_der;
+    let ecdsa_sha256 = Algorithm::Es256.spec().x509_signature_der;
+    let ed25519 = Algorithm::EdDsa.spec().x509_signature_der;
+    let cases: [(&SecretKey, &[u8], &str, &str); 5] = [
+        // An Ed25519-signed certificate claiming SM3withSM2.
+        (&ed_key, sm3_with_sm2, "SM3withSM2", "Ed25519"),
+        // An SM2 root whose child claims ecdsa-with-SHA256.
+        (
+            &sm2_key,
+            ecdsa_sha256,
+            "ecdsa-with-SHA256",
+            "id-ecPublicKey (SM2)",
+        ),
+        // A P-256 root whose child claims SM3withSM2.
+        (
+            &p256_key,
+            sm3_with_sm2,
+            "SM3withSM2",
+            "id-ecPublicKey (P-256)",
+        ),
+        // An SM2 root whose child claims Ed25519 (64-byte r ‖ s would fit).
+        (&sm2_key, ed25519, "Ed25519", "id-ecPublicKey (SM2)"),
+        // A P-256 root whose child claims Ed25519.
+        (&p256_key, ed25519, "Ed25519", "id-ecPublicKey (P-256)"),
+    ];
+    for (root_key, claimed, signature, issuer_key) in cases {
+        let root = region_root(root_key, "310000", 9);
+        let cert = super::create::bad::authority_claiming(
+            root_key,
+            claimed,
+            &root,
+            &subject,
+            good_options(&sh),
+            Y2024,
+            Y2030,
+        );
+        let e =
+            validate_chain(&cert, std::slice::from_ref(&root), Usage::LicenceSigning).unwrap_err();
+        assert_eq!(
+            e,
+            PkiError::SignatureAlgorithmMismatch {
+                signature: signature.into(),
+                issuer_key: issuer_key.into(),
+            }
+        );
+        assert_eq!(e.reason(), ReasonCode::AlgKeyMismatch);
+        assert_eq!(e.reason().as_str(), "ALG_KEY_MISMATCH");
+        // The same certificate claiming its root's own algorithm passes.
+        let good = bad_authority(root_key, &root, &subject, good_options(&sh), Y2024, Y2030);
+        assert!(validate_chain(&good, &[root], Usage::LicenceSigning).is_ok());
+    }
+    assert_eq!(
+        PkiError::SignatureAlgorithmMismatch {
+            signature: "SM3withSM2".into(),
+            issuer_key: "Ed25519".into()
+        }
+        .to_string(),
+        "the certificate's signature algorithm is SM3withSM2, but its issuer's key is Ed25519"
+    );
+
+    // An SM2 certificate signed with another distinguishing identifier.
+    let sm2_root = region_root(&sm2_key, "310000", 10);
+    let other = OtherDistid(sm2_key.clone(), [62; 32]);
+    let cert = bad_authority(&other, &sm2_root, &subject, good_options(&sh), Y2024, Y2030);
+    let e = validate_chain(
+        &cert,
+        std::slice::from_ref(&sm2_root),
+        Usage::LicenceSigning,
+    )
+    .unwrap_err();
+    assert_eq!(e, PkiError::BadSignature);
+    assert_eq!(e.reason(), ReasonCode::CertSignatureInvalid);
+    // The SM2 signature as r ‖ s (the COSE form) where X.509 has DER, and
+    // a DER value with trailing bytes: refused, not converted.
+    let good = bad_authority(
+        &sm2_key,
+        &sm2_root,
+        &subject,
+        good_options(&sh),
+        Y2024,
+        Y2030,
+    );
+    let raw = {
+        use x509_parser::prelude::FromDer;
+        let (_, x) = X509Certificate::from_der(good.der()).unwrap();
+        x.signature_value.data.to_vec()
+    };
+    assert!(validate_chain(
+        &good,
+        std::slice::from_ref(&sm2_root),
+        Usage::LicenceSigning
+    )
+    .is_ok());
+    let same = super::create::bad::with_signature_value(&good, &raw);
+    assert_eq!(same.der(), good.der(), "the surgery changes nothing else");
+    let rs = crate::alg::der_to_raw(&raw).unwrap();
+    let mut trailing = raw.clone();
+    trailing.push(0);
+    for value in [&rs[..], &trailing] {
+        let cert = super::create::bad::with_signature_value(&good, value);
+        let e = validate_chain(
+            &cert,
+            std::slice::from_ref(&sm2_root),
+            Usage::LicenceSigning,
+        )
+        .unwrap_err();
+        assert_eq!(e, PkiError::BadSignature);
+        assert_eq!(e.reason(), ReasonCode::CertSignatureInvalid);
+    }
+    // ... and our builder refuses to make one.
+    assert!(matches!(
+        create_authority(&other, &sm2_root, &subject, &authority_params()),
+        Err(PkiError::Create(_))
+    ));
+}
+
+/// A DER SubjectPublicKeyInfo: `alg` (AlgorithmIdentifier content) and a
+/// 65-byte point.
+fn ec_spki(alg: &[u8], point: &[u8]) -> Vec<u8> {
+    let mut body = vec![0x30, alg.len() as u8];
+    body.extend_from_slice(alg);
+    body.extend_from_slice(&[0x03, 0x42, 0x00]);
+    body.extend_from_slice(point);
+    [&[0x30, body.len() as u8][..], &body].concat()
+}
+
+#[test]
+fn curve_confusion_inside_a_certificate_is_refused() {
+    let sm2_key = key_of(Algorithm::Sm2Sm3, 71);
+    let p256_key = key_of(Algorithm::Es256, 72);
+    let sm2_spki = Algorithm::Sm2Sm3.spec().spki_algorithm_der;
+    let p256_spki = Algorithm::Es256.spec().spki_algorithm_der;
+    for (key, claimed, curve) in [
+        // An SM2 key carrying the P-256 curve OID ...
+        (&sm2_key, p256_spki, "P-256"),
+        // ... and a P-256 key carrying the SM2 curve OID.
+        (&p256_key, sm2_spki, "SM2"),
+    ] {
+        let spki = ec_spki(claimed, key.public_key().as_bytes());
+        let alg = key.algorithm().spec().x509_signature_der;
+        let e = super::create::bad::root_with_spki(key, spki, alg, Y2020, Y2030).unwrap_err();
+        assert_eq!(
+            e,
+            PkiError::Malformed(
+                "the public key bytes are not a valid point of the key's curve".into()
+            ),
+            "a point off {curve}"
+        );
+        assert_eq!(e.reason(), ReasonCode::CertMalformed);
+    }
+    // The right curve OID reads (control).
+    let spki = ec_spki(sm2_spki, sm2_key.public_key().as_bytes());
+    let root =
+        super::create::bad::root_with_spki(&sm2_key, spki, sm3_with_sm2(), Y2020, Y2030).unwrap();
+    assert_eq!(root.public_key(), &sm2_key.public_key());
+}
+
+fn sm3_with_sm2() -> &'static [u8] {
+    Algorithm::Sm2Sm3.spec().x509_signature_der
+}
+
+#[test]
+fn a_gmssl_style_sm2_root_issues_and_validates() {
+    // GmSSL writes the SM2 OID itself as the key algorithm, no parameters.
+    let key = key_of(Algorithm::Sm2Sm3, 81);
+    let spki = ec_spki(
+        crate::alg::OID_SM2_AS_KEY_ALGORITHM_DER,
+        key.public_key().as_bytes(),
+    );
+    let root =
+        super::create::bad::root_with_spki(&key, spki, sm3_with_sm2(), Y2020, Y2030).unwrap();
+    assert_eq!(root.public_key(), &key.public_key());
+    assert_eq!(signature_fields(&root).3, "1.2.156.10197.1.301");
+    for subject_alg in Algorithm::ALL {
+        let subject = key_of(subject_alg, 82).public_key();
+        let a = create_authority(&key, &root, &subject, &authority_params()).unwrap();
+        assert!(
+            validate_chain(&a, std::slice::from_ref(&root), Usage::LicenceSigning).is_ok(),
+            "{subject_alg}"
+        );
+    }
+}
+
+#[test]
+fn validity_times_cover_1970_to_9999() {
+    let key = key_of(Algorithm::Sm2Sm3, 91);
+    let params = |not_before: i64, not_after: i64| RegionRootParams {
+        region: "310000".parse().unwrap(),
+        name: "x".into(),
+        not_before,
+        not_after,
+        serial_number: Some(vec![1]),
+    };
+    // 2049-12-31T23:59:59Z is the last UTCTime; 2050 is GeneralizedTime.
+    let root = create_region_root(&key, &params(0, 2_524_607_999)).unwrap();
+    assert!(contains(root.der(), b"\x17\x0d491231235959Z"));
+    assert!(contains(root.der(), b"\x17\x0d700101000000Z"));
+    assert_eq!((root.not_before(), root.not_after()), (0, 2_524_607_999));
+    let root = create_region_root(&key, &params(0, 2_524_608_000)).unwrap();
+    assert!(contains(root.der(), b"\x18\x0f20500101000000Z"));
+    assert_eq!(root.not_after(), 2_524_608_000);
+    let root = create_region_root(&key, &params(0, 253_402_300_799)).unwrap();
+    assert!(contains(root.der(), b"\x18\x0f99991231235959Z"));
+    for (nb, na) in [(-1, 10), (0, 253_402_300_800)] {
+        assert!(
+            matches!(
+                create_region_root(&key, &params(nb, na)),
+                Err(PkiError::Create(_))
+            ),
+            "{nb} {na}"
+        );
+    }
+}
