@@ -47,8 +47,9 @@
 //!     region: "310000".parse()?, name: "上海市电子证照根CA".into(),
 //!     not_before: y2024, not_after: y2045, serial_number: None,
 //! })?;
+//! // SM2 with SM3, as GB/T 38540 requires (EdDSA and ES256 work too).
 //! let authority = |name: &str, code: &str, usages| -> Result<_, Box<dyn std::error::Error>> {
-//!     let key = SecretKey::generate(Algorithm::EdDsa)?;
+//!     let key = SecretKey::generate(Algorithm::Sm2Sm3)?;
 //!     let cert = create_authority(&root_key, &root, &key.public_key(), &AuthorityParams {
 //!         name: name.into(), credit_code: code.parse()?, usages,
 //!         not_before: y2024, not_after: y2029, serial_number: None,

@@ -262,7 +262,12 @@ fn joint_issuance(maker_alg: Algorithm, a_alg: Algorithm, b_alg: Algorithm) {
     let doc = pdf();
     let sig_a = sign(&seal_a, &w.a, &doc);
     let sig_b = sign(&seal_b, &w.b, &doc);
-    // The digests follow the signers' algorithms.
+    // The seal lists certificates by the maker's digest (SM3 for SM2), the
+    // documents are digested by each signer's (SM3 for SM2).
+    assert_eq!(
+        seal_a.seal().cert_digest_algorithm(),
+        DigestAlgorithm::for_algorithm(maker_alg)
+    );
     for (sig, alg) in [(&sig_a, a_alg), (&sig_b, b_alg)] {
         assert_eq!(
             SealedSignature::digest_algorithm_of(sig).unwrap(),
@@ -345,17 +350,22 @@ fn joint_issuance_ed25519_and_es256() {
     joint_issuance(Algorithm::EdDsa, Algorithm::EdDsa, Algorithm::Es256);
 }
 
+#[test]
+fn joint_issuance_all_sm2() {
+    joint_issuance(Algorithm::Sm2Sm3, Algorithm::Sm2Sm3, Algorithm::Sm2Sm3);
+}
+
 /// GB/T 38540's default: SM2 seal maker, one SM2 department and one
 /// Ed25519 department.
 #[test]
-#[ignore = "needs SM2 certificate creation (pki::create_*), from the certs branch"]
 fn joint_issuance_sm2_and_ed25519() {
     joint_issuance(Algorithm::Sm2Sm3, Algorithm::Sm2Sm3, Algorithm::EdDsa);
 }
 
 #[test]
 fn the_report_shows_the_standards_order() {
-    let w = world(Algorithm::EdDsa, Algorithm::EdDsa, Algorithm::EdDsa);
+    // SM2-SM3, as GB/T 38540 requires.
+    let w = world(Algorithm::Sm2Sm3, Algorithm::Sm2Sm3, Algorithm::Sm2Sm3);
     let seal = seal_of(&w, &w.a, "3101000000001", 0);
     let doc = pdf();
     let r = at_now(
@@ -1003,7 +1013,7 @@ fn bundle_with(
 
 #[test]
 fn with_a_trust_bundle_makers_and_owners_behave_like_licence_authorities() {
-    let w = world(Algorithm::EdDsa, Algorithm::EdDsa, Algorithm::Es256);
+    let w = world(Algorithm::Sm2Sm3, Algorithm::Sm2Sm3, Algorithm::EdDsa);
     let seal_a = seal_of(&w, &w.a, "3101000000001", 0);
     let seal_b = seal_of(&w, &w.b, "3101000000002", 1);
     let doc = pdf();

@@ -9,8 +9,8 @@ use std::fs;
 use common::{ok, p, run};
 use tempfile::TempDir;
 
-/// Runs `authority new` for `name` with `usages`, into `dir`.
-fn authority(t: &TempDir, dir: &str, name: &str, code: &str, usages: &[&str]) {
+/// Runs `authority new` for `name` with `usages` and key algorithm `alg`, into `dir`.
+fn authority(t: &TempDir, dir: &str, alg: &str, name: &str, code: &str, usages: &[&str]) {
     let d = t.path();
     let mut args = vec![
         "authority".to_owned(),
@@ -25,6 +25,8 @@ fn authority(t: &TempDir, dir: &str, name: &str, code: &str, usages: &[&str]) {
         code.into(),
         "--out".into(),
         p(&d.join(dir)),
+        "--alg".into(),
+        alg.into(),
     ];
     for u in usages {
         args.extend(["--usage".into(), (*u).to_owned()]);
@@ -67,7 +69,7 @@ fn make_seal(t: &TempDir, owner_dir: &str, owner: &str, code: &str, index: &str,
     assert_eq!(j["status_index"], index.parse::<u64>().unwrap(), "{r}");
 }
 
-fn sign(t: &TempDir, owner_dir: &str) -> String {
+fn sign(t: &TempDir, owner_dir: &str, digest: &str) -> String {
     let d = t.path();
     let out = p(&d.join(format!("notice.pdf.{owner_dir}.sig")));
     let r = ok(&[
@@ -90,7 +92,7 @@ fn sign(t: &TempDir, owner_dir: &str) -> String {
         &out,
         "--json",
     ]);
-    assert_eq!(r.json()["digest_algorithm"], "SHA-256");
+    assert_eq!(r.json()["digest_algorithm"], digest, "{r}");
     out
 }
 
@@ -108,9 +110,11 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         "--out",
         &p(&d.join("sh")),
     ]);
+    // GB/T 38540's SM2 for the maker and one department; Ed25519 for the other.
     authority(
         &t,
         "psb",
+        "sm2",
         "上海市公安局",
         "11310000002421441F",
         &["seal-making", "status-list-signing"],
@@ -118,6 +122,7 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     authority(
         &t,
         "samr",
+        "sm2",
         "上海市市场监督管理局",
         "11310000MB2F31727A",
         &["document-sealing"],
@@ -125,6 +130,7 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     authority(
         &t,
         "sepb",
+        "ed25519",
         "上海市生态环境局",
         "11310000002417920A",
         &["document-sealing"],
@@ -169,8 +175,8 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     let mut doc = b"%PDF-1.7\n".to_vec();
     doc.extend((0..100_000u32).map(|i| (i % 251) as u8));
     fs::write(d.join("notice.pdf"), &doc).unwrap();
-    let sig_a = sign(&t, "samr");
-    let sig_b = sign(&t, "sepb");
+    let sig_a = sign(&t, "samr", "SM3");
+    let sig_b = sign(&t, "sepb", "SHA-256");
     // `seal show` reads the seal inside a signature too.
     ok(&["seal", "show", &sig_a]);
 
