@@ -7,9 +7,10 @@
 # by fuzz/seed: QR texts, COSE, claims, CBOR, Base45, the demo certificates,
 # signed region and federation trust lists, status list tokens, bundle files,
 # the Shanghai policy, QR code pictures as PNG, JPEG and raw luma for the
-# qr_image target, and for `foreign_cose` (src/cose.rs) COSE in every form
-# it reads: binary, untagged, hex, HC1: and EL1: text, and PEM and DER
-# certificates) into fuzz/corpus/<target>/, builds all targets,
+# qr_image target, for `foreign_cose` (src/cose.rs) COSE in every form it
+# reads: binary, untagged, hex, HC1: and EL1: text, and PEM and DER
+# certificates, and a seal with its claims and picture, and a sealed
+# signature) into fuzz/corpus/<target>/, builds all targets,
 # runs the regression inputs of fuzz/regressions/<target>/ once each, then
 # runs each target (as listed by `cargo fuzz list`: every [[bin]] in
 # fuzz/Cargo.toml) with libFuzzer for SECONDS. Prints one line per target

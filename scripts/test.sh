@@ -3,7 +3,8 @@
 # doc tests, builds of the core without default features (native and
 # wasm32), and a fuzzing smoke run of every decoder. Installs what it needs
 # (Debian's rustc-web for wasm32, OpenSSL, Python cryptography and jsonschema
-# for the interoperability and report-schema tests, cargo-fuzz) on first use.
+# for the interoperability and report-schema tests, the CJK font of the seal
+# pictures, cargo-fuzz) on first use.
 #
 # Usage: bash scripts/test.sh            (FUZZ_SECONDS=5 by default)
 set -euo pipefail
@@ -76,6 +77,14 @@ step "QR corpus (scripts/qr-corpus.sh --floor: pictures and zbar's results)"
 # tests/qr_corpus.rs scans it and fails below zbar's success rate.
 bash scripts/qr-corpus.sh --profile ci --floor target/qr-corpus-ci
 export ELICENSE_QR_CORPUS="$PWD/target/qr-corpus-ci"
+
+step "CJK font for seal pictures (Debian's fonts-noto-cjk, SIL Open Font License 1.1)"
+# tests/seal_picture.rs and `elicense seal make` draw the seal's characters
+# from Noto Serif CJK SC Bold; the font is installed, never committed.
+if [ -z "${ELICENSE_SEAL_FONT:-}" ] && [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+fi
 
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets

@@ -53,6 +53,12 @@ pub const MAX_QR_TEXT_LEN: usize = 4296;
 pub const MAX_COSE_LEN: usize = 8192;
 /// Largest trust list or status list COSE_Sign1 accepted: 8 MiB.
 pub const MAX_LIST_LEN: usize = 8 << 20;
+/// Largest seal COSE_Sign1 accepted: 320 KiB (a picture of up to 256 KiB
+/// and the seal's other fields; docs/FORMAT.md §17).
+pub const MAX_SEAL_LEN: usize = 320 << 10;
+/// Largest sealed-signature COSE_Sign1 accepted: a seal, a certificate and
+/// the signature's other fields (docs/FORMAT.md §18).
+pub const MAX_SEALED_SIGNATURE_LEN: usize = MAX_SEAL_LEN + (32 << 10);
 /// The COSE header label of `alg`.
 pub const HEADER_ALG: i64 = 1;
 /// The COSE header label of `crit`.
@@ -82,6 +88,10 @@ pub enum ArtifactType {
     RegionTrustList,
     /// A federation trust list, signed by the federation (national hub): the region roots.
     FederationTrustList,
+    /// An electronic seal (印章), signed by a seal-making authority.
+    Seal,
+    /// A sealed signature (签章) over a document, signed by the seal owner's key.
+    SealedSignature,
 }
 
 impl ArtifactType {
@@ -94,22 +104,30 @@ impl ArtifactType {
             ArtifactType::StatusList => "application/statuslist+cwt",
             ArtifactType::RegionTrustList => "application/el-tlr+cwt",
             ArtifactType::FederationTrustList => "application/el-tlf+cwt",
+            ArtifactType::Seal => "application/el-seal+cwt",
+            ArtifactType::SealedSignature => "application/el-sealsig+cwt",
         }
     }
 
     /// Every artifact type.
-    pub const ALL: [ArtifactType; 4] = [
+    pub const ALL: [ArtifactType; 6] = [
         ArtifactType::Licence,
         ArtifactType::StatusList,
         ArtifactType::RegionTrustList,
         ArtifactType::FederationTrustList,
+        ArtifactType::Seal,
+        ArtifactType::SealedSignature,
     ];
 
     /// Largest COSE_Sign1 accepted for this artifact: [`MAX_COSE_LEN`] for a
-    /// licence (it travels in a QR code), [`MAX_LIST_LEN`] for the lists.
+    /// licence (it travels in a QR code), [`MAX_LIST_LEN`] for the lists,
+    /// [`MAX_SEAL_LEN`] for a seal, [`MAX_SEALED_SIGNATURE_LEN`] for a
+    /// sealed signature.
     pub const fn max_len(self) -> usize {
         match self {
             ArtifactType::Licence => MAX_COSE_LEN,
+            ArtifactType::Seal => MAX_SEAL_LEN,
+            ArtifactType::SealedSignature => MAX_SEALED_SIGNATURE_LEN,
             _ => MAX_LIST_LEN,
         }
     }
@@ -118,6 +136,12 @@ impl ArtifactType {
     pub(crate) const fn limits(self) -> Limits {
         match self {
             ArtifactType::Licence => ENVELOPE_LIMITS,
+            ArtifactType::Seal | ArtifactType::SealedSignature => Limits {
+                max_depth: 16,
+                max_len: self.max_len(),
+                max_entries: 4096,
+                max_input: self.max_len(),
+            },
             _ => Limits {
                 max_depth: 16,
                 max_len: MAX_LIST_LEN,

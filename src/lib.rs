@@ -124,6 +124,7 @@
 //!
 //! `docs/ARCHITECTURE.md` draws the layers and follows a licence from issue
 //! to verification; `docs/FORMAT.md` specifies every byte.
+//! | [`seal`] | electronic seals (电子印章) and sealed signatures (电子签章) after GB/T 38540: make, seal any file, verify in the standard's order; the round red seal picture (feature `seal-picture`) |
 //! | [`reason`] | the stable reason codes |
 //! | `demo` | a ready-made region, authority and sample licence (feature `issuer`) |
 //!
@@ -134,6 +135,8 @@
 //! * `render` (default): QR codes as SVG, PNG, terminal text.
 //! * `scan` (default): QR codes read back from pictures (PNG, JPEG, raw
 //!   pixels).
+//! * `seal-picture` (default): the round red seal picture drawn as SVG from
+//!   a CJK font file, and seal pictures rendered as PNG. Native only.
 //!
 //! With no features the crate verifies and issues with existing keys and
 //! certificates, and builds for `wasm32-unknown-unknown`.
@@ -164,6 +167,7 @@ pub mod policy;
 #[cfg(any(feature = "render", feature = "scan"))]
 pub mod qr;
 pub mod reason;
+pub mod seal;
 pub mod status;
 pub mod time;
 pub mod trust;

@@ -670,7 +670,7 @@ fn midnight_to_date(t: u64, field: &str) -> Result<NaiveDate, LicenceError> {
 
 /// Refuses control characters and bidirectional overrides, which could make a
 /// displayed licence say something other than its bytes.
-fn check_display_text(
+pub(crate) fn check_display_text(
     field: &str,
     s: &str,
     max: usize,

@@ -19,6 +19,7 @@
 //! | ARC.1.1 | EKU: sign licences |
 //! | ARC.1.2 | EKU: make seals |
 //! | ARC.1.3 | EKU: sign status lists |
+//! | ARC.1.4 | EKU: seal documents with a seal that lists the certificate |
 //! | ARC.2.1 | attribute: GB/T 2260 region code (PrintableString, 6 digits) |
 //!
 //! The region code is carried as an attribute in the standard Subject
@@ -67,6 +68,8 @@ pub mod oid {
     pub const EKU_SEAL_MAKING: &str = "2.25.248122529154353122610737343268176752079.1.2";
     /// EKU: may sign status lists.
     pub const EKU_STATUS_LIST_SIGNING: &str = "2.25.248122529154353122610737343268176752079.1.3";
+    /// EKU: may seal documents (with a seal that lists the certificate).
+    pub const EKU_DOCUMENT_SEALING: &str = "2.25.248122529154353122610737343268176752079.1.4";
     /// Attribute type: GB/T 2260 region code.
     pub const ATTR_REGION_CODE: &str = "2.25.248122529154353122610737343268176752079.2.1";
     /// organizationIdentifier (X.520).
@@ -95,6 +98,7 @@ pub mod oid {
     pub(crate) static EKU_LICENCE_SIGNING_DER: [u8; 22] = sub(1, 1);
     pub(crate) static EKU_SEAL_MAKING_DER: [u8; 22] = sub(1, 2);
     pub(crate) static EKU_STATUS_LIST_SIGNING_DER: [u8; 22] = sub(1, 3);
+    pub(crate) static EKU_DOCUMENT_SEALING_DER: [u8; 22] = sub(1, 4);
     pub(crate) static ATTR_REGION_CODE_DER: [u8; 22] = sub(2, 1);
 }
 
@@ -108,15 +112,20 @@ pub enum Usage {
     SealMaking,
     /// Status lists.
     StatusListSigning,
+    /// Sealed signatures over documents (电子签章), with a seal that lists
+    /// the certificate (docs/FORMAT.md §18).
+    DocumentSealing,
 }
 
 impl Usage {
-    /// Stable name: `licence_signing`, `seal_making`, `status_list_signing`.
+    /// Stable name: `licence_signing`, `seal_making`, `status_list_signing`,
+    /// `document_sealing`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Usage::LicenceSigning => "licence_signing",
             Usage::SealMaking => "seal_making",
             Usage::StatusListSigning => "status_list_signing",
+            Usage::DocumentSealing => "document_sealing",
         }
     }
 
@@ -126,6 +135,7 @@ impl Usage {
             Usage::LicenceSigning => oid::EKU_LICENCE_SIGNING,
             Usage::SealMaking => oid::EKU_SEAL_MAKING,
             Usage::StatusListSigning => oid::EKU_STATUS_LIST_SIGNING,
+            Usage::DocumentSealing => oid::EKU_DOCUMENT_SEALING,
         }
     }
     fn oid_der(self) -> &'static [u8] {
@@ -133,6 +143,7 @@ impl Usage {
             Usage::LicenceSigning => &oid::EKU_LICENCE_SIGNING_DER,
             Usage::SealMaking => &oid::EKU_SEAL_MAKING_DER,
             Usage::StatusListSigning => &oid::EKU_STATUS_LIST_SIGNING_DER,
+            Usage::DocumentSealing => &oid::EKU_DOCUMENT_SEALING_DER,
         }
     }
     /// The usage in words, for messages: "licence signing", "seal making",
@@ -142,6 +153,7 @@ impl Usage {
             Usage::LicenceSigning => "licence signing",
             Usage::SealMaking => "seal making",
             Usage::StatusListSigning => "status-list signing",
+            Usage::DocumentSealing => "document sealing",
         }
     }
 
@@ -152,13 +164,15 @@ impl Usage {
             Usage::LicenceSigning => "licence-signing",
             Usage::SealMaking => "seal-making",
             Usage::StatusListSigning => "status-list-signing",
+            Usage::DocumentSealing => "document-sealing",
         }
     }
 
-    const ALL: [Usage; 3] = [
+    const ALL: [Usage; 4] = [
         Usage::LicenceSigning,
         Usage::SealMaking,
         Usage::StatusListSigning,
+        Usage::DocumentSealing,
     ];
 }
 

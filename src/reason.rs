@@ -258,6 +258,32 @@ reason_codes! {
     PurposeNotAccepted = 86 => "PURPOSE_NOT_ACCEPTED",
     /// A recognition policy file is not valid JSON or breaks a rule of its format (docs/POLICY.md).
     PolicyInvalid = 87 => "POLICY_INVALID",
+
+    // --- Electronic seals ---
+    /// A seal's claims do not follow the format (docs/FORMAT.md §17), or a field breaks its rule.
+    SealMalformed = 89 => "SEAL_MALFORMED",
+    /// A seal picture is malformed or too large: a PNG that is not well-formed, too many pixels, or inflates past what its header declares (a bomb); an SVG that is not well-formed XML.
+    SealPictureInvalid = 90 => "SEAL_PICTURE_INVALID",
+    /// An SVG seal picture leaves the safe subset (docs/FORMAT.md §17): scripts, styles, text, external references, a DTD, or any element or attribute not on the list. It is refused, never stripped.
+    SealPictureUnsafe = 91 => "SEAL_PICTURE_UNSAFE",
+    /// A sealed signature's claims do not follow the format (docs/FORMAT.md §18), or a field breaks its rule.
+    SealedSignatureMalformed = 92 => "SEALED_SIGNATURE_MALFORMED",
+    /// The sealed signature's signer certificate is not among the certificates the seal lists (GB/T 38540 step 2).
+    SignerNotInSeal = 93 => "SIGNER_NOT_IN_SEAL",
+    /// The signer certificate's organisation (credit code) is not the owner of the organisation seal it signs with.
+    SealOwnerMismatch = 94 => "SEAL_OWNER_MISMATCH",
+    /// The document was sealed before the seal's validity starts.
+    SealNotYetValid = 95 => "SEAL_NOT_YET_VALID",
+    /// The document was sealed after the seal's validity ended.
+    SealExpired = 96 => "SEAL_EXPIRED",
+    /// The seal has been revoked: its entry in its maker's status list is 1.
+    SealRevoked = 97 => "SEAL_REVOKED",
+    /// The seal is suspended: its entry in its maker's status list is 2.
+    SealSuspended = 98 => "SEAL_SUSPENDED",
+    /// The document's digest is not the one sealed: the document changed, or the signature belongs to another document.
+    DocumentDigestMismatch = 99 => "DOCUMENT_DIGEST_MISMATCH",
+    /// The sealed signature's signing time lies beyond the time of checking plus the clock-skew leeway.
+    SealedInFuture = 100 => "SEALED_IN_FUTURE",
 }
 
 impl ReasonCode {
@@ -377,6 +403,20 @@ impl ReasonCode {
             PurposeNotAccepted => {
                 "The recognition policy does not accept other regions' licences for this purpose."
             }
+            SealMalformed => "The seal does not follow the format.",
+            SealPictureInvalid => "The seal picture is malformed or too large.",
+            SealPictureUnsafe => {
+                "The SVG seal picture leaves the safe subset (scripts, external references, …)."
+            }
+            SealedSignatureMalformed => "The sealed signature does not follow the format.",
+            SignerNotInSeal => "The signer's certificate is not one the seal lists.",
+            SealOwnerMismatch => "The signer is not the owner of the organisation seal.",
+            SealNotYetValid => "The document was sealed before the seal became valid.",
+            SealExpired => "The document was sealed after the seal expired.",
+            SealRevoked => "The seal has been revoked.",
+            SealSuspended => "The seal is suspended.",
+            DocumentDigestMismatch => "The document is not the one that was sealed.",
+            SealedInFuture => "The sealing time lies in the future.",
             PolicyInvalid => "The recognition policy file is invalid.",
         }
     }

@@ -132,6 +132,9 @@ impl_context!(
     elicense::status::StatusError,
     elicense::bundle::BundleError,
     elicense::policy::PolicyError,
+    elicense::seal::SealError,
+    elicense::seal::PictureError,
+    elicense::seal::generate::GenerateError,
     elicense_registry::RegistryError,
 );
 

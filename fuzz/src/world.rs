@@ -179,3 +179,85 @@ fn credit_code(authority: &Certificate) -> elicense::identifiers::CreditCode {
         .parse()
         .expect("credit code")
 }
+
+/// The seal targets' trust: Shanghai's root, a seal maker and a department
+/// allowed to seal documents, with a seal of the department and the
+/// department's sealed signature over [`SEALED_DOCUMENT`].
+pub struct SealWorld {
+    /// The region root.
+    pub root: Certificate,
+    /// The seal maker (seal making, status-list signing).
+    pub maker: Certificate,
+    /// The department (document sealing).
+    pub owner: Certificate,
+    /// The department's seal, signed by the maker.
+    pub seal: Vec<u8>,
+    /// The department's sealed signature over [`SEALED_DOCUMENT`].
+    pub signature: Vec<u8>,
+}
+
+/// The document of [`SealWorld::signature`].
+pub const SEALED_DOCUMENT: &[u8] = b"%PDF-1.7 fuzz document";
+
+/// Builds the seal world (deterministic, like [`world`]).
+pub fn seal_world() -> SealWorld {
+    use elicense::artifact::CertifiedSigner;
+    use elicense::seal::{DocumentProperties, Picture, PictureType, Seal, SealKind, SealedSignature};
+    let w = world();
+    let sh = &w.regions[0];
+    let authority = |seed: u8, name: &str, code: &str, usages: Vec<Usage>| {
+        let key = SecretKey::from_seed(&[seed; 32]);
+        let cert = create_authority(
+            &sh.key,
+            &sh.root,
+            &key.public_key(),
+            &AuthorityParams {
+                name: name.into(),
+                credit_code: code.parse().expect("credit code"),
+                usages,
+                not_before: NOT_BEFORE,
+                not_after: NOT_AFTER,
+                serial_number: Some(vec![2, seed]),
+            },
+        )
+        .expect("authority");
+        CertifiedSigner::new(cert, key).expect("the key is the certificate's")
+    };
+    let maker = authority(
+        60,
+        "fuzz seal maker",
+        "11310000002421441F",
+        vec![Usage::SealMaking, Usage::StatusListSigning],
+    );
+    let owner = authority(61, "fuzz department", "11310000002417920A", vec![Usage::DocumentSealing]);
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="42mm" height="42mm" viewBox="0 0 42 42"><circle cx="21" cy="21" r="20.3" fill="none" stroke="#E60012" stroke-width="1.2"/><path fill="#E60012" d="M21 14L23 20L29 20Z"/></svg>"##;
+    let seal = Seal::builder()
+        .esid("3101000000001")
+        .kind(SealKind::Organisation)
+        .name("fuzz department seal")
+        .owner("fuzz department", "11310000002417920A")
+        .certificate(owner.certificate())
+        .picture(Picture::new(PictureType::Svg, svg.to_vec(), 42, 42).expect("picture"))
+        .created_at(WORLD_NOW - 86_400)
+        .valid(WORLD_NOW - 86_400, NOT_AFTER)
+        .status_index(0)
+        .build_for(maker.algorithm())
+        .expect("seal")
+        .sign(&maker)
+        .expect("signed seal");
+    let signature = SealedSignature::sign(
+        &seal,
+        SEALED_DOCUMENT,
+        DocumentProperties::file("fuzz.pdf").at(1, 150, 240),
+        WORLD_NOW - 3600,
+        &owner,
+    )
+    .expect("sealed signature");
+    SealWorld {
+        root: sh.root.clone(),
+        maker: maker.certificate().clone(),
+        owner: owner.certificate().clone(),
+        seal: seal.cose().to_vec(),
+        signature,
+    }
+}

@@ -334,6 +334,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut jpeg = vec![0u8];
     jpeg.extend_from_slice(include_bytes!("../../../tests/data/qr/small-code.jpg"));
     put("qr_image", "jpeg-small-code", &jpeg)?;
+    // Seals and sealed signatures (the deterministic seal world of
+    // fuzz/src/world.rs): each must verify in the target.
+    let sw = world::seal_world();
+    let seal = elicense::seal::SignedSeal::decode(&sw.seal)?;
+    seal.verify_maker(&sw.maker)?;
+    put("seal", "ed25519", &sw.seal)?;
+    put("seal", "claims", &seal.seal().to_claims())?;
+    put("seal", "picture-svg", seal.seal().picture().data())?;
+    let verifier = elicense::seal::verify::SealVerifier::new(elicense::verify::Verifier::new(
+        elicense::verify::TrustStore::new(vec![sw.root.clone()], vec![sw.maker.clone()])?,
+    ));
+    let report = verifier.verify(&sw.signature, world::SEALED_DOCUMENT, elicense::UnixTime::from_secs(NOW));
+    if report.verdict != Verdict::Valid {
+        return Err(format!("the sealed-signature seed does not verify: {}", report.to_text()).into());
+    }
+    put("sealed_signature", "ed25519", &sw.signature)?;
     println!("seeded {n} files under {}", dir.display());
     Ok(())
 }
