@@ -1,9 +1,12 @@
 //! Helpers shared by the tests that run the `elicense` binary: running it,
-//! reading its output, and a federation of three regions (Shanghai 310000,
-//! Guangdong 440000, Sichuan 510000) with two authorities each, made by the
-//! binary in a temporary directory.
+//! reading its output, the commands that make roots and authorities, and a
+//! federation of three regions (Shanghai 310000, Guangdong 440000, Sichuan
+//! 510000) with two authorities each, made by the binary in a temporary
+//! directory.
 
-// Each test file uses its own subset of these helpers.
+// Every file in cli/tests is a crate of its own that includes this module
+// and uses a subset of it; the dead-code lint runs per crate, so without
+// this each file would be warned about the helpers only the others use.
 #![allow(dead_code)]
 
 use std::fs;
@@ -14,7 +17,12 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-pub const SAMPLE: &str = include_str!("../../../examples/data/business-licence.json");
+/// The sample licence JSON file.
+pub const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/data/business-licence.json"
+);
+const SAMPLE_JSON: &str = include_str!("../../../examples/data/business-licence.json");
 pub const POLICY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../examples/data/policy-shanghai.json"
@@ -46,12 +54,24 @@ impl std::fmt::Display for Run {
 }
 
 impl Run {
+    /// Standard output as one JSON value.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{self}"))
     }
 
-    /// Asserts exit status 1 with one `error:` line ending in `[code]`.
+    /// Standard error as one JSON value.
+    pub fn stderr_json(&self) -> Value {
+        serde_json::from_str(&self.stderr)
+            .unwrap_or_else(|e| panic!("stderr is not one JSON value ({e}):\n{self}"))
+    }
+
+    /// Asserts exit status 0.
+    pub fn assert_ok(self) -> Self {
+        assert_eq!(self.code, 0, "{self}");
+        self
+    }
+
     /// Asserts exit status 1 with one `error:` line ending in `[code]`, or
     /// (the command having `--json`) one JSON line with `reason` = `code`.
     pub fn assert_error(&self, code: &str) {
@@ -89,9 +109,7 @@ where
 
 /// Runs and asserts exit status 0.
 pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
-    let r = run(args.iter().map(|s| s.as_ref()));
-    assert_eq!(r.code, 0, "{r}");
-    r
+    run(args.iter().map(|s| s.as_ref())).assert_ok()
 }
 
 pub fn now() -> i64 {
@@ -101,8 +119,53 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
-pub fn p(path: &Path) -> String {
-    path.to_str().expect("temporary paths are UTF-8").to_owned()
+pub fn p(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `federation init --name NAME --out OUT` and `extra`.
+pub fn federation_init(name: &str, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["federation", "init", "--name", name, "--out", p(out)];
+    args.extend_from_slice(extra);
+    run(args)
+}
+
+/// `region init --region CODE --name NAME --out OUT` and `extra`.
+pub fn region_init(code: &str, name: &str, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "region",
+        "init",
+        "--region",
+        code,
+        "--name",
+        name,
+        "--out",
+        p(out),
+    ];
+    args.extend_from_slice(extra);
+    run(args)
+}
+
+/// `authority new` under the region root whose root.key.pem and
+/// root.cert.pem are in `root`, and `extra`.
+pub fn authority_new(root: &Path, name: &str, credit: &str, out: &Path, extra: &[&str]) -> Run {
+    let (key, cert) = (root.join("root.key.pem"), root.join("root.cert.pem"));
+    let mut args = vec![
+        "authority",
+        "new",
+        "--root-key",
+        p(&key),
+        "--root-cert",
+        p(&cert),
+        "--name",
+        name,
+        "--credit-code",
+        credit,
+        "--out",
+        p(out),
+    ];
+    args.extend_from_slice(extra);
+    run(args)
 }
 
 /// The `--alg` of every key of a [`World`]: the federation root, the
@@ -146,7 +209,7 @@ impl World {
         self.dir.path().join(name)
     }
     pub fn s(&self, name: &str) -> String {
-        p(&self.path(name))
+        p(&self.path(name)).to_owned()
     }
     pub fn anchor(&self) -> String {
         self.s("fed/federation.cert.pem")
@@ -169,16 +232,12 @@ impl World {
             now,
             t: now - 3600,
         };
-        let r = ok(&[
-            "federation",
-            "init",
-            "--name",
+        let r = federation_init(
             "全国一体化政务服务平台电子证照信任根",
-            "--alg",
-            algs.federation,
-            "--out",
-            &w.s("fed"),
-        ]);
+            &w.path("fed"),
+            &["--alg", algs.federation],
+        )
+        .assert_ok();
         assert!(r.stdout.contains("federation.key.pem"), "{r}");
         for (r, (code, name, codes)) in [
             ("310000", "sh", SH_CODES),
@@ -188,45 +247,27 @@ impl World {
         .into_iter()
         .enumerate()
         {
-            ok(&[
-                "region",
-                "init",
-                "--region",
+            region_init(
                 code,
-                "--name",
                 &format!("{code} 电子证照根CA"),
-                "--alg",
-                algs.roots[r],
-                "--out",
-                &w.s(name),
-            ]);
+                &w.path(name),
+                &["--alg", algs.roots[r]],
+            )
+            .assert_ok();
             for (i, credit) in codes.iter().enumerate() {
                 w.authority_with(name, &format!("{name}{i}"), credit, algs.authorities[r][i]);
             }
         }
         // The federation list of the three region roots.
-        let r = ok(&[
-            "trustlist",
-            "federation",
-            "--key",
-            &w.s("fed/federation.key.pem"),
-            "--cert",
-            &w.anchor(),
-            "--region-root",
-            &w.s("sh/root.cert.pem"),
-            "--region-root",
-            &w.s("gd/root.cert.pem"),
-            "--region-root",
-            &w.s("sc/root.cert.pem"),
-            "--sequence",
-            "1",
-            "--valid-days",
-            "30",
-            "--out",
-            &w.s("federation.tl"),
-            "--json",
-        ]);
-        let j = r.json();
+        let j = w
+            .federation_list(
+                &["sh", "gd", "sc"],
+                1,
+                "federation.tl",
+                &["--valid-days", "30", "--json"],
+            )
+            .assert_ok()
+            .json();
         assert_eq!(j["sequence"], 1);
         assert_eq!(j["regions"].as_array().unwrap().len(), 3);
         assert_eq!(j["regions"][1]["region"], "440000");
@@ -273,7 +314,7 @@ impl World {
         ] {
             fs::write(
                 w.path(name),
-                SAMPLE.replace(
+                SAMPLE_JSON.replace(
                     &format!("\"type_code\": \"{NATIONAL_BUSINESS}\""),
                     &format!("\"type_code\": \"{code}\""),
                 ),
@@ -289,26 +330,21 @@ impl World {
 
     /// `authority new` with a key of `alg`.
     pub fn authority_with(&self, region: &str, out: &str, credit: &str, alg: &str) {
-        let r = ok(&[
-            "authority",
-            "new",
-            "--root-key",
-            &self.s(&format!("{region}/root.key.pem")),
-            "--root-cert",
-            &self.s(&format!("{region}/root.cert.pem")),
-            "--name",
+        let r = authority_new(
+            &self.path(region),
             &format!("{out} authority"),
-            "--credit-code",
             credit,
-            "--usage",
-            "licence-signing",
-            "--usage",
-            "status-list-signing",
-            "--alg",
-            alg,
-            "--out",
-            &self.s(out),
-        ]);
+            &self.path(out),
+            &[
+                "--usage",
+                "licence-signing",
+                "--usage",
+                "status-list-signing",
+                "--alg",
+                alg,
+            ],
+        )
+        .assert_ok();
         assert!(r.stdout.contains("status-list-signing"), "{r}");
     }
 
@@ -330,25 +366,93 @@ impl World {
         .to_string()
     }
 
+    /// `trustlist federation`, signed by the federation root, naming the
+    /// roots of `regions` (directories such as "sh").
+    pub fn federation_list(
+        &self,
+        regions: &[&str],
+        sequence: u64,
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
+        let mut args = vec![
+            "trustlist".to_owned(),
+            "federation".into(),
+            "--key".into(),
+            self.s("fed/federation.key.pem"),
+            "--cert".into(),
+            self.anchor(),
+        ];
+        for region in regions {
+            args.push("--region-root".into());
+            args.push(self.s(&format!("{region}/root.cert.pem")));
+        }
+        args.extend([
+            "--sequence".into(),
+            sequence.to_string(),
+            "--out".into(),
+            self.s(out),
+        ]);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
+    }
+
+    /// `trustlist region` of the spec file `spec`, signed with the root key
+    /// in `key_dir` and the root certificate in `cert_dir`.
+    pub fn trustlist_region(
+        &self,
+        key_dir: &str,
+        cert_dir: &str,
+        spec: &str,
+        sequence: u64,
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
+        let mut args = vec![
+            "trustlist".to_owned(),
+            "region".into(),
+            "--key".into(),
+            self.s(&format!("{key_dir}/root.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{cert_dir}/root.cert.pem")),
+            "--spec".into(),
+            self.s(spec),
+            "--sequence".into(),
+            sequence.to_string(),
+            "--out".into(),
+            self.s(out),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
+    }
+
     /// Signs `spec` as the region list `<region>-<sequence>.tl`.
     pub fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
-        let spec_path = self.path(&format!("{region}-list.json"));
-        fs::write(&spec_path, spec).unwrap();
-        ok(&[
-            "trustlist",
-            "region",
-            "--key",
-            &self.s(&format!("{region}/root.key.pem")),
-            "--cert",
-            &self.s(&format!("{region}/root.cert.pem")),
-            "--spec",
-            &p(&spec_path),
-            "--sequence",
-            &sequence.to_string(),
-            "--out",
-            &self.s(&format!("{region}-{sequence}.tl")),
-            "--json",
-        ])
+        let spec_file = format!("{region}-list.json");
+        fs::write(self.path(&spec_file), spec).unwrap();
+        self.trustlist_region(
+            region,
+            region,
+            &spec_file,
+            sequence,
+            &format!("{region}-{sequence}.tl"),
+            &["--json"],
+        )
+        .assert_ok()
+    }
+
+    /// `issue` with the key and certificate of `authority` (e.g. "sh0")
+    /// and `extra`.
+    pub fn issue_with(&self, authority: &str, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "issue".to_owned(),
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
     }
 
     /// Issues a licence of `json` by `authority` (e.g. "gd0") at `iat`,
@@ -356,27 +460,54 @@ impl World {
     /// issue JSON.
     pub fn issue(&self, authority: &str, json: &str, iat: i64, out: &str) -> (String, Value) {
         let region = &authority[..2];
-        let r = ok(&[
-            "issue",
-            "--key",
-            &self.s(&format!("{authority}/authority.key.pem")),
-            "--cert",
-            &self.s(&format!("{authority}/authority.cert.pem")),
-            "--licence",
-            &self.s(json),
-            "--issued-at",
-            &iat.to_string(),
-            "--registry",
-            &self.s(&format!("{region}.db")),
-            "--out",
-            &self.s(out),
-            "--json",
-        ]);
+        let r = self
+            .issue_with(
+                authority,
+                &[
+                    "--licence",
+                    &self.s(json),
+                    "--issued-at",
+                    &iat.to_string(),
+                    "--registry",
+                    &self.s(&format!("{region}.db")),
+                    "--out",
+                    &self.s(out),
+                    "--json",
+                ],
+            )
+            .assert_ok();
         (self.s(out), r.json())
+    }
+
+    /// `status revoke|suspend --credit-code CODE --index N` in the
+    /// registry `db`.
+    pub fn set_status(&self, action: &str, db: &str, code: &str, index: u64) {
+        ok(&[
+            "status",
+            action,
+            "--registry",
+            &self.s(db),
+            "--credit-code",
+            code,
+            "--index",
+            &index.to_string(),
+        ]);
     }
 
     /// Signs the status list of `authority` from its region's registry.
     pub fn publish(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(extra);
+        self.publish_text_with(authority, iat, out, &all)
+    }
+
+    /// Signs the status list of `authority` as [`World::publish`] does,
+    /// with the summary as text.
+    pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
+        self.publish_text_with(authority, iat, out, &[])
+    }
+
+    fn publish_text_with(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
         let region = &authority[..2];
         let mut args = vec![
             "status".to_owned(),
@@ -393,65 +524,70 @@ impl World {
             "2d".into(),
             "--out".into(),
             self.s(out),
-            "--json".into(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
         ok(&args)
     }
 
-    /// Signs the status list of `authority` as [`World::publish`] does,
-    /// with the summary as text.
-    pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
-        let region = &authority[..2];
-        ok(&[
-            "status".to_owned(),
-            "publish".into(),
-            "--registry".into(),
-            self.s(&format!("{region}.db")),
-            "--key".into(),
-            self.s(&format!("{authority}/authority.key.pem")),
-            "--cert".into(),
-            self.s(&format!("{authority}/authority.cert.pem")),
-            "--issued-at".into(),
-            iat.to_string(),
-            "--ttl".into(),
-            "2d".into(),
-            "--out".into(),
-            self.s(out),
-        ])
-    }
-
     /// Builds trust.elb from the federation list, the three region lists
     /// of sequence 1, `status` lists and Shanghai's policy.
     pub fn build(&self, status: &[&str]) -> Run {
+        self.build_from(
+            "federation.tl",
+            &["sh-1.tl", "gd-1.tl", "sc-1.tl"],
+            status,
+            "trust.elb",
+            &["--policy", POLICY, "--json"],
+        )
+        .assert_ok()
+    }
+
+    /// `bundle build --anchor …` of the lists in the files `federation`,
+    /// `regions` and `status`, written to `out`, and `extra`.
+    pub fn build_from(
+        &self,
+        federation: &str,
+        regions: &[&str],
+        status: &[&str],
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
         let mut args = vec![
             "bundle".to_owned(),
             "build".into(),
             "--anchor".into(),
             self.anchor(),
             "--federation".into(),
-            self.s("federation.tl"),
-            "--region".into(),
-            self.s("sh-1.tl"),
-            "--region".into(),
-            self.s("gd-1.tl"),
-            "--region".into(),
-            self.s("sc-1.tl"),
-            "--policy".into(),
-            POLICY.into(),
-            "--out".into(),
-            self.bundle(),
-            "--json".into(),
+            self.s(federation),
         ];
+        for region in regions {
+            args.push("--region".into());
+            args.push(self.s(region));
+        }
+        args.extend(["--out".into(), self.s(out)]);
+        args.extend(extra.iter().map(|s| s.to_string()));
         for s in status {
             args.push("--status".into());
             args.push(self.s(s));
         }
-        ok(&args)
+        run(&args)
     }
 
-    /// `verify --bundle … --json` of a QR text file.
-    pub fn verify(&self, qr_file: &str, extra: &[&str]) -> (i32, Value) {
+    /// `bundle inspect trust.elb --anchor …` and `extra`.
+    pub fn inspect(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "bundle".to_owned(),
+            "inspect".into(),
+            self.bundle(),
+            "--anchor".into(),
+            self.anchor(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(&args)
+    }
+
+    /// `verify --qr-file … --bundle trust.elb --anchor …` and `extra`.
+    pub fn verify_run(&self, qr_file: &str, extra: &[&str]) -> Run {
         let mut args = vec![
             "verify".to_owned(),
             "--qr-file".into(),
@@ -460,10 +596,16 @@ impl World {
             self.bundle(),
             "--anchor".into(),
             self.anchor(),
-            "--json".into(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        let r = run(&args);
+        run(&args)
+    }
+
+    /// `verify --bundle … --json` of a QR text file.
+    pub fn verify(&self, qr_file: &str, extra: &[&str]) -> (i32, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(extra);
+        let r = self.verify_run(qr_file, &all);
         assert!(r.stderr.is_empty(), "{r}");
         (r.code, r.json())
     }
