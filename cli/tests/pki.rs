@@ -8,12 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{
-    assert_report, authority_new, check, federation_init, ok, p, region_init, run, Run, POLICY,
-    SAMPLE,
+    assert_report, authority_new, check, federation_init, ok, p, region_init, run, Dir, Run,
+    POLICY, SAMPLE,
 };
 use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
-use tempfile::TempDir;
 
 /// Rust names of the usages and of error variants, which no message shows.
 const RUST_NAMES: [&str; 6] = [
@@ -34,27 +33,17 @@ fn assert_no_rust_names(r: &Run) {
     }
 }
 
-struct Dir {
-    dir: TempDir,
+/// A directory with the Shanghai (310000) and Sichuan (510000) roots.
+fn roots() -> Dir {
+    let d = Dir::new();
+    for (code, out) in [("310000", "sh"), ("510000", "sc")] {
+        let r = region_init(code, &format!("{code} 电子证照根CA"), &d.path(out), &[]);
+        assert_eq!(r.code, 0, "{r}");
+    }
+    d
 }
 
 impl Dir {
-    /// A directory with the Shanghai (310000) and Sichuan (510000) roots.
-    fn new() -> Self {
-        let d = Dir {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        for (code, out) in [("310000", "sh"), ("510000", "sc")] {
-            let r = region_init(code, &format!("{code} 电子证照根CA"), &d.path(out), &[]);
-            assert_eq!(r.code, 0, "{r}");
-        }
-        d
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
     fn authority(&self, region: &str, out: &str, code: &str, extra: &[&str]) -> Run {
         authority_new(
             &self.path(region),
@@ -113,7 +102,7 @@ impl Dir {
 
 #[test]
 fn authority_new_may_sign_licences_and_status_lists_by_default() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority("sh", "a", "11310000MB2F31727A", &[]);
     assert_eq!(r.code, 0, "{r}");
     assert!(
@@ -149,7 +138,7 @@ fn authority_new_may_sign_licences_and_status_lists_by_default() {
 
 #[test]
 fn a_missing_usage_names_the_flag_that_grants_it() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority(
         "sh",
         "a",
@@ -187,7 +176,7 @@ fn a_missing_usage_names_the_flag_that_grants_it() {
 
 #[test]
 fn a_credit_code_from_another_region_is_refused_at_creation() {
-    let d = Dir::new();
+    let d = roots();
     // Guangdong's credit code under Sichuan's root (issue 7, item 1).
     let r = d.authority("sc", "rogue", "114400000073356321", &[]);
     assert_eq!(r.code, 1, "{r}");
@@ -247,7 +236,7 @@ fn reissue_with_code(cert: &Certificate, root_key: &SecretKey, code: &str) -> Ce
 
 #[test]
 fn a_hand_made_foreign_credit_code_is_refused_by_list_signing_and_verification() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority("sc", "sc0", "11510000008963441C", &[]);
     assert_eq!(r.code, 0, "{r}");
     let root_key =
@@ -345,7 +334,7 @@ azN0nCFMTTRmqQ==
 
 #[test]
 fn a_key_of_another_algorithm_is_named_as_found() {
-    let d = Dir::new();
+    let d = roots();
     for (pem, found) in [
         (P384_PKCS8, "id-ecPublicKey (P-384)"),
         (RSA_PKCS8, "rsaEncryption"),
@@ -393,8 +382,8 @@ const ALGS: [(&str, elicense::alg::Algorithm, &str); 3] = [
 
 #[test]
 fn alg_chooses_the_key_of_roots_and_authorities() {
-    let d = Dir::new();
-    // The default is Ed25519 (the roots of Dir::new were made without --alg).
+    let d = roots();
+    // The default is Ed25519 (the roots of roots() were made without --alg).
     let sh = fs::read_to_string(d.path("sh/root.key.pem")).unwrap();
     assert_eq!(
         SecretKey::from_pkcs8_pem(&sh).unwrap().algorithm(),
@@ -478,7 +467,7 @@ fn alg_chooses_the_key_of_roots_and_authorities() {
 /// status lists, both trust lists and the bundle, verified offline.
 #[test]
 fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
-    let d = Dir::new();
+    let d = roots();
     federation_init(
         "全国一体化政务服务平台电子证照信任根",
         &d.path("fed"),

@@ -108,17 +108,18 @@ fn forge_status_list(w: &World, authority: &str, iat: i64, out: &str) -> String 
 /// `verify --root <region>/root.cert.pem --authority <authority>/authority.cert.pem
 /// [--status …] <extra>`: no bundle.
 fn verify_offline(w: &World, qr_file: &str, authority: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "verify".to_owned(),
-        "--qr-file".into(),
-        qr_file.to_owned(),
-        "--root".into(),
-        w.s(&format!("{}/root.cert.pem", &authority[..2])),
-        "--authority".into(),
-        w.s(&format!("{authority}/authority.cert.pem")),
+    let root = w.s(&format!("{}/root.cert.pem", &authority[..2]));
+    let cert = w.s(&format!("{authority}/authority.cert.pem"));
+    let args = [
+        "verify",
+        "--qr-file",
+        qr_file,
+        "--root",
+        &root,
+        "--authority",
+        &cert,
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    run(&args)
+    run_with(&args, extra)
 }
 
 /// The codes of a JSON report's warnings.

@@ -107,6 +107,11 @@ where
     }
 }
 
+/// Runs `args` followed by `extra`.
+pub fn run_with(args: &[&str], extra: &[&str]) -> Run {
+    run(args.iter().chain(extra))
+}
+
 /// Runs and asserts exit status 0.
 pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
     run(args.iter().map(|s| s.as_ref())).assert_ok()
@@ -125,14 +130,15 @@ pub fn p(path: &Path) -> &str {
 
 /// `federation init --name NAME --out OUT` and `extra`.
 pub fn federation_init(name: &str, out: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["federation", "init", "--name", name, "--out", p(out)];
-    args.extend_from_slice(extra);
-    run(args)
+    run_with(
+        &["federation", "init", "--name", name, "--out", p(out)],
+        extra,
+    )
 }
 
 /// `region init --region CODE --name NAME --out OUT` and `extra`.
 pub fn region_init(code: &str, name: &str, out: &Path, extra: &[&str]) -> Run {
-    let mut args = vec![
+    let args = [
         "region",
         "init",
         "--region",
@@ -142,15 +148,14 @@ pub fn region_init(code: &str, name: &str, out: &Path, extra: &[&str]) -> Run {
         "--out",
         p(out),
     ];
-    args.extend_from_slice(extra);
-    run(args)
+    run_with(&args, extra)
 }
 
 /// `authority new` under the region root whose root.key.pem and
 /// root.cert.pem are in `root`, and `extra`.
 pub fn authority_new(root: &Path, name: &str, credit: &str, out: &Path, extra: &[&str]) -> Run {
     let (key, cert) = (root.join("root.key.pem"), root.join("root.cert.pem"));
-    let mut args = vec![
+    let args = [
         "authority",
         "new",
         "--root-key",
@@ -164,8 +169,25 @@ pub fn authority_new(root: &Path, name: &str, credit: &str, out: &Path, extra: &
         "--out",
         p(out),
     ];
-    args.extend_from_slice(extra);
-    run(args)
+    run_with(&args, extra)
+}
+
+/// A temporary directory for a test's files.
+pub struct Dir {
+    dir: TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Self {
+        Dir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The file or directory `name` in it.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
 }
 
 /// The `--alg` of every key of a [`World`]: the federation root, the
@@ -197,7 +219,7 @@ impl Algs {
 /// The three regions, their authorities, lists and a bundle, made by the
 /// binary in a temporary directory.
 pub struct World {
-    pub dir: TempDir,
+    pub dir: Dir,
     /// When the world was made: licences and lists are dated around it.
     pub now: i64,
     /// Guangdong authority 1 is compromised since this time.
@@ -206,7 +228,7 @@ pub struct World {
 
 impl World {
     pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.dir.path(name)
     }
     pub fn s(&self, name: &str) -> String {
         p(&self.path(name)).to_owned()
@@ -225,10 +247,9 @@ impl World {
     /// The world with the keys of `algs` (`--alg` of each `init` and
     /// `authority new`).
     pub fn with_algorithms(algs: Algs) -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let now = now();
         let w = World {
-            dir,
+            dir: Dir::new(),
             now,
             t: now - 3600,
         };
@@ -375,26 +396,18 @@ impl World {
         out: &str,
         extra: &[&str],
     ) -> Run {
-        let mut args = vec![
-            "trustlist".to_owned(),
-            "federation".into(),
-            "--key".into(),
-            self.s("fed/federation.key.pem"),
-            "--cert".into(),
-            self.anchor(),
-        ];
-        for region in regions {
-            args.push("--region-root".into());
-            args.push(self.s(&format!("{region}/root.cert.pem")));
+        let (key, anchor) = (self.s("fed/federation.key.pem"), self.anchor());
+        let mut args = vec!["trustlist", "federation", "--key", &key, "--cert", &anchor];
+        let roots: Vec<String> = regions
+            .iter()
+            .map(|r| self.s(&format!("{r}/root.cert.pem")))
+            .collect();
+        for root in &roots {
+            args.extend(["--region-root", root]);
         }
-        args.extend([
-            "--sequence".into(),
-            sequence.to_string(),
-            "--out".into(),
-            self.s(out),
-        ]);
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run(&args)
+        let (sequence, out) = (sequence.to_string(), self.s(out));
+        args.extend(["--sequence", &sequence, "--out", &out]);
+        run_with(&args, extra)
     }
 
     /// `trustlist region` of the spec file `spec`, signed with the root key
@@ -408,75 +421,76 @@ impl World {
         out: &str,
         extra: &[&str],
     ) -> Run {
-        let mut args = vec![
-            "trustlist".to_owned(),
-            "region".into(),
-            "--key".into(),
-            self.s(&format!("{key_dir}/root.key.pem")),
-            "--cert".into(),
-            self.s(&format!("{cert_dir}/root.cert.pem")),
-            "--spec".into(),
-            self.s(spec),
-            "--sequence".into(),
-            sequence.to_string(),
-            "--out".into(),
-            self.s(out),
+        let key = self.s(&format!("{key_dir}/root.key.pem"));
+        let cert = self.s(&format!("{cert_dir}/root.cert.pem"));
+        let (spec, sequence, out) = (self.s(spec), sequence.to_string(), self.s(out));
+        let args = [
+            "trustlist",
+            "region",
+            "--key",
+            &key,
+            "--cert",
+            &cert,
+            "--spec",
+            &spec,
+            "--sequence",
+            &sequence,
+            "--out",
+            &out,
         ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run(&args)
+        run_with(&args, extra)
     }
 
     /// Signs `spec` as the region list `<region>-<sequence>.tl`.
     pub fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
         let spec_file = format!("{region}-list.json");
         fs::write(self.path(&spec_file), spec).unwrap();
-        self.trustlist_region(
-            region,
-            region,
-            &spec_file,
-            sequence,
-            &format!("{region}-{sequence}.tl"),
-            &["--json"],
-        )
-        .assert_ok()
+        let out = format!("{region}-{sequence}.tl");
+        self.trustlist_region(region, region, &spec_file, sequence, &out, &["--json"])
+            .assert_ok()
     }
 
-    /// `issue` with the key and certificate of `authority` (e.g. "sh0")
-    /// and `extra`.
-    pub fn issue_with(&self, authority: &str, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "issue".to_owned(),
+    /// The `--key` and `--cert` of `authority` (e.g. "gd0").
+    fn key_and_cert(&self, authority: &str) -> [String; 4] {
+        [
             "--key".into(),
             self.s(&format!("{authority}/authority.key.pem")),
             "--cert".into(),
             self.s(&format!("{authority}/authority.cert.pem")),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run(&args)
+        ]
+    }
+
+    /// `issue` with the key and certificate of `authority` and `extra`.
+    pub fn issue_with(&self, authority: &str, extra: &[&str]) -> Run {
+        let signer = self.key_and_cert(authority);
+        let mut args = vec!["issue"];
+        args.extend(signer.iter().map(String::as_str));
+        run_with(&args, extra)
     }
 
     /// Issues a licence of `json` by `authority` (e.g. "gd0") at `iat`,
     /// recorded in the region's registry; returns the QR text file and the
     /// issue JSON.
     pub fn issue(&self, authority: &str, json: &str, iat: i64, out: &str) -> (String, Value) {
-        let region = &authority[..2];
+        let (json, iat) = (self.s(json), iat.to_string());
+        let (registry, out) = (self.s(&format!("{}.db", &authority[..2])), self.s(out));
         let r = self
             .issue_with(
                 authority,
                 &[
                     "--licence",
-                    &self.s(json),
+                    &json,
                     "--issued-at",
-                    &iat.to_string(),
+                    &iat,
                     "--registry",
-                    &self.s(&format!("{region}.db")),
+                    &registry,
                     "--out",
-                    &self.s(out),
+                    &out,
                     "--json",
                 ],
             )
             .assert_ok();
-        (self.s(out), r.json())
+        (out, r.json())
     }
 
     /// `status revoke|suspend --credit-code CODE --index N` in the
@@ -498,35 +512,23 @@ impl World {
     pub fn publish(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
         let mut all = vec!["--json"];
         all.extend_from_slice(extra);
-        self.publish_text_with(authority, iat, out, &all)
+        self.publish_with(authority, iat, out, &all)
     }
 
     /// Signs the status list of `authority` as [`World::publish`] does,
     /// with the summary as text.
     pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
-        self.publish_text_with(authority, iat, out, &[])
+        self.publish_with(authority, iat, out, &[])
     }
 
-    fn publish_text_with(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
-        let region = &authority[..2];
-        let mut args = vec![
-            "status".to_owned(),
-            "publish".into(),
-            "--registry".into(),
-            self.s(&format!("{region}.db")),
-            "--key".into(),
-            self.s(&format!("{authority}/authority.key.pem")),
-            "--cert".into(),
-            self.s(&format!("{authority}/authority.cert.pem")),
-            "--issued-at".into(),
-            iat.to_string(),
-            "--ttl".into(),
-            "2d".into(),
-            "--out".into(),
-            self.s(out),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        ok(&args)
+    fn publish_with(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
+        let registry = self.s(&format!("{}.db", &authority[..2]));
+        let signer = self.key_and_cert(authority);
+        let (iat, out) = (iat.to_string(), self.s(out));
+        let mut args = vec!["status", "publish", "--registry", &registry];
+        args.extend(signer.iter().map(String::as_str));
+        args.extend(["--issued-at", &iat, "--ttl", "2d", "--out", &out]);
+        run_with(&args, extra).assert_ok()
     }
 
     /// Builds trust.elb from the federation list, the three region lists
@@ -552,53 +554,45 @@ impl World {
         out: &str,
         extra: &[&str],
     ) -> Run {
-        let mut args = vec![
-            "bundle".to_owned(),
-            "build".into(),
-            "--anchor".into(),
-            self.anchor(),
-            "--federation".into(),
-            self.s(federation),
-        ];
-        for region in regions {
-            args.push("--region".into());
-            args.push(self.s(region));
+        let (anchor, federation, out) = (self.anchor(), self.s(federation), self.s(out));
+        let mut args = vec!["bundle", "build", "--anchor", &anchor];
+        args.extend(["--federation", &federation]);
+        let (regions, status) = (self.all(regions), self.all(status));
+        for region in &regions {
+            args.extend(["--region", region]);
         }
-        args.extend(["--out".into(), self.s(out)]);
-        args.extend(extra.iter().map(|s| s.to_string()));
-        for s in status {
-            args.push("--status".into());
-            args.push(self.s(s));
+        args.extend(["--out", &out]);
+        args.extend_from_slice(extra);
+        for list in &status {
+            args.extend(["--status", list]);
         }
-        run(&args)
+        run(args)
+    }
+
+    /// The paths of the files `names`.
+    fn all(&self, names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| self.s(n)).collect()
     }
 
     /// `bundle inspect trust.elb --anchor …` and `extra`.
     pub fn inspect(&self, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "bundle".to_owned(),
-            "inspect".into(),
-            self.bundle(),
-            "--anchor".into(),
-            self.anchor(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run(&args)
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        run_with(&["bundle", "inspect", &bundle, "--anchor", &anchor], extra)
     }
 
     /// `verify --qr-file … --bundle trust.elb --anchor …` and `extra`.
     pub fn verify_run(&self, qr_file: &str, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "verify".to_owned(),
-            "--qr-file".into(),
-            qr_file.to_owned(),
-            "--bundle".into(),
-            self.bundle(),
-            "--anchor".into(),
-            self.anchor(),
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        let args = [
+            "verify",
+            "--qr-file",
+            qr_file,
+            "--bundle",
+            &bundle,
+            "--anchor",
+            &anchor,
         ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run(&args)
+        run_with(&args, extra)
     }
 
     /// `verify --bundle … --json` of a QR text file.
@@ -612,15 +606,8 @@ impl World {
 
     /// `bundle update trust.elb --anchor … <args>`.
     pub fn update(&self, args: &[&str]) -> Run {
-        let mut all = vec![
-            "bundle".to_owned(),
-            "update".into(),
-            self.bundle(),
-            "--anchor".into(),
-            self.anchor(),
-        ];
-        all.extend(args.iter().map(|s| s.to_string()));
-        run(&all)
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        run_with(&["bundle", "update", &bundle, "--anchor", &anchor], args)
     }
 }
 
