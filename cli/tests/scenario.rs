@@ -643,11 +643,3 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     ])
     .assert_error("CBOR_TRAILING_BYTES");
 }
-
-impl Run {
-    /// Asserts exit status 1 with one `error:` line.
-    fn assert_error_without_code(&self) {
-        assert_eq!(self.code, 1, "{self}");
-        assert!(self.stderr.starts_with("error: "), "{self}");
-    }
-}

@@ -72,6 +72,12 @@ impl Run {
         self
     }
 
+    /// Asserts exit status 1 with one `error:` line.
+    pub fn assert_error_without_code(&self) {
+        assert_eq!(self.code, 1, "{self}");
+        assert!(self.stderr.starts_with("error: "), "{self}");
+    }
+
     /// Asserts exit status 1 with one `error:` line ending in `[code]`, or
     /// (the command having `--json`) one JSON line with `reason` = `code`.
     pub fn assert_error(&self, code: &str) {
@@ -91,6 +97,7 @@ impl Run {
     }
 }
 
+/// Runs the built binary with `args`.
 pub fn run<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
@@ -117,6 +124,7 @@ pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
     run(args.iter().map(|s| s.as_ref())).assert_ok()
 }
 
+/// The current Unix time.
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -124,6 +132,7 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// `path` as text, for an argument.
 pub fn p(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
@@ -178,6 +187,7 @@ pub struct Dir {
 }
 
 impl Dir {
+    /// A new, empty directory, removed when dropped.
     pub fn new() -> Self {
         Dir {
             dir: tempfile::tempdir().unwrap(),
