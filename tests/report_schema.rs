@@ -8,35 +8,24 @@
 //! draft 2020-12 with formats; scripts/test.sh installs it). Reports altered
 //! in one place each must be refused, so the validation is shown to bite.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use elicense::alg::SecretKey;
+use elicense::alg::{Algorithm, SecretKey};
 use elicense::bundle::TrustBundle;
 use elicense::demo::{sample_issued_at, Demo, SAMPLE_LICENCE_JSON};
 use elicense::envelope::{ArtifactType, PreparedSign1};
 use elicense::licence::{LicenceSpec, SignedLicence};
-use elicense::pki::{
-    create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
-    FederationRootParams, RegionRootParams, Usage,
-};
+use elicense::pki::{create_region_root, RegionRootParams};
 use elicense::policy::TrustLevel;
-use elicense::status::{subject_for, StatusList, StatusListToken};
-use elicense::trust::{
-    AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
-};
+use elicense::trust::{AuthorityState, ListedAuthority};
 use elicense::verify::{CheckKind, Report, TrustStore, Verdict, Verifier, VerifyOptions};
 use elicense::ReasonCode;
 use serde_json::Value;
 
-const DAY: i64 = 86_400;
-const NOW: i64 = 1_748_736_000; // 2025-06-01T00:00:00Z
-const Y2024: i64 = 1_704_067_200;
-const Y2030: i64 = 1_893_456_000;
-
-const NATIONAL_BUSINESS: &str = "11100000000013338W011";
-const GUANGDONG_BUSINESS: &str = "11100000000013338W101";
-const SICHUAN_PERMIT: &str = "11100000000013338W032";
+use common::*;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -115,13 +104,7 @@ fn demo_reports() -> Vec<Case> {
     let sign = |spec: LicenceSpec| {
         spec.to_licence(sample_issued_at())
             .unwrap()
-            .sign(
-                &elicense::artifact::CertifiedSigner::new(
-                    d.authority.clone(),
-                    d.authority_key.clone(),
-                )
-                .expect("the key is the certificate's"),
-            )
+            .sign(&signer(&d.authority, &d.authority_key))
             .unwrap()
     };
     let sample = sign(sample_spec());
@@ -283,140 +266,28 @@ fn demo_reports() -> Vec<Case> {
 
 // --- Reports with a trust bundle: Shanghai verifies Guangdong's licences ---
 
-struct Authority {
-    key: SecretKey,
-    cert: Certificate,
-}
-
-struct Region {
-    code: &'static str,
-    key: SecretKey,
-    root: Certificate,
-    authorities: Vec<Authority>,
-}
-
-fn region(code: &'static str, seed: u8, credit_codes: &[&str]) -> Region {
-    let key = SecretKey::from_seed(&[seed; 32]);
-    let root = create_region_root(
-        &key,
-        &RegionRootParams {
-            region: code.parse().unwrap(),
-            name: format!("{code} 电子证照根CA"),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed]),
-        },
-    )
-    .unwrap();
-    let authorities = credit_codes
+fn region_list(r: &Region, types: &[&str], states: &[AuthorityState]) -> Vec<u8> {
+    let authorities = r
+        .authorities
         .iter()
-        .zip(1u8..)
-        .map(|(credit, i)| {
-            let akey = SecretKey::from_seed(&[seed + 10 * i; 32]);
-            let cert = create_authority(
-                &key,
-                &root,
-                &akey.public_key(),
-                &AuthorityParams {
-                    name: format!("{code} authority {i}"),
-                    credit_code: credit.parse().unwrap(),
-                    usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
-                    not_before: Y2024,
-                    not_after: Y2030,
-                    serial_number: Some(vec![seed, i]),
-                },
-            )
-            .unwrap();
-            Authority { key: akey, cert }
+        .zip(states)
+        .map(|(a, state)| ListedAuthority {
+            certificate: a.cert.clone(),
+            types: types.iter().map(|t| t.parse().unwrap()).collect(),
+            level: TrustLevel::A,
+            state: *state,
         })
         .collect();
-    Region {
-        code,
-        key,
-        root,
-        authorities,
-    }
-}
-
-fn region_list(r: &Region, types: &[&str], states: &[AuthorityState]) -> Vec<u8> {
-    RegionTrustList {
-        region: r.code.parse().unwrap(),
-        sequence: 1,
-        issued_at: NOW - DAY,
-        next_update: NOW + 7 * DAY,
-        authorities: r
-            .authorities
-            .iter()
-            .zip(states)
-            .map(|(a, state)| ListedAuthority {
-                certificate: a.cert.clone(),
-                types: types.iter().map(|t| t.parse().unwrap()).collect(),
-                level: TrustLevel::A,
-                state: *state,
-            })
-            .collect(),
-    }
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
-}
-
-fn status_list(a: &Authority) -> Vec<u8> {
-    let mut list = StatusList::new(2, 1024).unwrap();
-    list.revoke(7).unwrap();
-    list.suspend(8).unwrap();
-    let code = a.cert.organization_identifier().unwrap().parse().unwrap();
-    StatusListToken::new(
-        subject_for(&code),
-        NOW - 3600,
-        None,
-        Some(2 * DAY as u64),
-        list,
-    )
-    .unwrap()
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
+    sign_region_list(r, 1, authorities)
 }
 
 /// Shanghai's bundle with `policy`: Guangdong's first authority active
 /// with a status list, its second compromised since before its licences; Shanghai's
 /// own authority without a status list.
 fn shanghai_bundle(sh: &Region, gd: &Region, policy: Option<&str>) -> TrustBundle {
-    let fed_key = SecretKey::from_seed(&[200; 32]);
-    let fed = create_federation_root(
-        &fed_key,
-        &FederationRootParams {
-            name: "全国一体化政务服务平台电子证照信任根".into(),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![1, 200]),
-        },
-    )
-    .unwrap();
-    let federation = FederationTrustList {
-        name: "全国".into(),
-        sequence: 1,
-        issued_at: NOW - DAY,
-        next_update: NOW + 30 * DAY,
-        regions: [sh, gd]
-            .iter()
-            .map(|r| ListedRegion {
-                region: r.code.parse().unwrap(),
-                name: r.code.into(),
-                root: r.root.clone(),
-            })
-            .collect(),
-    }
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(fed.clone(), fed_key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap();
+    let fed_key = key_of(Algorithm::EdDsa, 200);
+    let fed = federation_root(&fed_key, "全国一体化政务服务平台电子证照信任根", 200);
+    let federation = federation_list_of(&fed_key, &fed, &[sh, gd], 1);
     let types = [NATIONAL_BUSINESS, GUANGDONG_BUSINESS, SICHUAN_PERMIT];
     let mut b = TrustBundle::new(fed.clone(), federation).unwrap();
     b.add_region_list(region_list(sh, &types, &[AuthorityState::Active]))
@@ -431,7 +302,11 @@ fn shanghai_bundle(sh: &Region, gd: &Region, policy: Option<&str>) -> TrustBundl
     ))
     .unwrap();
     b.add_status_list(
-        status_list(&gd.authorities[0]),
+        status_list(
+            &gd.authorities[0],
+            NOW - 3600,
+            &[(7, "revoke"), (8, "suspend")],
+        ),
         elicense::UnixTime::from_secs(NOW),
     )
     .unwrap();
@@ -442,19 +317,7 @@ fn shanghai_bundle(sh: &Region, gd: &Region, policy: Option<&str>) -> TrustBundl
 }
 
 fn licence(a: &Authority, type_code: &str, status_index: Option<u64>) -> SignedLicence {
-    LicenceSpec {
-        type_code: type_code.into(),
-        status_index,
-        issued_at: Some(NOW - 2 * DAY),
-        ..sample_spec()
-    }
-    .to_licence(0)
-    .unwrap()
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
+    licence_of(a, type_code, status_index, NOW - 2 * DAY)
 }
 
 fn bundle_reports() -> Vec<Case> {

@@ -2,101 +2,19 @@
 //! federation of Shanghai (310000), Guangdong (440000) and Sichuan (510000),
 //! two authorities each, status lists, and Shanghai's recognition policy.
 
+mod common;
+
 use elicense::alg::{Algorithm, SecretKey};
 use elicense::bundle::TrustBundle;
-use elicense::licence::{LicenceSpec, SignedLicence};
-use elicense::pki::{
-    create_authority, create_federation_root, create_region_root, AuthorityParams, Certificate,
-    FederationRootParams, RegionRootParams, Usage,
-};
+use elicense::licence::SignedLicence;
+use elicense::pki::Certificate;
 use elicense::policy::{Decision, TrustLevel};
 use elicense::status::{subject_for, StatusList, StatusListToken};
-use elicense::trust::{
-    AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
-};
+use elicense::trust::{AuthorityState, ListedAuthority, RegionTrustList};
 use elicense::verify::{CheckKind, Outcome, Report, Verdict, Verifier};
 use elicense::ReasonCode;
 
-const NOW: i64 = 1_748_736_000; // 2025-06-01T00:00:00Z
-const Y2024: i64 = 1_704_067_200;
-const Y2030: i64 = 1_893_456_000;
-const DAY: i64 = 86_400;
-
-const NATIONAL_BUSINESS: &str = "11100000000013338W011";
-const GUANGDONG_BUSINESS: &str = "11100000000013338W101";
-const SICHUAN_PERMIT: &str = "11100000000013338W032";
-
-struct Authority {
-    key: SecretKey,
-    cert: Certificate,
-}
-
-struct Region {
-    code: &'static str,
-    key: SecretKey,
-    root: Certificate,
-    authorities: Vec<Authority>,
-}
-
-/// A key of `alg` from a one-byte seed (a valid scalar for SM2 and P-256).
-fn key_of(alg: Algorithm, seed: u8) -> SecretKey {
-    SecretKey::from_bytes(alg, &[seed; 32]).unwrap()
-}
-
-fn region(code: &'static str, seed: u8, codes: [&str; 2]) -> Region {
-    region_with(code, seed, codes, Algorithm::EdDsa, [Algorithm::EdDsa; 2])
-}
-
-/// A region whose root key is of `root_alg` and whose two authorities'
-/// keys are of `authority_algs`.
-fn region_with(
-    code: &'static str,
-    seed: u8,
-    codes: [&str; 2],
-    root_alg: Algorithm,
-    authority_algs: [Algorithm; 2],
-) -> Region {
-    let key = key_of(root_alg, seed);
-    let root = create_region_root(
-        &key,
-        &RegionRootParams {
-            region: code.parse().unwrap(),
-            name: format!("{code} 电子证照根CA"),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed]),
-        },
-    )
-    .unwrap();
-    let authorities = codes
-        .iter()
-        .enumerate()
-        .map(|(i, credit)| {
-            let akey = key_of(authority_algs[i], seed + 10 + i as u8);
-            let cert = create_authority(
-                &key,
-                &root,
-                &akey.public_key(),
-                &AuthorityParams {
-                    name: format!("{code} authority {i}"),
-                    credit_code: credit.parse().unwrap(),
-                    usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
-                    not_before: Y2024,
-                    not_after: Y2030,
-                    serial_number: Some(vec![seed, i as u8 + 1]),
-                },
-            )
-            .unwrap();
-            Authority { key: akey, cert }
-        })
-        .collect();
-    Region {
-        code,
-        key,
-        root,
-        authorities,
-    }
-}
+use common::*;
 
 struct World {
     fed_key: SecretKey,
@@ -108,7 +26,7 @@ struct World {
 
 fn world() -> World {
     world_with(Algorithm::EdDsa, |code, seed, codes| {
-        region(code, seed, codes)
+        region(code, seed, &codes)
     })
 }
 
@@ -118,9 +36,9 @@ fn world() -> World {
 fn sm2_world() -> World {
     use Algorithm::{EdDsa, Sm2Sm3};
     world_with(Sm2Sm3, |code, seed, codes| match code {
-        "310000" => region_with(code, seed, codes, Sm2Sm3, [Sm2Sm3, Sm2Sm3]),
-        "440000" => region_with(code, seed, codes, Sm2Sm3, [EdDsa, Sm2Sm3]),
-        _ => region(code, seed, codes),
+        "310000" => region_with(code, seed, &codes, Sm2Sm3, &[Sm2Sm3, Sm2Sm3]),
+        "440000" => region_with(code, seed, &codes, Sm2Sm3, &[EdDsa, Sm2Sm3]),
+        _ => region(code, seed, &codes),
     })
 }
 
@@ -129,16 +47,7 @@ fn world_with(
     make_region: impl Fn(&'static str, u8, [&str; 2]) -> Region,
 ) -> World {
     let fed_key = key_of(federation_alg, 200);
-    let fed = create_federation_root(
-        &fed_key,
-        &FederationRootParams {
-            name: "全国一体化政务服务平台电子证照信任根".into(),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![1, 200]),
-        },
-    )
-    .unwrap();
+    let fed = federation_root(&fed_key, "全国一体化政务服务平台电子证照信任根", 200);
     World {
         fed_key,
         fed,
@@ -154,26 +63,7 @@ fn federation_list(w: &World, sequence: u64) -> Vec<u8> {
 
 /// A federation list naming `regions`.
 fn federation_of(w: &World, regions: &[&Region], sequence: u64) -> Vec<u8> {
-    let regions = regions
-        .iter()
-        .map(|r| ListedRegion {
-            region: r.code.parse().unwrap(),
-            name: r.code.into(),
-            root: r.root.clone(),
-        })
-        .collect();
-    FederationTrustList {
-        name: "全国".into(),
-        sequence,
-        issued_at: NOW - DAY,
-        next_update: NOW + 30 * DAY,
-        regions,
-    }
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(w.fed.clone(), w.fed_key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
+    federation_list_of(&w.fed_key, &w.fed, regions, sequence)
 }
 
 /// The region's list: authority 0 level A, authority 1 level B, with `states`.
@@ -194,43 +84,7 @@ fn region_list(
             state: states[i],
         })
         .collect();
-    RegionTrustList {
-        region: r.code.parse().unwrap(),
-        sequence,
-        issued_at: NOW - DAY,
-        next_update: NOW + 7 * DAY,
-        authorities,
-    }
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
-}
-
-fn status_list(a: &Authority, issued_at: i64, set: &[(u64, &str)]) -> Vec<u8> {
-    let mut list = StatusList::new(2, 1024).unwrap();
-    for (i, op) in set {
-        match *op {
-            "revoke" => list.revoke(*i).unwrap(),
-            "suspend" => list.suspend(*i).unwrap(),
-            _ => unreachable!(),
-        }
-    }
-    let code = a.cert.organization_identifier().unwrap().parse().unwrap();
-    StatusListToken::new(
-        subject_for(&code),
-        issued_at,
-        None,
-        Some(2 * DAY as u64),
-        list,
-    )
-    .unwrap()
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
+    sign_region_list(r, sequence, authorities)
 }
 
 const ACTIVE: [AuthorityState; 2] = [AuthorityState::Active, AuthorityState::Active];
@@ -305,17 +159,7 @@ fn default_bundle(w: &World) -> TrustBundle {
 }
 
 fn licence(a: &Authority, type_code: &str, status_index: u64, iat: i64) -> SignedLicence {
-    let mut spec = LicenceSpec::from_json(elicense::demo::SAMPLE_LICENCE_JSON).unwrap();
-    spec.type_code = type_code.into();
-    spec.status_index = Some(status_index);
-    spec.issued_at = Some(iat);
-    spec.to_licence(0)
-        .unwrap()
-        .sign(
-            &elicense::artifact::CertifiedSigner::new(a.cert.clone(), a.key.clone())
-                .expect("the key is the certificate's"),
-        )
-        .unwrap()
+    licence_of(a, type_code, Some(status_index), iat)
 }
 
 /// Verifies one licence, alone and in a batch beside two valid licences
@@ -637,10 +481,7 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
             StatusList::new(2, 16).unwrap(),
         )
         .unwrap()
-        .sign(
-            &elicense::artifact::CertifiedSigner::new(gd1.cert.clone(), gd1.key.clone())
-                .expect("the key is the certificate's"),
-        )
+        .sign(&signer(&gd1.cert, &gd1.key))
         .unwrap()
     };
     assert_eq!(
@@ -665,16 +506,7 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
         .unwrap()
         .to_bytes();
     let stranger = SecretKey::from_seed(&[201; 32]);
-    let stranger_root = create_federation_root(
-        &stranger,
-        &FederationRootParams {
-            name: "假冒".into(),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![1, 201]),
-        },
-    )
-    .unwrap();
+    let stranger_root = federation_root(&stranger, "假冒", 201);
     assert_eq!(
         TrustBundle::from_bytes(&bad, stranger_root, elicense::UnixTime::from_secs(NOW))
             .unwrap_err()
@@ -697,49 +529,31 @@ fn forged_wrong_typed_foreign_and_rolled_back_lists_are_refused() {
 
 /// A certificate from `root`'s region for `credit`, with `usages`.
 fn authority_of(root: &Region, seed: u8, name: &str, credit: &str) -> Authority {
-    let key = SecretKey::from_seed(&[seed; 32]);
-    let cert = create_authority(
+    certify(
         &root.key,
         &root.root,
-        &key.public_key(),
-        &AuthorityParams {
-            name: name.into(),
-            credit_code: credit.parse().unwrap(),
-            usages: vec![Usage::LicenceSigning, Usage::StatusListSigning],
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed, 99]),
-        },
+        SecretKey::from_seed(&[seed; 32]),
+        name.into(),
+        credit,
+        vec![seed, 99],
     )
-    .unwrap();
-    Authority { key, cert }
 }
 
 /// `r`'s list naming `entries` (authority, state), each for every type used here.
 fn list_of(r: &Region, sequence: u64, entries: &[(&Authority, AuthorityState)]) -> Vec<u8> {
-    RegionTrustList {
-        region: r.code.parse().unwrap(),
-        sequence,
-        issued_at: NOW - DAY,
-        next_update: NOW + 7 * DAY,
-        authorities: entries
-            .iter()
-            .map(|(a, state)| ListedAuthority {
-                certificate: a.cert.clone(),
-                types: [NATIONAL_BUSINESS, GUANGDONG_BUSINESS]
-                    .iter()
-                    .map(|t| t.parse().unwrap())
-                    .collect(),
-                level: TrustLevel::A,
-                state: *state,
-            })
-            .collect(),
-    }
-    .sign(
-        &elicense::artifact::CertifiedSigner::new(r.root.clone(), r.key.clone())
-            .expect("the key is the certificate's"),
-    )
-    .unwrap()
+    let authorities = entries
+        .iter()
+        .map(|(a, state)| ListedAuthority {
+            certificate: a.cert.clone(),
+            types: [NATIONAL_BUSINESS, GUANGDONG_BUSINESS]
+                .iter()
+                .map(|t| t.parse().unwrap())
+                .collect(),
+            level: TrustLevel::A,
+            state: *state,
+        })
+        .collect();
+    sign_region_list(r, sequence, authorities)
 }
 
 /// A credit code registered in `division` (6 digits), with its check character.
@@ -760,7 +574,7 @@ fn bypass_1_a_namesake_listed_by_another_region_cannot_speak_for_an_authority() 
         credit_code_in("440300", "MA5F8KTR4"),
         credit_code_in("440300", "MA5F8KTR5"),
     );
-    let sz = region("440300", 4, [&sz0, &sz1]);
+    let sz = region("440300", 4, &[&sz0, &sz1]);
     let code = credit_code_in("440300", "MA5F8KTR3");
     let real = authority_of(&sz, 70, "深圳市市场监督管理局", &code);
     let rogue = authority_of(&w.gd, 71, "假冒深圳市市场监督管理局", &code);
@@ -1024,18 +838,7 @@ fn bypass_4_without_a_bundle_the_report_says_nobody_checked_revocation() {
 
     // A licence without a status index can never be revoked: refused by a
     // policy that requires one (the default), a warning otherwise.
-    let mut spec = LicenceSpec::from_json(elicense::demo::SAMPLE_LICENCE_JSON).unwrap();
-    spec.type_code = GUANGDONG_BUSINESS.into();
-    spec.status_index = None;
-    spec.issued_at = Some(NOW - DAY);
-    let unrevocable = spec
-        .to_licence(0)
-        .unwrap()
-        .sign(
-            &elicense::artifact::CertifiedSigner::new(gd0.cert.clone(), gd0.key.clone())
-                .expect("the key is the certificate's"),
-        )
-        .unwrap();
+    let unrevocable = licence_of(gd0, GUANGDONG_BUSINESS, None, NOW - DAY);
     let b = default_bundle(&w);
     assert!(b.policy().unwrap().require_status());
     assert_outcome(

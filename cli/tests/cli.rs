@@ -2,63 +2,16 @@
 //! in a temporary directory and checks its exact exit status, verdict and
 //! reason code.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use assert_cmd::Command;
+use common::{authority_new, now, p, region_init, run, Run, SAMPLE};
 use tempfile::TempDir;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../examples/data/business-licence.json"
-);
 const HOLDER: &str = "上海浦江智联科技有限公司";
 const BASE45: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-
-/// The outcome of one run of the binary.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run<I, S>(args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
 
 /// A Shanghai region with one licence-signing authority, made by the binary.
 struct Region {
@@ -69,33 +22,11 @@ impl Region {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let sh = dir.path().join("sh");
-        let r = run([
-            "region",
-            "init",
-            "--region",
-            "310000",
-            "--name",
-            "上海市电子证照根CA",
-            "--out",
-            p(&sh),
-        ]);
+        let r = region_init("310000", "上海市电子证照根CA", &sh, &[]);
         assert_eq!(r.code, 0, "{r}");
         assert!(r.stdout.contains("root.key.pem"), "{r}");
         assert!(r.stdout.contains("root.cert.pem"), "{r}");
-        let r = run([
-            "authority",
-            "new",
-            "--root-key",
-            p(&sh.join("root.key.pem")),
-            "--root-cert",
-            p(&sh.join("root.cert.pem")),
-            "--name",
-            "上海市市场监督管理局",
-            "--credit-code",
-            "11310000MB2F31727A",
-            "--out",
-            p(&sh),
-        ]);
+        let r = authority_new(&sh, "上海市市场监督管理局", "11310000MB2F31727A", &sh, &[]);
         assert_eq!(r.code, 0, "{r}");
         assert!(r.stdout.contains("authority.key.pem"), "{r}");
         Region { dir }
@@ -156,10 +87,6 @@ impl Region {
     }
 }
 
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
-
 // 1.
 #[test]
 fn round_trip_region_authority_issue_verify_is_valid() {
@@ -206,7 +133,7 @@ fn one_changed_character_is_invalid() {
     let authority = region.authority();
     let r = region.verify(&[&bad], &["--authority", &authority, "--json"]);
     assert_eq!(r.code, 3, "{r}");
-    let v = json(&r.stdout);
+    let v = r.json();
     assert_eq!(v["verdict"], "INVALID", "{r}");
     let reason = v["reason"].as_str().unwrap().to_owned();
     const EXPECTED: &[&str] = &[
@@ -251,16 +178,7 @@ fn another_regions_root_does_not_trust_the_authority() {
     let region = Region::new();
     let text = region.issue(&[]);
     let gd = region.path("gd");
-    let r = run([
-        "region",
-        "init",
-        "--region",
-        "440000",
-        "--name",
-        "广东省电子证照根CA",
-        "--out",
-        p(&gd),
-    ]);
+    let r = region_init("440000", "广东省电子证照根CA", &gd, &[]);
     assert_eq!(r.code, 0, "{r}");
     let authority = region.authority();
     let r = run([
@@ -311,21 +229,8 @@ fn key_files_are_0600_and_never_silently_replaced() {
     }
     let before = fs::read(region.sh("root.key.pem")).unwrap();
     let init = |force: bool| {
-        let out = region.path("sh");
-        let mut args = vec![
-            "region",
-            "init",
-            "--region",
-            "310000",
-            "--name",
-            "x",
-            "--out",
-            p(&out),
-        ];
-        if force {
-            args.push("--force");
-        }
-        run(args)
+        let extra: &[&str] = if force { &["--force"] } else { &[] };
+        region_init("310000", "x", &region.path("sh"), extra)
     };
     let r = init(false);
     assert_eq!(r.code, 1, "{r}");
@@ -352,7 +257,7 @@ fn json_report_has_verdict_and_eight_checks() {
     let authority = region.authority();
     let r = region.verify(&[&text], &["--authority", &authority, "--json"]);
     assert_eq!(r.code, 0, "{r}");
-    let v = json(&r.stdout);
+    let v = r.json();
     assert_eq!(v["verdict"], "VALID");
     assert_eq!(v["reason"], "OK");
     let checks = v["checks"].as_array().expect("checks array");
@@ -377,7 +282,7 @@ fn json_report_has_verdict_and_eight_checks() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{r}");
-    let v = json(&r.stdout);
+    let v = r.json();
     let qr_text = v["qr_text"].as_str().unwrap();
     assert!(qr_text.starts_with("EL1:"));
     assert_eq!(v["qr_chars"].as_u64(), Some(qr_text.len() as u64));
@@ -423,7 +328,7 @@ fn demo_runs_with_no_arguments_and_is_valid() {
 
     let r = run(["demo", "--json"]);
     assert_eq!(r.code, 0, "{r}");
-    let v = json(&r.stdout);
+    let v = r.json();
     assert_eq!(v["report"]["verdict"], "VALID");
     assert_eq!(v["kept"], false);
     assert!(
@@ -479,7 +384,7 @@ fn assert_json_error(r: &Run, exit: i32, reason: &str) -> String {
     assert_eq!(r.code, exit, "{r}");
     assert!(r.stdout.is_empty(), "{r}");
     assert_eq!(r.stderr.lines().count(), 1, "one line: {r}");
-    let v = json(&r.stderr);
+    let v = r.stderr_json();
     let members: Vec<&String> = v.as_object().unwrap().keys().collect();
     assert_eq!(members, ["message", "reason"], "{r}");
     assert_eq!(v["reason"], reason, "{r}");
@@ -550,7 +455,7 @@ fn every_error_ends_with_its_code_and_is_json_with_json() {
     let r = region.verify(&["EL1:"], &["--json"]);
     assert_eq!(r.code, 3, "{r}");
     assert!(r.stderr.is_empty(), "{r}");
-    assert_eq!(json(&r.stdout)["reason"], "PAYLOAD_ENCODING_UNKNOWN", "{r}");
+    assert_eq!(r.json()["reason"], "PAYLOAD_ENCODING_UNKNOWN", "{r}");
 }
 
 #[test]
@@ -565,7 +470,7 @@ fn qr_text_files_may_end_with_line_ends_and_nothing_else() {
             &["--qr-file", p(&file)],
             &["--authority", &authority, "--json"],
         );
-        (r.code, json(&r.stdout))
+        (r.code, r.json())
     };
     for ending in ["", "\n", "\r\n", "\n\n"] {
         let (code, report) = verify_file(&format!("{text}{ending}"));
@@ -646,20 +551,13 @@ fn garbage_key_is_key_invalid() {
 fn wrong_inputs_give_their_reason_codes() {
     let region = Region::new();
     // A bad credit code.
-    let r = run([
-        "authority",
-        "new",
-        "--root-key",
-        &region.sh("root.key.pem"),
-        "--root-cert",
-        &region.root(),
-        "--name",
+    let r = authority_new(
+        &region.path("sh"),
         "x",
-        "--credit-code",
         "11310000MB2F31727B",
-        "--out",
-        p(&region.path("other")),
-    ]);
+        &region.path("other"),
+        &[],
+    );
     assert_one_error_line(&r);
     assert!(
         r.stderr.trim_end().ends_with("[IDENTIFIER_CHECK_FAILED]"),
@@ -704,7 +602,7 @@ fn inspect_starts_with_the_untrusted_banner() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{r}");
-    let v = json(&r.stdout);
+    let v = r.json();
     assert_eq!(v["untrusted"], true);
     assert_eq!(v["licence"]["holder"]["name"], HOLDER);
 

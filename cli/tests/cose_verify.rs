@@ -10,14 +10,9 @@ mod common;
 use std::fs;
 use std::io::Write as _;
 
-use common::{ok, p, run};
+use common::{authority_new, ok, p, region_init, run, SAMPLE};
 use elicense::cose::CoseSign1;
 use serde_json::Value;
-
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../examples/data/business-licence.json"
-);
 
 fn base64(text: &str) -> Vec<u8> {
     let (mut bits, mut n, mut out) = (0u32, 0, Vec::new());
@@ -81,7 +76,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
     let qr = dir.path().join("dcc.txt");
     fs::write(&qr, hc1(&cose)).unwrap();
 
-    let r = ok(&["cose-verify", "--cert", &p(&cert), &p(&qr)]);
+    let r = ok(&["cose-verify", "--cert", p(&cert), p(&qr)]);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(
         lines[0], "VALID: the signature verifies under the certificate's key",
@@ -96,7 +91,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
     assert!(r.stdout.contains("  key          P-256\n"), "{r}");
     assert!(r.stdout.contains("(not checked)"), "{r}");
 
-    let r = ok(&["cose-verify", "--cert", &p(&cert), &p(&qr), "--json"]);
+    let r = ok(&["cose-verify", "--cert", p(&cert), p(&qr), "--json"]);
     let j = r.json();
     assert_eq!(j["verdict"], "VALID");
     assert_eq!(j["reason"], "OK");
@@ -111,7 +106,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
 
     // From standard input, as binary COSE.
     let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_elicense"))
-        .args(["cose-verify", "--cert", &p(&cert), "-", "--json"])
+        .args(["cose-verify", "--cert", p(&cert), "-", "--json"])
         .write_stdin(cose.clone())
         .output()
         .unwrap();
@@ -127,7 +122,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
     let last = bad.len() - 1;
     bad[last] ^= 0x01;
     fs::write(&qr, hc1(&bad)).unwrap();
-    let r = run(["cose-verify", "--cert", &p(&cert), &p(&qr)]);
+    let r = run(["cose-verify", "--cert", p(&cert), p(&qr)]);
     assert_eq!(r.code, 3, "{r}");
     assert!(
         r.stdout
@@ -135,7 +130,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
         "{r}"
     );
     assert!(r.stdout.contains("  algorithm    ES256\n"), "{r}");
-    let r = run(["cose-verify", "--cert", &p(&cert), &p(&qr), "--json"]);
+    let r = run(["cose-verify", "--cert", p(&cert), p(&qr), "--json"]);
     assert_eq!(r.code, 3, "{r}");
     let j = r.json();
     assert_eq!(j["verdict"], "INVALID");
@@ -148,7 +143,7 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
     fs::write(&cert, &der).unwrap();
     let hex_file = dir.path().join("es401.hex");
     fs::write(&hex_file, elicense::cose::hex(&cose)).unwrap();
-    let r = run(["cose-verify", "--cert", &p(&cert), &p(&hex_file)]);
+    let r = run(["cose-verify", "--cert", p(&cert), p(&hex_file)]);
     assert_eq!(r.code, 3, "{r}");
     assert!(
         r.stdout.starts_with(
@@ -158,14 +153,14 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
     );
 
     // A file that is not a certificate: an error, exit 1.
-    let r = run(["cose-verify", "--cert", &p(&qr), &p(&hex_file), "--json"]);
+    let r = run(["cose-verify", "--cert", p(&qr), p(&hex_file), "--json"]);
     r.assert_error("CERT_MALFORMED");
     // External AAD that is not hex: a usage error.
     let r = run([
         "cose-verify",
         "--cert",
-        &p(&cert),
-        &p(&qr),
+        p(&cert),
+        p(&qr),
         "--external-aad",
         "abc",
     ]);
@@ -176,31 +171,9 @@ fn dcc_hc1_text_verifies_and_tampering_is_caught() {
 fn own_licence_verifies_as_plain_cose() {
     let dir = tempfile::tempdir().unwrap();
     let sh = dir.path().join("sh");
-    ok(&[
-        "region",
-        "init",
-        "--region",
-        "310000",
-        "--name",
-        "上海市电子证照根CA",
-        "--out",
-        &p(&sh),
-    ]);
-    let s = |name: &str| p(&sh.join(name));
-    ok(&[
-        "authority",
-        "new",
-        "--root-key",
-        &s("root.key.pem"),
-        "--root-cert",
-        &s("root.cert.pem"),
-        "--name",
-        "上海市市场监督管理局",
-        "--credit-code",
-        "11310000MB2F31727A",
-        "--out",
-        &p(&sh),
-    ]);
+    region_init("310000", "上海市电子证照根CA", &sh, &[]).assert_ok();
+    let s = |name: &str| p(&sh.join(name)).to_owned();
+    authority_new(&sh, "上海市市场监督管理局", "11310000MB2F31727A", &sh, &[]).assert_ok();
     let licence = dir.path().join("licence.txt");
     ok(&[
         "issue",
@@ -211,13 +184,13 @@ fn own_licence_verifies_as_plain_cose() {
         "--licence",
         SAMPLE,
         "--out",
-        &p(&licence),
+        p(&licence),
     ]);
     let r = ok(&[
         "cose-verify",
         "--cert",
         &s("authority.cert.pem"),
-        &p(&licence),
+        p(&licence),
     ]);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(
@@ -237,7 +210,7 @@ fn own_licence_verifies_as_plain_cose() {
         "cose-verify",
         "--cert",
         &s("authority.cert.pem"),
-        &p(&licence),
+        p(&licence),
         "--external-aad",
         "00",
     ]);
@@ -248,7 +221,7 @@ fn own_licence_verifies_as_plain_cose() {
         "cose-verify",
         "--cert",
         &s("root.cert.pem"),
-        &p(&licence),
+        p(&licence),
         "--json",
     ]);
     assert_eq!(r.code, 3, "{r}");

@@ -2,10 +2,12 @@
 //! one picture, hostile files) and the images `issue` writes for print (SVG
 //! size in millimetres, PNG pHYs, warnings on modules too small).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{p, run, Run};
 use elicense::qr::{EccLevel, QrCode};
 
 /// The fixtures written by `scripts/qr-corpus.sh --fixtures`.
@@ -19,36 +21,8 @@ fn fixture(name: &str) -> String {
 /// A time inside the validity of the fixture's certificates and licence.
 const PHOTO_AT: &str = "2027-01-01";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
-
 fn verify_photo_trust(image: &str) -> Run {
-    run(&[
+    run([
         "verify",
         "--image",
         image,
@@ -59,10 +33,6 @@ fn verify_photo_trust(image: &str) -> Run {
         "--at",
         PHOTO_AT,
     ])
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
 }
 
 #[test]
@@ -179,7 +149,7 @@ fn verify_image_hostile_files_are_one_error() {
 fn issue(extra: &[&str]) -> (Run, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let pki: PathBuf = dir.path().join("pki");
-    let r = run(&["demo", "--out", p(&pki)]);
+    let r = run(["demo", "--out", p(&pki)]);
     assert_eq!(r.code, 0, "{r}");
     let (key, cert, licence) = (
         pki.join("authority.key.pem"),
@@ -266,7 +236,7 @@ fn issue_warns_about_modules_too_small() {
 
     let (r, _d) = issue(&["--png", p(&png), "--png-scale", "2", "--json"]);
     assert_eq!(r.code, 0, "{r}");
-    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let j = r.json();
     let w = j["image_warnings"].as_array().unwrap();
     assert_eq!(w.len(), 1, "{j}");
     assert!(

@@ -2,51 +2,17 @@
 //! new user meets them: default usages, which `--usage` fixes a refusal,
 //! credit codes registered in another region, keys of another algorithm.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{
+    assert_report, authority_new, check, federation_init, ok, p, region_init, run, Dir, Run,
+    POLICY, SAMPLE,
+};
 use elicense::alg::SecretKey;
 use elicense::pki::Certificate;
-use serde_json::Value;
-use tempfile::TempDir;
-
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../examples/data/business-licence.json"
-);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-    }
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
 
 /// Rust names of the usages and of error variants, which no message shows.
 const RUST_NAMES: [&str; 6] = [
@@ -67,97 +33,76 @@ fn assert_no_rust_names(r: &Run) {
     }
 }
 
-struct Dir {
-    dir: TempDir,
+/// A directory with the Shanghai (310000) and Sichuan (510000) roots.
+fn roots() -> Dir {
+    let d = Dir::new();
+    for (code, out) in [("310000", "sh"), ("510000", "sc")] {
+        let r = region_init(code, &format!("{code} 电子证照根CA"), &d.path(out), &[]);
+        assert_eq!(r.code, 0, "{r}");
+    }
+    d
 }
 
 impl Dir {
-    /// A directory with the Shanghai (310000) and Sichuan (510000) roots.
-    fn new() -> Self {
-        let d = Dir {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        for (code, out) in [("310000", "sh"), ("510000", "sc")] {
-            let r = run(&[
-                "region",
-                "init",
-                "--region",
-                code,
-                "--name",
-                &format!("{code} 电子证照根CA"),
-                "--out",
-                s(&d.path(out)),
-            ]);
-            assert_eq!(r.code, 0, "{r}");
-        }
-        d
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
     fn authority(&self, region: &str, out: &str, code: &str, extra: &[&str]) -> Run {
-        let root_key = self.path(&format!("{region}/root.key.pem"));
-        let root_cert = self.path(&format!("{region}/root.cert.pem"));
-        let out = self.path(out);
-        let mut args = vec![
-            "authority",
-            "new",
-            "--root-key",
-            s(&root_key),
-            "--root-cert",
-            s(&root_cert),
-            "--name",
+        authority_new(
+            &self.path(region),
             "上海市市场监督管理局",
-            "--credit-code",
             code,
-            "--out",
-            s(&out),
-        ];
-        args.extend_from_slice(extra);
-        run(&args)
+            &self.path(out),
+            extra,
+        )
+    }
+
+    /// A Shanghai authority that may only make seals.
+    fn seal_maker(&self) -> Run {
+        self.authority(
+            "sh",
+            "seal",
+            "11310000002417920A",
+            &["--usage", "seal-making"],
+        )
     }
 
     /// Issues the sample licence with the authority in `dir`, recorded in
     /// `registry`; returns the QR text file.
     fn issue(&self, dir: &str, cert: &str, registry: &str) -> (Run, PathBuf) {
         let out = self.path(&format!("{dir}.txt"));
-        let r = run(&[
+        let r = run([
             "issue",
             "--key",
-            s(&self.path(&format!("{dir}/authority.key.pem"))),
+            p(&self.path(&format!("{dir}/authority.key.pem"))),
             "--cert",
-            s(&self.path(cert)),
+            p(&self.path(cert)),
             "--licence",
             SAMPLE,
             "--registry",
-            s(&self.path(registry)),
+            p(&self.path(registry)),
             "--out",
-            s(&out),
+            p(&out),
         ]);
         (r, out)
     }
 
     fn publish(&self, dir: &str, registry: &str) -> Run {
-        run(&[
+        run([
             "status",
             "publish",
             "--registry",
-            s(&self.path(registry)),
+            p(&self.path(registry)),
             "--key",
-            s(&self.path(&format!("{dir}/authority.key.pem"))),
+            p(&self.path(&format!("{dir}/authority.key.pem"))),
             "--cert",
-            s(&self.path(&format!("{dir}/authority.cert.pem"))),
+            p(&self.path(&format!("{dir}/authority.cert.pem"))),
             "--out",
-            s(&self.path(&format!("{dir}.sl"))),
+            p(&self.path(&format!("{dir}.sl"))),
         ])
     }
 }
 
 #[test]
 fn authority_new_may_sign_licences_and_status_lists_by_default() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority("sh", "a", "11310000MB2F31727A", &[]);
     assert_eq!(r.code, 0, "{r}");
     assert!(
@@ -186,19 +131,14 @@ fn authority_new_may_sign_licences_and_status_lists_by_default() {
     );
 
     // --usage replaces the default.
-    let r = d.authority(
-        "sh",
-        "seal",
-        "11310000002417920A",
-        &["--usage", "seal-making"],
-    );
+    let r = d.seal_maker();
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("  may sign: seal-making\n"), "{r}");
 }
 
 #[test]
 fn a_missing_usage_names_the_flag_that_grants_it() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority(
         "sh",
         "a",
@@ -222,12 +162,7 @@ fn a_missing_usage_names_the_flag_that_grants_it() {
     assert_no_rust_names(&r);
 
     // A seal-making certificate cannot issue: the hint names licence-signing.
-    let r = d.authority(
-        "sh",
-        "seal",
-        "11310000002417920A",
-        &["--usage", "seal-making"],
-    );
+    let r = d.seal_maker();
     assert_eq!(r.code, 0, "{r}");
     let (r, _) = d.issue("seal", "seal/authority.cert.pem", "seal.db");
     assert_ne!(r.code, 0, "{r}");
@@ -241,7 +176,7 @@ fn a_missing_usage_names_the_flag_that_grants_it() {
 
 #[test]
 fn a_credit_code_from_another_region_is_refused_at_creation() {
-    let d = Dir::new();
+    let d = roots();
     // Guangdong's credit code under Sichuan's root (issue 7, item 1).
     let r = d.authority("sc", "rogue", "114400000073356321", &[]);
     assert_eq!(r.code, 1, "{r}");
@@ -301,7 +236,7 @@ fn reissue_with_code(cert: &Certificate, root_key: &SecretKey, code: &str) -> Ce
 
 #[test]
 fn a_hand_made_foreign_credit_code_is_refused_by_list_signing_and_verification() {
-    let d = Dir::new();
+    let d = roots();
     let r = d.authority("sc", "sc0", "11510000008963441C", &[]);
     assert_eq!(r.code, 0, "{r}");
     let root_key =
@@ -318,24 +253,24 @@ fn a_hand_made_foreign_credit_code_is_refused_by_list_signing_and_verification()
     fs::write(
         &spec,
         serde_json::json!({"authorities": [{
-            "certificate": s(&d.path("rogue.cert.pem")),
+            "certificate": p(&d.path("rogue.cert.pem")),
             "types": ["11100000000013338W011"], "level": "A", "state": "active"}]})
         .to_string(),
     )
     .unwrap();
-    let r = run(&[
+    let r = run([
         "trustlist",
         "region",
         "--key",
-        s(&d.path("sc/root.key.pem")),
+        p(&d.path("sc/root.key.pem")),
         "--cert",
-        s(&d.path("sc/root.cert.pem")),
+        p(&d.path("sc/root.cert.pem")),
         "--spec",
-        s(&spec),
+        p(&spec),
         "--sequence",
         "1",
         "--out",
-        s(&d.path("sc.tl")),
+        p(&d.path("sc.tl")),
     ]);
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("[CREDIT_CODE_REGION_MISMATCH]"), "{r}");
@@ -344,45 +279,34 @@ fn a_hand_made_foreign_credit_code_is_refused_by_list_signing_and_verification()
     // A licence signed with it is refused by the verifier.
     let (r, qr) = d.issue("sc0", "rogue.cert.pem", "sc.db");
     assert_eq!(r.code, 0, "{r}");
-    let r = run(&[
-        "verify",
-        "--qr-file",
-        s(&qr),
-        "--root",
-        s(&d.path("sc/root.cert.pem")),
-        "--authority",
-        s(&d.path("rogue.cert.pem")),
-        "--json",
-    ]);
-    let report: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {r}"));
-    assert_eq!(
-        (
-            r.code,
-            report["verdict"].as_str(),
-            report["reason"].as_str()
-        ),
-        (3, Some("INVALID"), Some("CREDIT_CODE_REGION_MISMATCH")),
-        "{report:#}"
+    let verify = |qr: &Path, authority: &str, extra: &[&str]| {
+        let (root, authority) = (d.path("sc/root.cert.pem"), d.path(authority));
+        let mut args = vec![
+            "verify",
+            "--qr-file",
+            p(qr),
+            "--root",
+            p(&root),
+            "--authority",
+            p(&authority),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let r = verify(&qr, "rogue.cert.pem", &["--json"]);
+    let report = r.json();
+    assert_report(
+        r.code,
+        &report,
+        3,
+        "INVALID",
+        "CREDIT_CODE_REGION_MISMATCH",
+        "CERTIFICATE",
     );
-    let certificate = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["check"] == "CERTIFICATE")
-        .unwrap();
-    assert_eq!(certificate["reason"], "CREDIT_CODE_REGION_MISMATCH");
     // The genuine certificate verifies.
     let (r, qr) = d.issue("sc0", "sc0/authority.cert.pem", "sc.db");
     assert_eq!(r.code, 0, "{r}");
-    let r = run(&[
-        "verify",
-        "--qr-file",
-        s(&qr),
-        "--root",
-        s(&d.path("sc/root.cert.pem")),
-        "--authority",
-        s(&d.path("sc0/authority.cert.pem")),
-    ]);
+    let r = verify(&qr, "sc0/authority.cert.pem", &[]);
     assert!(r.stdout.starts_with("Verdict: VALID"), "{r}");
 }
 
@@ -410,26 +334,26 @@ azN0nCFMTTRmqQ==
 
 #[test]
 fn a_key_of_another_algorithm_is_named_as_found() {
-    let d = Dir::new();
+    let d = roots();
     for (pem, found) in [
         (P384_PKCS8, "id-ecPublicKey (P-384)"),
         (RSA_PKCS8, "rsaEncryption"),
     ] {
         let key = d.path("other.key.pem");
         fs::write(&key, pem).unwrap();
-        let r = run(&[
+        let r = run([
             "authority",
             "new",
             "--root-key",
-            s(&key),
+            p(&key),
             "--root-cert",
-            s(&d.path("sh/root.cert.pem")),
+            p(&d.path("sh/root.cert.pem")),
             "--name",
             "x",
             "--credit-code",
             "11310000MB2F31727A",
             "--out",
-            s(&d.path("x")),
+            p(&d.path("x")),
         ]);
         assert_eq!(r.code, 1, "{r}");
         assert_eq!(
@@ -458,8 +382,8 @@ const ALGS: [(&str, elicense::alg::Algorithm, &str); 3] = [
 
 #[test]
 fn alg_chooses_the_key_of_roots_and_authorities() {
-    let d = Dir::new();
-    // The default is Ed25519 (the roots of Dir::new were made without --alg).
+    let d = roots();
+    // The default is Ed25519 (the roots of roots() were made without --alg).
     let sh = fs::read_to_string(d.path("sh/root.key.pem")).unwrap();
     assert_eq!(
         SecretKey::from_pkcs8_pem(&sh).unwrap().algorithm(),
@@ -471,12 +395,11 @@ fn alg_chooses_the_key_of_roots_and_authorities() {
             ("region", "root.key.pem", "root.cert.pem"),
         ] {
             let out = d.path(&format!("{command}-{flag}"));
-            let mut args = vec![command, "init", "--alg", flag, "--name", "根"];
-            if command == "region" {
-                args.extend_from_slice(&["--region", "310000"]);
-            }
-            args.extend_from_slice(&["--out", s(&out)]);
-            let r = run(&args);
+            let r = if command == "region" {
+                region_init("310000", "根", &out, &["--alg", flag])
+            } else {
+                federation_init("根", &out, &["--alg", flag])
+            };
             assert_eq!(r.code, 0, "{r}");
             assert!(
                 r.stdout.contains(&format!("\n  key:      {words}\n")),
@@ -528,18 +451,7 @@ fn alg_chooses_the_key_of_roots_and_authorities() {
             assert_eq!(v.credit_code.as_str(), "11310000MB2F31727A");
         }
     }
-    let r = run(&[
-        "region",
-        "init",
-        "--alg",
-        "rsa",
-        "--region",
-        "310000",
-        "--name",
-        "x",
-        "--out",
-        s(&d.path("rsa")),
-    ]);
+    let r = region_init("310000", "x", &d.path("rsa"), &["--alg", "rsa"]);
     assert_eq!(r.code, 2, "{r}");
     assert!(
         r.stderr.contains(
@@ -555,34 +467,20 @@ fn alg_chooses_the_key_of_roots_and_authorities() {
 /// status lists, both trust lists and the bundle, verified offline.
 #[test]
 fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
-    let d = Dir::new();
-    let ok = |args: &[&str]| {
-        let r = run(args);
-        assert_eq!(r.code, 0, "{args:?}: {r}");
-        r
-    };
-    ok(&[
-        "federation",
-        "init",
-        "--alg",
-        "sm2",
-        "--name",
+    let d = roots();
+    federation_init(
         "全国一体化政务服务平台电子证照信任根",
-        "--out",
-        s(&d.path("fed")),
-    ]);
-    ok(&[
-        "region",
-        "init",
-        "--alg",
-        "sm2",
-        "--region",
+        &d.path("fed"),
+        &["--alg", "sm2"],
+    )
+    .assert_ok();
+    region_init(
         "440000",
-        "--name",
         "广东省电子证照根CA",
-        "--out",
-        s(&d.path("gd")),
-    ]);
+        &d.path("gd"),
+        &["--alg", "sm2"],
+    )
+    .assert_ok();
     let authorities = [
         ("gd-ed25519", "ed25519", "11440300MB0000001Y", "EdDSA"),
         ("gd-sm2", "sm2", "114400000073356321", "SM2-SM3"),
@@ -601,7 +499,7 @@ fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
         let r = d.publish(out, &format!("{out}.db"));
         assert_eq!(r.code, 0, "{out}: {r}");
         list.push(serde_json::json!({
-            "certificate": s(&d.path(&format!("{out}/authority.cert.pem"))),
+            "certificate": p(&d.path(&format!("{out}/authority.cert.pem"))),
             "types": ["11100000000013338W011"], "level": "A", "state": "active"
         }));
     }
@@ -614,34 +512,30 @@ fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
         "trustlist",
         "federation",
         "--key",
-        s(&d.path("fed/federation.key.pem")),
+        p(&d.path("fed/federation.key.pem")),
         "--cert",
-        s(&d.path("fed/federation.cert.pem")),
+        p(&d.path("fed/federation.cert.pem")),
         "--region-root",
-        s(&d.path("gd/root.cert.pem")),
+        p(&d.path("gd/root.cert.pem")),
         "--sequence",
         "1",
         "--out",
-        s(&d.path("fed.tl")),
+        p(&d.path("fed.tl")),
     ]);
     ok(&[
         "trustlist",
         "region",
         "--key",
-        s(&d.path("gd/root.key.pem")),
+        p(&d.path("gd/root.key.pem")),
         "--cert",
-        s(&d.path("gd/root.cert.pem")),
+        p(&d.path("gd/root.cert.pem")),
         "--spec",
-        s(&d.path("gd-list.json")),
+        p(&d.path("gd-list.json")),
         "--sequence",
         "1",
         "--out",
-        s(&d.path("gd.tl")),
+        p(&d.path("gd.tl")),
     ]);
-    let policy = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/policy-shanghai.json"
-    );
     let (anchor, fed_tl, gd_tl) = (
         d.path("fed/federation.cert.pem"),
         d.path("fed.tl"),
@@ -651,46 +545,41 @@ fn an_sm2_federation_runs_end_to_end_with_authorities_of_every_algorithm() {
         "bundle",
         "build",
         "--anchor",
-        s(&anchor),
+        p(&anchor),
         "--federation",
-        s(&fed_tl),
+        p(&fed_tl),
         "--region",
-        s(&gd_tl),
+        p(&gd_tl),
     ];
     let status: Vec<PathBuf> = authorities
         .iter()
         .map(|(out, ..)| d.path(&format!("{out}.sl")))
         .collect();
-    for p in &status {
-        build.extend_from_slice(&["--status", s(p)]);
+    for list in &status {
+        build.extend_from_slice(&["--status", p(list)]);
     }
     let bundle = d.path("trust.elb");
-    build.extend_from_slice(&["--policy", policy, "--out", s(&bundle)]);
+    build.extend_from_slice(&["--policy", POLICY, "--out", p(&bundle)]);
     ok(&build);
     for (out, _, code, alg) in authorities {
-        let r = run(&[
+        let r = run([
             "verify",
             "--bundle",
-            s(&bundle),
+            p(&bundle),
             "--anchor",
-            s(&d.path("fed/federation.cert.pem")),
+            p(&d.path("fed/federation.cert.pem")),
             "--qr-file",
-            s(&d.path(&format!("{out}.txt"))),
+            p(&d.path(&format!("{out}.txt"))),
             "--json",
         ]);
         assert_eq!(r.code, 0, "{out}: {r}");
-        let report: Value = serde_json::from_str(&r.stdout).unwrap();
+        let report = r.json();
         assert_eq!(report["verdict"], "VALID", "{out}: {r}");
         assert_eq!(report["reason"], "OK", "{out}: {r}");
         assert_eq!(report["status"], "valid", "{out}: {r}");
         assert_eq!(report["authority"]["credit_code"], code);
         assert_eq!(report["authority"]["root_name"], "广东省电子证照根CA");
-        let envelope = report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["check"] == "ENVELOPE")
-            .unwrap();
+        let envelope = check(&report, "ENVELOPE");
         assert!(
             envelope["detail"]
                 .as_str()

@@ -39,6 +39,30 @@ fn spec_of(entries: &[(&str, &[&str], Value)]) -> String {
     .to_string()
 }
 
+/// Guangdong's list of sequence 2: `first` where authority 0 was (both
+/// Guangdong types, active), gd1 compromised since t, and `others` for the
+/// national business licence, active.
+fn guangdong_list_2(w: &World, first: &str, others: &[&str]) -> Run {
+    let mut entries = vec![
+        (
+            first,
+            &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS][..],
+            json!("active"),
+        ),
+        (
+            "gd1",
+            &[NATIONAL_BUSINESS][..],
+            json!({"compromised_since": w.t}),
+        ),
+    ];
+    entries.extend(
+        others
+            .iter()
+            .map(|dir| (*dir, &[NATIONAL_BUSINESS][..], json!("active"))),
+    );
+    w.region_list("gd", 2, &spec_of(&entries))
+}
+
 /// Shanghai's policy with `from` replaced by `to`, written to `name`.
 fn policy_with(w: &World, name: &str, from: &str, to: &str) -> String {
     let text = fs::read_to_string(POLICY).unwrap();
@@ -81,34 +105,21 @@ fn forge_status_list(w: &World, authority: &str, iat: i64, out: &str) -> String 
     w.s(out)
 }
 
-/// `status revoke|suspend --credit-code CODE --index N` in `db`.
-fn set_status(w: &World, action: &str, db: &str, code: &str, index: u64) {
-    ok(&[
-        "status",
-        action,
-        "--registry",
-        &w.s(db),
-        "--credit-code",
-        code,
-        "--index",
-        &index.to_string(),
-    ]);
-}
-
 /// `verify --root <region>/root.cert.pem --authority <authority>/authority.cert.pem
 /// [--status …] <extra>`: no bundle.
 fn verify_offline(w: &World, qr_file: &str, authority: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "verify".to_owned(),
-        "--qr-file".into(),
-        qr_file.to_owned(),
-        "--root".into(),
-        w.s(&format!("{}/root.cert.pem", &authority[..2])),
-        "--authority".into(),
-        w.s(&format!("{authority}/authority.cert.pem")),
+    let root = w.s(&format!("{}/root.cert.pem", &authority[..2]));
+    let cert = w.s(&format!("{authority}/authority.cert.pem"));
+    let args = [
+        "verify",
+        "--qr-file",
+        qr_file,
+        "--root",
+        &root,
+        "--authority",
+        &cert,
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    run(&args)
+    run_with(&args, extra)
 }
 
 /// The codes of a JSON report's warnings.
@@ -126,20 +137,13 @@ fn warning_codes(report: &Value) -> Vec<&str> {
 fn bypass_1_a_namesake_from_another_region_cannot_override_a_revocation() {
     let w = World::new();
     // Sichuan's root cannot certify an authority registered in Guangdong.
-    let r = run([
-        "authority",
-        "new",
-        "--root-key",
-        &w.s("sc/root.key.pem"),
-        "--root-cert",
-        &w.s("sc/root.cert.pem"),
-        "--name",
+    let r = authority_new(
+        &w.path("sc"),
         "假冒广东省市场监督管理局",
-        "--credit-code",
         GD_CODES[0],
-        "--out",
-        &w.s("sc-rogue"),
-    ]);
+        &w.path("sc-rogue"),
+        &[],
+    );
     r.assert_error("CREDIT_CODE_REGION_MISMATCH");
     assert!(!w.path("sc-rogue/authority.cert.pem").exists(), "{r}");
     assert!(!w.path("sc-rogue/authority.key.pem").exists(), "{r}");
@@ -148,64 +152,21 @@ fn bypass_1_a_namesake_from_another_region_cannot_override_a_revocation() {
     // of its own, and Guangdong's root may certify authorities registered in
     // 4403xx, so it certifies one with the Shenzhen authority's credit code.
     let code = credit_code_in("440300", "MA5F8KTR3");
-    ok(&[
-        "region",
-        "init",
-        "--region",
-        "440300",
-        "--name",
-        "深圳市电子证照根CA",
-        "--out",
-        &w.s("sz"),
-    ]);
+    region_init("440300", "深圳市电子证照根CA", &w.path("sz"), &[]).assert_ok();
     w.authority("sz", "sz0", &code);
     w.authority("gd", "rogue", &code);
-    ok(&[
-        "trustlist",
-        "federation",
-        "--key",
-        &w.s("fed/federation.key.pem"),
-        "--cert",
-        &w.anchor(),
-        "--region-root",
-        &w.s("sh/root.cert.pem"),
-        "--region-root",
-        &w.s("gd/root.cert.pem"),
-        "--region-root",
-        &w.s("sc/root.cert.pem"),
-        "--region-root",
-        &w.s("sz/root.cert.pem"),
-        "--sequence",
-        "2",
-        "--out",
-        &w.s("federation-2.tl"),
-    ]);
+    w.federation_list(&["sh", "gd", "sc", "sz"], 2, "federation-2.tl", &[])
+        .assert_ok();
     w.region_list(
         "sz",
         1,
         &spec_of(&[("sz0", &[NATIONAL_BUSINESS], json!("active"))]),
     );
-    w.region_list(
-        "gd",
-        2,
-        &spec_of(&[
-            (
-                "gd0",
-                &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
-                json!("active"),
-            ),
-            (
-                "gd1",
-                &[NATIONAL_BUSINESS],
-                json!({"compromised_since": w.t}),
-            ),
-            ("rogue", &[NATIONAL_BUSINESS], json!("active")),
-        ]),
-    );
+    guangdong_list_2(&w, "gd0", &["rogue"]);
     // Shenzhen issues a licence and revokes it.
     let (revoked, issued) = w.issue("sz0", "w011.json", w.now - 7200, "sz.txt");
     let index = issued["status_index"].as_u64().unwrap();
-    set_status(&w, "revoke", "sz.db", &code, index);
+    w.set_status("revoke", "sz.db", &code, index);
     let j = w.publish("sz0", w.now - 3600, "sz0.sl", &[]).json();
     assert_eq!(j["revoked"], 1);
     let policy = policy_with(
@@ -245,15 +206,7 @@ fn bypass_1_a_namesake_from_another_region_cannot_override_a_revocation() {
     assert_eq!(r.code, 0, "the namesake speaks for itself: {r}");
     assert_eq!(r.json()["dropped"], json!([]), "{r}");
     // Two lists of one credit code, each bound to its own region.
-    let j = ok(&[
-        "bundle",
-        "inspect",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--json",
-    ])
-    .json();
+    let j = w.inspect(&["--json"]).assert_ok().json();
     let mut held: Vec<(&str, i64)> = j["status_lists"]
         .as_array()
         .unwrap()
@@ -298,7 +251,7 @@ fn bypass_2_compromised_and_future_dated_lists_are_refused_the_replacement_is_ac
     let index = issued["status_index"].as_u64().unwrap();
     w.publish("gd1", w.t - 300, "gd1-1.sl", &[]);
     w.build(&["gd1-1.sl"]);
-    set_status(&w, "revoke", "gd.db", GD_CODES[1], index);
+    w.set_status("revoke", "gd.db", GD_CODES[1], index);
 
     // The thief, with the stolen key and a registry of its own, issues a
     // licence and signs an all-valid list, now.
@@ -363,23 +316,7 @@ fn bypass_2_compromised_and_future_dated_lists_are_refused_the_replacement_is_ac
 
     // The replacement: the same credit code, a new key, listed active.
     w.authority("gd", "gd1b", GD_CODES[1]);
-    w.region_list(
-        "gd",
-        2,
-        &spec_of(&[
-            (
-                "gd0",
-                &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
-                json!("active"),
-            ),
-            (
-                "gd1",
-                &[NATIONAL_BUSINESS],
-                json!({"compromised_since": w.t}),
-            ),
-            ("gd1b", &[NATIONAL_BUSINESS], json!("active")),
-        ]),
-    );
+    guangdong_list_2(&w, "gd0", &["gd1b"]);
     // Its list (from the authority's own registry, with the revocation) is
     // older than the thief's, and accepted all the same.
     let j = w.publish("gd1b", w.now - 1800, "gd1b.sl", &[]).json();
@@ -430,8 +367,8 @@ fn bypass_3_a_stale_list_under_a_warn_policy_still_revokes() {
         assert_eq!(issued["status_index"], i);
         texts.push(qr);
     }
-    set_status(&w, "revoke", "gd.db", GD_CODES[0], 0);
-    set_status(&w, "suspend", "gd.db", GD_CODES[0], 1);
+    w.set_status("revoke", "gd.db", GD_CODES[0], 0);
+    w.set_status("suspend", "gd.db", GD_CODES[0], 1);
     w.publish("gd0", w.now - 3000, "gd0.sl", &[]);
     w.build(&["gd0.sl"]);
     let warn = policy_with(
@@ -481,17 +418,7 @@ fn bypass_3_a_stale_list_under_a_warn_policy_still_revokes() {
     );
     assert_eq!(warning_codes(&report), ["STATUS_LIST_STALE"], "{report:#}");
     // The text report says it too.
-    let r = run([
-        "verify",
-        "--qr-file",
-        &texts[0],
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--at",
-        &later,
-    ]);
+    let r = w.verify_run(&texts[0], &["--at", &later]);
     assert_eq!(r.code, 3, "{r}");
     assert!(
         r.stdout
@@ -513,7 +440,7 @@ fn bypass_3_a_stale_list_under_a_warn_policy_still_revokes() {
 fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_given() {
     let w = World::new();
     let (revoked, _) = w.issue("gd0", "w101.json", w.now - 7200, "revoked.txt");
-    set_status(&w, "revoke", "gd.db", GD_CODES[0], 0);
+    w.set_status("revoke", "gd.db", GD_CODES[0], 0);
     w.publish("gd0", w.now - 600, "gd0.sl", &[]);
 
     // No status list: VALID, but the STATUS check says nobody checked.
@@ -620,17 +547,7 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
     )
     .assert_error("TRUST_LIST_CONFLICT");
     w.build(&["gd0.sl"]);
-    let r = run([
-        "verify",
-        "--qr-file",
-        &revoked,
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--status",
-        &w.s("gd0.sl"),
-    ]);
+    let r = w.verify_run(&revoked, &["--status", &w.s("gd0.sl")]);
     assert_eq!(r.code, 2, "{r}");
 
     // A licence without a status index can never be revoked: `issue`
@@ -644,17 +561,10 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
     assert_ne!(without, sample);
     fs::write(w.path("no-index.json"), &without).unwrap();
     let issue = |extra: &[&str]| {
-        let mut args = vec![
-            "issue".to_owned(),
-            "--key".into(),
-            w.s("gd0/authority.key.pem"),
-            "--cert".into(),
-            w.s("gd0/authority.cert.pem"),
-            "--out".into(),
-            w.s("unrevocable.txt"),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        ok(&args)
+        let out = w.s("unrevocable.txt");
+        let mut args = vec!["--out", &out];
+        args.extend_from_slice(extra);
+        w.issue_with("gd0", &args).assert_ok()
     };
     let r = issue(&["--licence", &w.s("no-index.json")]);
     let warning = r
@@ -680,16 +590,9 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
         "STATUS_INDEX_MISSING",
         "STATUS",
     );
-    let r = ok(&[
-        "bundle",
-        "inspect",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--json",
-    ]);
+    let r = w.inspect(&["--json"]).assert_ok();
     assert_eq!(r.json()["policy"]["require_status"], true, "{r}");
-    let r = ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    let r = w.inspect(&[]).assert_ok();
     assert!(
         r.stdout
             .contains("; licences without a status index refused; "),
@@ -714,7 +617,7 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
 fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() {
     let w = World::new();
     let (old, _) = w.issue("gd0", "w101.json", w.now - 7200, "old.txt");
-    set_status(&w, "revoke", "gd.db", GD_CODES[0], 0);
+    w.set_status("revoke", "gd.db", GD_CODES[0], 0);
     w.publish("gd0", w.now - 3000, "gd0-1.sl", &[]);
     w.build(&["gd0-1.sl"]);
     let (exit, report) = w.verify(&old, &[]);
@@ -723,22 +626,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
     // Guangdong rotates authority 0's key: the new list names only the new
     // certificate, and no longer vouches for the list the old key signed.
     w.authority("gd", "gd0b", GD_CODES[0]);
-    w.region_list(
-        "gd",
-        2,
-        &spec_of(&[
-            (
-                "gd0b",
-                &[GUANGDONG_BUSINESS, NATIONAL_BUSINESS],
-                json!("active"),
-            ),
-            (
-                "gd1",
-                &[NATIONAL_BUSINESS],
-                json!({"compromised_since": w.t}),
-            ),
-        ]),
-    );
+    guangdong_list_2(&w, "gd0b", &[]);
     let left = format!(
         "status list of {} as listed by region 440000 (issued {}) left the bundle: its signer \
          gd0 authority is no longer on the trust list of region 440000 (sequence 2) \
@@ -748,19 +636,9 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
     );
     // As JSON, taken from a bundle that carries the new list, to another
     // file first.
-    let r = ok(&[
-        "bundle",
-        "build",
-        "--anchor",
-        &w.anchor(),
-        "--federation",
-        &w.s("federation.tl"),
-        "--region",
-        &w.s("gd-2.tl"),
-        "--out",
-        &w.s("fresh.elb"),
-        "--json",
-    ]);
+    let r = w
+        .build_from("federation.tl", &["gd-2.tl"], &[], "fresh.elb", &["--json"])
+        .assert_ok();
     assert_eq!(r.json()["dropped"], json!([]), "{r}");
     let r = w.update(&[
         "--with",
@@ -795,7 +673,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
     );
 
     // What it wrote loads everywhere.
-    let r = ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    let r = w.inspect(&[]).assert_ok();
     assert!(r.stdout.contains("Status lists: 0\n"), "{r}");
     // The old key's licences: its certificate is no longer known.
     let (exit, report) = w.verify(&old, &[]);
@@ -839,7 +717,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
         (0, Some("VALID")),
         "{report:#}"
     );
-    ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    w.inspect(&[]).assert_ok();
     let r = w.update(&["--region", &w.s("gd-2.tl")]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("unchanged"), "{r}");
@@ -855,27 +733,13 @@ fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
     w.issue("sc0", "w032.json", w.now - 7200, "sc.txt");
     w.publish("sc0", w.now - 3000, "sc0.sl", &[]);
     w.build(&["sc0.sl"]);
-    let federation = |sequence: &str, out: &str| {
-        ok(&[
-            "trustlist",
-            "federation",
-            "--key",
-            &w.s("fed/federation.key.pem"),
-            "--cert",
-            &w.anchor(),
-            "--region-root",
-            &w.s("sh/root.cert.pem"),
-            "--region-root",
-            &w.s("gd/root.cert.pem"),
-            "--sequence",
-            sequence,
-            "--out",
-            &w.s(out),
-        ]);
+    let federation = |sequence: u64, out: &str| {
+        w.federation_list(&["sh", "gd"], sequence, out, &[])
+            .assert_ok();
         w.s(out)
     };
     let before = fs::read(w.bundle()).unwrap();
-    let r = w.update(&["--federation", &federation("1", "federation-1b.tl")]);
+    let r = w.update(&["--federation", &federation(1, "federation-1b.tl")]);
     r.assert_error("TRUST_LIST_CONFLICT");
     assert!(r.stderr.contains("sequence 1"), "{r}");
     assert_eq!(fs::read(w.bundle()).unwrap(), before, "nothing changed");
@@ -884,7 +748,7 @@ fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("unchanged"), "{r}");
     // A newer list without Sichuan: its region list and status list leave.
-    let r = w.update(&["--federation", &federation("2", "federation-2.tl")]);
+    let r = w.update(&["--federation", &federation(2, "federation-2.tl")]);
     assert_eq!(r.code, 0, "{r}");
     assert!(
         r.stdout.contains("federation list: sequence 1 → 2\n"),
@@ -900,7 +764,7 @@ fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
         )),
         "{r}"
     );
-    let r = ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    let r = w.inspect(&[]).assert_ok();
     assert!(r.stdout.contains("Region lists: 2\n"), "{r}");
 }
 
@@ -911,7 +775,7 @@ fn no_text_output_shows_an_enum_name_or_a_raw_unix_time() {
     let mut outputs: Vec<(String, Run)> = Vec::new();
     let mut keep = |what: &str, r: Run| outputs.push((what.to_owned(), r));
     let (licence, _) = w.issue("gd0", "w101.json", w.now - 7200, "gd.txt");
-    set_status(&w, "revoke", "gd.db", GD_CODES[0], 0);
+    w.set_status("revoke", "gd.db", GD_CODES[0], 0);
     keep("publish", w.publish_text("gd0", w.now - 3000, "gd0.sl"));
     keep("publish gd1", w.publish_text("gd1", w.t - 900, "gd1-0.sl"));
     w.publish_text("gd1", w.t - 600, "gd1.sl");
@@ -930,37 +794,13 @@ fn no_text_output_shows_an_enum_name_or_a_raw_unix_time() {
     fs::write(w.path("gd-2-list.json"), spec).unwrap();
     keep(
         "trustlist region",
-        run([
-            "trustlist",
-            "region",
-            "--key",
-            &w.s("gd/root.key.pem"),
-            "--cert",
-            &w.s("gd/root.cert.pem"),
-            "--spec",
-            &w.s("gd-2-list.json"),
-            "--sequence",
-            "2",
-            "--out",
-            &w.s("gd-2.tl"),
-        ]),
+        w.trustlist_region("gd", "gd", "gd-2-list.json", 2, "gd-2.tl", &[]),
     );
     w.build(&["gd0.sl", "gd1.sl"]);
-    keep(
-        "bundle inspect",
-        run(["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]),
-    );
+    keep("bundle inspect", w.inspect(&[]));
     keep(
         "bundle inspect, later",
-        run([
-            "bundle",
-            "inspect",
-            &w.bundle(),
-            "--anchor",
-            &w.anchor(),
-            "--at",
-            &(w.now + 40 * DAY).to_string(),
-        ]),
+        w.inspect(&["--at", &(w.now + 40 * DAY).to_string()]),
     );
     keep("verify", verify_offline(&w, &licence, "gd0", &[]));
     keep(
@@ -969,17 +809,7 @@ fn no_text_output_shows_an_enum_name_or_a_raw_unix_time() {
     );
     keep(
         "verify --bundle, later",
-        run([
-            "verify",
-            "--qr-file",
-            &licence,
-            "--bundle",
-            &w.bundle(),
-            "--anchor",
-            &w.anchor(),
-            "--at",
-            &(w.now + 3 * DAY).to_string(),
-        ]),
+        w.verify_run(&licence, &["--at", &(w.now + 3 * DAY).to_string()]),
     );
     keep(
         "publish after retirement",

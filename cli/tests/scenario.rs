@@ -9,11 +9,22 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
 use common::*;
+
+/// Shanghai's authority 0 issues the national business licence to
+/// sh.txt without a registry (so with no status index).
+fn issue_without_registry(w: &World) -> Run {
+    w.issue_with(
+        "sh0",
+        &["--licence", &w.s("w011.json"), "--out", &w.s("sh.txt")],
+    )
+    .assert_ok()
+}
 
 // 1.
 #[test]
@@ -38,17 +49,7 @@ fn recognition_compromise_and_type_rules(w: World) {
     assert_eq!(issued["status_index"], 1, "the registry allocates in order");
     let (not_authorised, _) = w.issue("gd1", "w101.json", w.now - 7200, "gd1-w101.txt");
     // Shanghai issues without a registry and publishes no status list.
-    let r = ok(&[
-        "issue",
-        "--key",
-        &w.s("sh0/authority.key.pem"),
-        "--cert",
-        &w.s("sh0/authority.cert.pem"),
-        "--licence",
-        &w.s("w011.json"),
-        "--out",
-        &w.s("sh.txt"),
-    ]);
+    let r = issue_without_registry(&w);
     assert!(!r.stderr.contains("registry"), "{r}");
 
     // gd1's key is compromised since t: its last list is from before.
@@ -137,15 +138,7 @@ fn recognition_compromise_and_type_rules(w: World) {
     );
 
     // The text report names the bundle checks.
-    let r = run([
-        "verify",
-        "--qr-file",
-        &gd,
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-    ]);
+    let r = w.verify_run(&gd, &[]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
     assert!(
@@ -156,14 +149,7 @@ fn recognition_compromise_and_type_rules(w: World) {
     );
 
     // Inspect: what the bundle holds.
-    let r = ok(&[
-        "bundle",
-        "inspect",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--json",
-    ]);
+    let r = w.inspect(&["--json"]).assert_ok();
     let j = r.json();
     assert_eq!(j["federation"]["sequence"], 1);
     assert_eq!(j["federation"]["freshness"]["state"], "fresh");
@@ -188,20 +174,14 @@ fn recognition_compromise_and_type_rules(w: World) {
     assert_eq!(gd0["freshness"]["state"], "fresh");
     assert_eq!(j["policy"]["region"], "310000");
     assert_eq!(j["policy"]["max_status_age_seconds"], 86400);
-    let r = ok(&["bundle", "inspect", &w.bundle(), "--anchor", &w.anchor()]);
+    let r = w.inspect(&[]).assert_ok();
     assert!(r.stdout.contains("Region lists: 3"), "{r}");
     assert!(r.stdout.contains("Status lists: 3"), "{r}");
     assert!(r.stdout.contains("Policy of region 310000"), "{r}");
     // A week later every list is stale.
-    let r = ok(&[
-        "bundle",
-        "inspect",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--at",
-        &(w.now + 40 * 86_400).to_string(),
-    ]);
+    let r = w
+        .inspect(&["--at", &(w.now + 40 * 86_400).to_string()])
+        .assert_ok();
     assert!(r.stdout.contains("[TRUST_LIST_STALE]"), "{r}");
     assert!(r.stdout.contains("[STATUS_LIST_STALE]"), "{r}");
     let (code, report) = w.verify(&gd, &["--at", &(w.now + 3 * 86_400).to_string()]);
@@ -348,18 +328,9 @@ fn revoke_suspend_reinstate_then_rollback(w: World) {
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("unchanged"), "{r}");
     // A bundle built from older lists does not roll the held one back.
-    let r = ok(&[
-        "bundle",
-        "build",
-        "--anchor",
-        &w.anchor(),
-        "--federation",
-        &w.s("federation.tl"),
-        "--region",
-        &w.s("gd-1.tl"),
-        "--out",
-        &w.s("old.elb"),
-    ]);
+    let r = w
+        .build_from("federation.tl", &["gd-1.tl"], &[], "old.elb", &[])
+        .assert_ok();
     assert!(r.stdout.contains("wrote"), "{r}");
     w.update(&["--with", &w.s("old.elb")])
         .assert_error("TRUST_LIST_ROLLBACK");
@@ -374,69 +345,26 @@ fn lists_from_the_wrong_signer_of_the_wrong_kind_or_subject_are_refused() {
     w.publish("gd1", w.t - 600, "gd1-1.sl", &[]);
     w.build(&["gd0-1.sl"]);
     let build_with = |region: &str, status: &[&str], federation: &str| {
-        let mut args = vec![
-            "bundle".to_owned(),
-            "build".into(),
-            "--anchor".into(),
-            w.anchor(),
-            "--federation".into(),
-            w.s(federation),
-            "--region".into(),
-            w.s(region),
-            "--out".into(),
-            w.s("refused.elb"),
-        ];
-        for s in status {
-            args.push("--status".into());
-            args.push(w.s(s));
-        }
-        run(&args)
+        w.build_from(federation, &[region], status, "refused.elb", &[])
     };
 
     // A Guangdong list signed by a key that is not Guangdong's region root:
     // a second root for 440000, not on the federation list, with an
     // authority of its own.
-    ok(&[
-        "region",
-        "init",
-        "--region",
-        "440000",
-        "--name",
-        "假冒广东根CA",
-        "--out",
-        &w.s("rogue"),
-    ]);
-    ok(&[
-        "authority",
-        "new",
-        "--root-key",
-        &w.s("rogue/root.key.pem"),
-        "--root-cert",
-        &w.s("rogue/root.cert.pem"),
-        "--name",
+    region_init("440000", "假冒广东根CA", &w.path("rogue"), &[]).assert_ok();
+    authority_new(
+        &w.path("rogue"),
         "假冒机构",
-        "--credit-code",
         GD_CODES[0],
-        "--out",
-        &w.s("rogue0"),
-    ]);
+        &w.path("rogue0"),
+        &[],
+    )
+    .assert_ok();
     let spec = serde_json::json!({"authorities": [{"certificate": "rogue0/authority.cert.pem",
         "types": [GUANGDONG_BUSINESS], "level": "A", "state": "active"}]});
     fs::write(w.path("rogue.json"), spec.to_string()).unwrap();
-    ok(&[
-        "trustlist",
-        "region",
-        "--key",
-        &w.s("rogue/root.key.pem"),
-        "--cert",
-        &w.s("rogue/root.cert.pem"),
-        "--spec",
-        &w.s("rogue.json"),
-        "--sequence",
-        "9",
-        "--out",
-        &w.s("rogue.tl"),
-    ]);
+    w.trustlist_region("rogue", "rogue", "rogue.json", 9, "rogue.tl", &[])
+        .assert_ok();
     let r = build_with("rogue.tl", &[], "federation.tl");
     r.assert_error("TRUST_LIST_SIGNER_INVALID");
     assert!(!w.path("refused.elb").exists(), "nothing written: {r}");
@@ -446,48 +374,15 @@ fn lists_from_the_wrong_signer_of_the_wrong_kind_or_subject_are_refused() {
     let spec = serde_json::json!({"authorities": [{"certificate": "rogue0/authority.cert.pem",
         "types": [GUANGDONG_BUSINESS], "level": "A", "state": "active"}]});
     fs::write(w.path("gd-rogue.json"), spec.to_string()).unwrap();
-    let r = run([
-        "trustlist",
-        "region",
-        "--key",
-        &w.s("gd/root.key.pem"),
-        "--cert",
-        &w.s("gd/root.cert.pem"),
-        "--spec",
-        &w.s("gd-rogue.json"),
-        "--sequence",
-        "2",
-        "--out",
-        &w.s("never.tl"),
-    ]);
+    let r = w.trustlist_region("gd", "gd", "gd-rogue.json", 2, "never.tl", &[]);
     r.assert_error("ISSUER_NOT_TRUSTED");
     assert!(r.stderr.contains("authorities[0] ("), "{r}");
     assert!(!w.path("never.tl").exists(), "{r}");
     // A key that is not the certificate's.
-    run([
-        "trustlist",
-        "region",
-        "--key",
-        &w.s("sc/root.key.pem"),
-        "--cert",
-        &w.s("gd/root.cert.pem"),
-        "--spec",
-        &w.s("gd-list.json"),
-        "--sequence",
-        "2",
-        "--out",
-        &w.s("never.tl"),
-    ])
-    .assert_error("KEY_INVALID");
+    w.trustlist_region("sc", "gd", "gd-list.json", 2, "never.tl", &[])
+        .assert_error("KEY_INVALID");
     // A federation list signed by another federation root.
-    ok(&[
-        "federation",
-        "init",
-        "--name",
-        "假冒信任根",
-        "--out",
-        &w.s("fake-fed"),
-    ]);
+    federation_init("假冒信任根", &w.path("fake-fed"), &[]).assert_ok();
     ok(&[
         "trustlist",
         "federation",
@@ -586,27 +481,8 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     let (revoked, _) = w.issue("gd0", "w101.json", w.now - 7200, "revoked.txt");
     let (before, _) = w.issue("gd1", "w011.json", w.t - 60, "before.txt");
     let (sc, _) = w.issue("sc0", "w032.json", w.now - 7200, "sc.txt");
-    ok(&[
-        "issue",
-        "--key",
-        &w.s("sh0/authority.key.pem"),
-        "--cert",
-        &w.s("sh0/authority.cert.pem"),
-        "--licence",
-        &w.s("w011.json"),
-        "--out",
-        &w.s("sh.txt"),
-    ]);
-    ok(&[
-        "status",
-        "revoke",
-        "--registry",
-        &w.s("gd.db"),
-        "--credit-code",
-        GD_CODES[0],
-        "--index",
-        "1",
-    ]);
+    issue_without_registry(&w);
+    w.set_status("revoke", "gd.db", GD_CODES[0], 1);
     w.publish("gd0", w.now - 3000, "gd0.sl", &[]);
     w.publish("gd1", w.t - 600, "gd1.sl", &[]);
     w.publish("sc0", w.now - 3000, "sc0.sl", &[]);
@@ -630,23 +506,25 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     let input_path = w.path("codes.txt");
     fs::write(&input_path, &input).unwrap();
 
+    let (bundle, anchor) = (w.bundle(), w.anchor());
+    let verify_batch = |input: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "verify-batch",
+            "--bundle",
+            &bundle,
+            "--anchor",
+            &anchor,
+            "--input",
+            p(input),
+        ];
+        args.extend_from_slice(extra);
+        run(args)
+    };
     let out = w.path("results.jsonl");
-    let r = run([
-        "verify-batch",
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--input",
-        &p(&input_path),
-        "--out",
-        &p(&out),
-        "--json",
-    ]);
+    let r = verify_batch(&input_path, &["--out", p(&out), "--json"]);
     assert_eq!(r.code, 3, "any INVALID: {r}");
     assert!(r.stdout.is_empty(), "{r}");
-    let summary: Value =
-        serde_json::from_str(r.stderr.trim()).unwrap_or_else(|e| panic!("{e}: {r}"));
+    let summary = r.stderr_json();
     assert_eq!(summary["licences"], 9, "{summary}");
     assert_eq!(summary["blank_lines"], 2, "{summary}");
     assert_eq!(
@@ -737,15 +615,7 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     let batch = |lines: &[String]| {
         let f = w.path("some.txt");
         fs::write(&f, lines.join("\n")).unwrap();
-        run([
-            "verify-batch",
-            "--bundle",
-            &w.bundle(),
-            "--anchor",
-            &w.anchor(),
-            "--input",
-            &p(&f),
-        ])
+        verify_batch(&f, &[])
     };
     let r = batch(&[text(&gd), text(&w.s("sh.txt"))]);
     assert_eq!(r.code, 4, "{r}");
@@ -754,33 +624,14 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     assert_eq!(json_lines(&r.stdout).len(), 2);
     // Errors exit 1: the input given as the output, a missing input, a
     // file that is not a bundle.
-    let r = run([
-        "verify-batch",
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--input",
-        &p(&input_path),
-        "--out",
-        &p(&input_path),
-    ]);
+    let r = verify_batch(&input_path, &["--out", p(&input_path)]);
     r.assert_error_without_code();
     assert_eq!(
         fs::read(&input_path).unwrap(),
         input,
         "the input is untouched"
     );
-    run([
-        "verify-batch",
-        "--bundle",
-        &w.bundle(),
-        "--anchor",
-        &w.anchor(),
-        "--input",
-        &w.s("missing.txt"),
-    ])
-    .assert_error_without_code();
+    verify_batch(&w.path("missing.txt"), &[]).assert_error_without_code();
     run([
         "verify-batch",
         "--bundle",
@@ -788,15 +639,7 @@ fn verify_batch_writes_json_lines_and_a_summary() {
         "--anchor",
         &w.anchor(),
         "--input",
-        &p(&input_path),
+        p(&input_path),
     ])
     .assert_error("CBOR_TRAILING_BYTES");
-}
-
-impl Run {
-    /// Asserts exit status 1 with one `error:` line.
-    fn assert_error_without_code(&self) {
-        assert_eq!(self.code, 1, "{self}");
-        assert!(self.stderr.starts_with("error: "), "{self}");
-    }
 }

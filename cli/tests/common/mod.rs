@@ -1,9 +1,12 @@
 //! Helpers shared by the tests that run the `elicense` binary: running it,
-//! reading its output, and a federation of three regions (Shanghai 310000,
-//! Guangdong 440000, Sichuan 510000) with two authorities each, made by the
-//! binary in a temporary directory.
+//! reading its output, the commands that make roots and authorities, and a
+//! federation of three regions (Shanghai 310000, Guangdong 440000, Sichuan
+//! 510000) with two authorities each, made by the binary in a temporary
+//! directory.
 
-// Each test file uses its own subset of these helpers.
+// Every file in cli/tests is a crate of its own that includes this module
+// and uses a subset of it; the dead-code lint runs per crate, so without
+// this each file would be warned about the helpers only the others use.
 #![allow(dead_code)]
 
 use std::fs;
@@ -14,7 +17,12 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-pub const SAMPLE: &str = include_str!("../../../examples/data/business-licence.json");
+/// The sample licence JSON file.
+pub const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/data/business-licence.json"
+);
+const SAMPLE_JSON: &str = include_str!("../../../examples/data/business-licence.json");
 pub const POLICY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../examples/data/policy-shanghai.json"
@@ -46,12 +54,30 @@ impl std::fmt::Display for Run {
 }
 
 impl Run {
+    /// Standard output as one JSON value.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{self}"))
     }
 
-    /// Asserts exit status 1 with one `error:` line ending in `[code]`.
+    /// Standard error as one JSON value.
+    pub fn stderr_json(&self) -> Value {
+        serde_json::from_str(&self.stderr)
+            .unwrap_or_else(|e| panic!("stderr is not one JSON value ({e}):\n{self}"))
+    }
+
+    /// Asserts exit status 0.
+    pub fn assert_ok(self) -> Self {
+        assert_eq!(self.code, 0, "{self}");
+        self
+    }
+
+    /// Asserts exit status 1 with one `error:` line.
+    pub fn assert_error_without_code(&self) {
+        assert_eq!(self.code, 1, "{self}");
+        assert!(self.stderr.starts_with("error: "), "{self}");
+    }
+
     /// Asserts exit status 1 with one `error:` line ending in `[code]`, or
     /// (the command having `--json`) one JSON line with `reason` = `code`.
     pub fn assert_error(&self, code: &str) {
@@ -71,6 +97,7 @@ impl Run {
     }
 }
 
+/// Runs the built binary with `args`.
 pub fn run<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
@@ -87,13 +114,17 @@ where
     }
 }
 
-/// Runs and asserts exit status 0.
-pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
-    let r = run(args.iter().map(|s| s.as_ref()));
-    assert_eq!(r.code, 0, "{r}");
-    r
+/// Runs `args` followed by `extra`.
+pub fn run_with(args: &[&str], extra: &[&str]) -> Run {
+    run(args.iter().chain(extra))
 }
 
+/// Runs and asserts exit status 0.
+pub fn ok<S: AsRef<str>>(args: &[S]) -> Run {
+    run(args.iter().map(|s| s.as_ref())).assert_ok()
+}
+
+/// The current Unix time.
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -101,8 +132,72 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
-pub fn p(path: &Path) -> String {
-    path.to_str().expect("temporary paths are UTF-8").to_owned()
+/// `path` as text, for an argument.
+pub fn p(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `federation init --name NAME --out OUT` and `extra`.
+pub fn federation_init(name: &str, out: &Path, extra: &[&str]) -> Run {
+    run_with(
+        &["federation", "init", "--name", name, "--out", p(out)],
+        extra,
+    )
+}
+
+/// `region init --region CODE --name NAME --out OUT` and `extra`.
+pub fn region_init(code: &str, name: &str, out: &Path, extra: &[&str]) -> Run {
+    let args = [
+        "region",
+        "init",
+        "--region",
+        code,
+        "--name",
+        name,
+        "--out",
+        p(out),
+    ];
+    run_with(&args, extra)
+}
+
+/// `authority new` under the region root whose root.key.pem and
+/// root.cert.pem are in `root`, and `extra`.
+pub fn authority_new(root: &Path, name: &str, credit: &str, out: &Path, extra: &[&str]) -> Run {
+    let (key, cert) = (root.join("root.key.pem"), root.join("root.cert.pem"));
+    let args = [
+        "authority",
+        "new",
+        "--root-key",
+        p(&key),
+        "--root-cert",
+        p(&cert),
+        "--name",
+        name,
+        "--credit-code",
+        credit,
+        "--out",
+        p(out),
+    ];
+    run_with(&args, extra)
+}
+
+/// A temporary directory for a test's files.
+pub struct Dir {
+    dir: TempDir,
+}
+
+impl Dir {
+    /// A new, empty directory, removed when dropped.
+    pub fn new() -> Self {
+        Dir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The file or directory `name` in it.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
 }
 
 /// The `--alg` of every key of a [`World`]: the federation root, the
@@ -134,7 +229,7 @@ impl Algs {
 /// The three regions, their authorities, lists and a bundle, made by the
 /// binary in a temporary directory.
 pub struct World {
-    pub dir: TempDir,
+    pub dir: Dir,
     /// When the world was made: licences and lists are dated around it.
     pub now: i64,
     /// Guangdong authority 1 is compromised since this time.
@@ -143,10 +238,10 @@ pub struct World {
 
 impl World {
     pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.dir.path(name)
     }
     pub fn s(&self, name: &str) -> String {
-        p(&self.path(name))
+        p(&self.path(name)).to_owned()
     }
     pub fn anchor(&self) -> String {
         self.s("fed/federation.cert.pem")
@@ -162,23 +257,18 @@ impl World {
     /// The world with the keys of `algs` (`--alg` of each `init` and
     /// `authority new`).
     pub fn with_algorithms(algs: Algs) -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let now = now();
         let w = World {
-            dir,
+            dir: Dir::new(),
             now,
             t: now - 3600,
         };
-        let r = ok(&[
-            "federation",
-            "init",
-            "--name",
+        let r = federation_init(
             "全国一体化政务服务平台电子证照信任根",
-            "--alg",
-            algs.federation,
-            "--out",
-            &w.s("fed"),
-        ]);
+            &w.path("fed"),
+            &["--alg", algs.federation],
+        )
+        .assert_ok();
         assert!(r.stdout.contains("federation.key.pem"), "{r}");
         for (r, (code, name, codes)) in [
             ("310000", "sh", SH_CODES),
@@ -188,45 +278,27 @@ impl World {
         .into_iter()
         .enumerate()
         {
-            ok(&[
-                "region",
-                "init",
-                "--region",
+            region_init(
                 code,
-                "--name",
                 &format!("{code} 电子证照根CA"),
-                "--alg",
-                algs.roots[r],
-                "--out",
-                &w.s(name),
-            ]);
+                &w.path(name),
+                &["--alg", algs.roots[r]],
+            )
+            .assert_ok();
             for (i, credit) in codes.iter().enumerate() {
                 w.authority_with(name, &format!("{name}{i}"), credit, algs.authorities[r][i]);
             }
         }
         // The federation list of the three region roots.
-        let r = ok(&[
-            "trustlist",
-            "federation",
-            "--key",
-            &w.s("fed/federation.key.pem"),
-            "--cert",
-            &w.anchor(),
-            "--region-root",
-            &w.s("sh/root.cert.pem"),
-            "--region-root",
-            &w.s("gd/root.cert.pem"),
-            "--region-root",
-            &w.s("sc/root.cert.pem"),
-            "--sequence",
-            "1",
-            "--valid-days",
-            "30",
-            "--out",
-            &w.s("federation.tl"),
-            "--json",
-        ]);
-        let j = r.json();
+        let j = w
+            .federation_list(
+                &["sh", "gd", "sc"],
+                1,
+                "federation.tl",
+                &["--valid-days", "30", "--json"],
+            )
+            .assert_ok()
+            .json();
         assert_eq!(j["sequence"], 1);
         assert_eq!(j["regions"].as_array().unwrap().len(), 3);
         assert_eq!(j["regions"][1]["region"], "440000");
@@ -273,7 +345,7 @@ impl World {
         ] {
             fs::write(
                 w.path(name),
-                SAMPLE.replace(
+                SAMPLE_JSON.replace(
                     &format!("\"type_code\": \"{NATIONAL_BUSINESS}\""),
                     &format!("\"type_code\": \"{code}\""),
                 ),
@@ -289,26 +361,21 @@ impl World {
 
     /// `authority new` with a key of `alg`.
     pub fn authority_with(&self, region: &str, out: &str, credit: &str, alg: &str) {
-        let r = ok(&[
-            "authority",
-            "new",
-            "--root-key",
-            &self.s(&format!("{region}/root.key.pem")),
-            "--root-cert",
-            &self.s(&format!("{region}/root.cert.pem")),
-            "--name",
+        let r = authority_new(
+            &self.path(region),
             &format!("{out} authority"),
-            "--credit-code",
             credit,
-            "--usage",
-            "licence-signing",
-            "--usage",
-            "status-list-signing",
-            "--alg",
-            alg,
-            "--out",
-            &self.s(out),
-        ]);
+            &self.path(out),
+            &[
+                "--usage",
+                "licence-signing",
+                "--usage",
+                "status-list-signing",
+                "--alg",
+                alg,
+            ],
+        )
+        .assert_ok();
         assert!(r.stdout.contains("status-list-signing"), "{r}");
     }
 
@@ -330,155 +397,227 @@ impl World {
         .to_string()
     }
 
-    /// Signs `spec` as the region list `<region>-<sequence>.tl`.
-    pub fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
-        let spec_path = self.path(&format!("{region}-list.json"));
-        fs::write(&spec_path, spec).unwrap();
-        ok(&[
+    /// `trustlist federation`, signed by the federation root, naming the
+    /// roots of `regions` (directories such as "sh").
+    pub fn federation_list(
+        &self,
+        regions: &[&str],
+        sequence: u64,
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
+        let (key, anchor) = (self.s("fed/federation.key.pem"), self.anchor());
+        let mut args = vec!["trustlist", "federation", "--key", &key, "--cert", &anchor];
+        let roots: Vec<String> = regions
+            .iter()
+            .map(|r| self.s(&format!("{r}/root.cert.pem")))
+            .collect();
+        for root in &roots {
+            args.extend(["--region-root", root]);
+        }
+        let (sequence, out) = (sequence.to_string(), self.s(out));
+        args.extend(["--sequence", &sequence, "--out", &out]);
+        run_with(&args, extra)
+    }
+
+    /// `trustlist region` of the spec file `spec`, signed with the root key
+    /// in `key_dir` and the root certificate in `cert_dir`.
+    pub fn trustlist_region(
+        &self,
+        key_dir: &str,
+        cert_dir: &str,
+        spec: &str,
+        sequence: u64,
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
+        let key = self.s(&format!("{key_dir}/root.key.pem"));
+        let cert = self.s(&format!("{cert_dir}/root.cert.pem"));
+        let (spec, sequence, out) = (self.s(spec), sequence.to_string(), self.s(out));
+        let args = [
             "trustlist",
             "region",
             "--key",
-            &self.s(&format!("{region}/root.key.pem")),
+            &key,
             "--cert",
-            &self.s(&format!("{region}/root.cert.pem")),
+            &cert,
             "--spec",
-            &p(&spec_path),
+            &spec,
             "--sequence",
-            &sequence.to_string(),
+            &sequence,
             "--out",
-            &self.s(&format!("{region}-{sequence}.tl")),
-            "--json",
-        ])
+            &out,
+        ];
+        run_with(&args, extra)
+    }
+
+    /// Signs `spec` as the region list `<region>-<sequence>.tl`.
+    pub fn region_list(&self, region: &str, sequence: u64, spec: &str) -> Run {
+        let spec_file = format!("{region}-list.json");
+        fs::write(self.path(&spec_file), spec).unwrap();
+        let out = format!("{region}-{sequence}.tl");
+        self.trustlist_region(region, region, &spec_file, sequence, &out, &["--json"])
+            .assert_ok()
+    }
+
+    /// The `--key` and `--cert` of `authority` (e.g. "gd0").
+    fn key_and_cert(&self, authority: &str) -> [String; 4] {
+        [
+            "--key".into(),
+            self.s(&format!("{authority}/authority.key.pem")),
+            "--cert".into(),
+            self.s(&format!("{authority}/authority.cert.pem")),
+        ]
+    }
+
+    /// `issue` with the key and certificate of `authority` and `extra`.
+    pub fn issue_with(&self, authority: &str, extra: &[&str]) -> Run {
+        let signer = self.key_and_cert(authority);
+        let mut args = vec!["issue"];
+        args.extend(signer.iter().map(String::as_str));
+        run_with(&args, extra)
     }
 
     /// Issues a licence of `json` by `authority` (e.g. "gd0") at `iat`,
     /// recorded in the region's registry; returns the QR text file and the
     /// issue JSON.
     pub fn issue(&self, authority: &str, json: &str, iat: i64, out: &str) -> (String, Value) {
-        let region = &authority[..2];
-        let r = ok(&[
-            "issue",
-            "--key",
-            &self.s(&format!("{authority}/authority.key.pem")),
-            "--cert",
-            &self.s(&format!("{authority}/authority.cert.pem")),
-            "--licence",
-            &self.s(json),
-            "--issued-at",
-            &iat.to_string(),
+        let (json, iat) = (self.s(json), iat.to_string());
+        let (registry, out) = (self.s(&format!("{}.db", &authority[..2])), self.s(out));
+        let r = self
+            .issue_with(
+                authority,
+                &[
+                    "--licence",
+                    &json,
+                    "--issued-at",
+                    &iat,
+                    "--registry",
+                    &registry,
+                    "--out",
+                    &out,
+                    "--json",
+                ],
+            )
+            .assert_ok();
+        (out, r.json())
+    }
+
+    /// `status revoke|suspend --credit-code CODE --index N` in the
+    /// registry `db`.
+    pub fn set_status(&self, action: &str, db: &str, code: &str, index: u64) {
+        ok(&[
+            "status",
+            action,
             "--registry",
-            &self.s(&format!("{region}.db")),
-            "--out",
-            &self.s(out),
-            "--json",
+            &self.s(db),
+            "--credit-code",
+            code,
+            "--index",
+            &index.to_string(),
         ]);
-        (self.s(out), r.json())
     }
 
     /// Signs the status list of `authority` from its region's registry.
     pub fn publish(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
-        let region = &authority[..2];
-        let mut args = vec![
-            "status".to_owned(),
-            "publish".into(),
-            "--registry".into(),
-            self.s(&format!("{region}.db")),
-            "--key".into(),
-            self.s(&format!("{authority}/authority.key.pem")),
-            "--cert".into(),
-            self.s(&format!("{authority}/authority.cert.pem")),
-            "--issued-at".into(),
-            iat.to_string(),
-            "--ttl".into(),
-            "2d".into(),
-            "--out".into(),
-            self.s(out),
-            "--json".into(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        ok(&args)
+        let mut all = vec!["--json"];
+        all.extend_from_slice(extra);
+        self.publish_with(authority, iat, out, &all)
     }
 
     /// Signs the status list of `authority` as [`World::publish`] does,
     /// with the summary as text.
     pub fn publish_text(&self, authority: &str, iat: i64, out: &str) -> Run {
-        let region = &authority[..2];
-        ok(&[
-            "status".to_owned(),
-            "publish".into(),
-            "--registry".into(),
-            self.s(&format!("{region}.db")),
-            "--key".into(),
-            self.s(&format!("{authority}/authority.key.pem")),
-            "--cert".into(),
-            self.s(&format!("{authority}/authority.cert.pem")),
-            "--issued-at".into(),
-            iat.to_string(),
-            "--ttl".into(),
-            "2d".into(),
-            "--out".into(),
-            self.s(out),
-        ])
+        self.publish_with(authority, iat, out, &[])
+    }
+
+    fn publish_with(&self, authority: &str, iat: i64, out: &str, extra: &[&str]) -> Run {
+        let registry = self.s(&format!("{}.db", &authority[..2]));
+        let signer = self.key_and_cert(authority);
+        let (iat, out) = (iat.to_string(), self.s(out));
+        let mut args = vec!["status", "publish", "--registry", &registry];
+        args.extend(signer.iter().map(String::as_str));
+        args.extend(["--issued-at", &iat, "--ttl", "2d", "--out", &out]);
+        run_with(&args, extra).assert_ok()
     }
 
     /// Builds trust.elb from the federation list, the three region lists
     /// of sequence 1, `status` lists and Shanghai's policy.
     pub fn build(&self, status: &[&str]) -> Run {
-        let mut args = vec![
-            "bundle".to_owned(),
-            "build".into(),
-            "--anchor".into(),
-            self.anchor(),
-            "--federation".into(),
-            self.s("federation.tl"),
-            "--region".into(),
-            self.s("sh-1.tl"),
-            "--region".into(),
-            self.s("gd-1.tl"),
-            "--region".into(),
-            self.s("sc-1.tl"),
-            "--policy".into(),
-            POLICY.into(),
-            "--out".into(),
-            self.bundle(),
-            "--json".into(),
-        ];
-        for s in status {
-            args.push("--status".into());
-            args.push(self.s(s));
+        self.build_from(
+            "federation.tl",
+            &["sh-1.tl", "gd-1.tl", "sc-1.tl"],
+            status,
+            "trust.elb",
+            &["--policy", POLICY, "--json"],
+        )
+        .assert_ok()
+    }
+
+    /// `bundle build --anchor …` of the lists in the files `federation`,
+    /// `regions` and `status`, written to `out`, and `extra`.
+    pub fn build_from(
+        &self,
+        federation: &str,
+        regions: &[&str],
+        status: &[&str],
+        out: &str,
+        extra: &[&str],
+    ) -> Run {
+        let (anchor, federation, out) = (self.anchor(), self.s(federation), self.s(out));
+        let mut args = vec!["bundle", "build", "--anchor", &anchor];
+        args.extend(["--federation", &federation]);
+        let (regions, status) = (self.all(regions), self.all(status));
+        for region in &regions {
+            args.extend(["--region", region]);
         }
-        ok(&args)
+        args.extend(["--out", &out]);
+        args.extend_from_slice(extra);
+        for list in &status {
+            args.extend(["--status", list]);
+        }
+        run(args)
+    }
+
+    /// The paths of the files `names`.
+    fn all(&self, names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| self.s(n)).collect()
+    }
+
+    /// `bundle inspect trust.elb --anchor …` and `extra`.
+    pub fn inspect(&self, extra: &[&str]) -> Run {
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        run_with(&["bundle", "inspect", &bundle, "--anchor", &anchor], extra)
+    }
+
+    /// `verify --qr-file … --bundle trust.elb --anchor …` and `extra`.
+    pub fn verify_run(&self, qr_file: &str, extra: &[&str]) -> Run {
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        let args = [
+            "verify",
+            "--qr-file",
+            qr_file,
+            "--bundle",
+            &bundle,
+            "--anchor",
+            &anchor,
+        ];
+        run_with(&args, extra)
     }
 
     /// `verify --bundle … --json` of a QR text file.
     pub fn verify(&self, qr_file: &str, extra: &[&str]) -> (i32, Value) {
-        let mut args = vec![
-            "verify".to_owned(),
-            "--qr-file".into(),
-            qr_file.to_owned(),
-            "--bundle".into(),
-            self.bundle(),
-            "--anchor".into(),
-            self.anchor(),
-            "--json".into(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let r = run(&args);
+        let mut all = vec!["--json"];
+        all.extend_from_slice(extra);
+        let r = self.verify_run(qr_file, &all);
         assert!(r.stderr.is_empty(), "{r}");
         (r.code, r.json())
     }
 
     /// `bundle update trust.elb --anchor … <args>`.
     pub fn update(&self, args: &[&str]) -> Run {
-        let mut all = vec![
-            "bundle".to_owned(),
-            "update".into(),
-            self.bundle(),
-            "--anchor".into(),
-            self.anchor(),
-        ];
-        all.extend(args.iter().map(|s| s.to_string()));
-        run(&all)
+        let (bundle, anchor) = (self.bundle(), self.anchor());
+        run_with(&["bundle", "update", &bundle, "--anchor", &anchor], args)
     }
 }
 
