@@ -7,6 +7,11 @@ mod common;
 use std::fs;
 
 use common::{ok, p, run};
+
+/// A path as an owned string, for argument lists built as `Vec<String>`.
+fn owned(path: &std::path::Path) -> String {
+    p(path).to_owned()
+}
 use tempfile::TempDir;
 
 /// Runs `authority new` for `name` with `usages` and key algorithm `alg`, into `dir`.
@@ -16,15 +21,15 @@ fn authority(t: &TempDir, dir: &str, alg: &str, name: &str, code: &str, usages: 
         "authority".to_owned(),
         "new".into(),
         "--root-key".into(),
-        p(&d.join("sh/root.key.pem")),
+        owned(&d.join("sh/root.key.pem")),
         "--root-cert".into(),
-        p(&d.join("sh/root.cert.pem")),
+        owned(&d.join("sh/root.cert.pem")),
         "--name".into(),
         name.into(),
         "--credit-code".into(),
         code.into(),
         "--out".into(),
-        p(&d.join(dir)),
+        owned(&d.join(dir)),
         "--alg".into(),
         alg.into(),
     ];
@@ -40,9 +45,9 @@ fn make_seal(t: &TempDir, owner_dir: &str, owner: &str, code: &str, index: &str,
         "seal".to_owned(),
         "make".into(),
         "--key".into(),
-        p(&d.join("psb/authority.key.pem")),
+        owned(&d.join("psb/authority.key.pem")),
         "--cert".into(),
-        p(&d.join("psb/authority.cert.pem")),
+        owned(&d.join("psb/authority.cert.pem")),
         "--esid".into(),
         format!("310100000000{index}"),
         "--name".into(),
@@ -52,7 +57,7 @@ fn make_seal(t: &TempDir, owner_dir: &str, owner: &str, code: &str, index: &str,
         "--owner-code".into(),
         code.into(),
         "--signer-cert".into(),
-        p(&d.join(format!("{owner_dir}/authority.cert.pem"))),
+        owned(&d.join(format!("{owner_dir}/authority.cert.pem"))),
         "--valid-from".into(),
         "2025-01-01".into(),
         "--valid-until".into(),
@@ -60,7 +65,7 @@ fn make_seal(t: &TempDir, owner_dir: &str, owner: &str, code: &str, index: &str,
         "--status-index".into(),
         index.into(),
         "--out".into(),
-        p(&d.join(format!("{owner_dir}.seal"))),
+        owned(&d.join(format!("{owner_dir}.seal"))),
         "--json".into(),
     ];
     args.extend(extra.iter().map(|s| (*s).to_owned()));
@@ -71,17 +76,17 @@ fn make_seal(t: &TempDir, owner_dir: &str, owner: &str, code: &str, index: &str,
 
 fn sign(t: &TempDir, owner_dir: &str, digest: &str) -> String {
     let d = t.path();
-    let out = p(&d.join(format!("notice.pdf.{owner_dir}.sig")));
+    let out = owned(&d.join(format!("notice.pdf.{owner_dir}.sig")));
     let r = ok(&[
         "seal",
         "sign",
-        &p(&d.join("notice.pdf")),
+        &owned(&d.join("notice.pdf")),
         "--seal",
-        &p(&d.join(format!("{owner_dir}.seal"))),
+        &owned(&d.join(format!("{owner_dir}.seal"))),
         "--key",
-        &p(&d.join(format!("{owner_dir}/authority.key.pem"))),
+        &owned(&d.join(format!("{owner_dir}/authority.key.pem"))),
         "--cert",
-        &p(&d.join(format!("{owner_dir}/authority.cert.pem"))),
+        &owned(&d.join(format!("{owner_dir}/authority.cert.pem"))),
         "--page",
         "1",
         "--x",
@@ -108,7 +113,7 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         "--name",
         "上海市电子证照根CA",
         "--out",
-        &p(&d.join("sh")),
+        &owned(&d.join("sh")),
     ]);
     // GB/T 38540's SM2 for the maker and one department; Ed25519 for the other.
     authority(
@@ -149,11 +154,11 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     ok(&[
         "seal",
         "show",
-        &p(&d.join("samr.seal")),
+        &owned(&d.join("samr.seal")),
         "--png",
-        &p(&png),
+        &owned(&png),
         "--svg",
-        &p(&d.join("seal.svg")),
+        &owned(&d.join("seal.svg")),
     ]);
     let png_bytes = fs::read(&png).unwrap();
     assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -166,9 +171,9 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         "上海市生态环境局",
         "11310000002417920A",
         "1",
-        &["--picture", &p(&png), "--picture-size", "42x42"],
+        &["--picture", &owned(&png), "--picture-size", "42x42"],
     );
-    let shown = ok(&["seal", "show", &p(&d.join("sepb.seal")), "--json"]).json();
+    let shown = ok(&["seal", "show", &owned(&d.join("sepb.seal")), "--json"]).json();
     assert_eq!(shown["untrusted"], true);
     assert_eq!(shown["seal"]["picture"]["type"], "png");
 
@@ -184,13 +189,13 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         let mut args = vec![
             "seal".to_owned(),
             "verify".into(),
-            p(&d.join("notice.pdf")),
+            owned(&d.join("notice.pdf")),
             sig_a.clone(),
             sig_b.clone(),
             "--root".into(),
-            p(&d.join("sh/root.cert.pem")),
+            owned(&d.join("sh/root.cert.pem")),
             "--authority".into(),
-            p(&d.join("psb/authority.cert.pem")),
+            owned(&d.join("psb/authority.cert.pem")),
         ];
         args.extend(extra.iter().map(|s| (*s).to_owned()));
         run(&args)
@@ -242,15 +247,15 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     let r = run([
         "seal",
         "sign",
-        &p(&d.join("notice.pdf")),
+        &owned(&d.join("notice.pdf")),
         "--seal",
-        &p(&d.join("samr.seal")),
+        &owned(&d.join("samr.seal")),
         "--key",
-        &p(&d.join("sepb/authority.key.pem")),
+        &owned(&d.join("sepb/authority.key.pem")),
         "--cert",
-        &p(&d.join("sepb/authority.cert.pem")),
+        &owned(&d.join("sepb/authority.cert.pem")),
         "--out",
-        &p(&d.join("x.sig")),
+        &owned(&d.join("x.sig")),
     ]);
     r.assert_error("SIGNER_NOT_IN_SEAL");
     // An SVG picture with a script is refused.
@@ -263,9 +268,9 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         "seal",
         "make",
         "--key",
-        &p(&d.join("psb/authority.key.pem")),
+        &owned(&d.join("psb/authority.key.pem")),
         "--cert",
-        &p(&d.join("psb/authority.cert.pem")),
+        &owned(&d.join("psb/authority.cert.pem")),
         "--esid",
         "9",
         "--name",
@@ -275,15 +280,15 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         "--owner-code",
         "11310000MB2F31727A",
         "--signer-cert",
-        &p(&d.join("samr/authority.cert.pem")),
+        &owned(&d.join("samr/authority.cert.pem")),
         "--valid-until",
         "2029-01-01",
         "--status-index",
         "9",
         "--picture",
-        &p(&d.join("evil.svg")),
+        &owned(&d.join("evil.svg")),
         "--out",
-        &p(&d.join("evil.seal")),
+        &owned(&d.join("evil.seal")),
     ]);
     r.assert_error("SEAL_PICTURE_UNSAFE");
 }
