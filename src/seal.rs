@@ -57,10 +57,10 @@
 //!     Ok(CertifiedSigner::new(cert, key)?)
 //! };
 //! // The seal maker (公安 registers official seals) and the department.
-//! let maker = authority("上海市公安局", "11310000002421441M", vec![Usage::SealMaking])?;
+//! let maker = authority("上海市公安局", "11310000002421441F", vec![Usage::SealMaking])?;
 //! let owner = authority("上海市市场监督管理局", "11310000MB2F31727A", vec![Usage::DocumentSealing])?;
 //!
-//! let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 42 42"><circle cx="21" cy="21" r="20" fill="none" stroke="#E60012"/></svg>"#;
+//! let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 42 42"><circle cx="21" cy="21" r="20" fill="none" stroke="#E60012"/></svg>"##;
 //! let seal = Seal::builder()
 //!     .esid("3101000000001")
 //!     .kind(SealKind::Organisation)
