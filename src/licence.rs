@@ -44,6 +44,9 @@ use crate::identifiers::{
 use crate::pki::{Certificate, Usage};
 use crate::ReasonCode;
 
+mod item;
+pub use item::{Item, ItemValue};
+
 /// CWT claim key of the licence body (private use, RFC 8392 §9.1).
 pub const CLAIM_LICENCE: i64 = -65537;
 /// CWT `exp`.
