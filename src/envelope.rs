@@ -2,15 +2,16 @@
 //!
 //! Every signed artifact is a tagged COSE_Sign1 (RFC 9052, tag 18) whose
 //! protected header holds `alg` (1), `kid` (4) and `typ` (16, RFC 9596).
-//! Each kind of artifact has its own `typ`, and a verifier refuses any
-//! other; `alg` and `kid` are read only from the protected header
+//! Each kind of artifact has its own `typ` (a licence's is the integer
+//! content format [`LICENCE_CONTENT_FORMAT`], the others' media types), and
+//! a verifier refuses any other; `alg` and `kid` are read only from the protected header
 //! (docs/FORMAT.md §3). `alg` is one of the algorithm table's
 //! ([`crate::alg`]): EdDSA -8, ES256 -7, SM2-SM3
 //! [`crate::alg::COSE_ALG_SM2_SM3`].
 //!
 //! ```cddl
 //! COSE_Sign1_Tagged = #6.18([
-//!     protected   : bstr .cbor { 1 => -8 / -7 / -65601, 4 => bstr .size 8, 16 => tstr },
+//!     protected   : bstr .cbor { 1 => -8 / -7 / -65601, 4 => bstr .size 8, 16 => uint / tstr },
 //!     unprotected : {},            ; ignored, never trusted
 //!     payload     : bstr,          ; never nil (no detached payloads)
 //!     signature   : bstr .size 64,
@@ -95,17 +96,18 @@ pub enum ArtifactType {
 }
 
 impl ArtifactType {
-    /// The `typ` header value: a media type (RFC 9596 gives `typ` the syntax
-    /// of the content type header, so the full `application/…` form is used).
-    pub const fn typ(self) -> &'static str {
+    /// The `typ` header value (RFC 9596): for a licence the content format
+    /// [`LICENCE_CONTENT_FORMAT`] (an integer, 3 bytes in the QR code); for
+    /// every other artifact a full `application/…` media type.
+    pub const fn typ(self) -> Typ {
         match self {
-            ArtifactType::Licence => "application/el-lic+cwt",
+            ArtifactType::Licence => Typ::ContentFormat(LICENCE_CONTENT_FORMAT),
             // Fixed by the IETF Token Status List specification.
-            ArtifactType::StatusList => "application/statuslist+cwt",
-            ArtifactType::RegionTrustList => "application/el-tlr+cwt",
-            ArtifactType::FederationTrustList => "application/el-tlf+cwt",
-            ArtifactType::Seal => "application/el-seal+cwt",
-            ArtifactType::SealedSignature => "application/el-sealsig+cwt",
+            ArtifactType::StatusList => Typ::MediaType("application/statuslist+cwt"),
+            ArtifactType::RegionTrustList => Typ::MediaType("application/el-tlr+cwt"),
+            ArtifactType::FederationTrustList => Typ::MediaType("application/el-tlf+cwt"),
+            ArtifactType::Seal => Typ::MediaType("application/el-seal+cwt"),
+            ArtifactType::SealedSignature => Typ::MediaType("application/el-sealsig+cwt"),
         }
     }
 
@@ -152,8 +154,43 @@ impl ArtifactType {
     }
 
     /// The artifact type with this `typ`, if any.
-    pub fn from_typ(typ: &str) -> Option<Self> {
+    pub fn from_typ(typ: Typ) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.typ() == typ)
+    }
+}
+
+/// The content format of a licence's `typ`: 65100, from the CoAP
+/// Content-Format range 65000–65535 reserved for experimental use (RFC 7252
+/// §12.3); RFC 9596 allows an integer `typ` (docs/FORMAT.md §3).
+pub const LICENCE_CONTENT_FORMAT: u16 = 65100;
+
+/// A `typ` header value (RFC 9596): a media type, written as a text string,
+/// or a CoAP Content-Format number, written as an unsigned integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Typ {
+    /// A media type, e.g. `application/el-tlf+cwt`.
+    MediaType(&'static str),
+    /// A CoAP Content-Format number (RFC 7252 §12.3).
+    ContentFormat(u16),
+}
+
+impl core::fmt::Display for Typ {
+    /// The media type, or the number in decimal.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Typ::MediaType(t) => f.write_str(t),
+            Typ::ContentFormat(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl serde::Serialize for Typ {
+    /// A JSON string for a media type, a JSON number for a content format.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Typ::MediaType(t) => s.serialize_str(t),
+            Typ::ContentFormat(n) => s.serialize_u16(*n),
+        }
     }
 }
 
@@ -216,10 +253,10 @@ pub enum EnvelopeError {
     #[error("the protected header has no typ")]
     TypMissing,
     /// `typ` is not the expected one.
-    #[error("typ is {found:?}, expected {expected:?}")]
+    #[error("typ is {found:?}, expected {expected}")]
     TypMismatch {
         /// Expected `typ`.
-        expected: &'static str,
+        expected: Typ,
         /// The `typ` found, as text (an integer is shown in decimal).
         found: String,
     },
@@ -367,26 +404,23 @@ impl Sign1 {
                 .map_err(|_| EnvelopeError::KidMissing)?,
             _ => return Err(EnvelopeError::KidMissing),
         };
-        match find(&header, HEADER_TYP) {
-            None => return Err(EnvelopeError::TypMissing),
-            Some(Value::Text(t)) if t == expected.typ() => {}
-            Some(Value::Text(t)) => {
-                return Err(EnvelopeError::TypMismatch {
-                    expected: expected.typ(),
-                    found: t.clone(),
-                })
-            }
-            Some(Value::Integer(i)) => {
-                return Err(EnvelopeError::TypMismatch {
-                    expected: expected.typ(),
-                    found: i128::from(*i).to_string(),
-                })
-            }
-            Some(_) => {
+        let found = match (find(&header, HEADER_TYP), expected.typ()) {
+            (None, _) => return Err(EnvelopeError::TypMissing),
+            (Some(Value::Text(t)), Typ::MediaType(e)) if t == e => None,
+            (Some(Value::Integer(i)), Typ::ContentFormat(e)) if *i == e.into() => None,
+            (Some(Value::Text(t)), _) => Some(t.clone()),
+            (Some(Value::Integer(i)), _) => Some(i128::from(*i).to_string()),
+            (Some(_), _) => {
                 return Err(EnvelopeError::Malformed(
                     "typ is neither text nor an integer",
                 ))
             }
+        };
+        if let Some(found) = found {
+            return Err(EnvelopeError::TypMismatch {
+                expected: expected.typ(),
+                found,
+            });
         }
         Ok(Sign1 {
             protected,
@@ -505,8 +539,13 @@ impl PreparedSign1 {
         protected.extend_from_slice(&[0x04, 0x48]); // 4: bstr .size 8
         protected.extend_from_slice(&kid);
         protected.push(0x10); // 16: typ
-        write_head(&mut protected, 3, artifact.typ().len() as u64);
-        protected.extend_from_slice(artifact.typ().as_bytes());
+        match artifact.typ() {
+            Typ::MediaType(t) => {
+                write_head(&mut protected, 3, t.len() as u64);
+                protected.extend_from_slice(t.as_bytes());
+            }
+            Typ::ContentFormat(n) => write_head(&mut protected, 0, n.into()),
+        }
         Self {
             algorithm,
             protected,

@@ -30,6 +30,9 @@ use serde::{Serialize, Serializer};
 
 use crate::ReasonCode;
 
+mod packed;
+pub use packed::{PACKED_CREDIT_LEN, PACKED_TYPE_LEN};
+
 /// The GB/T 36904 object-identifier root that every licence identifier starts
 /// with (without the trailing dot).
 pub const IDENTIFIER_ROOT: &str = "1.2.156.3005.2";

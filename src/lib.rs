@@ -46,14 +46,13 @@
 //! // The authority issues a licence; the builder refuses invalid fields by name.
 //! let licence = Licence::builder()
 //!     .type_code("11100000000013338W011")
-//!     .type_name("营业执照")
 //!     .serial("20240001735")
 //!     .version(1)
 //!     .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")
 //!     .issued_at(1_716_170_400)
 //!     .valid_from(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
 //!     .long_term()
-//!     .text("address", "上海市浦东新区碧波路690号")
+//!     .text(2, "上海市浦东新区碧波路690号") // data item 2 of its type: 住所 (address)
 //!     .status_index(17) // its entry in the authority's status list
 //!     .build()?;
 //! // The certificate and its key make a signer (an HSM works too:

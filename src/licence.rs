@@ -1,10 +1,12 @@
 //! The licence: model, builder, and its CWT claims set.
 //!
-//! A licence is a CWT claims set (RFC 8392) inside a COSE_Sign1 of `typ`
-//! `application/el-lic+cwt`. Only what a verifier cannot get from its trust
-//! material travels in the QR code (docs/FORMAT.md §9): the identifier's root
-//! is a constant, and the issuing authority's code, name and region come from
-//! the signer certificate. docs/FORMAT.md specifies every byte; in CDDL:
+//! A licence is a CWT claims set (RFC 8392) inside a COSE_Sign1 whose `typ`
+//! is the content format 65100 (docs/FORMAT.md §3). Only what a verifier
+//! cannot get from its trust material travels in the QR code (docs/FORMAT.md
+//! §9): the identifier's root is a constant, the issuing authority's code,
+//! name and region come from the signer certificate, and the licence type's
+//! name and the meaning of its data items come from the licence catalogue.
+//! Codes travel packed (docs/FORMAT.md §4, "Packing"). In CDDL:
 //!
 //! ```cddl
 //! claims = {
@@ -14,14 +16,14 @@
 //!   -65537 => licence,    ; private-use claim (RFC 8392 §9.1: keys < -65536)
 //! }
 //! licence = [
-//!   type-code: tstr,      ; 21 chars: ministry credit code + 3 digits
-//!   type-name: tstr,
-//!   serial: tstr,         ; 1..64 of 0-9A-Z
-//!   version: uint,        ; 1..999
-//!   number: tstr / null,  ; licence number printed on the licence, if any
-//!   holder: [kind: 1 / 2, code: tstr, name: tstr],
+//!   type-code: bstr .size 13,      ; packed licence type code
+//!   serial: uint / tstr,           ; uint exactly when canonical decimal
+//!   version: uint,                 ; 1..999
+//!   number: tstr / null,           ; licence number printed on the licence, if any
+//!   holder: [1, bstr .size 12, name: tstr]   ; organisation, packed credit code
+//!         / [2, uint, name: tstr],           ; citizen, packed resident id
 //!   status-index: uint / null,
-//!   attributes: [* [key: tstr, value: tstr / int / #6.100(int)]],
+//!   items: { * uint => tstr / int },         ; data items by catalogue number
 //! ]
 //! ```
 //!
@@ -32,7 +34,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use ciborium::Value;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
 
 use crate::artifact::{Artifact, CertifiedSigner, Prepared, SignerRole};
@@ -40,6 +42,7 @@ use crate::cbor::{self, Limits};
 use crate::envelope::ArtifactType;
 use crate::identifiers::{
     AuthorityCode, CreditCode, IdentifierError, LicenceIdentifier, LicenceTypeCode, ResidentId,
+    PACKED_CREDIT_LEN, PACKED_TYPE_LEN,
 };
 use crate::pki::{Certificate, Usage};
 use crate::ReasonCode;
@@ -57,17 +60,13 @@ pub const CLAIM_NBF: i64 = 5;
 pub const CLAIM_IAT: i64 = 6;
 /// Offset of China Standard Time from UTC, in seconds.
 pub const CST_OFFSET: i64 = 8 * 3600;
-/// CBOR tag for a date as days since 1970-01-01 (RFC 8943).
-pub const TAG_DAYS: u64 = 100;
 
-/// Longest type name, holder name, licence number (bytes of UTF-8).
+/// Longest holder name and licence number (bytes of UTF-8).
 pub const MAX_NAME_LEN: usize = 256;
-/// Longest text attribute value (bytes of UTF-8).
+/// Longest text item value (bytes of UTF-8).
 pub const MAX_TEXT_LEN: usize = 1024;
-/// Most attributes on one licence.
-pub const MAX_ATTRIBUTES: usize = 64;
-/// Longest attribute key.
-pub const MAX_KEY_LEN: usize = 32;
+/// Most data items on one licence.
+pub const MAX_ITEMS: usize = 64;
 
 /// Latest `iat` accepted: 9999-12-31 23:59:59 UTC.
 pub const MAX_TIME: i64 = 253_402_300_799;
@@ -100,7 +99,8 @@ pub enum LicenceError {
     /// A field breaks its rule; `field` names it as in the JSON form.
     #[error("licence field `{field}` is invalid: {reason}")]
     Field {
-        /// The field, e.g. `holder.code` or `attributes[2].key`.
+        /// The field, e.g. `holder.code`, or `items.4` for the data item
+        /// numbered 4.
         field: String,
         /// What is wrong with it.
         reason: String,
@@ -172,21 +172,35 @@ impl HolderCode {
         }
     }
     fn parse(kind: u8, code: &str) -> Result<Self, LicenceError> {
-        let err = |e: IdentifierError| LicenceError::field("holder.code", e);
         match kind {
             1 => CreditCode::parse_lenient(code)
                 .map(HolderCode::Organisation)
-                .map_err(err),
+                .map_err(holder_code_error),
             2 => code
                 .parse::<ResidentId>()
                 .map(HolderCode::Citizen)
-                .map_err(err),
-            k => Err(LicenceError::field(
-                "holder.kind",
-                format!("kind {k} is neither 1 (organisation) nor 2 (citizen)"),
-            )),
+                .map_err(holder_code_error),
+            k => Err(holder_kind_error(k.into())),
         }
     }
+    /// The packed code as carried (docs/FORMAT.md §4, "Packing").
+    fn to_wire(&self) -> Value {
+        match self {
+            HolderCode::Organisation(c) => Value::Bytes(c.to_packed().to_vec()),
+            HolderCode::Citizen(r) => Value::Integer(r.to_packed().into()),
+        }
+    }
+}
+
+fn holder_code_error(e: IdentifierError) -> LicenceError {
+    LicenceError::field("holder.code", e)
+}
+
+fn holder_kind_error(kind: i128) -> LicenceError {
+    LicenceError::field(
+        "holder.kind",
+        format!("kind {kind} is neither 1 (organisation) nor 2 (citizen)"),
+    )
 }
 
 /// The licence holder.
@@ -197,38 +211,6 @@ pub struct Holder {
     /// Identifying code.
     #[serde(flatten)]
     pub code: HolderCode,
-}
-
-/// A type-specific attribute value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AttributeValue {
-    /// Text (CBOR tstr).
-    Text(String),
-    /// Integer (CBOR int, 64-bit signed range).
-    Integer(i64),
-    /// Calendar date (CBOR tag 100: days since 1970-01-01, RFC 8943).
-    Date(NaiveDate),
-}
-
-impl core::fmt::Display for AttributeValue {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            AttributeValue::Text(t) => f.write_str(t),
-            AttributeValue::Integer(i) => write!(f, "{i}"),
-            AttributeValue::Date(d) => write!(f, "{d}"),
-        }
-    }
-}
-
-/// One ordered type-specific attribute.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Attribute {
-    /// Key: 1–32 of `a-z 0-9 _`, starting with a letter; unique within the licence.
-    pub key: String,
-    /// Value.
-    #[serde(flatten)]
-    pub value: AttributeValue,
 }
 
 /// The validity period, in calendar dates (China Standard Time).
@@ -251,8 +233,16 @@ impl Validity {
     }
 }
 
-fn days_from_epoch(d: NaiveDate) -> i64 {
+/// A date as a date item carries it: the number of days since 1970-01-01
+/// (negative before it).
+pub fn date_to_days(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce()) - 719_163
+}
+
+/// The date `days` days after 1970-01-01, if it is a date of years 1 to
+/// 9999 (the range a date item may hold).
+pub fn days_to_date(days: i64) -> Option<NaiveDate> {
+    date_from_days(days).filter(|d| (1..=9999).contains(&d.year()))
 }
 
 fn date_from_days(days: i64) -> Option<NaiveDate> {
@@ -261,7 +251,7 @@ fn date_from_days(days: i64) -> Option<NaiveDate> {
 }
 
 fn cst_midnight(d: NaiveDate) -> i64 {
-    days_from_epoch(d) * 86_400 - CST_OFFSET
+    date_to_days(d) * 86_400 - CST_OFFSET
 }
 
 /// The CST calendar date of a Unix time.
@@ -269,12 +259,29 @@ pub fn cst_date(unix: i64) -> Option<NaiveDate> {
     date_from_days((unix + CST_OFFSET).div_euclid(86_400))
 }
 
+/// Whether `serial` is the canonical decimal form of a `u64` (digits only,
+/// no leading zero unless it is `0`, at most 18446744073709551615): such a
+/// serial travels as an unsigned integer (docs/FORMAT.md §4).
+pub fn serial_is_integer(serial: &str) -> Option<u64> {
+    let b = serial.as_bytes();
+    if b.is_empty() || b.len() > 20 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.len() > 1 && b[0] == b'0' {
+        return None;
+    }
+    serial.parse().ok()
+}
+
 /// An electronic licence. Built with [`LicenceBuilder`] or decoded from claims;
 /// every field has passed its rule.
+///
+/// The licence type's name is not part of the licence: it comes from the
+/// licence catalogue, as does the meaning (name, value type, unit) of each
+/// data item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Licence {
     type_code: LicenceTypeCode,
-    type_name: String,
     serial: String,
     version: u16,
     number: Option<String>,
@@ -282,7 +289,22 @@ pub struct Licence {
     issued_at: i64,
     validity: Validity,
     status_index: Option<u64>,
-    attributes: Vec<Attribute>,
+    #[serde(serialize_with = "items_json")]
+    items: Vec<Item>,
+}
+
+/// Items in JSON as `{"number": 2, "text": "…"}` or `{"number": 4, "integer": 1000}`.
+fn items_json<S: Serializer>(items: &[Item], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Flat<'a> {
+        number: u16,
+        #[serde(flatten)]
+        value: &'a ItemValue,
+    }
+    s.collect_seq(items.iter().map(|i| Flat {
+        number: i.number,
+        value: &i.value,
+    }))
 }
 
 impl Licence {
@@ -293,10 +315,6 @@ impl Licence {
     /// Licence type code (21 chars).
     pub fn type_code(&self) -> &LicenceTypeCode {
         &self.type_code
-    }
-    /// Licence type name, e.g. 营业执照.
-    pub fn type_name(&self) -> &str {
-        &self.type_name
     }
     /// Serial part of the identifier.
     pub fn serial(&self) -> &str {
@@ -330,21 +348,21 @@ impl Licence {
     pub fn status_index(&self) -> Option<u64> {
         self.status_index
     }
-    /// Ordered type-specific attributes.
-    pub fn attributes(&self) -> &[Attribute] {
-        &self.attributes
+    /// The data items, sorted by number (numbers unique, 1 or more).
+    pub fn items(&self) -> &[Item] {
+        &self.items
     }
-    /// The attribute with `key`.
-    pub fn attribute(&self, key: &str) -> Option<&AttributeValue> {
-        self.attributes
-            .iter()
-            .find(|a| a.key == key)
-            .map(|a| &a.value)
+    /// The value of the data item numbered `number`, if the licence has it.
+    pub fn item(&self, number: u16) -> Option<&ItemValue> {
+        self.items
+            .binary_search_by_key(&number, |i| i.number)
+            .ok()
+            .map(|i| &self.items[i].value)
     }
 
     /// The licence's fields as readable lines, each indented by two spaces
     /// (serial and version, number, holder, issue date, validity, status
-    /// index, attributes), for reports and the command line.
+    /// index, data items by number), for reports and the command line.
     pub fn text_lines(&self) -> String {
         use core::fmt::Write as _;
         let mut s = String::new();
@@ -367,8 +385,11 @@ impl Licence {
         if let Some(i) = self.status_index {
             let _ = writeln!(s, "  status index: {i}");
         }
-        for a in &self.attributes {
-            let _ = writeln!(s, "  {}: {}", a.key, a.value);
+        for i in &self.items {
+            let _ = match &i.value {
+                ItemValue::Text(t) => writeln!(s, "  item {}: {t}", i.number),
+                ItemValue::Integer(n) => writeln!(s, "  item {}: {n}", i.number),
+            };
         }
         s
     }
@@ -392,37 +413,37 @@ impl Licence {
         w
     }
 
-    /// Encodes the CWT claims set, deterministically (RFC 8949 §4.2.1).
+    /// Encodes the CWT claims set, deterministically (RFC 8949 §4.2.1),
+    /// with every code packed (docs/FORMAT.md §4).
     pub fn to_claims(&self) -> Vec<u8> {
-        let attrs = self
-            .attributes
+        let items = self
+            .items
             .iter()
-            .map(|a| {
-                let v = match &a.value {
-                    AttributeValue::Text(t) => Value::Text(t.clone()),
-                    AttributeValue::Integer(i) => Value::Integer((*i).into()),
-                    AttributeValue::Date(d) => Value::Tag(
-                        TAG_DAYS,
-                        Box::new(Value::Integer(days_from_epoch(*d).into())),
-                    ),
+            .map(|i| {
+                let v = match &i.value {
+                    ItemValue::Text(t) => Value::Text(t.clone()),
+                    ItemValue::Integer(n) => Value::Integer((*n).into()),
                 };
-                Value::Array(vec![Value::Text(a.key.clone()), v])
+                (Value::Integer(i.number.into()), v)
             })
             .collect();
+        let serial = match serial_is_integer(&self.serial) {
+            Some(n) => Value::Integer(n.into()),
+            None => Value::Text(self.serial.clone()),
+        };
         let body = Value::Array(vec![
-            Value::Text(self.type_code.as_str().to_owned()),
-            Value::Text(self.type_name.clone()),
-            Value::Text(self.serial.clone()),
+            Value::Bytes(self.type_code.to_packed().to_vec()),
+            serial,
             Value::Integer(self.version.into()),
             self.number.clone().map_or(Value::Null, Value::Text),
             Value::Array(vec![
                 Value::Integer(self.holder.code.wire_kind().into()),
-                Value::Text(self.holder.code.as_str().to_owned()),
+                self.holder.code.to_wire(),
                 Value::Text(self.holder.name.clone()),
             ]),
             self.status_index
                 .map_or(Value::Null, |i| Value::Integer(i.into())),
-            Value::Array(attrs),
+            Value::Map(items),
         ]);
         let mut claims = Vec::with_capacity(4);
         if let Some(exp) = self.validity.expires() {
@@ -463,24 +484,28 @@ struct Shape {
     exp: Option<Int>,
     nbf: Int,
     iat: Int,
-    type_code: String,
-    type_name: String,
-    serial: String,
+    type_code: Vec<u8>,
+    serial: IntOrText,
     version: Int,
     number: Option<String>,
     holder_kind: Int,
-    holder_code: String,
+    holder_code: IntOrBytes,
     holder_name: String,
     status_index: Option<Int>,
-    attributes: Vec<(String, ShapeValue)>,
+    items: Vec<(Int, IntOrText)>,
 }
 
-/// An attribute value whose type is known, its range not yet checked.
-enum ShapeValue {
+/// An item that is an integer or a text string (serial, item value).
+enum IntOrText {
+    Int(Int),
     Text(String),
-    Integer(Int),
-    /// Tag 100 around an integer: days since 1970-01-01.
-    Days(Int),
+}
+
+/// The holder's code: a byte string (kind 1) or an integer (kind 2); which
+/// one the kind needs is a value rule.
+enum IntOrBytes {
+    Int(Int),
+    Bytes(Vec<u8>),
 }
 
 impl Shape {
@@ -507,112 +532,160 @@ impl Shape {
         let Some(Value::Array(body)) = body else {
             return Err(malformed("the licence claim is missing or not an array"));
         };
-        let [type_code, type_name, serial, version, number, holder, status, attrs]: [Value; 8] =
-            body.try_into()
-                .map_err(|_| malformed("the licence array does not have 8 items"))?;
+        let [type_code, serial, version, number, holder, status, items]: [Value; 7] = body
+            .try_into()
+            .map_err(|_| malformed("the licence array does not have 7 items"))?;
         let Value::Array(holder) = holder else {
             return Err(malformed("holder is not an array"));
         };
         let [kind, code, name]: [Value; 3] = holder
             .try_into()
             .map_err(|_| malformed("holder does not have 3 items"))?;
-        let Value::Array(attrs) = attrs else {
-            return Err(malformed("attributes is not an array"));
+        let Value::Map(items) = items else {
+            return Err(malformed("items is not a map"));
         };
-        let mut attributes = Vec::with_capacity(attrs.len());
-        for (i, a) in attrs.into_iter().enumerate() {
-            let pair = |what: &str| malformed(format!("attributes[{i}] {what}"));
-            let Value::Array(pair_items) = a else {
-                return Err(pair("is not a [key, value] pair"));
-            };
-            let [k, v]: [Value; 2] = pair_items
-                .try_into()
-                .map_err(|_| pair("is not a [key, value] pair"))?;
-            let Value::Text(k) = k else {
-                return Err(pair("has a key that is not text"));
+        let mut read_items = Vec::with_capacity(items.len());
+        for (k, v) in items {
+            let Value::Integer(number) = k else {
+                return Err(malformed("an item number is not an integer"));
             };
             let value = match v {
-                Value::Text(t) => ShapeValue::Text(t),
-                Value::Integer(n) => ShapeValue::Integer(n),
-                Value::Tag(TAG_DAYS, inner) => match *inner {
-                    Value::Integer(n) => ShapeValue::Days(n),
-                    _ => return Err(pair("has a date (tag 100) that is not an integer")),
-                },
-                _ => return Err(pair("has a value of an unsupported type")),
+                Value::Text(t) => IntOrText::Text(t),
+                Value::Integer(n) => IntOrText::Int(n),
+                _ => {
+                    return Err(malformed(format!(
+                        "item {} is neither text nor an integer",
+                        i128::from(number)
+                    )))
+                }
             };
-            attributes.push((k, value));
+            read_items.push((number, value));
         }
         Ok(Shape {
             exp,
             nbf,
             iat,
-            type_code: text(type_code, "type_code")?,
-            type_name: text(type_name, "type_name")?,
-            serial: text(serial, "serial")?,
+            type_code: match type_code {
+                Value::Bytes(b) => b,
+                _ => return Err(malformed("type_code is not a byte string")),
+            },
+            serial: match serial {
+                Value::Integer(n) => IntOrText::Int(n),
+                Value::Text(t) => IntOrText::Text(t),
+                _ => return Err(malformed("serial is neither an integer nor text")),
+            },
             version: int(version, "version")?,
             number: match number {
                 Value::Null => None,
                 v => Some(text(v, "number")?),
             },
             holder_kind: int(kind, "holder.kind")?,
-            holder_code: text(code, "holder.code")?,
+            holder_code: match code {
+                Value::Integer(n) => IntOrBytes::Int(n),
+                Value::Bytes(b) => IntOrBytes::Bytes(b),
+                _ => {
+                    return Err(malformed(
+                        "holder.code is neither a byte string nor an integer",
+                    ))
+                }
+            },
             holder_name: text(name, "holder.name")?,
             status_index: match status {
                 Value::Null => None,
                 v => Some(int(v, "status_index")?),
             },
-            attributes,
+            items: read_items,
         })
     }
 
-    /// The value pass: every field's rule, through [`LicenceBuilder::build`].
+    /// The value pass: unpacks the codes, then every field's rule (those of
+    /// [`LicenceBuilder::build`]).
     fn into_licence(self) -> Result<Licence, LicenceError> {
-        let mut b = Licence::builder();
-        b.type_code = Some(self.type_code);
-        b.type_name = Some(self.type_name);
-        b.serial = Some(self.serial);
-        b.version = Some(
-            u16::try_from(self.version)
-                .map_err(|_| LicenceError::field("version", "must be between 1 and 999"))?,
-        );
-        b.number = self.number;
-        let kind = u8::try_from(self.holder_kind).map_err(|_| {
-            LicenceError::field("holder.kind", "is neither 1 (organisation) nor 2 (citizen)")
-        })?;
-        b.holder = Some((kind, self.holder_code, self.holder_name));
-        b.status_index = self
+        let type_code = <[u8; PACKED_TYPE_LEN]>::try_from(self.type_code.as_slice())
+            .map_err(|_| {
+                LicenceError::field(
+                    "type_code",
+                    format!(
+                        "is {} bytes long, not {PACKED_TYPE_LEN}",
+                        self.type_code.len()
+                    ),
+                )
+            })
+            .and_then(|b| {
+                LicenceTypeCode::from_packed(&b).map_err(|e| LicenceError::field("type_code", e))
+            })?;
+        let serial = match self.serial {
+            IntOrText::Int(n) => uint(n, "serial")?.to_string(),
+            IntOrText::Text(t) => {
+                if serial_is_integer(&t).is_some() {
+                    return Err(LicenceError::field(
+                        "serial",
+                        "is a decimal number carried as text; it must be an unsigned integer",
+                    ));
+                }
+                t
+            }
+        };
+        let version = u16::try_from(self.version)
+            .map_err(|_| LicenceError::field("version", "must be between 1 and 999"))?;
+        let code = match (i128::from(self.holder_kind), self.holder_code) {
+            (1, IntOrBytes::Bytes(b)) => {
+                let b = <[u8; PACKED_CREDIT_LEN]>::try_from(b.as_slice()).map_err(|_| {
+                    LicenceError::field(
+                        "holder.code",
+                        format!(
+                            "is {} bytes long, not {PACKED_CREDIT_LEN} (a packed credit code)",
+                            b.len()
+                        ),
+                    )
+                })?;
+                HolderCode::Organisation(CreditCode::from_packed(&b).map_err(holder_code_error)?)
+            }
+            (2, IntOrBytes::Int(n)) => HolderCode::Citizen(
+                ResidentId::from_packed(uint(n, "holder.code")?).map_err(holder_code_error)?,
+            ),
+            (1, IntOrBytes::Int(_)) => {
+                return Err(LicenceError::field(
+                    "holder.code",
+                    "is an integer; an organisation's code is a byte string",
+                ))
+            }
+            (2, IntOrBytes::Bytes(_)) => {
+                return Err(LicenceError::field(
+                    "holder.code",
+                    "is a byte string; a citizen's code is an unsigned integer",
+                ))
+            }
+            (k, _) => return Err(holder_kind_error(k)),
+        };
+        let status_index = self
             .status_index
             .map(|i| uint(i, "status_index"))
             .transpose()?;
-        for (i, (key, value)) in self.attributes.into_iter().enumerate() {
+        let mut items = Vec::with_capacity(self.items.len());
+        for (number, value) in self.items {
+            let n = u16::try_from(number)
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    LicenceError::field(
+                        format!("items.{}", i128::from(number)),
+                        "item numbers are 1 to 65535",
+                    )
+                })?;
             let value = match value {
-                ShapeValue::Text(t) => AttributeValue::Text(t),
-                ShapeValue::Integer(n) => {
-                    AttributeValue::Integer(i64::try_from(n).map_err(|_| {
-                        LicenceError::field(format!("attributes[{i}].integer"), "out of range")
-                    })?)
-                }
-                ShapeValue::Days(n) => AttributeValue::Date(
-                    i64::try_from(n)
-                        .ok()
-                        .and_then(date_from_days)
-                        .ok_or_else(|| {
-                            LicenceError::field(
-                                format!("attributes[{i}].date"),
-                                "must be between years 1 and 9999",
-                            )
-                        })?,
-                ),
+                IntOrText::Text(t) => ItemValue::Text(t),
+                IntOrText::Int(v) => ItemValue::Integer(i64::try_from(v).map_err(|_| {
+                    LicenceError::field(format!("items.{n}"), "is outside 64-bit signed")
+                })?),
             };
-            b.attributes.push(Attribute { key, value });
+            items.push(Item { number: n, value });
         }
         let iat = uint(self.iat, "iat")?;
-        b.issued_at = Some(
-            i64::try_from(iat)
-                .map_err(|_| LicenceError::field("iat", "must be between 1970 and 9999"))?,
-        );
-        b.valid_from = Some(midnight_to_date(uint(self.nbf, "nbf")?, "nbf")?);
-        b.valid_until = match self.exp {
+        let issued_at = i64::try_from(iat)
+            .map_err(|_| LicenceError::field("iat", "must be between 1970 and 9999"))?;
+        let from = midnight_to_date(uint(self.nbf, "nbf")?, "nbf")?;
+        let until = match self.exp {
             None => None,
             Some(exp) => {
                 let day_after = midnight_to_date(uint(exp, "exp")?, "exp")?;
@@ -623,8 +696,122 @@ impl Shape {
                 )
             }
         };
-        b.long_term = self.exp.is_none();
-        b.build()
+        Parts {
+            type_code,
+            serial,
+            version,
+            number: self.number,
+            holder: Holder {
+                name: self.holder_name,
+                code,
+            },
+            issued_at,
+            from,
+            until,
+            status_index,
+            items,
+        }
+        .check()
+    }
+}
+
+/// Every field of a licence, codes parsed, other rules not yet checked: what
+/// the builder and the decoder both end in.
+struct Parts {
+    type_code: LicenceTypeCode,
+    serial: String,
+    version: u16,
+    number: Option<String>,
+    holder: Holder,
+    issued_at: i64,
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    status_index: Option<u64>,
+    items: Vec<Item>,
+}
+
+impl Parts {
+    /// The value rules of docs/FORMAT.md §4 that the codes' parsers do not
+    /// already apply; sorts the items by number.
+    fn check(mut self) -> Result<Licence, LicenceError> {
+        let serial = &self.serial;
+        if serial.is_empty()
+            || serial.len() > 64
+            || !serial
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        {
+            return Err(LicenceError::field(
+                "serial",
+                "must be 1 to 64 characters of 0-9 and A-Z",
+            ));
+        }
+        if !(1..=999).contains(&self.version) {
+            return Err(LicenceError::field("version", "must be between 1 and 999"));
+        }
+        if let Some(n) = &self.number {
+            check_display_text("number", n, MAX_NAME_LEN, false)?;
+        }
+        check_display_text("holder.name", &self.holder.name, MAX_NAME_LEN, false)?;
+        // Years 1970..=9999 keep every derived time in range.
+        if !(0..=MAX_TIME).contains(&self.issued_at) {
+            return Err(LicenceError::field(
+                "issued_at",
+                "must be between 1970 and 9999",
+            ));
+        }
+        let date_ok = |d: NaiveDate| (first_valid_date()..=last_valid_date()).contains(&d);
+        let date_range = "must be a date from 1970-01-02 to 9998-12-31";
+        if !date_ok(self.from) {
+            return Err(LicenceError::field("valid_from", date_range));
+        }
+        if let Some(u) = self.until {
+            if !date_ok(u) {
+                return Err(LicenceError::field("valid_until", date_range));
+            }
+            if u < self.from {
+                return Err(LicenceError::field("valid_until", "is before valid_from"));
+            }
+        }
+        if self.items.len() > MAX_ITEMS {
+            return Err(LicenceError::field(
+                "items",
+                format!(
+                    "has {} entries, over the limit of {MAX_ITEMS}",
+                    self.items.len()
+                ),
+            ));
+        }
+        // Stable, and linear on items already in order (the usual case).
+        self.items.sort_by_key(|i| i.number);
+        let mut previous = 0u16;
+        for i in &self.items {
+            let field = || format!("items.{}", i.number);
+            if i.number == 0 {
+                return Err(LicenceError::field(field(), "item numbers start at 1"));
+            }
+            if i.number == previous {
+                return Err(LicenceError::field(field(), "is given twice"));
+            }
+            previous = i.number;
+            if let ItemValue::Text(t) = &i.value {
+                check_display_text(&field(), t, MAX_TEXT_LEN, true)?;
+            }
+        }
+        Ok(Licence {
+            type_code: self.type_code,
+            serial: self.serial,
+            version: self.version,
+            number: self.number,
+            holder: self.holder,
+            issued_at: self.issued_at,
+            validity: Validity {
+                from: self.from,
+                until: self.until,
+            },
+            status_index: self.status_index,
+            items: self.items,
+        })
     }
 }
 
@@ -699,29 +886,39 @@ pub(crate) fn check_display_text(
     Ok(())
 }
 
+/// A data item's value as given to the builder: a date is kept as a date
+/// until [`LicenceBuilder::build`] checks its years.
+#[derive(Clone, Debug)]
+enum ItemIn {
+    Value(ItemValue),
+    Date(NaiveDate),
+}
+
 /// Builds a [`Licence`], refusing invalid ones with an error naming the field.
 ///
 /// ```
-/// use elicense::licence::Licence;
+/// use elicense::licence::{ItemValue, Licence};
 /// use chrono::NaiveDate;
 ///
 /// let licence = Licence::builder()
 ///     .type_code("11100000000013338W011")
-///     .type_name("营业执照")
 ///     .serial("20240001")
 ///     .version(1)
-///     .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX5J")
+///     .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")
 ///     .issued_at(1_716_000_000)
 ///     .valid_from(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
 ///     .long_term()
-///     .text("address", "上海市浦东新区碧波路690号")
-///     .build();
-/// assert!(licence.is_ok());
+///     .text(2, "上海市浦东新区碧波路690号")
+///     .integer(4, 1000)
+///     .date(5, NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
+///     .build()
+///     .unwrap();
+/// assert_eq!(licence.item(4), Some(&ItemValue::Integer(1000)));
+/// assert_eq!(licence.item(5), Some(&ItemValue::Integer(18036)));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct LicenceBuilder {
     type_code: Option<String>,
-    type_name: Option<String>,
     serial: Option<String>,
     version: Option<u16>,
     number: Option<String>,
@@ -731,18 +928,13 @@ pub struct LicenceBuilder {
     valid_until: Option<NaiveDate>,
     long_term: bool,
     status_index: Option<u64>,
-    attributes: Vec<Attribute>,
+    items: Vec<(u16, ItemIn)>,
 }
 
 impl LicenceBuilder {
     /// Licence type code (21 chars).
     pub fn type_code(mut self, v: impl Into<String>) -> Self {
         self.type_code = Some(v.into());
-        self
-    }
-    /// Licence type name.
-    pub fn type_name(mut self, v: impl Into<String>) -> Self {
-        self.type_name = Some(v.into());
         self
     }
     /// Serial (1–64 of 0-9A-Z).
@@ -797,24 +989,25 @@ impl LicenceBuilder {
         self.status_index = Some(i);
         self
     }
-    /// Appends a text attribute.
-    pub fn text(self, key: impl Into<String>, v: impl Into<String>) -> Self {
-        self.attribute(key, AttributeValue::Text(v.into()))
+    /// Adds the data item numbered `number` (1 or more; each number once).
+    /// Items may be added in any order: the licence keeps them sorted.
+    pub fn item(mut self, number: u16, value: ItemValue) -> Self {
+        self.items.push((number, ItemIn::Value(value)));
+        self
     }
-    /// Appends an integer attribute.
-    pub fn integer(self, key: impl Into<String>, v: i64) -> Self {
-        self.attribute(key, AttributeValue::Integer(v))
+    /// Adds a text item (at most 1024 bytes, no control or direction characters).
+    pub fn text(self, number: u16, v: impl Into<String>) -> Self {
+        self.item(number, ItemValue::Text(v.into()))
     }
-    /// Appends a date attribute.
-    pub fn date(self, key: impl Into<String>, v: NaiveDate) -> Self {
-        self.attribute(key, AttributeValue::Date(v))
+    /// Adds an integer item (an amount in the unit its catalogue entry gives,
+    /// or an enumeration value).
+    pub fn integer(self, number: u16, v: i64) -> Self {
+        self.item(number, ItemValue::Integer(v))
     }
-    /// Appends an attribute.
-    pub fn attribute(mut self, key: impl Into<String>, value: AttributeValue) -> Self {
-        self.attributes.push(Attribute {
-            key: key.into(),
-            value,
-        });
+    /// Adds a date item: carried as the integer number of days since
+    /// 1970-01-01 ([`date_to_days`]); years 1 to 9999.
+    pub fn date(mut self, number: u16, v: NaiveDate) -> Self {
+        self.items.push((number, ItemIn::Date(v)));
         self
     }
 
@@ -826,115 +1019,49 @@ impl LicenceBuilder {
                 .ok_or_else(|| need("type_code"))?
                 .parse()
                 .map_err(|e: IdentifierError| LicenceError::field("type_code", e))?;
-        let type_name = self.type_name.ok_or_else(|| need("type_name"))?;
-        check_display_text("type_name", &type_name, MAX_NAME_LEN, false)?;
         let serial = self.serial.ok_or_else(|| need("serial"))?;
-        if serial.is_empty()
-            || serial.len() > 64
-            || !serial
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-        {
-            return Err(LicenceError::field(
-                "serial",
-                "must be 1 to 64 characters of 0-9 and A-Z",
-            ));
-        }
         let version = self.version.ok_or_else(|| need("version"))?;
-        if !(1..=999).contains(&version) {
-            return Err(LicenceError::field("version", "must be between 1 and 999"));
-        }
-        if let Some(n) = &self.number {
-            check_display_text("number", n, MAX_NAME_LEN, false)?;
-        }
         let (kind, code, name) = self.holder.ok_or_else(|| need("holder"))?;
-        check_display_text("holder.name", &name, MAX_NAME_LEN, false)?;
         let holder = Holder {
             name,
             code: HolderCode::parse(kind, &code)?,
         };
         let issued_at = self.issued_at.ok_or_else(|| need("issued_at"))?;
-        // Years 1970..=9999 keep every derived time in range.
-        if !(0..=MAX_TIME).contains(&issued_at) {
-            return Err(LicenceError::field(
-                "issued_at",
-                "must be between 1970 and 9999",
-            ));
-        }
         let from = self.valid_from.ok_or_else(|| need("valid_from"))?;
         let until = match (self.valid_until, self.long_term) {
             (Some(u), false) => Some(u),
             (None, true) => None,
             _ => return Err(need("valid_until (or long-term)")),
         };
-        let date_ok = |d: NaiveDate| (first_valid_date()..=last_valid_date()).contains(&d);
-        let date_range = "must be a date from 1970-01-02 to 9998-12-31";
-        if !date_ok(from) {
-            return Err(LicenceError::field("valid_from", date_range));
-        }
-        if let Some(u) = until {
-            if !date_ok(u) {
-                return Err(LicenceError::field("valid_until", date_range));
-            }
-            if u < from {
-                return Err(LicenceError::field("valid_until", "is before valid_from"));
-            }
-        }
-        if self.attributes.len() > MAX_ATTRIBUTES {
-            return Err(LicenceError::field(
-                "attributes",
-                format!(
-                    "has {} entries, over the limit of {MAX_ATTRIBUTES}",
-                    self.attributes.len()
-                ),
-            ));
-        }
-        for (i, a) in self.attributes.iter().enumerate() {
-            let field = format!("attributes[{i}].key");
-            let k = a.key.as_bytes();
-            if k.is_empty()
-                || k.len() > MAX_KEY_LEN
-                || !k[0].is_ascii_lowercase()
-                || !k
-                    .iter()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
-            {
-                return Err(LicenceError::field(
-                    field,
-                    "must be 1 to 32 characters of a-z, 0-9 and _, starting with a letter",
-                ));
-            }
-            if self.attributes[..i].iter().any(|b| b.key == a.key) {
-                return Err(LicenceError::field(
-                    field,
-                    format!("repeats the key {:?}", a.key),
-                ));
-            }
-            match &a.value {
-                AttributeValue::Text(t) => {
-                    check_display_text(&format!("attributes[{i}].text"), t, MAX_TEXT_LEN, true)?
+        let mut items = Vec::with_capacity(self.items.len());
+        for (number, value) in self.items {
+            let value = match value {
+                ItemIn::Value(v) => v,
+                ItemIn::Date(d) if (1..=9999).contains(&d.year()) => {
+                    ItemValue::Integer(date_to_days(d))
                 }
-                AttributeValue::Date(d) if !(1..=9999).contains(&d.year()) => {
+                ItemIn::Date(_) => {
                     return Err(LicenceError::field(
-                        format!("attributes[{i}].date"),
-                        "must be between years 1 and 9999",
+                        format!("items.{number}"),
+                        "a date must be between years 1 and 9999",
                     ))
                 }
-                _ => {}
-            }
+            };
+            items.push(Item { number, value });
         }
-        Ok(Licence {
+        Parts {
             type_code,
-            type_name,
             serial,
             version,
             number: self.number,
             holder,
             issued_at,
-            validity: Validity { from, until },
+            from,
+            until,
             status_index: self.status_index,
-            attributes: self.attributes,
-        })
+            items,
+        }
+        .check()
     }
 }
 
@@ -942,19 +1069,18 @@ impl LicenceBuilder {
 /// through the C ABI and WebAssembly). Unknown fields are refused.
 ///
 /// ```json
-/// { "type_code": "11100000000013338W011", "type_name": "营业执照",
+/// { "type_code": "11100000000013338W011",
 ///   "serial": "20240001", "version": 1, "number": null,
 ///   "holder": { "kind": "organisation", "name": "…", "code": "91310115MA1K4LQX5J" },
 ///   "valid_from": "2019-05-20", "valid_until": null, "status_index": 0,
-///   "attributes": [ { "key": "address", "text": "…" }, { "key": "capital", "integer": 1000 } ] }
+///   "items": [ { "number": 2, "text": "…" }, { "number": 4, "integer": 1000 },
+///              { "number": 5, "date": "2019-05-20" } ] }
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct LicenceSpec {
     /// Licence type code.
     pub type_code: String,
-    /// Licence type name.
-    pub type_name: String,
     /// Serial.
     pub serial: String,
     /// Version (1–999).
@@ -975,9 +1101,9 @@ pub struct LicenceSpec {
     /// Status-list index.
     #[serde(default)]
     pub status_index: Option<u64>,
-    /// Ordered attributes.
+    /// Data items, by number.
     #[serde(default)]
-    pub attributes: Vec<AttributeSpec>,
+    pub items: Vec<ItemSpec>,
 }
 
 /// The holder in [`LicenceSpec`].
@@ -1002,14 +1128,27 @@ pub enum HolderKind {
     Citizen,
 }
 
-/// One attribute in [`LicenceSpec`]: a key and exactly one of `text`, `integer`, `date`.
+/// One data item in [`LicenceSpec`]: its number and exactly one of `text`,
+/// `integer`, `date`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct AttributeSpec {
-    /// Key.
-    pub key: String,
+pub struct ItemSpec {
+    /// Item number in the licence type's catalogue entry.
+    pub number: u16,
     /// Value.
     #[serde(flatten)]
-    pub value: AttributeValue,
+    pub value: ItemSpecValue,
+}
+
+/// The value of an [`ItemSpec`].
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemSpecValue {
+    /// Text (or a code).
+    Text(String),
+    /// An integer: an amount in the item's unit, or an enumeration value.
+    Integer(i64),
+    /// A date (`YYYY-MM-DD`), carried as days since 1970-01-01.
+    Date(NaiveDate),
 }
 
 impl LicenceSpec {
@@ -1023,7 +1162,6 @@ impl LicenceSpec {
     pub fn to_licence(&self, now: i64) -> Result<Licence, LicenceError> {
         let mut b = Licence::builder()
             .type_code(&self.type_code)
-            .type_name(&self.type_name)
             .serial(&self.serial)
             .version(self.version)
             .issued_at(self.issued_at.unwrap_or(now))
@@ -1042,8 +1180,12 @@ impl LicenceSpec {
         if let Some(i) = self.status_index {
             b = b.status_index(i);
         }
-        for a in &self.attributes {
-            b = b.attribute(&a.key, a.value.clone());
+        for i in &self.items {
+            b = match &i.value {
+                ItemSpecValue::Text(t) => b.text(i.number, t),
+                ItemSpecValue::Integer(n) => b.integer(i.number, *n),
+                ItemSpecValue::Date(d) => b.date(i.number, *d),
+            };
         }
         b.build()
     }

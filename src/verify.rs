@@ -554,7 +554,7 @@ impl Report {
 
 fn write_licence(s: &mut String, d: &DecodedLicence) {
     let l = &d.licence;
-    let _ = writeln!(s, "Licence: {} ({})", l.type_name(), l.type_code());
+    let _ = writeln!(s, "Licence: type {}", l.type_code());
     if let Some(id) = &d.identifier {
         let _ = writeln!(s, "  identifier: {id}");
     }
@@ -753,13 +753,13 @@ impl Verifier {
             CheckKind::Envelope,
             match sign1.algorithm() {
                 crate::alg::Algorithm::EdDsa => {
-                    "strict COSE_Sign1, EdDSA, typ application/el-lic+cwt"
+                    "strict COSE_Sign1, EdDSA, typ 65100"
                 }
                 crate::alg::Algorithm::Sm2Sm3 => {
-                    "strict COSE_Sign1, SM2-SM3, typ application/el-lic+cwt"
+                    "strict COSE_Sign1, SM2-SM3, typ 65100"
                 }
                 crate::alg::Algorithm::Es256 => {
-                    "strict COSE_Sign1, ES256, typ application/el-lic+cwt"
+                    "strict COSE_Sign1, ES256, typ 65100"
                 }
             },
         );
@@ -1351,7 +1351,7 @@ pub struct Inspection {
     /// The `kid`, hex.
     pub kid: String,
     /// The `typ`.
-    pub typ: &'static str,
+    pub typ: crate::envelope::Typ,
     /// Size of the COSE_Sign1 in bytes.
     pub cose_len: usize,
     /// The claims as decoded, if they decode.
@@ -1390,12 +1390,7 @@ impl Inspection {
         let _ = writeln!(s, "  kid: {}", self.kid);
         match (&self.licence, &self.claims_error) {
             (Some(l), _) => {
-                let _ = writeln!(
-                    s,
-                    "Licence (as claimed): {} ({})",
-                    l.type_name(),
-                    l.type_code()
-                );
+                let _ = writeln!(s, "Licence (as claimed): type {}", l.type_code());
                 s.push_str(&l.text_lines());
                 for w in l.warnings() {
                     let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);

@@ -148,7 +148,6 @@ fn prepare_checks_role_and_validity_and_complete_converts_der() {
     let sample = Demo::sample_licence().unwrap();
     let late = crate::licence::Licence::builder()
         .type_code(sample.type_code().as_str())
-        .type_name(sample.type_name())
         .serial("1")
         .version(1)
         .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")

@@ -159,9 +159,7 @@ fn sign_fail_mutations_on_eddsa() {
     let kid_typ = {
         let mut p = vec![0x48];
         p.extend_from_slice(&[7; 8]);
-        p.push(0x10);
-        p.push(0x76);
-        p.extend_from_slice(b"application/el-lic+cwt");
+        p.extend_from_slice(&[0x10, 0x19, 0xfe, 0x4c]); // typ: 65100
         p
     };
     // Change alg to -999 and to "unknown".
@@ -182,10 +180,10 @@ fn sign_fail_mutations_on_eddsa() {
         ReasonCode::CoseAlgUnsupported
     );
     // AddProtected: ctyp 0 added after signing → the signature no longer verifies.
-    // The protected header is 37 bytes: bstr head 0x58 0x25.
-    assert_eq!(&good[2..4], &[0x58, 0x25]);
-    let prot_end = 4 + 0x25;
-    let mut new_prot = good[4..prot_end].to_vec();
+    // The protected header is 17 bytes: bstr head 0x51.
+    assert_eq!(good[2], 0x51);
+    let prot_end = 3 + 17;
+    let mut new_prot = good[3..prot_end].to_vec();
     new_prot[0] = 0xa4;
     new_prot.splice(3..3, [0x03, 0x00]);
     let mut added = vec![0xd2, 0x84];
@@ -215,12 +213,17 @@ fn protected_header_rules() {
     };
     let typ = |p: &mut Vec<u8>, t: &str| {
         p.push(0x10);
-        write_head(p, 3, t.len() as u64);
-        p.extend_from_slice(t.as_bytes());
+        match t.parse::<u64>() {
+            Ok(n) => write_head(p, 0, n),
+            Err(_) => {
+                write_head(p, 3, t.len() as u64);
+                p.extend_from_slice(t.as_bytes());
+            }
+        }
     };
     // alg missing everywhere.
     let mut p = vec![0xa2, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
-    typ(&mut p, "application/el-lic+cwt");
+    typ(&mut p, "65100");
     assert_eq!(
         Sign1::decode(&build(p.clone(), vec![0xa0]), ArtifactType::Licence).unwrap_err(),
         EnvelopeError::AlgMissing
@@ -231,18 +234,51 @@ fn protected_header_rules() {
         EnvelopeError::AlgUnprotected
     );
     // Wrong typ.
+    let with_typ = |t: &str| {
+        let mut p = vec![0xa3, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
+        typ(&mut p, t);
+        build(p, vec![0xa0])
+    };
+    let licence_typ = Typ::ContentFormat(65100);
+    assert_eq!(ArtifactType::Licence.typ(), licence_typ);
+    assert!(Sign1::decode(&with_typ("65100"), ArtifactType::Licence).is_ok());
+    for (found, expected) in [
+        ("application/el-seal+cwt", ArtifactType::Licence),
+        // The text typ of wire format version 1.
+        ("application/el-lic+cwt", ArtifactType::Licence),
+        ("65101", ArtifactType::Licence),
+        ("0", ArtifactType::Licence),
+        ("65100", ArtifactType::Seal),
+    ] {
+        assert_eq!(
+            Sign1::decode(&with_typ(found), expected).unwrap_err(),
+            EnvelopeError::TypMismatch {
+                expected: expected.typ(),
+                found: found.into()
+            }
+        );
+    }
+    assert_eq!(
+        EnvelopeError::TypMismatch {
+            expected: licence_typ,
+            found: "65101".into()
+        }
+        .to_string(),
+        "typ is \"65101\", expected 65100"
+    );
+    // A negative typ is an integer too, and not the licence's.
     let mut p = vec![0xa3, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8];
-    typ(&mut p, "application/el-seal+cwt");
+    p.extend_from_slice(&[0x10, 0x39, 0xfe, 0x4b]); // -65100
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
         EnvelopeError::TypMismatch {
-            expected: "application/el-lic+cwt",
-            found: "application/el-seal+cwt".into()
+            expected: licence_typ,
+            found: "-65100".into()
         }
     );
     // kid of the wrong length.
     let mut p = vec![0xa3, 0x01, 0x27, 0x04, 0x42, 1, 2];
-    typ(&mut p, "application/el-lic+cwt");
+    typ(&mut p, "65100");
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
         EnvelopeError::KidMissing
@@ -251,7 +287,7 @@ fn protected_header_rules() {
     let mut p = vec![
         0xa4, 0x01, 0x27, 0x02, 0x81, 0x0a, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8,
     ];
-    typ(&mut p, "application/el-lic+cwt");
+    typ(&mut p, "65100");
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence).unwrap_err(),
         EnvelopeError::Critical
@@ -260,7 +296,7 @@ fn protected_header_rules() {
     let mut p = vec![
         0xa4, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8,
     ];
-    typ(&mut p, "application/el-lic+cwt");
+    typ(&mut p, "65100");
     assert_eq!(
         Sign1::decode(&build(p, vec![0xa0]), ArtifactType::Licence)
             .unwrap_err()
@@ -328,7 +364,7 @@ fn strict_cbor_before_any_signature_work() {
     );
     // Detached payload.
     let mut detached = vec![0xd2, 0x84];
-    detached.extend_from_slice(&good[2..4 + 0x25]);
+    detached.extend_from_slice(&good[2..3 + 17]);
     detached.extend_from_slice(&[0xa0, 0xf6, 0x40]);
     assert_eq!(
         Sign1::decode(&detached, ArtifactType::Licence).unwrap_err(),
@@ -530,7 +566,7 @@ fn coset_cross_check() {
         parsed.protected.header.rest,
         vec![(
             coset::Label::Int(16),
-            ciborium::Value::Text("application/el-lic+cwt".into())
+            ciborium::Value::Integer(65100.into())
         )]
     );
     let ours = Sign1::decode(&good, ArtifactType::Licence).unwrap();

@@ -3,7 +3,6 @@ use super::*;
 fn base() -> LicenceBuilder {
     Licence::builder()
         .type_code("11100000000013338W011")
-        .type_name("营业执照")
         .serial("20240001735")
         .version(1)
         .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")
@@ -24,12 +23,10 @@ fn claims_round_trip() {
     let l = base()
         .number("NO.1")
         .status_index(17)
-        .text("address", "上海市浦东新区碧波路690号")
-        .integer("capital", -5)
-        .date(
-            "established",
-            NaiveDate::from_ymd_opt(1969, 12, 31).unwrap(),
-        )
+        .text(2, "上海市浦东新区碧波路690号")
+        .integer(4, -5)
+        .date(5, NaiveDate::from_ymd_opt(1969, 12, 31).unwrap())
+        .text(6, "")
         .build()
         .unwrap();
     let back = Licence::from_claims(&l.to_claims()).unwrap();
@@ -38,10 +35,11 @@ fn claims_round_trip() {
         back.issue_date(),
         NaiveDate::from_ymd_opt(2024, 5, 20).unwrap()
     );
-    assert_eq!(
-        back.attribute("capital"),
-        Some(&AttributeValue::Integer(-5))
-    );
+    assert_eq!(back.item(4), Some(&ItemValue::Integer(-5)));
+    // A date item is the integer number of days since 1970-01-01.
+    assert_eq!(back.item(5), Some(&ItemValue::Integer(-1)));
+    assert_eq!(back.item(1), None);
+    assert_eq!(back.item(7), None);
 }
 
 #[test]
@@ -53,6 +51,19 @@ fn claims_bytes_are_deterministic_and_exact() {
     assert_eq!(&c[2..7], &[0x1a, 0x5c, 0xe1, 0x7d, 0x80]); // 2019-05-19T16:00:00Z
     assert_eq!(&c[7..9], &[0x06, 0x1a]);
     assert_eq!(&c[13..18], &[0x3a, 0x00, 0x01, 0x00, 0x00]);
+    // The licence array of 7: the packed type code (bstr of 13), the serial
+    // as an unsigned integer, version 1, no number, the holder with its
+    // packed credit code (bstr of 12), no status index, no items.
+    let mut body = vec![0x87, 0x4d];
+    body.extend(hex::decode("004b4a23c4aa26a7d36846b613").unwrap());
+    body.extend([0x1b, 0, 0, 0, 0x04, 0xb6, 0x65, 0xea, 0xc7]); // 20240001735
+    body.extend([0x01, 0xf6, 0x83, 0x01, 0x4c]);
+    body.extend(hex::decode("00a889a97243f76048aabdda").unwrap());
+    body.push(0x78);
+    body.push(36);
+    body.extend("上海浦江智联科技有限公司".as_bytes());
+    body.extend([0xf6, 0xa0]);
+    assert_eq!(&c[18..], &body[..]);
     assert_eq!(c, l.to_claims());
     let with_exp = base()
         .valid_until(NaiveDate::from_ymd_opt(2039, 5, 19).unwrap())
@@ -61,6 +72,76 @@ fn claims_bytes_are_deterministic_and_exact() {
     let c = with_exp.to_claims();
     assert_eq!(&c[..2], &[0xa4, 0x04]);
     assert_eq!(with_exp.validity().expires(), Some(2_189_433_600)); // 2039-05-20T00:00+08:00
+}
+
+#[test]
+fn items_are_a_map_sorted_by_number() {
+    // Given out of order, kept and written in order of number.
+    let l = base()
+        .text(24, "x")
+        .integer(3, 7)
+        .integer(1, -1)
+        .build()
+        .unwrap();
+    let numbers: Vec<u16> = l.items().iter().map(|i| i.number).collect();
+    assert_eq!(numbers, [1, 3, 24]);
+    let c = l.to_claims();
+    // {1: -1, 3: 7, 24: "x"}: item 24's key needs a one-byte argument.
+    assert!(c.ends_with(&[0xa3, 0x01, 0x20, 0x03, 0x07, 0x18, 0x18, 0x61, b'x']));
+    // An unsorted map on the wire is accepted (FORMAT §1) and sorted.
+    let mut b = good_body();
+    b[6] = Value::Map(vec![
+        (int(3), int(7)),
+        (int(1), int(-1)),
+        (int(24), Value::Text("x".into())),
+    ]);
+    let back = Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap();
+    assert_eq!(back.items(), l.items());
+}
+
+#[test]
+fn serial_travels_as_an_integer_exactly_when_canonical() {
+    assert_eq!(serial_is_integer("0"), Some(0));
+    assert_eq!(serial_is_integer("20240001735"), Some(20_240_001_735));
+    assert_eq!(
+        serial_is_integer("18446744073709551615"),
+        Some(u64::MAX)
+    );
+    assert_eq!(serial_is_integer("18446744073709551616"), None);
+    assert_eq!(serial_is_integer("00"), None);
+    assert_eq!(serial_is_integer("0123"), None);
+    assert_eq!(serial_is_integer("12A"), None);
+    assert_eq!(serial_is_integer(""), None);
+    for s in [
+        "0",
+        "1",
+        "0123",
+        "000000016",
+        "18446744073709551615",
+        "18446744073709551616",
+        "A1",
+        "9999999999999999999999999999999999999999999999999999999999999999",
+    ] {
+        let l = base().serial(s).build().unwrap();
+        let back = Licence::from_claims(&l.to_claims()).unwrap();
+        assert_eq!(back.serial(), s);
+    }
+    // On the wire: a canonical decimal as text is refused, a uint is rebuilt.
+    let body = |v: Value| claims_with(Value::Array(body_with(1, v)), vec![]);
+    assert_eq!(
+        field_of(Licence::from_claims(&body(Value::Text("17".into()))).unwrap_err()),
+        "serial"
+    );
+    assert_eq!(
+        Licence::from_claims(&body(Value::Text("017".into())))
+            .unwrap()
+            .serial(),
+        "017"
+    );
+    assert_eq!(
+        Licence::from_claims(&body(int(17))).unwrap().serial(),
+        "17"
+    );
 }
 
 #[test]
@@ -82,10 +163,6 @@ fn builder_errors_name_the_field() {
     assert_eq!(
         field_of(base().version(1000).build().unwrap_err()),
         "version"
-    );
-    assert_eq!(
-        field_of(base().type_name(" ").build().unwrap_err()),
-        "type_name"
     );
     assert_eq!(
         field_of(
@@ -124,17 +201,48 @@ fn builder_errors_name_the_field() {
         "valid_until"
     );
     assert_eq!(
-        field_of(base().text("a", "1").text("a", "2").build().unwrap_err()),
-        "attributes[1].key"
+        field_of(base().text(2, "1").integer(2, 2).build().unwrap_err()),
+        "items.2"
+    );
+    assert_eq!(field_of(base().text(0, "1").build().unwrap_err()), "items.0");
+    assert_eq!(
+        field_of(base().text(3, "x\u{0007}").build().unwrap_err()),
+        "items.3"
     );
     assert_eq!(
-        field_of(base().text("Bad", "1").build().unwrap_err()),
-        "attributes[0].key"
+        field_of(base().text(3, "x".repeat(1025)).build().unwrap_err()),
+        "items.3"
+    );
+    assert!(base().text(3, "x".repeat(1024)).build().is_ok());
+    assert_eq!(
+        field_of(
+            base()
+                .date(5, NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap())
+                .build()
+                .unwrap_err()
+        ),
+        "items.5"
     );
     assert_eq!(
-        field_of(base().text("k", "x\u{0007}").build().unwrap_err()),
-        "attributes[0].text"
+        field_of(
+            base()
+                .date(5, NaiveDate::from_ymd_opt(0, 12, 31).unwrap())
+                .build()
+                .unwrap_err()
+        ),
+        "items.5"
     );
+    let first = base()
+        .date(5, NaiveDate::from_ymd_opt(1, 1, 1).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(first.item(5), Some(&ItemValue::Integer(-719_162)));
+    let mut many = base();
+    for n in 1..=64 {
+        many = many.integer(n, 0);
+    }
+    assert!(many.clone().build().is_ok());
+    assert_eq!(field_of(many.integer(65, 0).build().unwrap_err()), "items");
     assert_eq!(
         field_of(base().issued_at(-1).build().unwrap_err()),
         "issued_at"
@@ -142,6 +250,19 @@ fn builder_errors_name_the_field() {
     let e = base().version(0).build().unwrap_err();
     assert_eq!(e.reason(), ReasonCode::LicenceFieldInvalid);
     assert!(e.to_string().contains("`version`"), "{e}");
+}
+
+#[test]
+fn date_days_conversions() {
+    let d = NaiveDate::from_ymd_opt(2019, 5, 20).unwrap();
+    assert_eq!(date_to_days(d), 18_036);
+    assert_eq!(days_to_date(18_036), Some(d));
+    assert_eq!(days_to_date(-719_162), NaiveDate::from_ymd_opt(1, 1, 1));
+    assert_eq!(days_to_date(-719_163), None);
+    assert_eq!(days_to_date(2_932_896), NaiveDate::from_ymd_opt(9999, 12, 31));
+    assert_eq!(days_to_date(2_932_897), None);
+    assert_eq!(days_to_date(i64::MAX), None);
+    assert_eq!(days_to_date(i64::MIN), None);
 }
 
 #[test]
@@ -155,6 +276,10 @@ fn pilot_credit_code_is_a_warning_not_an_error() {
     assert_eq!(w[0].code, ReasonCode::HolderCodeCheckFailed);
     assert_eq!(w[0].field, "holder.code");
     assert!(base().build().unwrap().warnings().is_empty());
+    // Packed, the wrong check character survives and keeps its warning.
+    let back = Licence::from_claims(&l.to_claims()).unwrap();
+    assert_eq!(back, l);
+    assert_eq!(back.warnings(), w);
 }
 
 #[test]
@@ -164,7 +289,14 @@ fn citizen_holder() {
         .build()
         .unwrap();
     assert_eq!(l.holder().code.wire_kind(), 2);
-    assert_eq!(Licence::from_claims(&l.to_claims()).unwrap(), l);
+    let c = l.to_claims();
+    // [2, 143477618247989211, "王五"]
+    let mut holder = vec![0x83, 0x02, 0x1b];
+    holder.extend(143_477_618_247_989_211u64.to_be_bytes());
+    holder.push(0x66);
+    holder.extend("王五".as_bytes());
+    assert!(c.windows(holder.len()).any(|w| w == holder), "{c:02x?}");
+    assert_eq!(Licence::from_claims(&c).unwrap(), l);
 }
 
 fn encode(v: Value) -> Vec<u8> {
@@ -212,12 +344,18 @@ fn hostile_claims() {
     ))
     .unwrap_err();
     assert_eq!(e, LicenceError::Malformed("unknown claim 1".into()));
-    // Wrong arity.
+    // Wrong arity: the version 1 array of 8 (with a type name) is refused.
     let mut short = good_body();
     short.pop();
     assert_eq!(
         Licence::from_claims(&claims_with(Value::Array(short), vec![])).unwrap_err(),
-        LicenceError::Malformed("the licence array does not have 8 items".into())
+        LicenceError::Malformed("the licence array does not have 7 items".into())
+    );
+    let mut long = good_body();
+    long.insert(1, Value::Text("营业执照".into()));
+    assert_eq!(
+        Licence::from_claims(&claims_with(Value::Array(long), vec![])).unwrap_err(),
+        LicenceError::Malformed("the licence array does not have 7 items".into())
     );
     // nbf not at CST midnight.
     let bad_nbf = encode(Value::Map(vec![
@@ -237,26 +375,35 @@ fn hostile_claims() {
     assert_eq!(field_of(Licence::from_claims(&bad_nbf).unwrap_err()), "nbf");
     // Holder kind 3.
     let mut b = good_body();
-    b[5] = Value::Array(vec![
+    b[4] = Value::Array(vec![
         Value::Integer(3.into()),
-        Value::Text("X".into()),
+        Value::Bytes(vec![0; 12]),
         Value::Text("Y".into()),
     ]);
     assert_eq!(
         field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()),
         "holder.kind"
     );
-    // A float as an attribute value: refused by the strict CBOR layer.
+    // A float as an item value: refused by the strict CBOR layer.
     let mut b = good_body();
-    b[7] = Value::Array(vec![Value::Array(vec![
-        Value::Text("k".into()),
-        Value::Float(1.5),
-    ])]);
+    b[6] = Value::Map(vec![(int(1), Value::Float(1.5))]);
     assert_eq!(
         Licence::from_claims(&claims_with(Value::Array(b), vec![]))
             .unwrap_err()
             .reason(),
         ReasonCode::CborUnsupported
+    );
+    // A duplicate item number: refused by the strict CBOR layer.
+    let mut b = good_body();
+    b[6] = Value::Map(vec![
+        (int(1), Value::Text("a".into())),
+        (int(1), Value::Text("b".into())),
+    ]);
+    assert_eq!(
+        Licence::from_claims(&claims_with(Value::Array(b), vec![]))
+            .unwrap_err()
+            .reason(),
+        ReasonCode::CborDuplicateKey
     );
     // Not a map at all.
     assert_eq!(
@@ -265,7 +412,7 @@ fn hostile_claims() {
     );
     // Version as a negative integer.
     let mut b = good_body();
-    b[3] = Value::Integer((-1).into());
+    b[2] = Value::Integer((-1).into());
     assert_eq!(
         field_of(Licence::from_claims(&claims_with(Value::Array(b), vec![])).unwrap_err()),
         "version"
@@ -280,10 +427,25 @@ fn spec_json() {
     assert_eq!(l.holder().name, "上海浦江智联科技有限公司");
     assert_eq!(l.validity().until, None);
     assert_eq!(l.status_index(), Some(17));
-    assert_eq!(l.attributes().len(), 5);
+    let numbers: Vec<u16> = l.items().iter().map(|i| i.number).collect();
+    assert_eq!(numbers, [2, 3, 4, 5, 6]);
+    assert_eq!(l.item(3), Some(&ItemValue::Text("李明华".into())));
+    assert_eq!(l.item(4), Some(&ItemValue::Integer(1000)));
+    assert_eq!(l.item(5), Some(&ItemValue::Integer(18_036)));
     let e = LicenceSpec::from_json(r#"{"type_code":"x","oops":1}"#).unwrap_err();
     assert_eq!(e.reason(), ReasonCode::LicenceMalformed);
     assert!(e.to_string().contains("unknown field `oops`"), "{e}");
+    // The JSON of a licence carries the items with their numbers.
+    let json = serde_json::to_value(&l).unwrap();
+    assert_eq!(
+        json["items"][2],
+        serde_json::json!({"number": 4, "integer": 1000})
+    );
+    assert_eq!(
+        json["items"][0],
+        serde_json::json!({"number": 2, "text": "上海市浦东新区碧波路690号"})
+    );
+    assert!(json.get("type_name").is_none());
 }
 
 /// Claims with `nbf`, `iat` and the body given, and `extra` claims after them.
@@ -318,27 +480,22 @@ fn body_with(i: usize, v: Value) -> Vec<Value> {
 
 /// The body with a holder of these three items.
 fn body_with_holder(kind: Value, code: Value, name: Value) -> Vec<Value> {
-    body_with(5, Value::Array(vec![kind, code, name]))
+    body_with(4, Value::Array(vec![kind, code, name]))
 }
 
-/// The body with one attribute `["k", v]`.
-fn body_with_attribute(v: Value) -> Vec<Value> {
-    body_with(
-        7,
-        Value::Array(vec![Value::Array(vec![Value::Text("k".into()), v])]),
-    )
-}
-
-fn days(v: Value) -> Value {
-    Value::Tag(TAG_DAYS, Box::new(v))
+/// The body with one data item `{7: v}`.
+fn body_with_item(v: Value) -> Vec<Value> {
+    body_with(6, Value::Map(vec![(int(7), v)]))
 }
 
 #[test]
 fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
     let text = |s: &str| Value::Text(s.into());
+    let bytes = |b: &[u8]| Value::Bytes(b.to_vec());
     let org = || int(1);
-    let code = || text("91310115MA1K4LQX58");
+    let code = || bytes(&hex::decode("00a889a97243f76048aabdda").unwrap());
     let name = || text("公司");
+    let type_code = |h: &str| bytes(&hex::decode(h).unwrap());
     let malformed = |bytes: Vec<u8>, what: &str| {
         let e = Licence::from_claims(&bytes).unwrap_err();
         assert_eq!(e.reason(), ReasonCode::LicenceMalformed, "{what}: {e}");
@@ -351,7 +508,12 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
     };
     let body = |b: Vec<Value>| claims_at(nbf_ok(), iat_ok(), b, vec![]);
 
-    // Types (FORMAT §4: integer, text, array, null, tag 100 of an integer).
+    // The documented packed codes decode.
+    let l = Licence::from_claims(&body(body_with_holder(org(), code(), name()))).unwrap();
+    assert_eq!(l.holder().code.as_str(), "91310115MA1K4LQX58");
+    assert_eq!(l.type_code().as_str(), "11100000000013338W011");
+
+    // Types (FORMAT §4: integer, text, bytes, array, map, null).
     malformed(
         claims_at(text("2019"), iat_ok(), good_body(), vec![]),
         "nbf text",
@@ -392,17 +554,15 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         "claim key 2^64 - 1",
     );
     malformed(
-        body(body_with(
-            0,
-            Value::Bytes(b"11100000000013338W011".to_vec()),
-        )),
-        "type_code bytes",
+        body(body_with(0, text("11100000000013338W011"))),
+        "type_code text (version 1)",
     );
-    malformed(body(body_with(1, Value::Null)), "type_name null");
-    malformed(body(body_with(2, int(20240001735))), "serial integer");
-    malformed(body(body_with(3, text("1"))), "version text");
-    malformed(body(body_with(4, Value::Bool(false))), "number false");
-    malformed(body(body_with(5, Value::Map(vec![]))), "holder map");
+    malformed(body(body_with(0, int(1))), "type_code integer");
+    malformed(body(body_with(1, Value::Null)), "serial null");
+    malformed(body(body_with(1, bytes(b"1"))), "serial bytes");
+    malformed(body(body_with(2, text("1"))), "version text");
+    malformed(body(body_with(3, Value::Bool(false))), "number false");
+    malformed(body(body_with(4, Value::Map(vec![]))), "holder map");
     malformed(
         body(body_with_holder(text("1"), code(), name())),
         "holder.kind text",
@@ -412,34 +572,32 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         "holder.code null",
     );
     malformed(
+        body(body_with_holder(org(), text("91310115MA1K4LQX58"), name())),
+        "holder.code text (version 1)",
+    );
+    malformed(
         body(body_with_holder(org(), code(), int(7))),
         "holder.name integer",
     );
-    malformed(body(body_with(6, text("17"))), "status_index text");
-    malformed(body(body_with(7, Value::Null)), "attributes null");
+    malformed(body(body_with(5, text("17"))), "status_index text");
+    malformed(body(body_with(6, Value::Null)), "items null");
     malformed(
-        body(body_with(7, Value::Array(vec![text("k")]))),
-        "attribute not a pair",
+        body(body_with(6, Value::Array(vec![]))),
+        "items an array (version 1)",
     );
     malformed(
-        body(body_with(
-            7,
-            Value::Array(vec![Value::Array(vec![int(1), text("v")])]),
-        )),
-        "attribute key integer",
+        body(body_with(6, Value::Map(vec![(text("address"), text("v"))]))),
+        "item keyed by text",
+    );
+    malformed(body(body_with_item(bytes(&[1]))), "item bytes");
+    malformed(body(body_with_item(Value::Null)), "item null");
+    malformed(
+        body(body_with_item(Value::Tag(100, Box::new(int(0))))),
+        "item under tag 100 (version 1)",
     );
     malformed(
-        body(body_with_attribute(Value::Bytes(vec![1]))),
-        "attribute bytes",
-    );
-    malformed(body(body_with_attribute(Value::Null)), "attribute null");
-    malformed(
-        body(body_with_attribute(Value::Tag(1, Box::new(int(0))))),
-        "attribute tag 1",
-    );
-    malformed(
-        body(body_with_attribute(days(text("2019-05-20")))),
-        "tag 100 of text",
+        body(body_with_item(Value::Array(vec![]))),
+        "item an array",
     );
 
     // Values of the right type.
@@ -482,16 +640,32 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         ),
         "exp",
     );
+    // Type code: 12 or 14 bytes, out of range, a ministry code failing MOD 31.
     invalid(
-        body(body_with(0, text("11100000000013338W01"))),
+        body(body_with(0, type_code("4b4a23c4aa26a7d36846b613"))),
         "type_code",
     );
-    invalid(body(body_with(1, text(""))), "type_name");
-    invalid(body(body_with(2, text("a1"))), "serial");
-    invalid(body(body_with(3, int(0))), "version");
-    invalid(body(body_with(3, int(-1))), "version");
-    invalid(body(body_with(3, int(70_000))), "version");
-    invalid(body(body_with(4, text("\u{202e}"))), "number");
+    invalid(
+        body(body_with(0, type_code("00004b4a23c4aa26a7d36846b613"))),
+        "type_code",
+    );
+    invalid(
+        body(body_with(0, type_code("ffffffffffffffffffffffffff"))),
+        "type_code",
+    );
+    invalid(
+        body(body_with(0, type_code("004b4a23c4aa26a7d36846b9fb"))),
+        "type_code",
+    );
+    // Serial: negative, a decimal as text, characters outside 0-9A-Z.
+    invalid(body(body_with(1, int(-1))), "serial");
+    invalid(body(body_with(1, text("20240001735"))), "serial");
+    invalid(body(body_with(1, text("a1"))), "serial");
+    invalid(body(body_with(1, text(""))), "serial");
+    invalid(body(body_with(2, int(0))), "version");
+    invalid(body(body_with(2, int(-1))), "version");
+    invalid(body(body_with(2, int(70_000))), "version");
+    invalid(body(body_with(3, text("\u{202e}"))), "number");
     invalid(
         body(body_with_holder(int(3), code(), name())),
         "holder.kind",
@@ -504,55 +678,85 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         body(body_with_holder(int(300), code(), name())),
         "holder.kind",
     );
+    // Holder code: the other kind's type, a wrong length, out of range,
+    // letters in the region digits; a citizen's number with a wrong check.
     invalid(
-        body(body_with_holder(org(), text("X"), name())),
+        body(body_with_holder(org(), int(143_477_618_247_989_211), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(int(2), code(), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(org(), bytes(&[0; 11]), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(org(), bytes(&[0xff; 12]), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(
+            org(),
+            bytes(&hex::decode("00a8ae0c2ad37aacf639f57d").unwrap()),
+            name(),
+        )),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(int(2), int(143_477_618_247_989_210), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(int(2), int(-1), name())),
+        "holder.code",
+    );
+    invalid(
+        body(body_with_holder(int(2), int(u64::MAX.into()), name())),
         "holder.code",
     );
     invalid(
         body(body_with_holder(org(), code(), text(" "))),
         "holder.name",
     );
-    invalid(body(body_with(6, int(-1))), "status_index");
+    invalid(body(body_with(5, int(-1))), "status_index");
+    // Items: number 0, negative, above 65535; a text breaking the display
+    // rules or too long; an integer outside 64-bit signed; more than 64.
+    invalid(body(body_with(6, Value::Map(vec![(int(0), int(1))]))), "items.0");
+    invalid(
+        body(body_with(6, Value::Map(vec![(int(-1), int(1))]))),
+        "items.-1",
+    );
+    invalid(
+        body(body_with(6, Value::Map(vec![(int(65_536), int(1))]))),
+        "items.65536",
+    );
+    invalid(body(body_with_item(text("\u{0007}"))), "items.7");
+    invalid(body(body_with_item(text("\u{2066}"))), "items.7");
+    invalid(body(body_with_item(int(u64::MAX.into()))), "items.7");
+    invalid(body(body_with_item(int(-(1 << 64)))), "items.7");
     invalid(
         body(body_with(
-            7,
-            Value::Array(vec![Value::Array(vec![text("K"), text("v")])]),
+            6,
+            Value::Map((1..=65).map(|n| (int(n), int(0))).collect()),
         )),
-        "attributes[0].key",
+        "items",
     );
-    invalid(
-        body(body_with_attribute(text("\u{0007}"))),
-        "attributes[0].text",
-    );
-    invalid(
-        body(body_with_attribute(int(u64::MAX.into()))),
-        "attributes[0].integer",
-    );
-    invalid(
-        body(body_with_attribute(int(-(1 << 64)))),
-        "attributes[0].integer",
-    );
-    invalid(
-        body(body_with_attribute(days(int(u64::MAX.into())))),
-        "attributes[0].date",
-    );
-    invalid(
-        body(body_with_attribute(days(int(-(1 << 64))))),
-        "attributes[0].date",
-    );
-    invalid(
-        body(body_with_attribute(days(int(2_932_897)))),
-        "attributes[0].date",
-    );
+    // The extremes of an item integer are values, not faults.
+    for n in [i128::from(i64::MIN), i128::from(i64::MAX)] {
+        let l = Licence::from_claims(&body(body_with_item(int(n)))).unwrap();
+        assert_eq!(l.item(7), Some(&ItemValue::Integer(n as i64)));
+    }
 
     // Both kinds of fault: the type decides, wherever it is.
     malformed(
         claims_at(int(-1), iat_ok(), good_body(), vec![(int(99), int(0))]),
         "negative nbf, then an unknown claim",
     );
-    let mut b = body_with(3, int(0));
-    b[7] = Value::Array(vec![Value::Array(vec![text("k"), Value::Bytes(vec![])])]);
-    malformed(body(b), "version 0, then a bytes attribute");
+    let mut b = body_with(2, int(0));
+    b[6] = Value::Map(vec![(int(1), Value::Bytes(vec![]))]);
+    malformed(body(b), "version 0, then a bytes item");
     malformed(
         claims_at(
             int(1_558_281_601),
@@ -562,12 +766,12 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         ),
         "nbf off midnight, holder kind 3, then a holder name that is an integer",
     );
-    let mut b = body_with_attribute(int(u64::MAX.into()));
-    b[1] = int(1);
-    malformed(
-        body(b),
-        "an attribute out of range after a type name that is an integer",
-    );
+    let mut b = body_with_item(int(u64::MAX.into()));
+    b[1] = Value::Null;
+    malformed(body(b), "an item out of range after a serial that is null");
+    let mut b = body_with(0, type_code("ffffffffffffffffffffffffff"));
+    b[6] = Value::Map(vec![(int(1), Value::Null)]);
+    malformed(body(b), "a type code out of range, then a null item");
 }
 
 #[test]

@@ -1005,8 +1005,8 @@ fn a_licence_is_not_a_status_list() {
     assert_eq!(
         e,
         StatusError::Envelope(EnvelopeError::TypMismatch {
-            expected: "application/statuslist+cwt",
-            found: "application/el-lic+cwt".into()
+            expected: crate::envelope::Typ::MediaType("application/statuslist+cwt"),
+            found: "65100".into()
         })
     );
     assert_eq!(e.reason(), ReasonCode::CoseTypMismatch);

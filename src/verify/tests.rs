@@ -121,8 +121,13 @@ fn report_json_and_text() {
         "1.2.156.3005.2.11100000000013338W011.11310000MB2F31727A.20240001735.001.Y"
     );
     assert_eq!(json["authority"]["region"], "310000");
-    assert_eq!(json["licence"]["attributes"][2]["integer"], 10_000_000);
-    assert_eq!(json["licence"]["attributes"][4]["date"], "2019-05-20");
+    assert_eq!(json["licence"]["type_code"], "11100000000013338W011");
+    assert_eq!(json["licence"]["items"][2]["number"], 4);
+    assert_eq!(json["licence"]["items"][2]["integer"], 1000);
+    // A date item is carried (and shown, until the catalogue names it) as
+    // days since 1970-01-01.
+    assert_eq!(json["licence"]["items"][3]["number"], 5);
+    assert_eq!(json["licence"]["items"][3]["integer"], 18_036);
     let t = r.to_text();
     assert!(t.starts_with("Verdict: VALID  (OK)\n"), "{t}");
     assert!(t.contains("[!!  ] STATUS      STATUS_NOT_CHECKED"), "{t}");
@@ -131,6 +136,8 @@ fn report_json_and_text() {
         "{t}"
     );
     assert!(t.contains("valid: 2019-05-20 to long-term (长期)"), "{t}");
+    assert!(t.contains("Licence: type 11100000000013338W011\n"), "{t}");
+    assert!(t.contains("  item 3: 李明华\n"), "{t}");
     // verify_cose has no DECODE check.
     let cose = crate::envelope::from_qr_text(&text).unwrap();
     let r = d
