@@ -3,7 +3,7 @@
 
 use elicense::alg::SecretKey;
 use elicense::demo::{sample_issued_at, Demo};
-use elicense::envelope::{sig_structure, to_qr_text, ArtifactType, PreparedSign1};
+use elicense::envelope::{sig_structure, to_qr_text, ArtifactType, PreparedSign1, Typ};
 use elicense::internals::base45;
 use elicense::licence::Licence;
 use elicense::pki::{
@@ -58,7 +58,7 @@ fn envelope(key: &SecretKey, protected: &[u8], unprotected: &[u8], payload: &[u8
     out
 }
 
-fn protected(alg: Option<&[u8]>, kid: &[u8], typ: &str) -> Vec<u8> {
+fn protected(alg: Option<&[u8]>, kid: &[u8], typ: Typ) -> Vec<u8> {
     let mut p = vec![0xa0 + 2 + u8::from(alg.is_some())];
     if let Some(a) = alg {
         p.push(0x01);
@@ -67,8 +67,13 @@ fn protected(alg: Option<&[u8]>, kid: &[u8], typ: &str) -> Vec<u8> {
     p.push(0x04);
     bstr(&mut p, kid);
     p.push(0x10);
-    cbor_head(&mut p, 3, typ.len());
-    p.extend_from_slice(typ.as_bytes());
+    match typ {
+        Typ::MediaType(t) => {
+            cbor_head(&mut p, 3, t.len());
+            p.extend_from_slice(t.as_bytes());
+        }
+        Typ::ContentFormat(n) => cbor_head(&mut p, 0, n.into()),
+    }
     p
 }
 
@@ -332,17 +337,25 @@ fn wrong_typ() {
     let f = fixture();
     let kid = *f.demo.authority.kid();
     let payload = Demo::sample_licence().unwrap().to_claims();
-    let p = protected(Some(&[0x27]), &kid, "application/el-seal+cwt");
-    let cose = envelope(&f.demo.authority_key, &p, &[0xa0], &payload);
-    let r = f
-        .verifier
-        .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
-    assert_report(
-        &r,
-        Verdict::Invalid,
-        ReasonCode::CoseTypMismatch,
-        CheckKind::Envelope,
-    );
+    // A seal's typ, the text typ of wire format version 1, another
+    // content format.
+    for typ in [
+        Typ::MediaType("application/el-seal+cwt"),
+        Typ::MediaType("application/el-lic+cwt"),
+        Typ::ContentFormat(65101),
+    ] {
+        let p = protected(Some(&[0x27]), &kid, typ);
+        let cose = envelope(&f.demo.authority_key, &p, &[0xa0], &payload);
+        let r = f
+            .verifier
+            .verify_cose(&cose, elicense::UnixTime::from_secs(now()));
+        assert_report(
+            &r,
+            Verdict::Invalid,
+            ReasonCode::CoseTypMismatch,
+            CheckKind::Envelope,
+        );
+    }
 }
 
 #[test]

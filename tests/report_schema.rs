@@ -515,7 +515,6 @@ fn reports_of_every_verdict_and_stage_validate_against_the_schema() {
         r#""kind":"organisation""#,
         r#""text":"#,
         r#""integer":"#,
-        r#""date":"#,
         r#""warnings":[{"code":"HOLDER_CODE_CHECK_FAILED""#,
         r#""warnings":[{"code":"STATUS_LIST_MISSING""#,
         r#""licence":null"#,
@@ -644,13 +643,14 @@ fn reports_altered_in_one_place_are_refused() {
             altered(&valid, "/licence/version", Some(Value::from(0))),
         ),
         (
-            "an attribute with two values",
-            "/licence/attributes/0",
-            altered(
-                &valid,
-                "/licence/attributes/0/integer",
-                Some(Value::from(1)),
-            ),
+            "an item with two values",
+            "/licence/items/0",
+            altered(&valid, "/licence/items/0/integer", Some(Value::from(1))),
+        ),
+        (
+            "an item numbered 0",
+            "/licence/items/0",
+            altered(&valid, "/licence/items/0/number", Some(Value::from(0))),
         ),
         (
             "a recognition refusal with a code of another check",

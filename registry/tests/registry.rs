@@ -368,7 +368,6 @@ fn indices_never_reused_across_reopen() {
 fn record_from_licence() {
     let licence = Licence::builder()
         .type_code(TYPE_CODE)
-        .type_name("营业执照")
         .serial("000000000001")
         .version(2)
         .organisation("上海浦江智联科技有限公司", "91310115MA1K4LQX58")
