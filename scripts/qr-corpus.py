@@ -62,7 +62,6 @@ ISSUE_SCALE = 4  # px/module of the PNG `elicense issue` writes for us
 HOLDER = {"kind": "organisation", "name": "上海浦江智联科技有限公司", "code": "91310115MA1K4LQX58"}
 BASE = {
     "type_code": "11100000000013338W011",
-    "type_name": "营业执照",
     "serial": "20240001735",
     "version": 1,
     "holder": HOLDER,
@@ -70,12 +69,15 @@ BASE = {
     "valid_until": None,
     "status_index": 17,
 }
-SAMPLE_ATTRS = [
-    {"key": "address", "text": "上海市浦东新区碧波路690号"},
-    {"key": "legal_rep", "text": "李明华"},
-    {"key": "capital", "integer": 10000000},
-    {"key": "scope", "text": "软件开发；信息技术咨询服务；技术服务、技术开发"},
-    {"key": "established", "date": "2019-05-20"},
+# Data items by their number in the catalogue entry of the business licence
+# (docs/FORMAT.md §4): 2 address, 3 legal representative, 4 registered
+# capital in 万元, 5 date of establishment, 6 business scope.
+SAMPLE_ITEMS = [
+    {"number": 2, "text": "上海市浦东新区碧波路690号"},
+    {"number": 3, "text": "李明华"},
+    {"number": 4, "integer": 1000},
+    {"number": 5, "date": "2019-05-20"},
+    {"number": 6, "text": "软件开发；信息技术咨询服务；技术服务、技术开发"},
 ]
 LONG_SCOPE = (
     "软件开发；信息技术咨询服务；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；"
@@ -83,19 +85,20 @@ LONG_SCOPE = (
     "物联网技术研发；信息系统集成服务；电子产品销售；办公设备销售"
 )
 LICENCES = [
-    ("small", dict(BASE, serial="20240000001", attributes=[]), "Q"),
-    ("sample", dict(BASE, attributes=SAMPLE_ATTRS), "Q"),
+    ("small", dict(BASE, serial="20240000001", items=[]), "Q"),
+    ("sample", dict(BASE, items=SAMPLE_ITEMS), "Q"),
     (
         "large",
         dict(
             BASE,
             serial="20240009999",
-            attributes=SAMPLE_ATTRS[:3]
-            + [{"key": "scope", "text": LONG_SCOPE}, {"key": "branch_address", "text": "上海市徐汇区漕溪北路88号圣爱大厦12楼1201室"}],
+            items=[{"number": 2, "text": "上海市徐汇区漕溪北路88号圣爱大厦12楼1201室"}]
+            + SAMPLE_ITEMS[1:4]
+            + [{"number": 6, "text": LONG_SCOPE}],
         ),
         "Q",
     ),
-    ("sample-h", dict(BASE, serial="20240000042", attributes=SAMPLE_ATTRS), "H"),
+    ("sample-h", dict(BASE, serial="20240000042", items=SAMPLE_ITEMS), "H"),
 ]
 PROFILES = {
     # licences used, repetitions of each randomised category

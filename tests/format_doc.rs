@@ -2,7 +2,10 @@
 //! specification cannot drift from what the library produces.
 //!
 //! Run with `ELICENSE_PRINT_EXAMPLE=1 cargo test --test format_doc -- --nocapture`
-//! to print the current values.
+//! to print the current values, and with
+//! `ELICENSE_WRITE_EXAMPLE=1 cargo test --test format_doc` to write them into
+//! docs/FORMAT.md (every `<!-- example:NAME -->` block of §8; the prose
+//! around them, e.g. byte counts, is checked by reading it).
 
 use ciborium::Value;
 use elicense::alg::SecretKey;
@@ -131,6 +134,21 @@ fn wrap_hex(bytes: &[u8]) -> String {
         .join("\n")
 }
 
+/// The smallest QR version whose alphanumeric capacity at ECC level Q
+/// (ISO/IEC 18004 Table 7) holds `chars` characters.
+fn qr_version_q(chars: usize) -> usize {
+    const CAPACITY_Q: [usize; 40] = [
+        16, 29, 47, 67, 87, 108, 125, 157, 189, 221, 261, 296, 352, 376, 426, 470, 531, 574, 644,
+        702, 742, 823, 890, 963, 1041, 1094, 1172, 1263, 1322, 1429, 1499, 1618, 1700, 1787, 1867,
+        1966, 2071, 2181, 2298, 2420,
+    ];
+    CAPACITY_Q
+        .iter()
+        .position(|&c| chars <= c)
+        .expect("fits version 40")
+        + 1
+}
+
 fn wrap_text(s: &str) -> String {
     s.as_bytes()
         .chunks(64)
@@ -139,17 +157,24 @@ fn wrap_text(s: &str) -> String {
         .join("\n")
 }
 
-/// The fenced block that follows `<!-- example:NAME -->` in FORMAT.md.
-fn block(doc: &str, name: &str) -> String {
+/// The byte range of the body of the fenced block that follows
+/// `<!-- example:NAME -->` in FORMAT.md.
+fn block_range(doc: &str, name: &str) -> core::ops::Range<usize> {
     let marker = format!("<!-- example:{name} -->");
     let start = doc
         .find(&marker)
-        .unwrap_or_else(|| panic!("FORMAT.md lacks {marker}"));
-    let rest = &doc[start + marker.len()..];
+        .unwrap_or_else(|| panic!("FORMAT.md lacks {marker}"))
+        + marker.len();
+    let rest = &doc[start..];
     let open = rest.find("```").unwrap();
     let body_start = open + rest[open..].find('\n').unwrap() + 1;
     let close = body_start + rest[body_start..].find("```").unwrap();
-    rest[body_start..close].trim_end().to_owned()
+    start + body_start..start + close
+}
+
+/// The fenced block that follows `<!-- example:NAME -->` in FORMAT.md.
+fn block(doc: &str, name: &str) -> String {
+    doc[block_range(doc, name)].trim_end().to_owned()
 }
 
 #[test]
@@ -165,6 +190,16 @@ fn format_md_worked_example_matches_the_code() {
         ("tbs-hex", wrap_hex(&e.to_be_signed)),
         ("cose-hex", wrap_hex(&e.cose)),
         ("qr-text", wrap_text(&e.qr)),
+        (
+            "sizes",
+            format!(
+                "claims {} bytes, COSE_Sign1 {} bytes, QR text {} characters (version {} at ECC Q)",
+                e.claims.len(),
+                e.cose.len(),
+                e.qr.len(),
+                qr_version_q(e.qr.len())
+            ),
+        ),
     ];
     if std::env::var_os("ELICENSE_PRINT_EXAMPLE").is_some() {
         for (name, value) in &generated {
@@ -177,8 +212,15 @@ fn format_md_worked_example_matches_the_code() {
             e.qr.len()
         );
     }
-    let doc =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/FORMAT.md")).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/FORMAT.md");
+    let mut doc = std::fs::read_to_string(path).unwrap();
+    if std::env::var_os("ELICENSE_WRITE_EXAMPLE").is_some() {
+        for (name, value) in &generated {
+            let range = block_range(&doc, name);
+            doc.replace_range(range, &format!("{value}\n"));
+        }
+        std::fs::write(path, &doc).unwrap();
+    }
     for (name, value) in &generated {
         assert_eq!(
             &block(&doc, name),
