@@ -150,10 +150,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Licences: the reference sample, and a citizen licence with an end date.
     let mut licences = vec![("sample", Demo::sample_licence()?)];
     // Specified as JSON, like the sample, so this crate needs no chrono.
-    let citizen_json = r#"{"type_code":"11100000000013338W012","type_name":"道路运输从业人员从业资格证",
+    let citizen_json = r#"{"type_code":"11100000000013338W012",
         "serial":"7","version":2,
         "holder":{"kind":"citizen","name":"王芳","code":"11010519491231002X"},
-        "valid_from":"2024-01-01","valid_until":"2030-12-31","attributes":[]}"#;
+        "valid_from":"2024-01-01","valid_until":"2030-12-31","items":[]}"#;
     match elicense::licence::LicenceSpec::from_json(citizen_json)
         .and_then(|s| s.to_licence(elicense::demo::sample_issued_at()))
     {
