@@ -259,10 +259,11 @@ pub fn cst_date(unix: i64) -> Option<NaiveDate> {
     date_from_days((unix + CST_OFFSET).div_euclid(86_400))
 }
 
-/// Whether `serial` is the canonical decimal form of a `u64` (digits only,
-/// no leading zero unless it is `0`, at most 18446744073709551615): such a
-/// serial travels as an unsigned integer (docs/FORMAT.md §4).
-pub fn serial_is_integer(serial: &str) -> Option<u64> {
+/// The integer a serial travels as, when it is the canonical decimal form of
+/// a `u64` (digits only, no leading zero unless it is `0`, at most
+/// 18446744073709551615); `None` when it travels as text (docs/FORMAT.md §4,
+/// "Serial").
+pub fn serial_as_integer(serial: &str) -> Option<u64> {
     let b = serial.as_bytes();
     if b.is_empty() || b.len() > 20 || !b.iter().all(u8::is_ascii_digit) {
         return None;
@@ -427,7 +428,7 @@ impl Licence {
                 (Value::Integer(i.number.into()), v)
             })
             .collect();
-        let serial = match serial_is_integer(&self.serial) {
+        let serial = match serial_as_integer(&self.serial) {
             Some(n) => Value::Integer(n.into()),
             None => Value::Text(self.serial.clone()),
         };
@@ -617,7 +618,7 @@ impl Shape {
         let serial = match self.serial {
             IntOrText::Int(n) => uint(n, "serial")?.to_string(),
             IntOrText::Text(t) => {
-                if serial_is_integer(&t).is_some() {
+                if serial_as_integer(&t).is_some() {
                     return Err(LicenceError::field(
                         "serial",
                         "is a decimal number carried as text; it must be an unsigned integer",

@@ -752,15 +752,9 @@ impl Verifier {
         report.pass(
             CheckKind::Envelope,
             match sign1.algorithm() {
-                crate::alg::Algorithm::EdDsa => {
-                    "strict COSE_Sign1, EdDSA, typ 65100"
-                }
-                crate::alg::Algorithm::Sm2Sm3 => {
-                    "strict COSE_Sign1, SM2-SM3, typ 65100"
-                }
-                crate::alg::Algorithm::Es256 => {
-                    "strict COSE_Sign1, ES256, typ 65100"
-                }
+                crate::alg::Algorithm::EdDsa => "strict COSE_Sign1, EdDSA, typ 65100",
+                crate::alg::Algorithm::Sm2Sm3 => "strict COSE_Sign1, SM2-SM3, typ 65100",
+                crate::alg::Algorithm::Es256 => "strict COSE_Sign1, ES256, typ 65100",
             },
         );
         // SIGNER

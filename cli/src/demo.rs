@@ -177,7 +177,11 @@ fn text(o: &Outcome, dir: &Path, kept: bool, terminal: bool) -> String {
     s.push_str(
         "\n3. elicense issue --licence licence.json (the sample business licence, issued now)\n",
     );
-    s.push_str(&format!("   type {} for {}\n", l.type_code(), l.holder().name));
+    s.push_str(&format!(
+        "   type {} for {}\n",
+        l.type_code(),
+        l.holder().name
+    ));
     s.push_str(&format!("   identifier: {}\n", o.issued.identifier));
     s.push_str(&format!(
         "   QR code:    {}\n\n",

@@ -542,7 +542,7 @@ fn sig_structure(cose_alg: i64) -> Vec<u8> {
     );
     protected.push(0x10);
     head(0, 65100, &mut protected); // a licence's typ (docs/FORMAT.md §3)
-    // Claims {6: 1716170400}.
+                                    // Claims {6: 1716170400}.
     let payload = [0xa1, 0x06, 0x1a, 0x66, 0x4a, 0xae, 0xa0];
     let mut out = vec![0x84];
     bytes(3, b"Signature1", &mut out);

@@ -29,12 +29,20 @@ fn credit_number(code: &[u8]) -> u128 {
     })
 }
 
+/// 31^9: a credit code's number is split in two halves of 9 base-31 digits,
+/// each below 2^45, so that only one 128-bit division is needed.
+const HALF: u128 = 31u128.pow(9);
+
 /// The 18 characters of `n` < 31^18 in base 31 over the GB 32100 alphabet.
-fn credit_chars(mut n: u128) -> String {
+fn credit_chars(n: u128) -> String {
     let mut out = [b'0'; CREDIT_LEN];
-    for slot in out.iter_mut().rev() {
-        *slot = CREDIT_ALPHABET[(n % 31) as usize];
-        n /= 31;
+    // Both halves are below 31^9 < 2^45: the casts are exact.
+    let halves = [(n % HALF) as u64, (n / HALF) as u64];
+    for (chunk, mut half) in out.rchunks_mut(9).zip(halves) {
+        for slot in chunk.iter_mut().rev() {
+            *slot = CREDIT_ALPHABET[(half % 31) as usize];
+            half /= 31;
+        }
     }
     out.iter().map(|&b| char::from(b)).collect()
 }
@@ -100,7 +108,11 @@ impl LicenceTypeCode {
             return Err(out_of_range(KIND_TYPE));
         }
         let ministry = CreditCode::parse_as(&credit_chars(n / 1000), KIND_MINISTRY, true)?;
-        Ok(LicenceTypeCode(format!("{}{:03}", ministry.as_str(), n % 1000)))
+        Ok(LicenceTypeCode(format!(
+            "{}{:03}",
+            ministry.as_str(),
+            n % 1000
+        )))
     }
 }
 

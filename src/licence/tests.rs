@@ -101,17 +101,14 @@ fn items_are_a_map_sorted_by_number() {
 
 #[test]
 fn serial_travels_as_an_integer_exactly_when_canonical() {
-    assert_eq!(serial_is_integer("0"), Some(0));
-    assert_eq!(serial_is_integer("20240001735"), Some(20_240_001_735));
-    assert_eq!(
-        serial_is_integer("18446744073709551615"),
-        Some(u64::MAX)
-    );
-    assert_eq!(serial_is_integer("18446744073709551616"), None);
-    assert_eq!(serial_is_integer("00"), None);
-    assert_eq!(serial_is_integer("0123"), None);
-    assert_eq!(serial_is_integer("12A"), None);
-    assert_eq!(serial_is_integer(""), None);
+    assert_eq!(serial_as_integer("0"), Some(0));
+    assert_eq!(serial_as_integer("20240001735"), Some(20_240_001_735));
+    assert_eq!(serial_as_integer("18446744073709551615"), Some(u64::MAX));
+    assert_eq!(serial_as_integer("18446744073709551616"), None);
+    assert_eq!(serial_as_integer("00"), None);
+    assert_eq!(serial_as_integer("0123"), None);
+    assert_eq!(serial_as_integer("12A"), None);
+    assert_eq!(serial_as_integer(""), None);
     for s in [
         "0",
         "1",
@@ -138,10 +135,7 @@ fn serial_travels_as_an_integer_exactly_when_canonical() {
             .serial(),
         "017"
     );
-    assert_eq!(
-        Licence::from_claims(&body(int(17))).unwrap().serial(),
-        "17"
-    );
+    assert_eq!(Licence::from_claims(&body(int(17))).unwrap().serial(), "17");
 }
 
 #[test]
@@ -204,7 +198,10 @@ fn builder_errors_name_the_field() {
         field_of(base().text(2, "1").integer(2, 2).build().unwrap_err()),
         "items.2"
     );
-    assert_eq!(field_of(base().text(0, "1").build().unwrap_err()), "items.0");
+    assert_eq!(
+        field_of(base().text(0, "1").build().unwrap_err()),
+        "items.0"
+    );
     assert_eq!(
         field_of(base().text(3, "x\u{0007}").build().unwrap_err()),
         "items.3"
@@ -259,7 +256,10 @@ fn date_days_conversions() {
     assert_eq!(days_to_date(18_036), Some(d));
     assert_eq!(days_to_date(-719_162), NaiveDate::from_ymd_opt(1, 1, 1));
     assert_eq!(days_to_date(-719_163), None);
-    assert_eq!(days_to_date(2_932_896), NaiveDate::from_ymd_opt(9999, 12, 31));
+    assert_eq!(
+        days_to_date(2_932_896),
+        NaiveDate::from_ymd_opt(9999, 12, 31)
+    );
     assert_eq!(days_to_date(2_932_897), None);
     assert_eq!(days_to_date(i64::MAX), None);
     assert_eq!(days_to_date(i64::MIN), None);
@@ -595,10 +595,7 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         body(body_with_item(Value::Tag(100, Box::new(int(0))))),
         "item under tag 100 (version 1)",
     );
-    malformed(
-        body(body_with_item(Value::Array(vec![]))),
-        "item an array",
-    );
+    malformed(body(body_with_item(Value::Array(vec![]))), "item an array");
 
     // Values of the right type.
     invalid(
@@ -681,7 +678,11 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
     // Holder code: the other kind's type, a wrong length, out of range,
     // letters in the region digits; a citizen's number with a wrong check.
     invalid(
-        body(body_with_holder(org(), int(143_477_618_247_989_211), name())),
+        body(body_with_holder(
+            org(),
+            int(143_477_618_247_989_211),
+            name(),
+        )),
         "holder.code",
     );
     invalid(
@@ -705,7 +706,11 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
         "holder.code",
     );
     invalid(
-        body(body_with_holder(int(2), int(143_477_618_247_989_210), name())),
+        body(body_with_holder(
+            int(2),
+            int(143_477_618_247_989_210),
+            name(),
+        )),
         "holder.code",
     );
     invalid(
@@ -723,7 +728,10 @@ fn a_wrong_cbor_type_is_malformed_a_wrong_value_is_field_invalid() {
     invalid(body(body_with(5, int(-1))), "status_index");
     // Items: number 0, negative, above 65535; a text breaking the display
     // rules or too long; an integer outside 64-bit signed; more than 64.
-    invalid(body(body_with(6, Value::Map(vec![(int(0), int(1))]))), "items.0");
+    invalid(
+        body(body_with(6, Value::Map(vec![(int(0), int(1))]))),
+        "items.0",
+    );
     invalid(
         body(body_with(6, Value::Map(vec![(int(-1), int(1))]))),
         "items.-1",
