@@ -916,3 +916,81 @@ fn licence_not_yet_valid_and_expired_with_leeway() {
         ReasonCode::LicenceExpired
     );
 }
+
+/// `claims` with the first occurrence of `from` replaced by `to`.
+fn patched(claims: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = claims
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the bytes to patch are in the claims");
+    let mut out = claims[..at].to_vec();
+    out.extend_from_slice(to);
+    out.extend_from_slice(&claims[at + from.len()..]);
+    out
+}
+
+#[test]
+fn compact_claims_faults_after_a_good_signature() {
+    let f = fixture();
+    let key = &f.demo.authority_key;
+    let kid = *f.demo.authority.kid();
+    let p = protected(Some(&[0x27]), &kid, ArtifactType::Licence.typ());
+    let claims = Demo::sample_licence().unwrap().to_claims();
+    let verify = |claims: &[u8]| {
+        f.verifier.verify_cose(
+            &envelope(key, &p, &[0xa0], claims),
+            elicense::UnixTime::from_secs(now()),
+        )
+    };
+    assert_eq!(verify(&claims).verdict, Verdict::Valid);
+    let serial_uint = [0x1b, 0, 0, 0, 0x04, 0xb6, 0x65, 0xea, 0xc7];
+    let type_code_packed = {
+        let mut b = vec![0x4d];
+        b.extend(hex::decode("004b4a23c4aa26a7d36846b613").unwrap());
+        b
+    };
+    let cases: [(&str, Vec<u8>, ReasonCode); 5] = [
+        (
+            "the serial 20240001735 as text",
+            patched(&claims, &serial_uint, b"\x6b20240001735"),
+            ReasonCode::LicenceFieldInvalid,
+        ),
+        (
+            "item number 0",
+            patched(
+                &claims,
+                &[0xa5, 0x02, 0x78, 0x24],
+                &[0xa5, 0x00, 0x78, 0x24],
+            ),
+            ReasonCode::LicenceFieldInvalid,
+        ),
+        (
+            "a type code of 12 bytes",
+            patched(
+                &claims,
+                &type_code_packed,
+                &[&[0x4c][..], &type_code_packed[2..]].concat(),
+            ),
+            ReasonCode::LicenceFieldInvalid,
+        ),
+        (
+            "the type code as text (format version 1)",
+            patched(&claims, &type_code_packed, b"\x7511100000000013338W011"),
+            ReasonCode::LicenceMalformed,
+        ),
+        (
+            "a date item under tag 100 (format version 1)",
+            patched(
+                &claims,
+                &[0x05, 0x19, 0x46, 0x74],
+                &[0x05, 0xd8, 0x64, 0x19, 0x46, 0x74],
+            ),
+            ReasonCode::LicenceMalformed,
+        ),
+    ];
+    for (what, bad, reason) in cases {
+        let r = verify(&bad);
+        assert_eq!(r.reason, reason, "{what}: {}", r.to_text());
+        assert_report(&r, Verdict::Invalid, reason, CheckKind::Claims);
+    }
+}
