@@ -1130,8 +1130,9 @@ pub enum HolderKind {
 }
 
 /// One data item in [`LicenceSpec`]: its number and exactly one of `text`,
-/// `integer`, `date`.
+/// `integer`, `date` (anything else is refused).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(try_from = "ItemSpecJson")]
 pub struct ItemSpec {
     /// Item number in the licence type's catalogue entry.
     pub number: u16,
@@ -1150,6 +1151,37 @@ pub enum ItemSpecValue {
     Integer(i64),
     /// A date (`YYYY-MM-DD`), carried as days since 1970-01-01.
     Date(NaiveDate),
+}
+
+/// [`ItemSpec`] as read from JSON, before exactly one value is required.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemSpecJson {
+    number: u16,
+    text: Option<String>,
+    integer: Option<i64>,
+    date: Option<NaiveDate>,
+}
+
+impl TryFrom<ItemSpecJson> for ItemSpec {
+    type Error = String;
+    fn try_from(j: ItemSpecJson) -> Result<Self, String> {
+        let value = match (j.text, j.integer, j.date) {
+            (Some(t), None, None) => ItemSpecValue::Text(t),
+            (None, Some(i), None) => ItemSpecValue::Integer(i),
+            (None, None, Some(d)) => ItemSpecValue::Date(d),
+            _ => {
+                return Err(format!(
+                    "item {} needs exactly one of `text`, `integer` and `date`",
+                    j.number
+                ))
+            }
+        };
+        Ok(ItemSpec {
+            number: j.number,
+            value,
+        })
+    }
 }
 
 impl LicenceSpec {

@@ -846,3 +846,42 @@ fn validity_dates_from_1970_01_02_to_9998_12_31() {
         "valid_until"
     );
 }
+
+#[test]
+fn spec_items_have_exactly_one_value() {
+    let spec = |items: &str| {
+        LicenceSpec::from_json(&format!(
+            r#"{{"type_code":"11100000000013338W011","serial":"1","version":1,
+                "holder":{{"kind":"organisation","name":"公司","code":"91310115MA1K4LQX58"}},
+                "valid_from":"2019-05-20","items":[{items}]}}"#
+        ))
+    };
+    let l = spec(r#"{"number":5,"date":"2019-05-20"},{"number":2,"text":"x"}"#)
+        .unwrap()
+        .to_licence(1_716_170_400)
+        .unwrap();
+    assert_eq!(l.item(5), Some(&ItemValue::Integer(18_036)));
+    // The JSON form round-trips.
+    let sample =
+        LicenceSpec::from_json(include_str!("../../examples/data/business-licence.json")).unwrap();
+    let json = serde_json::to_string(&sample).unwrap();
+    assert!(
+        json.contains(r#"{"number":5,"date":"2019-05-20"}"#),
+        "{json}"
+    );
+    assert_eq!(LicenceSpec::from_json(&json).unwrap(), sample);
+    for bad in [
+        r#"{"number":2}"#,
+        r#"{"number":2,"text":"a","integer":3}"#,
+        r#"{"number":2,"colour":"red"}"#,
+        r#"{"text":"a"}"#,
+        r#"{"number":70000,"text":"a"}"#,
+        r#"{"number":5,"date":"2019-02-30"}"#,
+    ] {
+        let e = spec(bad).unwrap_err();
+        assert_eq!(e.reason(), ReasonCode::LicenceMalformed, "{bad}: {e}");
+    }
+    // Version 1 JSON (type name, keyed attributes) is refused by name.
+    let e = LicenceSpec::from_json(r#"{"type_name":"营业执照"}"#).unwrap_err();
+    assert!(e.to_string().contains("unknown field `type_name`"), "{e}");
+}
