@@ -263,9 +263,11 @@ impl Publisher {
         if s == "federation" {
             return Ok(Publisher::Federation);
         }
-        s.parse::<RegionCode>()
-            .map(Publisher::Region)
-            .map_err(|e| malformed(format!("publisher: not \"federation\" nor a region code: {e}")))
+        s.parse::<RegionCode>().map(Publisher::Region).map_err(|e| {
+            malformed(format!(
+                "publisher: not \"federation\" nor a region code: {e}"
+            ))
+        })
     }
 }
 
@@ -311,9 +313,7 @@ fn check_name(what: &str, s: &str, max: usize) -> Result<(), CatalogueError> {
     crate::licence::check_display_text(what, s, max, false)
         .map_err(|e| malformed(e.to_string()))?;
     if s.trim() != s {
-        return Err(malformed(format!(
-            "{what} starts or ends with white space"
-        )));
+        return Err(malformed(format!("{what} starts or ends with white space")));
     }
     Ok(())
 }
@@ -353,16 +353,24 @@ impl CodeCheck {
 
     /// The check with this JSON name.
     pub fn from_name(s: &str) -> Option<Self> {
-        [CodeCheck::None, CodeCheck::CreditCode, CodeCheck::ResidentId]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            CodeCheck::None,
+            CodeCheck::CreditCode,
+            CodeCheck::ResidentId,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 
     /// The check with this wire number.
     pub fn from_number(n: u64) -> Option<Self> {
-        [CodeCheck::None, CodeCheck::CreditCode, CodeCheck::ResidentId]
-            .into_iter()
-            .find(|c| u64::from(c.number()) == n)
+        [
+            CodeCheck::None,
+            CodeCheck::CreditCode,
+            CodeCheck::ResidentId,
+        ]
+        .into_iter()
+        .find(|c| u64::from(c.number()) == n)
     }
 
     fn check(self, number: u16, s: &str) -> Result<(), CatalogueError> {
@@ -521,7 +529,9 @@ pub struct ItemDefinition {
 impl ItemDefinition {
     fn validate(&self, what: &str) -> Result<(), CatalogueError> {
         if self.number == 0 {
-            return Err(malformed(format!("{what}: item number 0 (numbers start at 1)")));
+            return Err(malformed(format!(
+                "{what}: item number 0 (numbers start at 1)"
+            )));
         }
         let k = self.key.as_bytes();
         if k.is_empty()
@@ -828,7 +838,9 @@ impl CheckedItem {
                 None => i.to_string(),
             },
             TypedValue::Date(d) => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-            TypedValue::Enumeration(_) => self.label().map(|l| l.name.zh.clone()).unwrap_or_default(),
+            TypedValue::Enumeration(_) => {
+                self.label().map(|l| l.name.zh.clone()).unwrap_or_default()
+            }
         }
     }
 
@@ -847,7 +859,9 @@ impl CheckedItem {
                 None => thousands(i128::from(*i)),
             },
             TypedValue::Date(d) => d.format("%Y-%m-%d").to_string(),
-            TypedValue::Enumeration(_) => self.label().map(|l| l.name.en.clone()).unwrap_or_default(),
+            TypedValue::Enumeration(_) => {
+                self.label().map(|l| l.name.en.clone()).unwrap_or_default()
+            }
         }
     }
 
@@ -900,7 +914,8 @@ impl CheckedLicence {
 /// file), which refuses two types with one code (`CATALOGUE_CONFLICT`),
 /// more than [`MAX_CATALOGUE_TYPES`] types (`CATALOGUE_TOO_LARGE`) and, for
 /// a region's extension, a type whose ministry credit code was registered
-/// outside the region (`CREDIT_CODE_REGION_MISMATCH`).
+/// outside the region (`CREDIT_CODE_REGION_MISMATCH`; a type of the
+/// built-in national catalogue is `CATALOGUE_NATIONAL_TYPE_REDEFINED`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalogue {
     publisher: Publisher,
@@ -944,6 +959,13 @@ impl Catalogue {
                 let ministry = CreditCode::parse(t.code.ministry_code())
                     .map_err(|e| malformed(format!("type {}: {e}", t.code)))?;
                 if !crate::pki::credit_code_in_region(&ministry, region) {
+                    // A national type says more than "outside the region".
+                    if set::built_in_national().by_code.contains_key(&t.code) {
+                        return Err(CatalogueError::NationalTypeRedefined {
+                            region: region.clone(),
+                            code: t.code.clone(),
+                        });
+                    }
                     return Err(CatalogueError::TypeOutsideRegion {
                         region: region.clone(),
                         code: t.code.clone(),
@@ -1007,7 +1029,6 @@ impl Catalogue {
             })?
             .check(items)
     }
-
 }
 
 #[cfg(test)]

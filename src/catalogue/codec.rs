@@ -80,9 +80,7 @@ fn value_type_to_value(v: &ValueType) -> Value {
             a.push(Value::Array(
                 labels
                     .iter()
-                    .map(|l| {
-                        Value::Array(vec![l.value.into(), text(&l.name.zh), text(&l.name.en)])
-                    })
+                    .map(|l| Value::Array(vec![l.value.into(), text(&l.name.zh), text(&l.name.en)]))
                     .collect(),
             ));
         }
@@ -92,7 +90,9 @@ fn value_type_to_value(v: &ValueType) -> Value {
 
 fn get_uint(v: &Value, what: &str) -> Result<u64, CatalogueError> {
     match v {
-        Value::Integer(i) => u64::try_from(*i).map_err(|_| malformed(format!("{what} is negative"))),
+        Value::Integer(i) => {
+            u64::try_from(*i).map_err(|_| malformed(format!("{what} is negative")))
+        }
         _ => Err(malformed(format!("{what} is not an unsigned integer"))),
     }
 }
@@ -348,9 +348,7 @@ impl Catalogue {
             error,
         };
         match &self.publisher {
-            Publisher::Federation => {
-                crate::artifact::sign(&National(self), root).map_err(artifact)
-            }
+            Publisher::Federation => crate::artifact::sign(&National(self), root).map_err(artifact),
             Publisher::Region(_) => crate::artifact::sign(&Regional(self), root).map_err(artifact),
         }
     }
@@ -458,9 +456,9 @@ fn peek_publisher(cose: &[u8]) -> Result<Publisher, CatalogueError> {
 }
 
 /// The national catalogue as an artifact: signed by the federation root.
-struct National<'a>(&'a Catalogue);
+pub(super) struct National<'a>(pub(super) &'a Catalogue);
 /// A region's extension as an artifact: signed by its region root.
-struct Regional<'a>(&'a Catalogue);
+pub(super) struct Regional<'a>(pub(super) &'a Catalogue);
 
 impl Artifact for National<'_> {
     const TYPE: ArtifactType = ArtifactType::Catalogue;

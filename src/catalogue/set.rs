@@ -108,13 +108,14 @@ impl CatalogueSet {
         self.national = Arc::new(national);
         let mut dropped = Vec::new();
         let national = &self.national;
-        self.regions.retain(|code, ext| match check_extension(national, ext) {
-            Ok(()) => true,
-            Err(e) => {
-                dropped.push((code.clone(), e));
-                false
-            }
-        });
+        self.regions
+            .retain(|code, ext| match check_extension(national, ext) {
+                Ok(()) => true,
+                Err(e) => {
+                    dropped.push((code.clone(), e));
+                    false
+                }
+            });
         Ok(dropped)
     }
 
@@ -142,7 +143,11 @@ impl CatalogueSet {
     /// The definition of licence type `code` for a licence signed under
     /// `region`'s root: a national type, or a type of that region's
     /// extension.
-    pub fn licence_type(&self, code: &LicenceTypeCode, region: &RegionCode) -> Option<&LicenceType> {
+    pub fn licence_type(
+        &self,
+        code: &LicenceTypeCode,
+        region: &RegionCode,
+    ) -> Option<&LicenceType> {
         self.type_for(code, region).map(|t| &**t)
     }
 
