@@ -1033,3 +1033,13 @@ impl Catalogue {
 
 #[cfg(test)]
 mod tests;
+
+/// For the tests of other modules: a catalogue signed as a region's
+/// extension whatever its publisher (a forgery `Catalogue::sign` refuses
+/// to make).
+#[cfg(test)]
+pub(crate) mod tests_support {
+    pub(crate) fn as_region(c: &super::Catalogue) -> impl crate::artifact::Artifact + '_ {
+        super::codec::Regional(c)
+    }
+}

@@ -119,6 +119,13 @@ impl CatalogueSet {
         Ok(dropped)
     }
 
+    /// Removes the extension of `region` and returns it, if held.
+    pub fn remove_region(&mut self, region: &RegionCode) -> Option<Catalogue> {
+        self.regions
+            .remove(region)
+            .map(|c| Arc::try_unwrap(c).unwrap_or_else(|c| (*c).clone()))
+    }
+
     /// The national catalogue.
     pub fn national_catalogue(&self) -> &Catalogue {
         &self.national
