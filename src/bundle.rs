@@ -138,8 +138,8 @@ pub enum BundleError {
     Catalogue {
         /// Which catalogue.
         context: String,
-        /// Why.
-        error: CatalogueError,
+        /// Why (boxed: the error stays small).
+        error: Box<CatalogueError>,
     },
 }
 
@@ -318,7 +318,12 @@ impl TrustBundle {
         &mut self,
         cose: Vec<u8>,
     ) -> Result<(Publisher, Vec<DroppedCatalogue>), BundleError> {
-        let refused = |context: String| move |error| BundleError::Catalogue { context, error };
+        let refused = |context: String| {
+            move |error| BundleError::Catalogue {
+                context,
+                error: Box::new(error),
+            }
+        };
         let catalogue = Catalogue::verify(&cose, &self.anchor, &self.federation)
             .map_err(refused("a licence catalogue".into()))?;
         let publisher = catalogue.publisher().clone();
@@ -374,10 +379,10 @@ impl TrustBundle {
                 let root = self.federation.root_of(&region).cloned().ok_or_else(|| {
                     BundleError::Catalogue {
                         context: context.clone(),
-                        error: CatalogueError::Signer {
+                        error: Box::new(CatalogueError::Signer {
                             expected: format!("the region root of {region}"),
                             detail: "the region is not on the federation trust list".into(),
-                        },
+                        }),
                     }
                 })?;
                 let version = catalogue.version();
@@ -813,7 +818,7 @@ impl TrustBundle {
             if national_seen {
                 return Err(BundleError::Catalogue {
                     context: "the licence catalogues (field 7)".into(),
-                    error: CatalogueError::Conflict("two national catalogues".into()),
+                    error: Box::new(CatalogueError::Conflict("two national catalogues".into())),
                 });
             }
             national_seen = true;
@@ -825,7 +830,9 @@ impl TrustBundle {
             if bundle.region_catalogues.len() == before {
                 return Err(BundleError::Catalogue {
                     context: "the licence catalogues (field 7)".into(),
-                    error: CatalogueError::Conflict(format!("{publisher} has two catalogues")),
+                    error: Box::new(CatalogueError::Conflict(format!(
+                        "{publisher} has two catalogues"
+                    ))),
                 });
             }
         }
