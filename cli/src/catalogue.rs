@@ -10,6 +10,7 @@ use elicense::catalogue::{
     Catalogue, CatalogueError, CodeCheck, ItemDefinition, LicenceType, Publisher, ValueType,
 };
 use elicense::envelope::{ArtifactType, Sign1};
+use elicense::ReasonCode;
 use serde_json::{json, Value};
 
 use crate::error::{CliError, Context};
@@ -160,9 +161,19 @@ pub fn build(args: &CatalogueBuildArgs, now: i64) -> Result<(Catalogue, Vec<u8>)
     let text = read_text(&args.spec)?;
     let catalogue = read_json(&text, args.issued_at, now).context(args.spec.display())?;
     let signer = CertifiedSigner::new(cert, key)?;
-    let cose = catalogue
-        .sign(&signer)
-        .context(format_args!("cannot sign {}", args.spec.display()))?;
+    let cose = catalogue.sign(&signer).map_err(|e| {
+        let hint = match e.reason() {
+            ReasonCode::CertNotYetValid | ReasonCode::CertExpired => {
+                " (the catalogue's time of issue must lie within the certificate's validity: \
+                 give --issued-at)"
+            }
+            _ => "",
+        };
+        CliError::with_reason(
+            format!("cannot sign {}: {e}{hint}", args.spec.display()),
+            e.reason(),
+        )
+    })?;
     files::write_atomic(&args.out, &cose)?;
     Ok((catalogue, cose))
 }
