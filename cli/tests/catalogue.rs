@@ -331,7 +331,7 @@ fn bundles_carry_catalogues_with_rollback_refused() {
     let r = w.inspect(&[]).assert_ok();
     assert!(
         r.stdout
-            .contains(&format!("  extension of region 440000: version 2, issued ")),
+            .contains("  extension of region 440000: version 2, issued "),
         "{r}"
     );
     assert!(
