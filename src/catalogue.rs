@@ -1013,20 +1013,31 @@ impl Catalogue {
         self.by_code.get(code).and_then(|&i| self.types.get(i))
     }
 
-    /// Checks a licence's items against its type in this catalogue alone
-    /// (`LICENCE_TYPE_UNKNOWN` if it has no such type; see
-    /// [`LicenceType::check`]). A verifier uses [`CatalogueSet::check`],
-    /// which also knows the region extensions.
+    /// Checks the items of a licence signed under `region`'s root against
+    /// its type in this catalogue alone: `LICENCE_TYPE_UNKNOWN` if the
+    /// catalogue has no such type, or is another region's extension; see
+    /// [`LicenceType::check`] for the items. A verifier uses
+    /// [`CatalogueSet::check`], which knows the national catalogue and the
+    /// region extensions together.
     pub fn check(
         &self,
         type_code: &LicenceTypeCode,
+        region: &RegionCode,
         items: &[Item],
     ) -> Result<CheckedLicence, CatalogueError> {
+        let unknown = |detail: String| CatalogueError::UnknownType {
+            code: type_code.clone(),
+            detail,
+        };
+        if let Publisher::Region(own) = &self.publisher {
+            if own != region {
+                return Err(unknown(format!(
+                    " for region {region} (this is the extension of region {own})"
+                )));
+            }
+        }
         self.type_arc(type_code)
-            .ok_or_else(|| CatalogueError::UnknownType {
-                code: type_code.clone(),
-                detail: String::new(),
-            })?
+            .ok_or_else(|| unknown(String::new()))?
             .check(items)
     }
 }

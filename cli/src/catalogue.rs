@@ -109,8 +109,8 @@ pub struct CatalogueBuildArgs {
     /// The signer's certificate (PEM): the federation root or the region root.
     #[arg(long, value_name = "FILE")]
     pub cert: PathBuf,
-    /// The time of issue (Unix seconds, YYYY-MM-DD or RFC 3339) [default: the JSON's
-    /// "issued_at", else now].
+    /// The time of issue (Unix seconds, YYYY-MM-DD or RFC 3339), within the signer
+    /// certificate's validity [default: now; the JSON's "issued_at" is not used].
     #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
     pub issued_at: Option<i64>,
     /// Where to write the signed catalogue.
@@ -136,16 +136,16 @@ pub struct CatalogueInspectArgs {
     pub json: bool,
 }
 
-/// Reads a catalogue's JSON form, its time of issue from `issued_at`, else
-/// the JSON, else `now`.
-fn read_json(text: &str, issued_at: Option<i64>, now: i64) -> Result<Catalogue, CatalogueError> {
+/// Reads a catalogue's JSON form, its time of issue from the JSON, else
+/// `now`.
+fn read_json(text: &str, now: i64) -> Result<Catalogue, CatalogueError> {
     let has_time = serde_json::from_str::<Value>(text)
         .ok()
         .is_some_and(|v| v.get("issued_at").is_some());
-    match issued_at {
-        Some(t) => Catalogue::from_json_issued_at(text, t),
-        None if has_time => Catalogue::from_json(text),
-        None => Catalogue::from_json_issued_at(text, now),
+    if has_time {
+        Catalogue::from_json(text)
+    } else {
+        Catalogue::from_json_issued_at(text, now)
     }
 }
 
@@ -159,7 +159,8 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 pub fn build(args: &CatalogueBuildArgs, now: i64) -> Result<(Catalogue, Vec<u8>), CliError> {
     let (key, cert) = load_signing_pair(&args.key, &args.cert)?;
     let text = read_text(&args.spec)?;
-    let catalogue = read_json(&text, args.issued_at, now).context(args.spec.display())?;
+    let catalogue = Catalogue::from_json_issued_at(&text, args.issued_at.unwrap_or(now))
+        .context(args.spec.display())?;
     let signer = CertifiedSigner::new(cert, key)?;
     let cose = catalogue.sign(&signer).map_err(|e| {
         let hint = match e.reason() {
@@ -362,7 +363,7 @@ pub fn inspect(args: &CatalogueInspectArgs) -> Result<Inspected, CliError> {
             )));
         }
         return Ok(Inspected {
-            catalogue: read_json(&text, None, time::now()?).context(path.display())?,
+            catalogue: read_json(&text, time::now()?).context(path.display())?,
             source: "json",
             kid: None,
         });

@@ -124,22 +124,25 @@ fn catalogues_are_signed_by_the_right_root_and_inspected() {
     let w = World::new();
     // The national catalogue, signed by the federation root.
     let now = w.now.to_string();
-    // The built-in JSON is dated 2026-01-01, before these roots were made.
-    let r = build(&w, &national_json(), "fed", "national.cat", &[]);
-    r.assert_error("CERT_NOT_YET_VALID");
-    assert!(r.stderr.contains("give --issued-at"), "{r}");
-    let j = build(
+    // The time of issue must lie within the signer's validity.
+    let r = build(
         &w,
         &national_json(),
         "fed",
         "national.cat",
-        &["--issued-at", &now, "--json"],
-    )
-    .assert_ok()
-    .json();
+        &["--issued-at", "2026-01-01"],
+    );
+    r.assert_error("CERT_NOT_YET_VALID");
+    assert!(r.stderr.contains("give --issued-at"), "{r}");
+    // By default it is now, whatever the JSON says (2026-01-01 there).
+    let j = build(&w, &national_json(), "fed", "national.cat", &["--json"])
+        .assert_ok()
+        .json();
     assert_eq!(j["publisher"], "federation");
     assert_eq!(j["types"].as_array().unwrap().len(), 13);
     assert!(j["bytes"].as_u64().unwrap() > 5000, "{j}");
+    let issued = j["issued_at"].as_i64().unwrap();
+    assert!((w.now..w.now + 600).contains(&issued), "{j}");
     let fed = w.anchor();
     let r = ok(&["catalogue", "inspect", &w.s("national.cat"), "--root", &fed]);
     assert!(
@@ -297,15 +300,7 @@ fn bundles_carry_catalogues_with_rollback_refused() {
     let j = w.inspect(&["--json"]).assert_ok().json();
     assert_eq!(j["catalogues"]["national"]["signed"], false);
 
-    let now = w.now.to_string();
-    build(
-        &w,
-        &national_json(),
-        "fed",
-        "national.cat",
-        &["--issued-at", &now],
-    )
-    .assert_ok();
+    build(&w, &national_json(), "fed", "national.cat", &[]).assert_ok();
     for v in 1..=3 {
         let spec = write(
             &w,

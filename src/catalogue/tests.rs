@@ -436,6 +436,20 @@ fn a_region_type_applies_to_its_own_region_only() {
         .unwrap_err();
     assert_eq!(e.reason(), ReasonCode::LicenceTypeUnknown);
     assert!(e.to_string().contains("440000"), "{e}");
+    // The same through the extension alone.
+    let ext = gd_extension(1);
+    assert!(ext.check(&code(GD_TYPE), &region("440000"), &items).is_ok());
+    assert_eq!(
+        reason(ext.check(&code(GD_TYPE), &region("310000"), &items)),
+        ReasonCode::LicenceTypeUnknown
+    );
+    assert_eq!(
+        reason(ext.check(&code(BUSINESS), &region("440000"), &sample_items())),
+        ReasonCode::LicenceTypeUnknown
+    );
+    assert!(Catalogue::national()
+        .check(&code(BUSINESS), &region("440000"), &sample_items())
+        .is_ok());
     // National types apply everywhere.
     assert!(set
         .check(&code(BUSINESS), &region("440000"), &sample_items())
@@ -941,4 +955,36 @@ fn a_region_extension_is_signed_by_its_region_root() {
         Catalogue::from_json_issued_at(&ext_json("440000", 1, GD_TYPE, GOOD_ITEMS), Y2030 + 1)
             .unwrap();
     assert_eq!(reason(late.sign(&gd.signer())), ReasonCode::CertExpired);
+}
+
+/// Timing of the check a verifier makes for every licence, beside one
+/// Ed25519 verification: `cargo test --release --lib catalogue::tests::timing
+/// -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand in release mode"]
+fn timing() {
+    let set = CatalogueSet::national();
+    let (t, r, items) = (code(BUSINESS), region("310000"), sample_items());
+    let n = 200_000u32;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(set.check(&t, &r, std::hint::black_box(&items)).unwrap());
+    }
+    let check = start.elapsed() / n;
+    let key = SecretKey::from_seed(&[7; 32]);
+    let message = vec![0u8; 400];
+    let signature = key.sign_bytes(&message);
+    let public = key.public_key();
+    let m = 20_000u32;
+    let start = std::time::Instant::now();
+    for _ in 0..m {
+        public
+            .verify(std::hint::black_box(&message), &signature)
+            .unwrap();
+    }
+    let verify = start.elapsed() / m;
+    println!(
+        "catalogue check of the sample: {check:?}; Ed25519 verification of 400 bytes: {verify:?}; ratio {:.3}",
+        check.as_secs_f64() / verify.as_secs_f64()
+    );
 }
