@@ -873,6 +873,33 @@ impl CheckedItem {
     }
 }
 
+impl Serialize for CheckedItem {
+    /// `{"number", "key", "name": {"zh", "en"}, "type", "value", "display":
+    /// {"zh", "en"}}`: `value` is the text or code, the integer, the date as
+    /// `YYYY-MM-DD`, or the enumeration's value.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = self.definition();
+        let mut st = s.serialize_struct("CheckedItem", 6)?;
+        st.serialize_field("number", &d.number)?;
+        st.serialize_field("key", &d.key)?;
+        st.serialize_field("name", &d.name)?;
+        st.serialize_field("type", d.value_type.name())?;
+        match &self.value {
+            TypedValue::Text(v) | TypedValue::Code(v) => st.serialize_field("value", v)?,
+            TypedValue::Integer(i) => st.serialize_field("value", i)?,
+            TypedValue::Date(date) => {
+                st.serialize_field("value", &date.format("%Y-%m-%d").to_string())?
+            }
+            TypedValue::Enumeration(_) => {
+                st.serialize_field("value", &self.label().map(|l| l.value))?
+            }
+        }
+        st.serialize_field("display", &Names::new(self.zh(), self.en()))?;
+        st.end()
+    }
+}
+
 /// `12345678` → `12,345,678`.
 fn thousands(n: i128) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -895,6 +922,28 @@ fn thousands(n: i128) -> String {
 pub struct CheckedLicence {
     licence_type: Arc<LicenceType>,
     items: Vec<CheckedItem>,
+}
+
+impl Serialize for CheckedLicence {
+    /// `{"type": {"code", "name": {"zh", "en"}}, "items": [CheckedItem…]}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[derive(Serialize)]
+        struct TypeJson<'a> {
+            code: &'a str,
+            name: &'a Names,
+        }
+        let mut st = s.serialize_struct("CheckedLicence", 2)?;
+        st.serialize_field(
+            "type",
+            &TypeJson {
+                code: self.licence_type.code.as_str(),
+                name: &self.licence_type.name,
+            },
+        )?;
+        st.serialize_field("items", &self.items)?;
+        st.end()
+    }
 }
 
 impl CheckedLicence {

@@ -193,6 +193,36 @@ fn sample_items_check_and_format() {
 }
 
 #[test]
+fn checked_items_serialise_with_numbers_names_and_values() {
+    let set = CatalogueSet::national();
+    let mut items = sample_items();
+    items.push(int(1, 1));
+    let checked = set
+        .check(&code(BUSINESS), &region("310000"), &items)
+        .unwrap();
+    let j = serde_json::to_value(&checked).unwrap();
+    assert_eq!(
+        j["type"],
+        serde_json::json!({"code": BUSINESS, "name": {"zh": "营业执照", "en": "Business licence"}})
+    );
+    assert_eq!(
+        j["items"][0],
+        serde_json::json!({"number": 1, "key": "entity_type", "name": {"zh": "类型", "en": "Type"},
+            "type": "enumeration", "value": 1,
+            "display": {"zh": "有限责任公司", "en": "Limited liability company"}})
+    );
+    assert_eq!(
+        j["items"][2],
+        serde_json::json!({"number": 4, "key": "capital", "name": {"zh": "注册资本", "en": "Registered capital"},
+            "type": "integer", "value": 1000,
+            "display": {"zh": "1000万元", "en": "10,000,000 yuan"}})
+    );
+    assert_eq!(j["items"][3]["value"], "2019-05-20");
+    assert_eq!(j["items"][3]["display"]["zh"], "2019年5月20日");
+    assert_eq!(j["items"].as_array().unwrap().len(), 6);
+}
+
+#[test]
 fn enumeration_and_code_items_format_with_their_labels() {
     let set = CatalogueSet::national();
     let mut items = sample_items();
