@@ -15,6 +15,7 @@
 //!   4 => [* bstr],              ; region trust lists (COSE_Sign1), at most one per region
 //!   5 => [* bstr],              ; status list tokens (COSE_Sign1), at most one per listed authority
 //!   ? 6 => tstr,                ; the recognition policy (JSON, see docs/POLICY.md)
+//!   ? 7 => [* bstr],            ; licence catalogues (COSE_Sign1): at most one national, one per region
 //! }
 //! ```
 //!
@@ -23,6 +24,11 @@
 //! * The federation list is signed by the pinned federation root.
 //! * A region list is signed by the root the federation list names for its
 //!   region.
+//! * The national licence catalogue (key 7) is signed by the pinned
+//!   federation root; a region's extension by the root the federation list
+//!   names for its region, and it may define only types of its region
+//!   (docs/FORMAT.md §19). A bundle without a national catalogue uses the
+//!   library's built-in one ([`TrustBundle::catalogues`]).
 //! * A status list is signed by a certificate on a region list held, and is
 //!   **bound to that entry**: it speaks for the authority with that credit
 //!   code as listed by that region ([`AuthorityId`]), never for a namesake
@@ -50,6 +56,7 @@ use std::collections::BTreeMap;
 use ciborium::Value;
 use thiserror::Error;
 
+use crate::catalogue::{Catalogue, CatalogueError, CatalogueSet, Publisher};
 use crate::cbor::{self, CborError, Limits};
 use crate::envelope::{ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, RegionCode};
@@ -125,6 +132,15 @@ pub enum BundleError {
     /// A status list's signer is not a listed authority.
     #[error("{0}")]
     UnknownSigner(String),
+    /// A licence catalogue inside was refused (its code: wrong signer,
+    /// rollback, conflict, a type outside its region, …).
+    #[error("{context}: {error}")]
+    Catalogue {
+        /// Which catalogue.
+        context: String,
+        /// Why (boxed: the error stays small).
+        error: Box<CatalogueError>,
+    },
 }
 
 impl BundleError {
@@ -140,6 +156,7 @@ impl BundleError {
             BundleError::Conflict(_) => ReasonCode::TrustListConflict,
             BundleError::Rollback(_) => ReasonCode::TrustListRollback,
             BundleError::UnknownSigner(_) => ReasonCode::AuthorityNotListed,
+            BundleError::Catalogue { error, .. } => error.reason(),
         }
     }
 }
@@ -187,14 +204,43 @@ pub struct DroppedStatusList {
     pub detail: String,
 }
 
+/// A region's catalogue extension that left the bundle: its region's root
+/// left (or changed on) the federation list, or a newer national catalogue
+/// now defines one of its types.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct DroppedCatalogue {
+    /// Whose extension it was.
+    pub region: RegionCode,
+    /// Its version.
+    pub version: u64,
+    /// Why it left: `TRUST_LIST_MISSING` (its region's root is no longer
+    /// the one on the federation list) or `CATALOGUE_NATIONAL_TYPE_REDEFINED`.
+    pub reason: ReasonCode,
+    /// One sentence for people.
+    pub detail: String,
+}
+
 /// What [`TrustBundle::update`] changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSummary {
-    /// How many lists (federation, region, status) were added or replaced.
+    /// How many lists (federation, region, status) and catalogues were
+    /// added or replaced.
     pub changed: usize,
     /// Status lists that left the bundle, and why.
     pub dropped: Vec<DroppedStatusList>,
+    /// Region catalogue extensions that left the bundle, and why.
+    pub dropped_catalogues: Vec<DroppedCatalogue>,
+}
+
+/// A verified region catalogue extension with its signed bytes.
+#[derive(Clone, Debug)]
+struct CatalogueEntry {
+    cose: Vec<u8>,
+    version: u64,
+    /// The root that signed it (as the federation list named it then).
+    root: Certificate,
 }
 
 /// Verified trust material: the federation list, region lists, status lists
@@ -207,6 +253,13 @@ pub struct TrustBundle {
     regions: BTreeMap<RegionCode, RegionEntry>,
     status: BTreeMap<AuthorityId, StatusEntry>,
     policy: Option<(Policy, String)>,
+    /// The catalogues in force: the signed national one (else the
+    /// built-in one) and the region extensions held.
+    catalogues: CatalogueSet,
+    /// The signed national catalogue, if the bundle has one.
+    national_catalogue: Option<Vec<u8>>,
+    /// The signed region extensions.
+    region_catalogues: BTreeMap<RegionCode, CatalogueEntry>,
 }
 
 impl TrustBundle {
@@ -221,7 +274,159 @@ impl TrustBundle {
             regions: BTreeMap::new(),
             status: BTreeMap::new(),
             policy: None,
+            catalogues: CatalogueSet::national(),
+            national_catalogue: None,
+            region_catalogues: BTreeMap::new(),
         })
+    }
+
+    /// The licence catalogues in force: the bundle's national catalogue, or
+    /// the library's built-in one when the bundle carries none
+    /// ([`Catalogue::national`]), and the region extensions it carries.
+    pub fn catalogues(&self) -> &CatalogueSet {
+        &self.catalogues
+    }
+
+    /// The signed national catalogue the bundle carries, as published.
+    pub fn national_catalogue_cose(&self) -> Option<&[u8]> {
+        self.national_catalogue.as_deref()
+    }
+
+    /// The signed catalogue extension of `region` the bundle carries, as
+    /// published.
+    pub fn region_catalogue_cose(&self, region: &RegionCode) -> Option<&[u8]> {
+        self.region_catalogues
+            .get(region)
+            .map(|e| e.cose.as_slice())
+    }
+
+    /// Adds or replaces a licence catalogue (`typ`
+    /// `application/el-cat+cwt`, docs/FORMAT.md §19).
+    ///
+    /// The national catalogue must be signed by the pinned federation root;
+    /// a region's extension by the root the federation list names for its
+    /// region (`CATALOGUE_SIGNER_INVALID`), and may define only types whose
+    /// ministry credit code was registered within the region
+    /// (`CREDIT_CODE_REGION_MISMATCH`) and none of the national catalogue
+    /// (`CATALOGUE_NATIONAL_TYPE_REDEFINED`). A lower version than the one
+    /// held from the same publisher is a rollback (`CATALOGUE_ROLLBACK`),
+    /// the same version with other bytes a conflict (`CATALOGUE_CONFLICT`).
+    /// The first signed national catalogue replaces the built-in one
+    /// whatever their versions. Region extensions that a new national
+    /// catalogue contradicts leave the bundle and are returned.
+    pub fn add_catalogue(
+        &mut self,
+        cose: Vec<u8>,
+    ) -> Result<(Publisher, Vec<DroppedCatalogue>), BundleError> {
+        let refused = |context: String| {
+            move |error| BundleError::Catalogue {
+                context,
+                error: Box::new(error),
+            }
+        };
+        let catalogue = Catalogue::verify(&cose, &self.anchor, &self.federation)
+            .map_err(refused("a licence catalogue".into()))?;
+        let publisher = catalogue.publisher().clone();
+        let context = format!("the licence catalogue of {publisher}");
+        match &publisher {
+            Publisher::Federation => {
+                if self.national_catalogue.as_ref() == Some(&cose) {
+                    return Ok((publisher, Vec::new()));
+                }
+                let version = catalogue.version();
+                let dropped = if self.national_catalogue.is_none() {
+                    // The first signed one replaces the built-in catalogue.
+                    let mut set = CatalogueSet::new(catalogue).map_err(refused(context))?;
+                    let mut dropped = Vec::new();
+                    for ext in self.catalogues.regions() {
+                        if let Err(error) = set.add_region(ext.clone()) {
+                            if let Publisher::Region(region) = ext.publisher() {
+                                dropped.push((region.clone(), error));
+                            }
+                        }
+                    }
+                    self.catalogues = set;
+                    dropped
+                } else {
+                    self.catalogues
+                        .replace_national(catalogue)
+                        .map_err(refused(context))?
+                };
+                self.national_catalogue = Some(cose);
+                let dropped = dropped
+                    .into_iter()
+                    .filter_map(|(region, error)| {
+                        let entry = self.region_catalogues.remove(&region)?;
+                        Some(DroppedCatalogue {
+                            region,
+                            version: entry.version,
+                            reason: error.reason(),
+                            detail: format!(
+                                "the national catalogue version {version} now defines it: {error}"
+                            ),
+                        })
+                    })
+                    .collect();
+                Ok((publisher, dropped))
+            }
+            Publisher::Region(region) => {
+                if let Some(held) = self.region_catalogues.get(region) {
+                    if held.cose == cose {
+                        return Ok((publisher, Vec::new()));
+                    }
+                }
+                let region = region.clone();
+                let root = self.federation.root_of(&region).cloned().ok_or_else(|| {
+                    BundleError::Catalogue {
+                        context: context.clone(),
+                        error: Box::new(CatalogueError::Signer {
+                            expected: format!("the region root of {region}"),
+                            detail: "the region is not on the federation trust list".into(),
+                        }),
+                    }
+                })?;
+                let version = catalogue.version();
+                self.catalogues
+                    .add_region(catalogue)
+                    .map_err(refused(context))?;
+                self.region_catalogues.insert(
+                    region,
+                    CatalogueEntry {
+                        cose,
+                        version,
+                        root,
+                    },
+                );
+                Ok((publisher, Vec::new()))
+            }
+        }
+    }
+
+    /// Removes the region catalogue extensions whose region's root is no
+    /// longer the one the federation list names.
+    fn prune_catalogues(&mut self) -> Vec<DroppedCatalogue> {
+        let federation = &self.federation;
+        let gone: Vec<RegionCode> = self
+            .region_catalogues
+            .iter()
+            .filter(|(code, e)| federation.root_of(code) != Some(&e.root))
+            .map(|(code, _)| code.clone())
+            .collect();
+        gone.into_iter()
+            .filter_map(|region| {
+                let entry = self.region_catalogues.remove(&region)?;
+                self.catalogues.remove_region(&region);
+                Some(DroppedCatalogue {
+                    detail: format!(
+                        "the federation trust list no longer names the root that signed the \
+                         catalogue of region {region}"
+                    ),
+                    region,
+                    version: entry.version,
+                    reason: ReasonCode::TrustListMissing,
+                })
+            })
+            .collect()
     }
 
     /// The pinned federation root.
@@ -512,10 +717,13 @@ impl TrustBundle {
     /// [`TrustBundle::add_status_list`]).
     ///
     /// The file's size and CBOR structure (depth, entries per array) are
-    /// checked before any value is built. Fields 1 to 5 are required, 6 is
-    /// optional, any other key is refused (`BUNDLE_MALFORMED`); the lists
-    /// inside may come in any order, and two lists for the same region or
-    /// authority are a conflict.
+    /// checked before any value is built. Fields 1 to 5 are required, 6
+    /// (the policy) and 7 (the licence catalogues) are optional, any other
+    /// key is refused (`BUNDLE_MALFORMED`); the lists inside may come in any
+    /// order, and two lists for the same region or authority are a
+    /// conflict, as are two national catalogues or two catalogues of one
+    /// region (`CATALOGUE_CONFLICT`). Catalogues are taken in after the
+    /// region lists, the national one first ([`TrustBundle::add_catalogue`]).
     pub fn from_bytes(
         bytes: &[u8],
         anchor: Certificate,
@@ -527,12 +735,12 @@ impl TrustBundle {
         let Value::Map(entries) = cbor::decode(bytes, &BUNDLE_LIMITS)? else {
             return Err(malformed("not a CBOR map"));
         };
-        let mut fields: [Option<Value>; 7] = Default::default();
+        let mut fields: [Option<Value>; 8] = Default::default();
         for (k, v) in entries {
             let key = match k {
                 Value::Integer(i) => usize::try_from(i128::from(i))
                     .ok()
-                    .filter(|k| (1..=6).contains(k)),
+                    .filter(|k| (1..=7).contains(k)),
                 _ => None,
             }
             .ok_or_else(|| malformed("unknown field"))?;
@@ -571,6 +779,10 @@ impl TrustBundle {
             Some(Value::Text(json)) => Some(json),
             Some(_) => return Err(malformed("the policy (field 6) is not text")),
         };
+        let catalogues = match fields[7].take() {
+            None => Vec::new(),
+            some => list_of(some, "the licence catalogues (field 7)")?,
+        };
         let mut bundle = TrustBundle::new(anchor, federation)?;
         for cose in regions {
             let before = bundle.regions.len();
@@ -588,6 +800,40 @@ impl TrustBundle {
                 return Err(BundleError::Conflict(format!(
                     "{authority} has two status lists"
                 )));
+            }
+        }
+        // The national catalogue first, so that the extensions are checked
+        // against it whatever the order of the array.
+        let mut extensions = Vec::new();
+        let mut national_seen = false;
+        for cose in catalogues {
+            let national = Sign1::decode(&cose, ArtifactType::Catalogue)
+                .ok()
+                .and_then(|s| Catalogue::from_claims(s.payload()).ok())
+                .is_some_and(|c| *c.publisher() == Publisher::Federation);
+            if !national {
+                extensions.push(cose);
+                continue;
+            }
+            if national_seen {
+                return Err(BundleError::Catalogue {
+                    context: "the licence catalogues (field 7)".into(),
+                    error: Box::new(CatalogueError::Conflict("two national catalogues".into())),
+                });
+            }
+            national_seen = true;
+            bundle.add_catalogue(cose)?;
+        }
+        for cose in extensions {
+            let before = bundle.region_catalogues.len();
+            let (publisher, _) = bundle.add_catalogue(cose)?;
+            if bundle.region_catalogues.len() == before {
+                return Err(BundleError::Catalogue {
+                    context: "the licence catalogues (field 7)".into(),
+                    error: Box::new(CatalogueError::Conflict(format!(
+                        "{publisher} has two catalogues"
+                    ))),
+                });
             }
         }
         if let Some(json) = policy {
@@ -626,6 +872,15 @@ impl TrustBundle {
         if let Some((_, json)) = &self.policy {
             m.push((Value::from(6), Value::Text(json.clone())));
         }
+        if self.national_catalogue.is_some() || !self.region_catalogues.is_empty() {
+            let catalogues = self
+                .national_catalogue
+                .iter()
+                .chain(self.region_catalogues.values().map(|e| &e.cose))
+                .map(|c| Value::Bytes(c.clone()))
+                .collect();
+            m.push((Value::from(7), Value::Array(catalogues)));
+        }
         cbor::encode(&Value::Map(m))
     }
 
@@ -663,6 +918,7 @@ impl TrustBundle {
             next.regions
                 .retain(|code, e| federation.root_of(code) == Some(&e.root));
             summary.dropped.extend(next.prune_status_lists());
+            summary.dropped_catalogues.extend(next.prune_catalogues());
             summary.changed += 1;
         }
         for e in newer.regions.values() {
@@ -675,6 +931,19 @@ impl TrustBundle {
         for (id, e) in &newer.status {
             if next.status.get(id).map(|h| &h.cose) != Some(&e.cose) {
                 next.add_status_list(e.cose.clone(), now)?;
+                summary.changed += 1;
+            }
+        }
+        if let Some(cose) = &newer.national_catalogue {
+            if next.national_catalogue.as_ref() != Some(cose) {
+                let (_, dropped) = next.add_catalogue(cose.clone())?;
+                summary.dropped_catalogues.extend(dropped);
+                summary.changed += 1;
+            }
+        }
+        for e in newer.region_catalogues.values() {
+            if !next.region_catalogues.values().any(|h| h.cose == e.cose) {
+                next.add_catalogue(e.cose.clone())?;
                 summary.changed += 1;
             }
         }
@@ -746,3 +1015,6 @@ fn bind_status_list(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod catalogue_tests;

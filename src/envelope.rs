@@ -93,6 +93,9 @@ pub enum ArtifactType {
     Seal,
     /// A sealed signature (签章) over a document, signed by the seal owner's key.
     SealedSignature,
+    /// A licence catalogue (证照目录): the national one, signed by the
+    /// federation root, or a region's extension, signed by its region root.
+    Catalogue,
 }
 
 impl ArtifactType {
@@ -108,17 +111,19 @@ impl ArtifactType {
             ArtifactType::FederationTrustList => Typ::MediaType("application/el-tlf+cwt"),
             ArtifactType::Seal => Typ::MediaType("application/el-seal+cwt"),
             ArtifactType::SealedSignature => Typ::MediaType("application/el-sealsig+cwt"),
+            ArtifactType::Catalogue => Typ::MediaType("application/el-cat+cwt"),
         }
     }
 
     /// Every artifact type.
-    pub const ALL: [ArtifactType; 6] = [
+    pub const ALL: [ArtifactType; 7] = [
         ArtifactType::Licence,
         ArtifactType::StatusList,
         ArtifactType::RegionTrustList,
         ArtifactType::FederationTrustList,
         ArtifactType::Seal,
         ArtifactType::SealedSignature,
+        ArtifactType::Catalogue,
     ];
 
     /// Largest COSE_Sign1 accepted for this artifact: [`MAX_COSE_LEN`] for a

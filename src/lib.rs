@@ -107,6 +107,7 @@
 //! | module | concern |
 //! |---|---|
 //! | [`identifiers`] | GB/T 36904 licence identifiers, credit codes (GB 32100), resident ID numbers (GB 11643), region codes (GB/T 2260) |
+//! | [`catalogue`] | the licence catalogue (证照目录, GB/T 36902/36903): licence types, their numbered data items, the built-in national catalogue, region extensions, item checks and display |
 //! | [`licence`] | the licence model, its builder and JSON form, its CWT claims; issuing (`sign`, or `prepare` → external signature → `complete` for an HSM) |
 //! | [`alg`] | the algorithm table (EdDSA, SM2-SM3, ES256): keys (PKCS#8 as OpenSSL writes them), the [`alg::Signer`] abstraction, strict verification, batch |
 //! | [`artifact`] | the signed-artifact layer: [`artifact::CertifiedSigner`], sign, prepare → external signature → complete, open |
@@ -153,6 +154,7 @@ pub mod alg;
 pub mod artifact;
 mod base45;
 pub mod bundle;
+pub mod catalogue;
 mod cbor;
 pub mod cose;
 mod deflate;

@@ -284,6 +284,24 @@ reason_codes! {
     DocumentDigestMismatch = 99 => "DOCUMENT_DIGEST_MISMATCH",
     /// The sealed signature's signing time lies beyond the time of checking plus the clock-skew leeway.
     SealedInFuture = 100 => "SEALED_IN_FUTURE",
+
+    // --- Licence catalogue ---
+    /// A licence catalogue (its JSON or its signed claims) does not follow the format (docs/FORMAT.md §19): a field missing, of the wrong type or unknown, an empty name, a control or direction character in a name, a bad key or item number.
+    CatalogueMalformed = 101 => "CATALOGUE_MALFORMED",
+    /// A licence catalogue defines a licence type, an item number or an item key twice, or contradicts itself (an enumeration repeating a value, two catalogues with the same version but other content).
+    CatalogueConflict = 102 => "CATALOGUE_CONFLICT",
+    /// A licence catalogue is over its limits (docs/FORMAT.md §7): too many types, items per type or enumeration labels, or names too long.
+    CatalogueTooLarge = 103 => "CATALOGUE_TOO_LARGE",
+    /// A licence catalogue is older (lower version) than the one already held from the same publisher: a rollback.
+    CatalogueRollback = 104 => "CATALOGUE_ROLLBACK",
+    /// A licence catalogue is not signed by the root that must sign it: the federation root for the national catalogue, the region's root (as the federation list names it) for a region extension.
+    CatalogueSignerInvalid = 105 => "CATALOGUE_SIGNER_INVALID",
+    /// A licence catalogue item has a value type, or a code item a check algorithm, that this version does not know.
+    CatalogueValueTypeUnknown = 106 => "CATALOGUE_VALUE_TYPE_UNKNOWN",
+    /// A region's catalogue extension defines a licence type the national catalogue already defines: regions may only add local types.
+    CatalogueNationalTypeRedefined = 107 => "CATALOGUE_NATIONAL_TYPE_REDEFINED",
+    /// No licence catalogue held defines the licence's type (for the signer's region): its items cannot be checked or named.
+    LicenceTypeUnknown = 108 => "LICENCE_TYPE_UNKNOWN",
 }
 
 impl ReasonCode {
@@ -418,6 +436,20 @@ impl ReasonCode {
             DocumentDigestMismatch => "The document is not the one that was sealed.",
             SealedInFuture => "The sealing time lies in the future.",
             PolicyInvalid => "The recognition policy file is invalid.",
+            CatalogueMalformed => "A licence catalogue does not follow the format.",
+            CatalogueConflict => "A licence catalogue has duplicate or conflicting definitions.",
+            CatalogueTooLarge => "A licence catalogue is over its size limits.",
+            CatalogueRollback => "A licence catalogue is older than the one already held.",
+            CatalogueSignerInvalid => {
+                "A licence catalogue is not signed by the root that must sign it."
+            }
+            CatalogueValueTypeUnknown => {
+                "A licence catalogue uses a value type or code check this version does not know."
+            }
+            CatalogueNationalTypeRedefined => {
+                "A region's catalogue redefines a licence type of the national catalogue."
+            }
+            LicenceTypeUnknown => "No licence catalogue held defines this licence type.",
         }
     }
 }

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use elicense::bundle::{DroppedStatusList, TrustBundle};
+use elicense::bundle::{DroppedCatalogue, DroppedStatusList, TrustBundle};
+use elicense::catalogue::{Catalogue, Publisher};
 use elicense::policy::{Policy, TypeRule, MAX_POLICY_BYTES};
 use elicense::status::{Freshness, StaleCause};
 use elicense::trust::check_fresh;
@@ -78,6 +79,76 @@ fn add_statuses(b: &mut TrustBundle, paths: &[impl AsRef<Path>]) -> Result<(), C
     Ok(())
 }
 
+/// Adds signed licence catalogues to `b`; a second catalogue of one
+/// publisher given to this call is refused (`CATALOGUE_CONFLICT`). Returns
+/// the region extensions that left the bundle.
+fn add_catalogues(
+    b: &mut TrustBundle,
+    paths: &[impl AsRef<Path>],
+) -> Result<Vec<DroppedCatalogue>, CliError> {
+    let mut seen: Vec<Publisher> = Vec::new();
+    let mut dropped = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        let cose = files::read_signed(p)?;
+        let (publisher, gone) = b.add_catalogue(cose).context(p.display())?;
+        if seen.contains(&publisher) {
+            return Err(CliError::with_reason(
+                format!(
+                    "{}: a second catalogue of {publisher}; give one per publisher",
+                    p.display()
+                ),
+                ReasonCode::CatalogueConflict,
+            ));
+        }
+        seen.push(publisher);
+        dropped.extend(gone);
+    }
+    Ok(dropped)
+}
+
+/// The catalogue extensions that left a bundle, as JSON.
+fn dropped_catalogues_json(dropped: &[DroppedCatalogue]) -> Value {
+    json!(dropped
+        .iter()
+        .map(|d| json!({
+            "region": d.region.as_str(),
+            "version": d.version,
+            "reason": d.reason.as_str(),
+            "detail": d.detail,
+        }))
+        .collect::<Vec<_>>())
+}
+
+/// One line per catalogue extension that left a bundle.
+fn dropped_catalogues_text(dropped: &[DroppedCatalogue]) -> String {
+    dropped
+        .iter()
+        .map(|d| {
+            format!(
+                "licence catalogue of region {} (version {}) left the bundle: {} [{}]\n",
+                d.region,
+                d.version,
+                d.detail,
+                d.reason.as_str()
+            )
+        })
+        .collect()
+}
+
+/// A catalogue's summary as JSON.
+fn catalogue_json(c: &Catalogue, signed: bool) -> Value {
+    json!({
+        "publisher": c.publisher().as_str(),
+        "version": c.version(),
+        "issued_at": c.issued_at(),
+        "types": c.types().map(|t| json!({
+            "code": t.code().as_str(), "name": {"zh": t.name().zh, "en": t.name().en},
+        })).collect::<Vec<_>>(),
+        "signed": signed,
+    })
+}
+
 /// The bundle's bytes, once they are known to load again (as `bundle
 /// inspect`, `verify` and the service will load them) at `now`: a bundle
 /// that would not load is never written.
@@ -106,6 +177,8 @@ pub struct Written {
     pub len: usize,
     /// Status lists that left it, and why.
     pub dropped: Vec<DroppedStatusList>,
+    /// Catalogue extensions that left it, and why.
+    pub dropped_catalogues: Vec<DroppedCatalogue>,
 }
 
 /// Builds a bundle as `args` says and writes it.
@@ -115,6 +188,7 @@ pub fn build(args: &BundleBuildArgs) -> Result<Written, CliError> {
     let mut b = TrustBundle::new(anchor, federation).context(args.federation.display())?;
     let dropped = add_regions(&mut b, &args.region)?;
     add_statuses(&mut b, &args.status)?;
+    let dropped_catalogues = add_catalogues(&mut b, &args.catalogue)?;
     if let Some(p) = &args.policy {
         b.set_policy(&read_policy(p)?).context(p.display())?;
     }
@@ -124,6 +198,7 @@ pub fn build(args: &BundleBuildArgs) -> Result<Written, CliError> {
         bundle: b,
         len: bytes.len(),
         dropped,
+        dropped_catalogues,
     })
 }
 
@@ -282,6 +357,13 @@ pub fn to_json(b: &TrustBundle, now: i64) -> Value {
             })
         }).collect::<Vec<_>>(),
         "policy": b.policy().map(policy_json),
+        "catalogues": {
+            "national": catalogue_json(
+                b.catalogues().national_catalogue(),
+                b.national_catalogue_cose().is_some(),
+            ),
+            "regions": b.catalogues().regions().map(|c| catalogue_json(c, true)).collect::<Vec<_>>(),
+        },
     })
 }
 
@@ -324,6 +406,29 @@ pub fn to_text(b: &TrustBundle, now: i64) -> String {
         for a in &l.authorities {
             s.push_str(&format!("    {}\n", authority_line(a)));
         }
+    }
+    let national = b.catalogues().national_catalogue();
+    s.push_str(&format!(
+        "Licence catalogue (证照目录): national version {}, {} types{}\n",
+        national.version(),
+        national.types().count(),
+        if b.national_catalogue_cose().is_some() {
+            ", signed by the federation root"
+        } else {
+            " (built into elicense; the bundle carries none)"
+        }
+    ));
+    for c in b.catalogues().regions() {
+        s.push_str(&format!(
+            "  extension of {}: version {}, issued {}, types: {}\n",
+            c.publisher(),
+            c.version(),
+            time::fmt_time(c.issued_at()),
+            c.types()
+                .map(|t| format!("{} {}", t.code(), t.name().zh))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     let max_age = b.policy().map_or(i64::MAX, Policy::max_status_age_seconds);
     let statuses: Vec<_> = b.status_lists().collect();
@@ -411,12 +516,14 @@ pub fn run_build(args: &BundleBuildArgs) -> Result<ExitCode, CliError> {
         j["file"] = json!(args.out.display().to_string());
         j["bytes"] = json!(w.len);
         j["dropped"] = dropped_json(&w.dropped);
+        j["dropped_catalogues"] = dropped_catalogues_json(&w.dropped_catalogues);
         print_out(&format!("{j}\n"))?;
     } else {
         print_out(&format!(
-            "{}{}wrote {} ({} bytes)\n",
+            "{}{}{}wrote {} ({} bytes)\n",
             to_text(&w.bundle, now),
             dropped_text(&w.dropped),
+            dropped_catalogues_text(&w.dropped_catalogues),
             args.out.display(),
             w.len
         ))?;
@@ -438,18 +545,17 @@ pub fn run_inspect(args: &BundleInspectArgs) -> Result<ExitCode, CliError> {
 
 /// Applies the updates `args` names to `held`, all or none; returns the
 /// new bundle and the status lists that left it, and why.
-pub fn update(
-    held: &TrustBundle,
-    args: &BundleUpdateArgs,
-) -> Result<(TrustBundle, Vec<DroppedStatusList>), CliError> {
+pub fn update(held: &TrustBundle, args: &BundleUpdateArgs) -> Result<Updated, CliError> {
     let mut next = held.clone();
     let mut dropped = Vec::new();
+    let mut dropped_catalogues = Vec::new();
     if let Some(p) = &args.with {
         let newer = load_bundle(p, &args.anchor)?;
         let summary = next
             .update(&newer, elicense::UnixTime::from_secs(time::now()?))
             .context(p.display())?;
         dropped.extend(summary.dropped);
+        dropped_catalogues.extend(summary.dropped_catalogues);
     }
     if let Some(p) = &args.federation {
         let cose = files::read_signed(p)?;
@@ -458,13 +564,30 @@ pub fn update(
             .update(&only, elicense::UnixTime::from_secs(time::now()?))
             .context(p.display())?;
         dropped.extend(summary.dropped);
+        dropped_catalogues.extend(summary.dropped_catalogues);
     }
     dropped.extend(add_regions(&mut next, &args.region)?);
     add_statuses(&mut next, &args.status)?;
+    dropped_catalogues.extend(add_catalogues(&mut next, &args.catalogue)?);
     if let Some(p) = &args.policy {
         next.set_policy(&read_policy(p)?).context(p.display())?;
     }
-    Ok((next, dropped))
+    Ok(Updated {
+        bundle: next,
+        dropped,
+        dropped_catalogues,
+    })
+}
+
+/// A bundle after `bundle update`, with what left it.
+#[derive(Debug)]
+pub struct Updated {
+    /// The new bundle.
+    pub bundle: TrustBundle,
+    /// Status lists that left it, and why.
+    pub dropped: Vec<DroppedStatusList>,
+    /// Catalogue extensions that left it, and why.
+    pub dropped_catalogues: Vec<DroppedCatalogue>,
 }
 
 /// Lines describing what differs between two bundles; status lists that
@@ -518,13 +641,41 @@ fn differences(old: &TrustBundle, new: &TrustBundle, dropped: &[DroppedStatusLis
     if old.policy() != new.policy() {
         out.push("policy: replaced".to_owned());
     }
+    let (co, cn) = (old.catalogues(), new.catalogues());
+    if co.national_catalogue() != cn.national_catalogue() {
+        out.push(format!(
+            "national licence catalogue: version {} → {}",
+            co.national_catalogue().version(),
+            cn.national_catalogue().version()
+        ));
+    }
+    for c in cn.regions() {
+        if let Publisher::Region(r) = c.publisher() {
+            match co.region(r) {
+                None => out.push(format!(
+                    "licence catalogue of region {r}: added, version {}",
+                    c.version()
+                )),
+                Some(o) if o != c => out.push(format!(
+                    "licence catalogue of region {r}: version {} → {}",
+                    o.version(),
+                    c.version()
+                )),
+                Some(_) => {}
+            }
+        }
+    }
     out
 }
 
 /// `elicense bundle update`.
 pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
     let held = load_bundle(&args.bundle, &args.anchor)?;
-    let (next, dropped) = update(&held, args)?;
+    let Updated {
+        bundle: next,
+        dropped,
+        dropped_catalogues,
+    } = update(&held, args)?;
     let changes = differences(&held, &next, &dropped);
     let bytes = loadable_bytes(&next, time::now()?)?;
     let out = args.out.as_deref().unwrap_or(&args.bundle);
@@ -538,6 +689,7 @@ pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
             "changed": changed,
             "changes": changes,
             "dropped": dropped_json(&dropped),
+            "dropped_catalogues": dropped_catalogues_json(&dropped_catalogues),
             "bytes": bytes.len(),
         });
         print_out(&format!("{j}\n"))?;
@@ -547,6 +699,7 @@ pub fn run_update(args: &BundleUpdateArgs) -> Result<ExitCode, CliError> {
             s.push_str(&format!("{c}\n"));
         }
         s.push_str(&dropped_text(&dropped));
+        s.push_str(&dropped_catalogues_text(&dropped_catalogues));
         s.push_str(&format!(
             "wrote {} ({} bytes)\n",
             out.display(),

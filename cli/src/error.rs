@@ -131,6 +131,7 @@ impl_context!(
     elicense::trust::TrustError,
     elicense::status::StatusError,
     elicense::bundle::BundleError,
+    elicense::catalogue::CatalogueError,
     elicense::policy::PolicyError,
     elicense::seal::SealError,
     elicense::seal::PictureError,

@@ -15,6 +15,7 @@
 
 mod batch;
 mod bundle;
+mod catalogue;
 mod cose;
 mod demo;
 mod error;
@@ -331,6 +332,24 @@ enum Command {
     Seal {
         #[command(subcommand)]
         command: seal::SealCommand,
+    },
+    /// The licence catalogue (证照目录): sign one from JSON, show one in Chinese and English.
+    #[command(
+        long_about = "The licence catalogue (证照目录, GB/T 36902/36903): for each licence type, \
+            its names in Chinese and English and its numbered data items (照面信息项: name, value \
+            type, unit, required or not, display order). Licences carry item numbers; verifiers \
+            show the catalogue's names. The national catalogue is signed by the federation root, \
+            a region's extension by its region root; both travel in the trust bundle \
+            (`bundle build --catalogue`). elicense has the national catalogue built in \
+            (`catalogue inspect`).",
+        after_help = "Examples:\n  elicense catalogue inspect\n  \
+            elicense catalogue build data/catalogue/national.json --key fed/federation.key.pem \\\n      \
+            --cert fed/federation.cert.pem --out national.cat\n  \
+            elicense catalogue inspect national.cat --root fed/federation.cert.pem --json"
+    )]
+    Catalogue {
+        #[command(subcommand)]
+        command: catalogue::CatalogueCommand,
     },
     /// Run the whole flow on built-in sample data: region, authority, issue, verify.
     #[command(
@@ -776,6 +795,11 @@ pub struct BundleBuildArgs {
     /// The verifying region's recognition policy (JSON, docs/POLICY.md).
     #[arg(long, value_name = "FILE.json")]
     pub policy: Option<PathBuf>,
+    /// A signed licence catalogue (`catalogue build`): the national one (signed by the
+    /// federation root) or a region's extension (signed by its root); repeat for several.
+    /// Without a national one, verifiers use the catalogue built into elicense.
+    #[arg(long, value_name = "FILE")]
+    pub catalogue: Vec<PathBuf>,
     /// Where to write the bundle.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -804,7 +828,7 @@ pub struct BundleInspectArgs {
 /// Arguments of `bundle update`.
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).multiple(true)
-    .args(["with", "federation", "region", "status", "policy"])))]
+    .args(["with", "federation", "region", "status", "policy", "catalogue"])))]
 pub struct BundleUpdateArgs {
     /// The bundle file to update.
     #[arg(value_name = "BUNDLE")]
@@ -827,6 +851,10 @@ pub struct BundleUpdateArgs {
     /// Replace the recognition policy (JSON, docs/POLICY.md).
     #[arg(long, value_name = "FILE.json")]
     pub policy: Option<PathBuf>,
+    /// A newer signed licence catalogue (national or a region's extension); repeat for
+    /// several. An older version than the one held is refused [CATALOGUE_ROLLBACK].
+    #[arg(long, value_name = "FILE")]
+    pub catalogue: Vec<PathBuf>,
     /// Write the updated bundle here instead of over BUNDLE.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -1168,6 +1196,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::CoseVerify(a) => cose::run_cose_verify(&a),
         Command::Inspect(a) => verify::run_inspect(&a),
         Command::Seal { command } => command.run(),
+        Command::Catalogue { command } => command.run(),
         Command::Demo(a) => demo::run_demo(&a),
     }
 }
@@ -1200,6 +1229,7 @@ impl Command {
             Command::CoseVerify(a) => a.json,
             Command::Inspect(a) => a.json,
             Command::Seal { command } => command.json(),
+            Command::Catalogue { command } => command.json(),
             Command::Demo(a) => a.json,
         }
     }

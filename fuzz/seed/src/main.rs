@@ -305,6 +305,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the seeded bundle does not reload to the same bytes".into());
     }
     put("bundle", "full", &file)?;
+    // Licence catalogues: the built-in national one as claims, JSON and
+    // signed by the federation root (each must read back in the target).
+    let national = elicense::catalogue::Catalogue::national();
+    put("catalogue", "national-claims", &national.to_claims())?;
+    put("catalogue", "national-json", national.to_json().as_bytes())?;
+    let national_cose = national.sign(&elicense::artifact::CertifiedSigner::new(
+        w.fed.clone(),
+        w.fed_key.clone(),
+    )?)?;
+    elicense::catalogue::Catalogue::verify(&national_cose, &w.fed, &w.federation_list())?;
+    put("catalogue", "national-signed", &national_cose)?;
     put("policy", "shanghai", POLICY.as_bytes())?;
     // Pictures for `qr_image` (first byte: the mode the target reads).
     for (name, text, scale) in [
