@@ -1129,16 +1129,38 @@ pub enum HolderKind {
     Citizen,
 }
 
-/// One data item in [`LicenceSpec`]: its number and exactly one of `text`,
-/// `integer`, `date` (anything else is refused).
+/// One data item in [`LicenceSpec`]: the item, named by its `number` or by
+/// its catalogue `key`, and exactly one of `text`, `integer`, `date` and
+/// `label` (anything else is refused).
+///
+/// ```json
+/// {"number": 3, "text": "李明华"}
+/// {"key": "legal_rep", "text": "李明华"}
+/// {"key": "entity_type", "label": "有限责任公司"}
+/// ```
+///
+/// A key or a label is resolved through the licence type's catalogue entry
+/// ([`LicenceSpec::to_licence_with`]); a number with a `text`, `integer` or
+/// `date` needs no catalogue.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(try_from = "ItemSpecJson")]
 pub struct ItemSpec {
-    /// Item number in the licence type's catalogue entry.
-    pub number: u16,
+    /// Which item.
+    #[serde(flatten)]
+    pub item: ItemRef,
     /// Value.
     #[serde(flatten)]
     pub value: ItemSpecValue,
+}
+
+/// How an [`ItemSpec`] names its item.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemRef {
+    /// By its number in the licence type's catalogue entry.
+    Number(u16),
+    /// By its key in the licence type's catalogue entry (e.g. `legal_rep`).
+    Key(String),
 }
 
 /// The value of an [`ItemSpec`].
@@ -1151,36 +1173,104 @@ pub enum ItemSpecValue {
     Integer(i64),
     /// A date (`YYYY-MM-DD`), carried as days since 1970-01-01.
     Date(NaiveDate),
+    /// An enumeration's label, in Chinese or English, carried as its value.
+    Label(String),
 }
 
-/// [`ItemSpec`] as read from JSON, before exactly one value is required.
+/// [`ItemSpec`] as read from JSON, before one item and one value are required.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ItemSpecJson {
-    number: u16,
+    number: Option<u16>,
+    key: Option<String>,
     text: Option<String>,
     integer: Option<i64>,
     date: Option<NaiveDate>,
+    label: Option<String>,
 }
 
 impl TryFrom<ItemSpecJson> for ItemSpec {
     type Error = String;
     fn try_from(j: ItemSpecJson) -> Result<Self, String> {
-        let value = match (j.text, j.integer, j.date) {
-            (Some(t), None, None) => ItemSpecValue::Text(t),
-            (None, Some(i), None) => ItemSpecValue::Integer(i),
-            (None, None, Some(d)) => ItemSpecValue::Date(d),
+        let item = match (j.number, j.key) {
+            (Some(n), None) => ItemRef::Number(n),
+            (None, Some(k)) => ItemRef::Key(k),
+            _ => return Err("an item needs exactly one of `number` and `key`".into()),
+        };
+        let value = match (j.text, j.integer, j.date, j.label) {
+            (Some(t), None, None, None) => ItemSpecValue::Text(t),
+            (None, Some(i), None, None) => ItemSpecValue::Integer(i),
+            (None, None, Some(d), None) => ItemSpecValue::Date(d),
+            (None, None, None, Some(l)) => ItemSpecValue::Label(l),
             _ => {
                 return Err(format!(
-                    "item {} needs exactly one of `text`, `integer` and `date`",
-                    j.number
+                    "item {} needs exactly one of `text`, `integer`, `date` and `label`",
+                    item
                 ))
             }
         };
-        Ok(ItemSpec {
-            number: j.number,
-            value,
-        })
+        Ok(ItemSpec { item, value })
+    }
+}
+
+impl core::fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ItemRef::Number(n) => write!(f, "{n}"),
+            ItemRef::Key(k) => f.write_str(k),
+        }
+    }
+}
+
+impl ItemSpec {
+    /// The item's number and carried value, resolving a key or a label
+    /// through `licence_type` (the licence type's catalogue entry).
+    fn resolve(
+        &self,
+        licence_type: Option<&crate::catalogue::LicenceType>,
+    ) -> Result<(u16, ItemValue), LicenceError> {
+        use crate::catalogue::ValueType;
+        let field = |reason: String| LicenceError::Field {
+            field: format!("items.{}", self.item),
+            reason,
+        };
+        let needs_catalogue = || {
+            field(
+                "naming an item by key or an enumeration by label needs the licence type \
+                 in the catalogue, which does not define it"
+                    .into(),
+            )
+        };
+        let definition = match (&self.item, licence_type) {
+            (ItemRef::Number(n), t) => t.and_then(|t| t.item(*n)),
+            (ItemRef::Key(k), Some(t)) => Some(
+                t.item_by_key(k)
+                    .ok_or_else(|| field(format!("the licence type defines no item `{k}`")))?,
+            ),
+            (ItemRef::Key(_), None) => return Err(needs_catalogue()),
+        };
+        let number = match (&self.item, definition) {
+            (ItemRef::Number(n), _) => *n,
+            (_, Some(d)) => d.number,
+            (ItemRef::Key(_), None) => return Err(needs_catalogue()),
+        };
+        let value = match &self.value {
+            ItemSpecValue::Text(t) => ItemValue::Text(t.clone()),
+            ItemSpecValue::Integer(i) => ItemValue::Integer(*i),
+            ItemSpecValue::Date(d) => ItemValue::Integer(date_to_days(*d)),
+            ItemSpecValue::Label(l) => match definition.map(|d| &d.value_type) {
+                Some(ValueType::Enumeration { labels }) => ItemValue::Integer(
+                    labels
+                        .iter()
+                        .find(|x| x.name.zh == *l || x.name.en == *l)
+                        .ok_or_else(|| field(format!("`{l}` is not one of its labels")))?
+                        .value,
+                ),
+                Some(_) => return Err(field("a label is only for an enumeration item".into())),
+                None => return Err(needs_catalogue()),
+            },
+        };
+        Ok((number, value))
     }
 }
 
@@ -1191,8 +1281,28 @@ impl LicenceSpec {
             .map_err(|e| LicenceError::Malformed(format!("licence JSON: {e}")))
     }
 
-    /// Builds the licence; `now` is used when `issued_at` is absent.
+    /// Builds the licence; `now` is used when `issued_at` is absent. Items
+    /// named by key and enumeration labels are resolved through the
+    /// built-in national catalogue ([`crate::catalogue::Catalogue::national`]);
+    /// a type it does not define can only use item numbers (or use
+    /// [`LicenceSpec::to_licence_with`]). The items are not checked against
+    /// the catalogue here: an issuer does that with
+    /// [`crate::catalogue::CatalogueSet::check`] before signing.
     pub fn to_licence(&self, now: i64) -> Result<Licence, LicenceError> {
+        let licence_type = LicenceTypeCode::parse(&self.type_code)
+            .ok()
+            .and_then(|c| crate::catalogue::Catalogue::national().licence_type(&c));
+        self.to_licence_with(licence_type, now)
+    }
+
+    /// Builds the licence, resolving item keys and enumeration labels
+    /// through `licence_type` (its type's catalogue entry, national or a
+    /// region's, e.g. from [`crate::catalogue::CatalogueSet::licence_type`]).
+    pub fn to_licence_with(
+        &self,
+        licence_type: Option<&crate::catalogue::LicenceType>,
+        now: i64,
+    ) -> Result<Licence, LicenceError> {
         let mut b = Licence::builder()
             .type_code(&self.type_code)
             .serial(&self.serial)
@@ -1214,11 +1324,8 @@ impl LicenceSpec {
             b = b.status_index(i);
         }
         for i in &self.items {
-            b = match &i.value {
-                ItemSpecValue::Text(t) => b.text(i.number, t),
-                ItemSpecValue::Integer(n) => b.integer(i.number, *n),
-                ItemSpecValue::Date(d) => b.date(i.number, *d),
-            };
+            let (number, value) = i.resolve(licence_type)?;
+            b = b.item(number, value);
         }
         b.build()
     }
