@@ -161,6 +161,7 @@ mod deflate;
 pub mod demo;
 pub mod envelope;
 pub mod identifiers;
+pub mod lang;
 pub mod licence;
 pub mod pki;
 pub mod policy;
@@ -192,6 +193,7 @@ pub mod internals {
 pub use alg::{Algorithm, PublicKey, SecretKey, Signer};
 pub use artifact::{CertifiedSigner, Prepared};
 pub use bundle::TrustBundle;
+pub use lang::Lang;
 pub use licence::{Licence, SignedLicence};
 pub use pki::{Certificate, Usage};
 pub use policy::Policy;
