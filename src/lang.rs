@@ -58,7 +58,11 @@ impl Lang {
     /// empty names the locale (as POSIX orders them); Chinese if it is a
     /// Chinese locale, English for anything else (`C`, `POSIX`, another
     /// language) and when none is set.
-    pub fn from_locale(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+    pub fn from_locale(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Lang {
         [lc_all, lc_messages, lang]
             .into_iter()
             .flatten()
@@ -153,7 +157,15 @@ mod tests {
 
     #[test]
     fn tags_and_locales_parse_by_their_primary_language() {
-        for zh in ["zh", "ZH", "zh-CN", "zh_CN.UTF-8", "zh-Hans-CN", "zh_TW.Big5", " zh "] {
+        for zh in [
+            "zh",
+            "ZH",
+            "zh-CN",
+            "zh_CN.UTF-8",
+            "zh-Hans-CN",
+            "zh_TW.Big5",
+            " zh ",
+        ] {
             assert_eq!(Lang::parse(zh), Some(Lang::Zh), "{zh}");
         }
         for en in ["en", "en-US", "en_GB.UTF-8@euro", "EN_us"] {

@@ -130,7 +130,10 @@ mod tests {
         // 2024-05-20T02:00:00Z is 10:00 in Beijing.
         let t = UnixTime::from_secs(1_716_170_400);
         assert_eq!(t.cst_rfc3339(), "2024-05-20T10:00:00+08:00");
-        assert_eq!(t.cst_text(Lang::Zh), "2024年5月20日 10:00:00（北京时间 UTC+8）");
+        assert_eq!(
+            t.cst_text(Lang::Zh),
+            "2024年5月20日 10:00:00（北京时间 UTC+8）"
+        );
         assert_eq!(t.cst_text(Lang::En), "2024-05-20 10:00:00 CST (UTC+8)");
         // 16:00 UTC is already the next day in China.
         let late = UnixTime::from_secs(1_716_220_800);

@@ -44,7 +44,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -82,6 +81,10 @@ fn verified_alone(algorithm: crate::alg::Algorithm) -> &'static str {
 const VERIFIED_IN_BATCH: &str = "Ed25519 signature verified (batch, strict encoding checks)";
 
 pub use crate::DEFAULT_LEEWAY_SECONDS;
+pub use words::Category;
+
+mod render;
+mod words;
 
 /// Trusted region roots, the authority certificates a verifier knows, and
 /// optionally their status lists.
@@ -399,12 +402,17 @@ pub struct DecodedLicence {
     pub licence: Licence,
 }
 
-/// The verification report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The verification report. Serialises as [`Report::to_json`]; reads as
+/// [`Report::render`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Report {
     /// VALID, INVALID or INDETERMINATE.
     pub verdict: Verdict,
+    /// What the verdict means for the holder ([`Category::of`] the verdict
+    /// and its reason): valid, unreadable, not genuine, not in force, not
+    /// accepted here, or cannot tell.
+    pub category: Category,
     /// The code that decided the verdict: `OK`, or the first check that did not pass.
     pub reason: ReasonCode,
     /// The time the licence was checked against.
@@ -438,6 +446,7 @@ impl Report {
             .collect();
         Report {
             verdict: Verdict::Invalid,
+            category: Category::CannotTell,
             reason: ReasonCode::NotChecked,
             checked_at: now,
             checks,
@@ -459,6 +468,7 @@ impl Report {
         self.set(kind, Outcome::Indeterminate, reason, detail);
         self.verdict = Verdict::Indeterminate;
         self.reason = reason;
+        self.category = Category::of(self.verdict, reason);
         self
     }
 
@@ -490,6 +500,7 @@ impl Report {
         self.set(kind, Outcome::Fail, reason, detail);
         self.verdict = Verdict::Invalid;
         self.reason = reason;
+        self.category = Category::of(self.verdict, reason);
         self
     }
 
@@ -497,68 +508,6 @@ impl Report {
     pub fn check(&self, kind: CheckKind) -> Option<&Check> {
         self.checks.iter().find(|c| c.check == kind)
     }
-
-    /// The report as JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a report always serializes")
-    }
-
-    /// The report as readable text, one line per check, then the licence.
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(s, "Verdict: {}  ({})", self.verdict.as_str(), self.reason);
-        for c in &self.checks {
-            let mark = match c.outcome {
-                Outcome::Pass => "ok  ",
-                Outcome::Fail => "FAIL",
-                Outcome::Indeterminate => "??  ",
-                Outcome::Skipped => "--  ",
-                Outcome::NotChecked => "!!  ",
-            };
-            let _ = writeln!(
-                s,
-                "  [{mark}] {:<11} {:<28} {}",
-                c.check.as_str(),
-                c.reason.as_str(),
-                c.detail
-            );
-        }
-        for w in &self.warnings {
-            let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-        }
-        if let Some(d) = &self.recognition {
-            let _ = writeln!(s, "Recognition: {d}");
-        }
-        if let Some(a) = &self.authority {
-            let _ = writeln!(s, "Authority: {}", a.name);
-            if let Some(c) = &a.credit_code {
-                let _ = writeln!(s, "  credit code: {c}");
-            }
-            if let Some(r) = &a.region {
-                let _ = writeln!(
-                    s,
-                    "  region: {r}{}",
-                    a.root_name
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
-            }
-        }
-        if let Some(d) = &self.licence {
-            write_licence(&mut s, d);
-        }
-        s
-    }
-}
-
-fn write_licence(s: &mut String, d: &DecodedLicence) {
-    let l = &d.licence;
-    let _ = writeln!(s, "Licence: {} ({})", l.type_name(), l.type_code());
-    if let Some(id) = &d.identifier {
-        let _ = writeln!(s, "  identifier: {id}");
-    }
-    s.push_str(&l.text_lines());
 }
 
 /// Why a status list is stale, in words.
@@ -1059,6 +1008,7 @@ impl Verifier {
         }
         report.verdict = Verdict::Valid;
         report.reason = ReasonCode::Ok;
+        report.category = Category::Valid;
         report
     }
 
@@ -1377,37 +1327,6 @@ pub fn inspect_qr(text: &str) -> Result<Inspection, envelope::EnvelopeError> {
         licence,
         claims_error,
     })
-}
-
-impl Inspection {
-    /// Readable text, starting with the line
-    /// `UNTRUSTED: nothing below has been verified`.
-    pub fn to_text(&self) -> String {
-        let mut s = String::from("UNTRUSTED: nothing below has been verified\n");
-        s.push_str("  (no signature, certificate or validity was checked; verify to check them)\n");
-        let _ = writeln!(s, "Envelope: COSE_Sign1, {} bytes", self.cose_len);
-        let _ = writeln!(s, "  typ: {}", self.typ);
-        let _ = writeln!(s, "  kid: {}", self.kid);
-        match (&self.licence, &self.claims_error) {
-            (Some(l), _) => {
-                let _ = writeln!(
-                    s,
-                    "Licence (as claimed): {} ({})",
-                    l.type_name(),
-                    l.type_code()
-                );
-                s.push_str(&l.text_lines());
-                for w in l.warnings() {
-                    let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-                }
-            }
-            (None, Some(e)) => {
-                let _ = writeln!(s, "Licence: the claims do not decode: {e}");
-            }
-            (None, None) => {}
-        }
-        s
-    }
 }
 
 #[cfg(test)]

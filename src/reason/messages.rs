@@ -151,7 +151,10 @@ mod tests {
             // Chinese words in the Chinese message, none in the English one.
             assert!(zh.chars().any(is_cjk), "{code}: {zh}");
             assert!(!en.chars().any(is_cjk), "{code}: {en}");
-            assert!(en.starts_with(|c: char| c.is_ascii_uppercase()), "{code}: {en}");
+            assert!(
+                en.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{code}: {en}"
+            );
             // Short phrases, no final full stop (the code follows them).
             for m in [zh, en] {
                 assert!(!m.ends_with(['.', '。']), "{code}: {m}");
@@ -165,10 +168,7 @@ mod tests {
                 panic!("{code} and {other} both say {en}");
             }
         }
-        assert_eq!(
-            ReasonCode::LicenceRevoked.message(Lang::Zh),
-            "证照已被注销"
-        );
+        assert_eq!(ReasonCode::LicenceRevoked.message(Lang::Zh), "证照已被注销");
         assert_eq!(
             ReasonCode::LicenceRevoked.message(Lang::En),
             "The licence has been revoked"
