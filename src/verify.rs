@@ -83,7 +83,7 @@ const VERIFIED_IN_BATCH: &str = "Ed25519 signature verified (batch, strict encod
 pub use crate::DEFAULT_LEEWAY_SECONDS;
 pub use words::Category;
 
-mod render;
+pub(crate) mod render;
 mod words;
 
 /// Trusted region roots, the authority certificates a verifier knows, and
