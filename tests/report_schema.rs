@@ -21,9 +21,7 @@ use elicense::licence::{LicenceSpec, SignedLicence};
 use elicense::pki::{create_region_root, RegionRootParams};
 use elicense::policy::TrustLevel;
 use elicense::trust::{AuthorityState, ListedAuthority};
-use elicense::verify::{
-    Category, CheckKind, Report, TrustStore, Verdict, Verifier, VerifyOptions,
-};
+use elicense::verify::{Category, CheckKind, Report, TrustStore, Verdict, Verifier, VerifyOptions};
 use elicense::{Lang, ReasonCode};
 use serde_json::Value;
 

@@ -16,7 +16,6 @@ use elicense::pki::{
 };
 use elicense::policy::TrustLevel;
 use elicense::seal::verify::{summarise, Problem, SealCheckKind, SealReport, SealVerifier};
-use elicense::verify::Category;
 use elicense::seal::{
     DigestAlgorithm, DocumentDigest, DocumentProperties, Picture, PictureType, Seal, SealKind,
     SealedSignature, SignedSeal,
@@ -25,6 +24,7 @@ use elicense::status::{subject_for, StatusList, StatusListToken};
 use elicense::trust::{
     AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
 };
+use elicense::verify::Category;
 use elicense::verify::{Outcome, TrustStore, Verdict, Verifier};
 use elicense::{ReasonCode, UnixTime};
 
@@ -422,7 +422,10 @@ fn the_report_shows_the_standards_order() {
     let text = r.to_text();
     assert!(text.starts_with("Verdict: VALID\nChecked at: "), "{text}");
     assert!(text.contains("  ✓ 1. Signature: passed\n"), "{text}");
-    assert!(text.contains("  ✓ 7. Document unchanged: passed\n"), "{text}");
+    assert!(
+        text.contains("  ✓ 7. Document unchanged: passed\n"),
+        "{text}"
+    );
     let zh = r.render(elicense::Lang::Zh);
     assert!(zh.starts_with("结论：有效\n核验时间："), "{zh}");
     assert!(zh.contains("（北京时间 UTC+8）"), "{zh}");

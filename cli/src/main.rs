@@ -131,7 +131,8 @@ struct Cli {
 
 /// Parses `--lang`: `zh` or `en` (also `zh-CN`, `en_US.UTF-8`, …).
 fn parse_lang(s: &str) -> Result<elicense::Lang, String> {
-    s.parse().map_err(|e: elicense::lang::UnknownLang| e.to_string())
+    s.parse()
+        .map_err(|e: elicense::lang::UnknownLang| e.to_string())
 }
 
 /// The language chosen for this run (`--lang`, or the environment's).

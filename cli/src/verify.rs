@@ -138,7 +138,9 @@ pub fn report_text(report: &Report, lang: Lang) -> String {
         return text;
     }
     let hint = match lang {
-        Lang::Zh => "  如需核查，请用 --status 文件 给出签发机关的状态列表，或用信任包核验（--bundle）",
+        Lang::Zh => {
+            "  如需核查，请用 --status 文件 给出签发机关的状态列表，或用信任包核验（--bundle）"
+        }
         Lang::En => {
             "  REVOCATION NOT CHECKED: this licence may have been revoked or suspended; \
              give its authority's status list with --status FILE, or verify with a trust bundle \

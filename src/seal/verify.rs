@@ -37,6 +37,7 @@ use super::{
 use crate::artifact::SignerRole;
 use crate::bundle::TrustBundle;
 use crate::envelope::{ArtifactType, Sign1};
+use crate::lang::Lang;
 use crate::licence::LicenceWarning;
 use crate::pki::{
     hex_string, utc, validate_chain, Certificate, PkiError, Usage, ValidatedAuthority,
@@ -45,7 +46,6 @@ use crate::policy::{Policy, StatusMissing};
 use crate::status::{Freshness, Status};
 use crate::time::UnixTime;
 use crate::trust::{check_fresh, AuthorityId};
-use crate::lang::Lang;
 use crate::verify::{Category, Outcome, Verdict, Verifier};
 use crate::ReasonCode;
 
@@ -397,7 +397,10 @@ impl SealReport {
         let m = v.as_object_mut().expect("a report is an object");
         m.insert("lang".into(), Value::String(lang.as_str().into()));
         m.insert("message".into(), Value::String(self.headline(lang)));
-        m.insert("checked_at_cst".into(), Value::String(self.checked_at.cst_rfc3339()));
+        m.insert(
+            "checked_at_cst".into(),
+            Value::String(self.checked_at.cst_rfc3339()),
+        );
         if let Some(Value::Array(checks)) = m.get_mut("checks") {
             for (json, c) in checks.iter_mut().zip(&self.checks) {
                 if let Some(o) = json.as_object_mut() {
@@ -459,7 +462,13 @@ impl SealReport {
                 format!("{en}: ")
             }
         };
-        let aside = |t: &str| if zh { format!("（{t}）") } else { format!(" ({t})") };
+        let aside = |t: &str| {
+            if zh {
+                format!("（{t}）")
+            } else {
+                format!(" ({t})")
+            }
+        };
         let mut s = String::new();
         let _ = writeln!(s, "{}{}", label("结论", "Verdict"), self.headline(lang));
         if self.verdict != Verdict::Valid {
@@ -471,10 +480,21 @@ impl SealReport {
                 self.reason
             );
         }
-        let _ = writeln!(s, "{}{}", label("核验时间", "Checked at"), self.checked_at.cst_text(lang));
+        let _ = writeln!(
+            s,
+            "{}{}",
+            label("核验时间", "Checked at"),
+            self.checked_at.cst_text(lang)
+        );
         let time = |t: i64| UnixTime::from_secs(t).cst_text(lang);
         if let Some(seal) = &self.seal {
-            let _ = writeln!(s, "{}{}{}", label("印章", "Seal"), seal.name, aside(&seal.esid));
+            let _ = writeln!(
+                s,
+                "{}{}{}",
+                label("印章", "Seal"),
+                seal.name,
+                aside(&seal.esid)
+            );
             let _ = writeln!(
                 s,
                 "  {}{}{}",
@@ -490,27 +510,61 @@ impl SealReport {
                 if zh { " 至 " } else { " until " },
                 time(seal.valid_until)
             );
-            let maker_code = seal.maker.credit_code.as_deref().map(|c| aside(c)).unwrap_or_default();
-            let _ = writeln!(s, "  {}{}{maker_code}", label("制作者", "made by"), seal.maker.name);
+            let maker_code = seal
+                .maker
+                .credit_code
+                .as_deref()
+                .map(|c| aside(c))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {}{}{maker_code}",
+                label("制作者", "made by"),
+                seal.maker.name
+            );
             let _ = writeln!(
                 s,
                 "  {}{}{}",
                 label("图片", "picture"),
                 seal.picture.kind,
                 if zh {
-                    format!("，{} × {} 毫米，{} 字节", seal.picture.width_mm, seal.picture.height_mm, seal.picture.data.len())
+                    format!(
+                        "，{} × {} 毫米，{} 字节",
+                        seal.picture.width_mm,
+                        seal.picture.height_mm,
+                        seal.picture.data.len()
+                    )
                 } else {
-                    format!(", {} × {} mm, {} bytes", seal.picture.width_mm, seal.picture.height_mm, seal.picture.data.len())
+                    format!(
+                        ", {} × {} mm, {} bytes",
+                        seal.picture.width_mm,
+                        seal.picture.height_mm,
+                        seal.picture.data.len()
+                    )
                 }
             );
         }
         if let Some(d) = &self.sealed {
-            let signer_code = d.signer.credit_code.as_deref().map(|c| aside(c)).unwrap_or_default();
-            let _ = writeln!(s, "{}{}{signer_code}", label("签章人", "Sealed by"), d.signer.name);
+            let signer_code = d
+                .signer
+                .credit_code
+                .as_deref()
+                .map(|c| aside(c))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{}{}{signer_code}",
+                label("签章人", "Sealed by"),
+                d.signer.name
+            );
             let _ = writeln!(s, "  {}{}", label("盖章时间", "at"), time(d.signed_at));
             let mut document = d.document.file_name.clone();
             if let Some(p) = d.document.page {
-                let _ = if zh { write!(document, "，第 {p} 页") } else { write!(document, ", page {p}") };
+                let _ = if zh {
+                    write!(document, "，第 {p} 页")
+                } else {
+                    write!(document, ", page {p}")
+                };
             }
             if let Some((x, y)) = d.document.position_mm {
                 let _ = if zh {

@@ -97,6 +97,24 @@ impl Run {
     }
 }
 
+/// Asserts that an English text report starts with the verdict `verdict`
+/// and, unless it is VALID, the `Reason:` line ending with `[reason]`.
+pub fn assert_verdict(r: &Run, verdict: &str, reason: &str) {
+    let mut lines = r.stdout.lines();
+    let first = lines.next().unwrap_or_default();
+    if verdict == "VALID" {
+        assert_eq!(first, "Verdict: VALID", "{r}");
+        assert_eq!(reason, "OK");
+    } else {
+        assert!(first.starts_with(&format!("Verdict: {verdict} — ")), "{r}");
+        let second = lines.next().unwrap_or_default();
+        assert!(
+            second.starts_with("Reason: ") && second.ends_with(&format!(" [{reason}]")),
+            "{r}"
+        );
+    }
+}
+
 /// Runs the built binary with `args`, in an English locale (so that
 /// reports and messages are in English unless `--lang` says otherwise).
 pub fn run<I, S>(args: I) -> Run
