@@ -514,7 +514,7 @@ impl SealReport {
                 .maker
                 .credit_code
                 .as_deref()
-                .map(|c| aside(c))
+                .map(&aside)
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
@@ -549,7 +549,7 @@ impl SealReport {
                 .signer
                 .credit_code
                 .as_deref()
-                .map(|c| aside(c))
+                .map(&aside)
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
