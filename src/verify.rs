@@ -1306,6 +1306,9 @@ pub struct Inspection {
     pub cose_len: usize,
     /// The claims as decoded, if they decode.
     pub licence: Option<Licence>,
+    /// The licence's claimed time of issue in China Standard Time
+    /// (`2024-05-20T10:00:00+08:00`), beside its `issued_at`.
+    pub issued_at_cst: Option<String>,
     /// Why the claims did not decode, if they did not.
     pub claims_error: Option<String>,
 }
@@ -1324,6 +1327,9 @@ pub fn inspect_qr(text: &str) -> Result<Inspection, envelope::EnvelopeError> {
         kid: crate::pki::hex_string(sign1.kid()),
         typ: ArtifactType::Licence.typ(),
         cose_len: cose.len(),
+        issued_at_cst: licence
+            .as_ref()
+            .map(|l| UnixTime::from_secs(l.issued_at()).cst_rfc3339()),
         licence,
         claims_error,
     })

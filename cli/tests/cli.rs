@@ -936,4 +936,11 @@ fn inspect_and_times_in_china_standard_time() {
             .contains("  valid: 2019-05-20 to long-term (长期)\n"),
         "{r}"
     );
+    let j = run(["inspect", "--json", &text]).json();
+    let issued_at = j["licence"]["issued_at"].as_i64().unwrap();
+    let (_, en) = cst_words(issued_at);
+    assert_eq!(
+        j["issued_at_cst"],
+        format!("{}+08:00", en.replace(' ', "T"))
+    );
 }

@@ -590,6 +590,31 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     assert_eq!(lines[2]["check"], "RECOGNITION");
     assert_eq!(lines[3]["check"], "STATUS");
     assert_eq!(lines[3]["status"], "revoked");
+    // Each line has the category and the verdict in words.
+    let categories: Vec<&str> = lines
+        .iter()
+        .map(|l| l["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            "VALID",
+            "VALID",
+            "NOT_ACCEPTED",
+            "NOT_CURRENT",
+            "UNREADABLE",
+            "CANNOT_TELL",
+            "UNREADABLE",
+            "UNREADABLE",
+            "VALID"
+        ]
+    );
+    assert_eq!(lines[0]["message"], "VALID");
+    assert_eq!(
+        lines[3]["message"],
+        "INVALID — the licence is genuine but not in force (revoked, suspended, expired or \
+         not yet valid): The licence has been revoked"
+    );
     assert_eq!(lines[4]["check"], "DECODE");
     assert_eq!(lines[4]["identifier"], Value::Null);
     assert!(lines[6]["detail"]
