@@ -38,6 +38,13 @@
 //! as a pilot credit code failing its check character) never change the
 //! verdict and are listed separately.
 //!
+//! Beside the verdict, its [`Category`] says what it means for the holder:
+//! unreadable, not genuine, genuine but not in force, genuine but not
+//! accepted here, or cannot tell (docs/FORMAT.md §15 gives the table). A
+//! report reads in Chinese or English ([`Report::render`], with times in
+//! China Standard Time and the zone written) and as JSON with its messages
+//! in either language ([`Report::to_json_in`]).
+//!
 //! [`Verifier::verify_qr_batch`] verifies many licences at once with Ed25519
 //! batch verification ([`crate::alg::verify_batch`]), about twice the
 //! throughput of one-by-one verification, and returns the same reports.

@@ -792,7 +792,7 @@ fn verify_reads_naturally_in_chinese_and_in_english() {
         (
             region.verify(&[&text], &["--lang", "zh"]),
             4,
-            "结论：无法确定 — 无法判断：所需的信任信息缺失或已过期",
+            "结论：无法确定 — 缺少判断所需的信息，或信息已过期",
             "原因：找不到签发机关的证书 [SIGNER_UNKNOWN]",
         ),
     ];

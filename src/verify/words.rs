@@ -197,7 +197,7 @@ impl Category {
                     "the licence is genuine but not accepted here, or not for this purpose",
                 ),
                 Category::CannotTell => (
-                    "无法判断：所需的信任信息缺失或已过期",
+                    "缺少判断所需的信息，或信息已过期",
                     "cannot tell: something needed to decide is missing or out of date",
                 ),
             },
@@ -222,7 +222,7 @@ impl Category {
                 ),
                 Category::NotAccepted => ("签章是真实的，但本地不予认可", "genuine, but not accepted here"),
                 Category::CannotTell => (
-                    "无法判断：所需的信任信息缺失或已过期",
+                    "缺少判断所需的信息，或信息已过期",
                     "cannot tell: something needed to decide is missing or out of date",
                 ),
             },
