@@ -104,7 +104,10 @@ impl fmt::Display for UnixTime {
     /// RFC 3339 in UTC (`2025-06-01T00:00:00Z`), or the number of seconds
     /// for a time outside the years chrono can represent.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::pki::utc(self.0))
+        match chrono::DateTime::from_timestamp(self.0, 0) {
+            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 

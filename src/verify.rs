@@ -971,8 +971,8 @@ impl Verifier {
                 ReasonCode::LicenceIssuedInFuture,
                 format!(
                     "issued at {}, after the time checked ({}) plus {leeway} s leeway",
-                    crate::pki::utc(iat),
-                    crate::pki::utc(now)
+                    crate::pki::cst(iat),
+                    crate::pki::cst(now)
                 ),
             );
         }
@@ -1066,7 +1066,7 @@ impl Verifier {
                     "{} is {} on the trust list of region {region}, and the licence was issued at {}",
                     cert.common_name(),
                     entry.state,
-                    crate::pki::utc(licence.issued_at())
+                    crate::pki::cst(licence.issued_at())
                 ),
             )
         })?;
@@ -1199,7 +1199,7 @@ impl Verifier {
         };
         report.status = Some(status);
         let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
-        let issued = crate::pki::utc(token.issued_at());
+        let issued = crate::pki::cst(token.issued_at());
         let entry = format!("entry {i} of the status list of {authority}, issued at {issued},");
         match (status, token.freshness(UnixTime::from_secs(now), max_age)) {
             (Status::Revoked, freshness) => Err(report.fail(
@@ -1223,7 +1223,7 @@ impl Verifier {
                     "{entry} is suspended, but the list is stale ({}) since {}: \
                      the licence may have been reinstated or revoked since",
                     stale_cause(cause),
-                    crate::pki::utc(until.saturating_add(1))
+                    crate::pki::cst(until.saturating_add(1))
                 ),
             )),
             (Status::Valid, Freshness::Stale { cause, until }) => undecidable(
@@ -1232,7 +1232,7 @@ impl Verifier {
                 format!(
                     "the status list of {authority} is stale ({}) since {}",
                     stale_cause(cause),
-                    crate::pki::utc(until.saturating_add(1))
+                    crate::pki::cst(until.saturating_add(1))
                 ),
             ),
             (Status::Valid, Freshness::Fresh { .. }) => {

@@ -40,7 +40,7 @@ use crate::envelope::{ArtifactType, Sign1};
 use crate::lang::Lang;
 use crate::licence::LicenceWarning;
 use crate::pki::{
-    hex_string, utc, validate_chain, Certificate, PkiError, Usage, ValidatedAuthority,
+    cst, hex_string, validate_chain, Certificate, PkiError, Usage, ValidatedAuthority,
 };
 use crate::policy::{Policy, StatusMissing};
 use crate::status::{Freshness, Status};
@@ -871,8 +871,8 @@ impl SealVerifier {
                 ReasonCode::SealedInFuture,
                 format!(
                     "sealed at {}, after the time checked ({}) plus {leeway} s leeway",
-                    utc(signed_at),
-                    utc(now.as_secs())
+                    cst(signed_at),
+                    cst(now.as_secs())
                 )
             ));
         }
@@ -882,8 +882,8 @@ impl SealVerifier {
                 ReasonCode::SealNotYetValid,
                 format!(
                     "sealed at {}, before the seal's validity starts ({})",
-                    utc(signed_at),
-                    utc(seal.valid_from())
+                    cst(signed_at),
+                    cst(seal.valid_from())
                 )
             ));
         }
@@ -893,14 +893,14 @@ impl SealVerifier {
                 ReasonCode::SealExpired,
                 format!(
                     "sealed at {}, after the seal's validity ended ({})",
-                    utc(signed_at),
-                    utc(seal.valid_until())
+                    cst(signed_at),
+                    cst(seal.valid_until())
                 )
             ));
         }
         report.pass(
             K::SealValidity,
-            format!("sealed at {}, within the seal's validity", utc(signed_at)),
+            format!("sealed at {}, within the seal's validity", cst(signed_at)),
         );
         // 5. SEAL_STATUS
         report = self.check_status(&maker_id, seal.status_index(), now, report)?;
@@ -1065,7 +1065,7 @@ impl SealVerifier {
                 format!(
                     "{name} is {} on the trust list of region {region}, and {event} at {}",
                     entry.state,
-                    utc(at)
+                    cst(at)
                 ),
             )
         })?;
@@ -1153,7 +1153,7 @@ impl SealVerifier {
         let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
         let entry = format!(
             "entry {index} of the status list of {maker}, issued at {},",
-            utc(token.issued_at())
+            cst(token.issued_at())
         );
         match (status, token.freshness(now, max_age)) {
             (Status::Revoked, _) => Err((
@@ -1171,7 +1171,7 @@ impl SealVerifier {
                     ReasonCode::StatusListStale,
                     format!(
                         "{entry} is suspended, but the list is stale since {}: the seal may have been reinstated or revoked since",
-                        utc(until.saturating_add(1))
+                        cst(until.saturating_add(1))
                     ),
                 ),
             )),
@@ -1180,7 +1180,7 @@ impl SealVerifier {
                 ReasonCode::StatusListStale,
                 format!(
                     "the status list of {maker} is stale since {}",
-                    utc(until.saturating_add(1))
+                    cst(until.saturating_add(1))
                 ),
             ),
             (Status::Valid, Freshness::Fresh { .. }) => {
