@@ -86,7 +86,7 @@ impl ReasonCode {
             LicenceExpired => ("证照已过有效期", "The licence has expired"),
             BundleMalformed => ("信任包文件不符合格式", "The trust bundle file does not follow the format"),
             TrustListMalformed => ("信任列表不符合格式", "A trust list does not follow the format"),
-            TrustListSignerInvalid => ("信任列表的签名者不对", "A trust list is not signed by the key that must sign it"),
+            TrustListSignerInvalid => ("信任列表不是由规定的密钥签署的", "A trust list is not signed by the key that must sign it"),
             TrustListRollback => ("信任列表比已有的旧（回退）", "A trust list is older than one already held"),
             TrustListStale => ("信任列表已过期，需要更新", "A trust list is out of date"),
             TrustListMissing => ("缺少签发地区的信任列表", "The issuing region's trust list is missing"),
