@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Regenerates docs/REASONS.md, and the list of reason codes in the report's
 JSON Schema (docs/report.schema.json, `$defs.reason_code.enum`), from the
-reason-code table in src/reason.rs.
+reason-code table in src/reason.rs and the messages for people, in Chinese
+and English, in src/reason/messages.rs.
 
-The table in src/reason.rs is the source of truth; tests fail when either
-output is stale (reason::tests::documented_in_reasons_md, and
-tests/report_schema.rs for the schema).
+Those two tables are the source of truth; tests fail when either output is
+stale (reason::tests::documented_in_reasons_md, and tests/report_schema.rs
+for the schema).
 Usage: python3 scripts/gen-reasons.py
 """
 import json
@@ -15,6 +16,12 @@ import re
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 src = open(os.path.join(root, "src/reason.rs"), encoding="utf-8").read()
 body = src[src.index("reason_codes! {"):src.index("impl ReasonCode {\n    /// One-sentence")]
+messages_src = open(os.path.join(root, "src/reason/messages.rs"), encoding="utf-8").read()
+string = r'"((?:[^"\\]|\\.)*)"'
+messages = {
+    m.group(1): (m.group(2), m.group(3))
+    for m in re.finditer(r"(\w+) => \(" + string + ", " + string + r"\),", messages_src)
+}
 
 out = [
     "# Reason codes",
@@ -38,7 +45,13 @@ out = [
     "the C ABI and JavaScript. A number is never reused: a retired code keeps its",
     "number, and a new code takes the next free one.",
     "",
-    "This file is generated from `src/reason.rs` by `scripts/gen-reasons.py`.",
+    "Each code also has a message for people, in Chinese and in English",
+    "(`ReasonCode::message`): the words reports and errors show beside the code,",
+    "the same in the command line, the HTTP service, C and JavaScript. Messages may",
+    "be reworded between releases; the codes never are.",
+    "",
+    "This file is generated from `src/reason.rs` and `src/reason/messages.rs` by",
+    "`scripts/gen-reasons.py`.",
     "",
 ]
 section, rows, doc, codes = "General", [], [], []
@@ -47,7 +60,7 @@ section, rows, doc, codes = "General", [], [], []
 def flush():
     global rows
     if rows:
-        out.extend([f"## {section}", "", "| number | code | meaning |", "|---|---|---|"] + rows + [""])
+        out.extend([f"## {section}", "", "| number | code | meaning | 中文 | English |", "|---|---|---|---|---|"] + rows + [""])
     rows = []
 
 
@@ -63,7 +76,10 @@ for line in body.splitlines():
         continue
     m = re.match(r'(\w+) = (\d+) => "(\w+)",', l)
     if m:
-        rows.append(f"| {m.group(2)} | `{m.group(3)}` | {' '.join(doc)} |")
+        if m.group(1) not in messages:
+            raise SystemExit(f"src/reason/messages.rs has no messages for {m.group(1)}")
+        zh, en = messages[m.group(1)]
+        rows.append(f"| {m.group(2)} | `{m.group(3)}` | {' '.join(doc)} | {zh} | {en} |")
         codes.append(m.group(3))
         doc = []
 flush()

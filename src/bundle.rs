@@ -638,14 +638,14 @@ impl TrustBundle {
             if found < seen {
                 return Err(BundleError::Rollback(format!(
                     "the status list of {id} issued at {} is older than the one held ({})",
-                    crate::pki::utc(found),
-                    crate::pki::utc(seen)
+                    crate::pki::cst(found),
+                    crate::pki::cst(seen)
                 )));
             }
             if found == seen && held.cose != cose {
                 return Err(BundleError::Conflict(format!(
                     "two different status lists of {id} issued at {}",
-                    crate::pki::utc(found)
+                    crate::pki::cst(found)
                 )));
             }
         }

@@ -118,7 +118,8 @@
 //! | [`status`] | status lists (IETF Token Status List, CWT): revoked and suspended licences |
 //! | [`policy`] | a region's recognition policy for foreign licences |
 //! | [`bundle`] | the trust bundle an offline verifier loads |
-//! | [`verify`] | the [`verify::Verifier`] (from a trust store or a bundle) and its [`verify::Report`] |
+//! | [`verify`] | the [`verify::Verifier`] (from a trust store or a bundle) and its [`verify::Report`]: verdict, [`verify::Category`], checks; as text in Chinese or English (`render`) and JSON (`to_json_in`) |
+//! | [`lang`] | [`Lang`], the language of reports and messages (Chinese, English; from `--lang`, the locale or `Accept-Language`) |
 //! | [`qr`] | QR rendering (SVG, PNG, terminal; feature `render`) and reading from images (feature `scan`) |
 //! | `cbor`, `base45` | strict CBOR and Base45, the layers under the envelope (internal) |
 //!
@@ -162,6 +163,7 @@ mod deflate;
 pub mod demo;
 pub mod envelope;
 pub mod identifiers;
+pub mod lang;
 pub mod licence;
 pub mod pki;
 pub mod policy;
@@ -193,6 +195,7 @@ pub mod internals {
 pub use alg::{Algorithm, PublicKey, SecretKey, Signer};
 pub use artifact::{CertifiedSigner, Prepared};
 pub use bundle::TrustBundle;
+pub use lang::Lang;
 pub use licence::{Licence, SignedLicence};
 pub use pki::{Certificate, Usage};
 pub use policy::Policy;

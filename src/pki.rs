@@ -194,7 +194,7 @@ pub enum PkiError {
     #[error("the certificate's public key is a weak (small-order) point")]
     WeakKey,
     /// Expired at the time that matters.
-    #[error("the certificate expired at {}, before {}", utc(*not_after), utc(*at))]
+    #[error("the certificate expired at {}, before {}", cst(*not_after), cst(*at))]
     Expired {
         /// End of validity (Unix seconds).
         not_after: i64,
@@ -202,7 +202,7 @@ pub enum PkiError {
         at: i64,
     },
     /// Not yet valid at the time that matters.
-    #[error("the certificate is valid only from {}, after {}", utc(*not_before), utc(*at))]
+    #[error("the certificate is valid only from {}, after {}", cst(*not_before), cst(*at))]
     NotYetValid {
         /// Start of validity.
         not_before: i64,
@@ -289,11 +289,11 @@ pub enum PkiError {
     Create(String),
 }
 
-/// A Unix time as RFC 3339 UTC, for messages.
-pub(crate) fn utc(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| unix.to_string())
+/// A Unix time for messages: RFC 3339 in China Standard Time with its
+/// offset written (`2024-05-20T10:00:00+08:00`), or the number of seconds
+/// outside the years chrono can represent.
+pub(crate) fn cst(unix: i64) -> String {
+    crate::UnixTime::from_secs(unix).cst_rfc3339()
 }
 
 impl PkiError {

@@ -9,10 +9,15 @@
 //!
 //! The codes are part of the public contract: a code, once published, keeps
 //! its spelling and its meaning. `docs/REASONS.md` lists them all with their
-//! meaning; a test checks that list against [`ReasonCode::ALL`].
+//! meaning and its messages; a test checks that list against
+//! [`ReasonCode::ALL`]. Each code also says what it means to people in
+//! Chinese and English ([`ReasonCode::message`], the table in
+//! `src/reason/messages.rs`).
 
 use core::fmt;
 use serde::{Serialize, Serializer};
+
+mod messages;
 
 macro_rules! reason_codes {
     ($( $(#[$doc:meta])* $variant:ident = $number:literal => $text:literal, )*) => {
@@ -496,6 +501,16 @@ mod tests {
                 "docs/REASONS.md does not list {} with its number {}",
                 code.as_str(),
                 code.number()
+            );
+            let messages = format!(
+                " | {} | {} |\n",
+                code.message(crate::Lang::Zh),
+                code.message(crate::Lang::En)
+            );
+            assert!(
+                doc.contains(&messages),
+                "docs/REASONS.md lacks the messages of {}: run python3 scripts/gen-reasons.py",
+                code.as_str()
             );
         }
     }

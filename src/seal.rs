@@ -1106,9 +1106,9 @@ impl SealedSignature {
         if signed_at < s.valid_from() || signed_at >= s.valid_until() {
             return Err(malformed(format!(
                 "the seal is valid from {} until {}, not at the signing time {}",
-                crate::pki::utc(s.valid_from()),
-                crate::pki::utc(s.valid_until()),
-                crate::pki::utc(signed_at)
+                crate::pki::cst(s.valid_from()),
+                crate::pki::cst(s.valid_until()),
+                crate::pki::cst(signed_at)
             )));
         }
         let signature = SealedSignature {

@@ -92,7 +92,7 @@ use crate::artifact::{Artifact, ArtifactError, CertifiedSigner, Prepared, Signer
 use crate::cbor::{self, CborError, Limits};
 use crate::envelope::{ArtifactType, EnvelopeError};
 use crate::identifiers::CreditCode;
-use crate::pki::{utc, Certificate, PkiError, Usage};
+use crate::pki::{cst, Certificate, PkiError, Usage};
 use crate::time::UnixTime;
 use crate::ReasonCode;
 
@@ -378,7 +378,7 @@ pub enum StatusError {
     /// The token's `iat` lies beyond the time of checking plus the leeway:
     /// refused, so that a list dated in the future can never count as the
     /// newest and lock out the lists issued before it.
-    #[error("the status list claims to be issued at {}, after {} (the time of checking plus {leeway} s leeway)", utc(*issued_at), utc(*now))]
+    #[error("the status list claims to be issued at {}, after {} (the time of checking plus {leeway} s leeway)", cst(*issued_at), cst(*now))]
     IssuedInFuture {
         /// The token's `iat`.
         issued_at: i64,
@@ -389,7 +389,7 @@ pub enum StatusError {
     },
     /// The signer's entry on its region trust list is retired since a time
     /// at or before the token's `iat`: a retired key signs nothing new.
-    #[error("the status list was issued at {}, but its signer is retired on its region's trust list since {}", utc(*issued_at), utc(*since))]
+    #[error("the status list was issued at {}, but its signer is retired on its region's trust list since {}", cst(*issued_at), cst(*since))]
     SignerRetired {
         /// The token's `iat`.
         issued_at: i64,
@@ -398,7 +398,7 @@ pub enum StatusError {
     },
     /// The signer's entry on its region trust list is compromised since a
     /// time at or before the token's `iat`: anyone may have signed it.
-    #[error("the status list was issued at {}, but its signer's key is compromised since {}", utc(*issued_at), utc(*since))]
+    #[error("the status list was issued at {}, but its signer's key is compromised since {}", cst(*issued_at), cst(*since))]
     SignerCompromised {
         /// The token's `iat`.
         issued_at: i64,
@@ -407,7 +407,7 @@ pub enum StatusError {
     },
     /// A trust store already holds a list of this authority at least as
     /// new (`TRUST_LIST_ROLLBACK`).
-    #[error("the status list issued at {} is not newer than the one held (issued at {})", utc(*issued_at), utc(*held))]
+    #[error("the status list issued at {} is not newer than the one held (issued at {})", cst(*issued_at), cst(*held))]
     NotNewer {
         /// The token's `iat`.
         issued_at: i64,
@@ -425,7 +425,7 @@ pub enum StatusError {
 }
 
 fn stale_message(cause: StaleCause, until: i64) -> String {
-    let when = utc(until.saturating_add(1));
+    let when = cst(until.saturating_add(1));
     match cause {
         StaleCause::MaxAge => format!("older than the maximum age allowed since {when}"),
         StaleCause::Expired => format!("it expired at {when}"),

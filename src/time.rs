@@ -8,7 +8,13 @@
 
 use core::fmt;
 
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// China Standard Time's offset from UTC, seconds (UTC+8, no daylight saving).
+pub const CST_OFFSET_SECONDS: i64 = 8 * 3600;
 
 /// Seconds since 1970-01-01T00:00:00Z (Unix time), the way every time is
 /// given to and returned by the library. Serialises as the bare number.
@@ -44,11 +50,64 @@ impl UnixTime {
     }
 }
 
+impl UnixTime {
+    /// This time in China Standard Time as RFC 3339 with its offset written,
+    /// `2024-05-20T10:00:00+08:00`: the form beside every Unix time in JSON
+    /// reports (the `_cst` members, docs/FORMAT.md §15). The number of
+    /// seconds for a time outside the years chrono can represent.
+    pub fn cst_rfc3339(self) -> String {
+        match self.cst() {
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S+08:00").to_string(),
+            None => self.0.to_string(),
+        }
+    }
+
+    /// This time in China Standard Time for people, with the zone written:
+    /// `2024年5月20日 10:00:00（北京时间 UTC+8）` in Chinese,
+    /// `2024-05-20 10:00:00 CST (UTC+8)` in English.
+    pub fn cst_text(self, lang: Lang) -> String {
+        let Some(t) = self.cst() else {
+            return self.0.to_string();
+        };
+        match lang {
+            Lang::Zh => format!(
+                "{} {}（北京时间 UTC+8）",
+                date_text(t.date(), Lang::Zh),
+                t.format("%H:%M:%S")
+            ),
+            Lang::En => t.format("%Y-%m-%d %H:%M:%S CST (UTC+8)").to_string(),
+        }
+    }
+
+    /// The China Standard Time calendar date of this time.
+    pub fn cst_date(self) -> Option<NaiveDate> {
+        self.cst().map(|t| t.date())
+    }
+
+    /// The wall-clock time in China Standard Time.
+    fn cst(self) -> Option<NaiveDateTime> {
+        let shifted = self.0.checked_add(CST_OFFSET_SECONDS)?;
+        chrono::DateTime::from_timestamp(shifted, 0).map(|t| t.naive_utc())
+    }
+}
+
+/// A calendar date for people: `2024年5月20日` in Chinese, `2024-05-20`
+/// in English (ISO 8601). Licence dates are China Standard Time dates.
+pub fn date_text(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
 impl fmt::Display for UnixTime {
     /// RFC 3339 in UTC (`2025-06-01T00:00:00Z`), or the number of seconds
     /// for a time outside the years chrono can represent.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::pki::utc(self.0))
+        match chrono::DateTime::from_timestamp(self.0, 0) {
+            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 
@@ -67,5 +126,35 @@ mod tests {
             UnixTime::from_secs(i64::MAX)
         );
         assert!(UnixTime::now() > t);
+    }
+
+    #[test]
+    fn china_standard_time_with_the_zone_written() {
+        // 2024-05-20T02:00:00Z is 10:00 in Beijing.
+        let t = UnixTime::from_secs(1_716_170_400);
+        assert_eq!(t.cst_rfc3339(), "2024-05-20T10:00:00+08:00");
+        assert_eq!(
+            t.cst_text(Lang::Zh),
+            "2024年5月20日 10:00:00（北京时间 UTC+8）"
+        );
+        assert_eq!(t.cst_text(Lang::En), "2024-05-20 10:00:00 CST (UTC+8)");
+        // 16:00 UTC is already the next day in China.
+        let late = UnixTime::from_secs(1_716_220_800);
+        assert_eq!(late.to_string(), "2024-05-20T16:00:00Z");
+        assert_eq!(late.cst_rfc3339(), "2024-05-21T00:00:00+08:00");
+        assert_eq!(late.cst_date(), NaiveDate::from_ymd_opt(2024, 5, 21));
+        assert_eq!(
+            date_text(NaiveDate::from_ymd_opt(2019, 1, 2).unwrap(), Lang::Zh),
+            "2019年1月2日"
+        );
+        assert_eq!(
+            date_text(NaiveDate::from_ymd_opt(2019, 1, 2).unwrap(), Lang::En),
+            "2019-01-02"
+        );
+        // Beyond chrono's years: the seconds, never a panic.
+        let far = UnixTime::from_secs(i64::MAX);
+        assert_eq!(far.cst_rfc3339(), i64::MAX.to_string());
+        assert_eq!(far.cst_text(Lang::Zh), i64::MAX.to_string());
+        assert_eq!(far.cst_date(), None);
     }
 }

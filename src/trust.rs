@@ -94,7 +94,7 @@ pub enum TrustError {
         seen: u64,
     },
     /// Past its next update plus grace.
-    #[error("the trust list was due for update at {}; it is stale", crate::pki::utc(*next_update))]
+    #[error("the trust list was due for update at {}; it is stale", crate::pki::cst(*next_update))]
     Stale {
         /// The list's next-update time.
         next_update: i64,
@@ -196,13 +196,13 @@ pub enum AuthorityState {
 }
 
 impl core::fmt::Display for AuthorityState {
-    /// `active`, `retired since 2026-01-01T00:00:00Z`, `compromised since …`.
+    /// `active`, `retired since 2026-01-01T08:00:00+08:00`, `compromised since …`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match *self {
             AuthorityState::Active => f.write_str("active"),
-            AuthorityState::Retired(t) => write!(f, "retired since {}", crate::pki::utc(t)),
+            AuthorityState::Retired(t) => write!(f, "retired since {}", crate::pki::cst(t)),
             AuthorityState::Compromised(t) => {
-                write!(f, "compromised since {}", crate::pki::utc(t))
+                write!(f, "compromised since {}", crate::pki::cst(t))
             }
         }
     }

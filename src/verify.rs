@@ -38,18 +38,25 @@
 //! as a pilot credit code failing its check character) never change the
 //! verdict and are listed separately.
 //!
+//! Beside the verdict, its [`Category`] says what it means for the holder:
+//! unreadable, not genuine, genuine but not in force, genuine but not
+//! accepted here, or cannot tell (docs/FORMAT.md §15 gives the table). A
+//! report reads in Chinese or English ([`Report::render`], with times in
+//! China Standard Time and the zone written) and as JSON with its messages
+//! in either language ([`Report::to_json_in`]).
+//!
 //! [`Verifier::verify_qr_batch`] verifies many licences at once with Ed25519
 //! batch verification ([`crate::alg::verify_batch`]), about twice the
 //! throughput of one-by-one verification, and returns the same reports.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::bundle::TrustBundle;
+use crate::catalogue::CatalogueSet;
 use crate::envelope::{self, ArtifactType, Sign1};
 use crate::identifiers::{CreditCode, LicenceIdentifier, RegionCode};
 use crate::licence::{cst_date, Licence, LicenceWarning};
@@ -82,6 +89,10 @@ fn verified_alone(algorithm: crate::alg::Algorithm) -> &'static str {
 const VERIFIED_IN_BATCH: &str = "Ed25519 signature verified (batch, strict encoding checks)";
 
 pub use crate::DEFAULT_LEEWAY_SECONDS;
+pub use words::Category;
+
+pub(crate) mod render;
+mod words;
 
 /// Trusted region roots, the authority certificates a verifier knows, and
 /// optionally their status lists.
@@ -297,6 +308,10 @@ pub enum CheckKind {
     Certificate,
     /// The issuing authority on its region's trust list (bundle only).
     TrustList,
+    /// The licence's type and data items against the licence catalogue
+    /// (docs/FORMAT.md §19): the type known, every item defined, of its
+    /// value type and valid, every required item present.
+    Catalogue,
     /// The licence's own validity period.
     Validity,
     /// The licence's entry in its authority's status list; `NOT_CHECKED`
@@ -317,12 +332,13 @@ impl CheckKind {
             CheckKind::Claims => "CLAIMS",
             CheckKind::Certificate => "CERTIFICATE",
             CheckKind::TrustList => "TRUST_LIST",
+            CheckKind::Catalogue => "CATALOGUE",
             CheckKind::Validity => "VALIDITY",
             CheckKind::Status => "STATUS",
             CheckKind::Recognition => "RECOGNITION",
         }
     }
-    const ALL: [CheckKind; 10] = [
+    const ALL: [CheckKind; 11] = [
         CheckKind::Decode,
         CheckKind::Envelope,
         CheckKind::Signer,
@@ -330,6 +346,7 @@ impl CheckKind {
         CheckKind::Claims,
         CheckKind::Certificate,
         CheckKind::TrustList,
+        CheckKind::Catalogue,
         CheckKind::Validity,
         CheckKind::Status,
         CheckKind::Recognition,
@@ -397,14 +414,23 @@ pub struct DecodedLicence {
     /// The licence.
     #[serde(flatten)]
     pub licence: Licence,
+    /// Its type's names and its items named, typed and formatted by the
+    /// licence catalogue, once the `CATALOGUE` check has passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<crate::catalogue::CheckedLicence>,
 }
 
-/// The verification report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The verification report. Serialises as [`Report::to_json`]; reads as
+/// [`Report::render`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Report {
     /// VALID, INVALID or INDETERMINATE.
     pub verdict: Verdict,
+    /// What the verdict means for the holder ([`Category::of`] the verdict
+    /// and its reason): valid, unreadable, not genuine, not in force, not
+    /// accepted here, or cannot tell.
+    pub category: Category,
     /// The code that decided the verdict: `OK`, or the first check that did not pass.
     pub reason: ReasonCode,
     /// The time the licence was checked against.
@@ -438,6 +464,7 @@ impl Report {
             .collect();
         Report {
             verdict: Verdict::Invalid,
+            category: Category::CannotTell,
             reason: ReasonCode::NotChecked,
             checked_at: now,
             checks,
@@ -459,6 +486,7 @@ impl Report {
         self.set(kind, Outcome::Indeterminate, reason, detail);
         self.verdict = Verdict::Indeterminate;
         self.reason = reason;
+        self.category = Category::of(self.verdict, reason);
         self
     }
 
@@ -490,6 +518,7 @@ impl Report {
         self.set(kind, Outcome::Fail, reason, detail);
         self.verdict = Verdict::Invalid;
         self.reason = reason;
+        self.category = Category::of(self.verdict, reason);
         self
     }
 
@@ -497,68 +526,6 @@ impl Report {
     pub fn check(&self, kind: CheckKind) -> Option<&Check> {
         self.checks.iter().find(|c| c.check == kind)
     }
-
-    /// The report as JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a report always serializes")
-    }
-
-    /// The report as readable text, one line per check, then the licence.
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(s, "Verdict: {}  ({})", self.verdict.as_str(), self.reason);
-        for c in &self.checks {
-            let mark = match c.outcome {
-                Outcome::Pass => "ok  ",
-                Outcome::Fail => "FAIL",
-                Outcome::Indeterminate => "??  ",
-                Outcome::Skipped => "--  ",
-                Outcome::NotChecked => "!!  ",
-            };
-            let _ = writeln!(
-                s,
-                "  [{mark}] {:<11} {:<28} {}",
-                c.check.as_str(),
-                c.reason.as_str(),
-                c.detail
-            );
-        }
-        for w in &self.warnings {
-            let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-        }
-        if let Some(d) = &self.recognition {
-            let _ = writeln!(s, "Recognition: {d}");
-        }
-        if let Some(a) = &self.authority {
-            let _ = writeln!(s, "Authority: {}", a.name);
-            if let Some(c) = &a.credit_code {
-                let _ = writeln!(s, "  credit code: {c}");
-            }
-            if let Some(r) = &a.region {
-                let _ = writeln!(
-                    s,
-                    "  region: {r}{}",
-                    a.root_name
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
-            }
-        }
-        if let Some(d) = &self.licence {
-            write_licence(&mut s, d);
-        }
-        s
-    }
-}
-
-fn write_licence(s: &mut String, d: &DecodedLicence) {
-    let l = &d.licence;
-    let _ = writeln!(s, "Licence: type {}", l.type_code());
-    if let Some(id) = &d.identifier {
-        let _ = writeln!(s, "  identifier: {id}");
-    }
-    s.push_str(&l.text_lines());
 }
 
 /// Why a status list is stale, in words.
@@ -627,6 +594,7 @@ pub struct Verifier {
     trust: TrustStore,
     options: VerifyOptions,
     bundle: Option<TrustBundle>,
+    catalogues: std::sync::Arc<CatalogueSet>,
 }
 
 impl Verifier {
@@ -638,6 +606,7 @@ impl Verifier {
             trust,
             options: VerifyOptions::default(),
             bundle: None,
+            catalogues: std::sync::Arc::new(CatalogueSet::national()),
         }
     }
 
@@ -662,6 +631,7 @@ impl Verifier {
         Ok(Verifier {
             trust: TrustStore::from_validated(roots, bundle.listed_chains()),
             options: VerifyOptions::default(),
+            catalogues: std::sync::Arc::new(bundle.catalogues().clone()),
             bundle: Some(bundle),
         })
     }
@@ -669,6 +639,19 @@ impl Verifier {
     /// The trust bundle, if the verifier was made from one.
     pub fn bundle(&self) -> Option<&TrustBundle> {
         self.bundle.as_ref()
+    }
+
+    /// Checks licences' types and items against `catalogues` instead of
+    /// the built-in national catalogue (a verifier made from a bundle uses
+    /// the bundle's, [`TrustBundle::catalogues`]).
+    pub fn with_catalogues(mut self, catalogues: CatalogueSet) -> Self {
+        self.catalogues = std::sync::Arc::new(catalogues);
+        self
+    }
+
+    /// The licence catalogues licences are checked against.
+    pub fn catalogues(&self) -> &CatalogueSet {
+        &self.catalogues
     }
 
     /// Sets the options.
@@ -965,6 +948,7 @@ impl Verifier {
                 .map(|v| licence.identifier(&v.credit_code)),
             issue_date: cst_date(iat).expect("iat was range-checked"),
             licence,
+            catalogue: None,
         });
         // CERTIFICATE: chain (validated once per store) and validity at iat.
         let validated = match chain.and_then(|v| cert.check_time(iat).map(|()| v)) {
@@ -1000,6 +984,29 @@ impl Verifier {
                 }
             }
         };
+        // CATALOGUE: the type and its items, as the national catalogue or
+        // the signer's region's extension defines them.
+        let decoded = report.licence.as_ref().expect("set above");
+        match self.catalogues.check(
+            decoded.licence.type_code(),
+            &authority.region,
+            decoded.licence.items(),
+        ) {
+            Ok(checked) => {
+                let detail = format!(
+                    "{} items of type {} ({})",
+                    checked.items().len(),
+                    checked.licence_type().code(),
+                    checked.licence_type().name().en
+                );
+                report.licence.as_mut().expect("set above").catalogue = Some(checked);
+                report.pass(CheckKind::Catalogue, detail);
+            }
+            Err(e) if e.reason() == ReasonCode::LicenceTypeUnknown => {
+                return report.indeterminate(CheckKind::Catalogue, e.reason(), e.to_string())
+            }
+            Err(e) => return report.fail(CheckKind::Catalogue, e.reason(), e.to_string()),
+        }
         // VALIDITY
         let licence = &report.licence.as_ref().expect("set above").licence;
         let v = *licence.validity();
@@ -1009,8 +1016,8 @@ impl Verifier {
                 ReasonCode::LicenceIssuedInFuture,
                 format!(
                     "issued at {}, after the time checked ({}) plus {leeway} s leeway",
-                    crate::pki::utc(iat),
-                    crate::pki::utc(now)
+                    crate::pki::cst(iat),
+                    crate::pki::cst(now)
                 ),
             );
         }
@@ -1053,6 +1060,7 @@ impl Verifier {
         }
         report.verdict = Verdict::Valid;
         report.reason = ReasonCode::Ok;
+        report.category = Category::Valid;
         report
     }
 
@@ -1103,7 +1111,7 @@ impl Verifier {
                     "{} is {} on the trust list of region {region}, and the licence was issued at {}",
                     cert.common_name(),
                     entry.state,
-                    crate::pki::utc(licence.issued_at())
+                    crate::pki::cst(licence.issued_at())
                 ),
             )
         })?;
@@ -1236,7 +1244,7 @@ impl Verifier {
         };
         report.status = Some(status);
         let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
-        let issued = crate::pki::utc(token.issued_at());
+        let issued = crate::pki::cst(token.issued_at());
         let entry = format!("entry {i} of the status list of {authority}, issued at {issued},");
         match (status, token.freshness(UnixTime::from_secs(now), max_age)) {
             (Status::Revoked, freshness) => Err(report.fail(
@@ -1260,7 +1268,7 @@ impl Verifier {
                     "{entry} is suspended, but the list is stale ({}) since {}: \
                      the licence may have been reinstated or revoked since",
                     stale_cause(cause),
-                    crate::pki::utc(until.saturating_add(1))
+                    crate::pki::cst(until.saturating_add(1))
                 ),
             )),
             (Status::Valid, Freshness::Stale { cause, until }) => undecidable(
@@ -1269,7 +1277,7 @@ impl Verifier {
                 format!(
                     "the status list of {authority} is stale ({}) since {}",
                     stale_cause(cause),
-                    crate::pki::utc(until.saturating_add(1))
+                    crate::pki::cst(until.saturating_add(1))
                 ),
             ),
             (Status::Valid, Freshness::Fresh { .. }) => {
@@ -1350,8 +1358,16 @@ pub struct Inspection {
     pub cose_len: usize,
     /// The claims as decoded, if they decode.
     pub licence: Option<Licence>,
+    /// The licence's claimed time of issue in China Standard Time
+    /// (`2024-05-20T10:00:00+08:00`), beside its `issued_at`.
+    pub issued_at_cst: Option<String>,
     /// Why the claims did not decode, if they did not.
     pub claims_error: Option<String>,
+    /// The claimed type's names and items as the built-in national
+    /// catalogue names them, when it defines the type and the items follow
+    /// it (as untrusted as the rest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<crate::catalogue::CheckedLicence>,
 }
 
 /// Decodes QR text without verifying anything. For display and debugging
@@ -1368,35 +1384,17 @@ pub fn inspect_qr(text: &str) -> Result<Inspection, envelope::EnvelopeError> {
         kid: crate::pki::hex_string(sign1.kid()),
         typ: ArtifactType::Licence.typ(),
         cose_len: cose.len(),
+        issued_at_cst: licence
+            .as_ref()
+            .map(|l| UnixTime::from_secs(l.issued_at()).cst_rfc3339()),
+        catalogue: licence.as_ref().and_then(|l| {
+            crate::catalogue::Catalogue::national()
+                .type_arc(l.type_code())
+                .and_then(|t| t.check(l.items()).ok())
+        }),
         licence,
         claims_error,
     })
-}
-
-impl Inspection {
-    /// Readable text, starting with the line
-    /// `UNTRUSTED: nothing below has been verified`.
-    pub fn to_text(&self) -> String {
-        let mut s = String::from("UNTRUSTED: nothing below has been verified\n");
-        s.push_str("  (no signature, certificate or validity was checked; verify to check them)\n");
-        let _ = writeln!(s, "Envelope: COSE_Sign1, {} bytes", self.cose_len);
-        let _ = writeln!(s, "  typ: {}", self.typ);
-        let _ = writeln!(s, "  kid: {}", self.kid);
-        match (&self.licence, &self.claims_error) {
-            (Some(l), _) => {
-                let _ = writeln!(s, "Licence (as claimed): type {}", l.type_code());
-                s.push_str(&l.text_lines());
-                for w in l.warnings() {
-                    let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-                }
-            }
-            (None, Some(e)) => {
-                let _ = writeln!(s, "Licence: the claims do not decode: {e}");
-            }
-            (None, None) => {}
-        }
-        s
-    }
 }
 
 #[cfg(test)]

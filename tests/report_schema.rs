@@ -21,8 +21,8 @@ use elicense::licence::{LicenceSpec, SignedLicence};
 use elicense::pki::{create_region_root, RegionRootParams};
 use elicense::policy::TrustLevel;
 use elicense::trust::{AuthorityState, ListedAuthority};
-use elicense::verify::{CheckKind, Report, TrustStore, Verdict, Verifier, VerifyOptions};
-use elicense::ReasonCode;
+use elicense::verify::{Category, CheckKind, Report, TrustStore, Verdict, Verifier, VerifyOptions};
+use elicense::{Lang, ReasonCode};
 use serde_json::Value;
 
 use common::*;
@@ -463,12 +463,36 @@ fn bundle_reports() -> Vec<Case> {
     out
 }
 
+/// What each case's verdict means for the holder.
+fn expected_category(name: &str) -> Category {
+    let name = name.strip_prefix("bundle-").unwrap_or(name);
+    match name {
+        n if n.starts_with("valid") => Category::Valid,
+        n if n.starts_with("indeterminate") => Category::CannotTell,
+        "invalid-decode" | "invalid-envelope" | "invalid-claims" => Category::Unreadable,
+        "invalid-signature" | "invalid-certificate" | "invalid-trust-list" => {
+            // invalid-trust-list: an authority compromised before it signed.
+            Category::NotGenuine
+        }
+        "invalid-validity-expired"
+        | "invalid-validity-future"
+        | "invalid-revoked"
+        | "invalid-suspended"
+        | "invalid-index-out-of-range" => Category::NotCurrent,
+        "invalid-no-status-index" | "invalid-not-recognised" | "invalid-purpose" => {
+            Category::NotAccepted
+        }
+        other => panic!("no expected category for {other}"),
+    }
+}
+
+/// Every case's report as JSON, in English and in Chinese: (name, JSON).
 fn all_reports() -> Vec<(String, String)> {
     let mut cases = demo_reports();
     cases.extend(bundle_reports());
     cases
         .into_iter()
-        .map(|(name, r, verdict, reason, check)| {
+        .flat_map(|(name, r, verdict, reason, check)| {
             // Each case is the report it is named for.
             assert_eq!(
                 (r.verdict, r.reason),
@@ -476,10 +500,14 @@ fn all_reports() -> Vec<(String, String)> {
                 "{name}: {}",
                 r.to_text()
             );
+            assert_eq!(r.category, expected_category(&name), "{name}");
             if let Some(check) = check {
                 assert_eq!(r.check(check).unwrap().reason, reason, "{name}");
             }
-            (name, r.to_json())
+            [
+                (name.clone(), r.to_json()),
+                (format!("{name}-zh"), r.to_json_in(Lang::Zh)),
+            ]
         })
         .collect()
 }
@@ -487,7 +515,7 @@ fn all_reports() -> Vec<(String, String)> {
 #[test]
 fn reports_of_every_verdict_and_stage_validate_against_the_schema() {
     let reports = all_reports();
-    assert_eq!(reports.len(), 26);
+    assert_eq!(reports.len(), 52);
     // Every part of the schema is exercised: each verdict, outcome and
     // status, both recognition outcomes, both holder kinds, every
     // attribute kind, warnings, and null where a member does not apply.
@@ -524,6 +552,20 @@ fn reports_of_every_verdict_and_stage_validate_against_the_schema() {
         r#""number":null"#,
         r#""status_index":null"#,
         r#""identifier":"1.2.156.3005.2."#,
+        r#""category":"VALID""#,
+        r#""category":"UNREADABLE""#,
+        r#""category":"NOT_GENUINE""#,
+        r#""category":"NOT_CURRENT""#,
+        r#""category":"NOT_ACCEPTED""#,
+        r#""category":"CANNOT_TELL""#,
+        r#""lang":"en""#,
+        r#""lang":"zh""#,
+        r#""message":"无效 — 证照不是真实的""#,
+        r#""message":"INVALID — the licence is not genuine""#,
+        r#""name":"核查证照状态（注销、暂停）","message":"证照已被注销""#,
+        r#""name":"Status (revoked, suspended)","message":"The licence has been revoked""#,
+        r#""issued_at_cst":"20"#,
+        r#""checked_at_cst":"20"#,
     ] {
         assert!(all.contains(needle), "no report has {needle}");
     }
@@ -651,6 +693,41 @@ fn reports_altered_in_one_place_are_refused() {
             "an item numbered 0",
             "/licence/items/0",
             altered(&valid, "/licence/items/0/number", Some(Value::from(0))),
+        ),
+        (
+            "an unknown category",
+            "/category",
+            altered(&valid, "/category", s("SO_SO")),
+        ),
+        (
+            "VALID with a category of an invalid licence",
+            "/category",
+            altered(&valid, "/category", s("NOT_GENUINE")),
+        ),
+        (
+            "INVALID with the category of a valid licence",
+            "/category",
+            altered(&revoked, "/category", s("VALID")),
+        ),
+        (
+            "an unknown language",
+            "/lang",
+            altered(&valid, "/lang", s("fr")),
+        ),
+        (
+            "a CST time written in UTC",
+            "/checked_at_cst",
+            altered(&valid, "/checked_at_cst", s("2025-06-01T02:00:00Z")),
+        ),
+        (
+            "a licence without the CST form of its time of issue",
+            "/licence",
+            altered(&valid, "/licence/issued_at_cst", None),
+        ),
+        (
+            "a check without its message",
+            "/checks/0",
+            altered(&valid, "/checks/0/message", None),
         ),
         (
             "a recognition refusal with a code of another check",

@@ -220,7 +220,17 @@ fn guangdong_licence_recognised_in_shanghai_as_the_mapped_type() {
         })
     );
     assert_eq!(r.status, Some(elicense::status::Status::Valid));
-    assert!(r.to_text().contains("TRUST_LIST"), "{}", r.to_text());
+    assert!(
+        r.to_text().contains("  ✓ Trust list: passed\n"),
+        "{}",
+        r.to_text()
+    );
+    assert!(
+        r.render(elicense::Lang::Zh)
+            .contains("  ✓ 核对信任列表：通过\n"),
+        "{}",
+        r.render(elicense::Lang::Zh)
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use elicense::pki::{
     FederationRootParams, RegionRootParams, Usage,
 };
 use elicense::policy::TrustLevel;
-use elicense::seal::verify::{summarise, Category, SealCheckKind, SealReport, SealVerifier};
+use elicense::seal::verify::{summarise, Problem, SealCheckKind, SealReport, SealVerifier};
 use elicense::seal::{
     DigestAlgorithm, DocumentDigest, DocumentProperties, Picture, PictureType, Seal, SealKind,
     SealedSignature, SignedSeal,
@@ -24,6 +24,7 @@ use elicense::status::{subject_for, StatusList, StatusListToken};
 use elicense::trust::{
     AuthorityState, FederationTrustList, ListedAuthority, ListedRegion, RegionTrustList,
 };
+use elicense::verify::Category;
 use elicense::verify::{Outcome, TrustStore, Verdict, Verifier};
 use elicense::{ReasonCode, UnixTime};
 
@@ -293,7 +294,8 @@ fn joint_issuance(maker_alg: Algorithm, a_alg: Algorithm, b_alg: Algorithm) {
             ReasonCode::Ok,
             SealCheckKind::DocumentDigest,
         );
-        assert_eq!(r.category, Category::None);
+        assert_eq!(r.problem, Problem::None);
+        assert_eq!(r.category, Category::Valid);
     }
     assert_eq!(summarise(&reports).verdict, Verdict::Valid);
     let seal = reports[0].seal.as_ref().unwrap();
@@ -322,7 +324,8 @@ fn joint_issuance(maker_alg: Algorithm, a_alg: Algorithm, b_alg: Algorithm) {
             ReasonCode::DocumentDigestMismatch,
             SealCheckKind::DocumentDigest,
         );
-        assert_eq!(r.category, Category::Document);
+        assert_eq!(r.problem, Problem::Document);
+        assert_eq!(r.category, Category::NotGenuine);
     }
     assert_eq!(summarise(&reports).invalid, 2);
 
@@ -335,7 +338,8 @@ fn joint_issuance(maker_alg: Algorithm, a_alg: Algorithm, b_alg: Algorithm) {
         ReasonCode::SealRevoked,
         SealCheckKind::SealStatus,
     );
-    assert_eq!(ra.category, Category::Status);
+    assert_eq!(ra.problem, Problem::Status);
+    assert_eq!(ra.category, Category::NotCurrent);
     let rb = at_now(&v, &sig_b, &doc);
     assert_eq!(rb.verdict, Verdict::Valid, "{}", rb.to_text());
     let summary = summarise(&[ra, rb]);
@@ -394,16 +398,38 @@ fn the_report_shows_the_standards_order() {
     );
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["verdict"], "VALID");
-    assert_eq!(json["category"], "NONE");
+    assert_eq!(json["problem"], "NONE");
+    assert_eq!(json["category"], "VALID");
+    assert_eq!(json["lang"], "en");
+    assert_eq!(json["checks"][1]["name"], "Signature");
+    assert_eq!(json["checks"][1]["message"], "passed");
+    assert_eq!(
+        json["sealed"]["signed_at_cst"],
+        elicense::UnixTime::from_secs(json["sealed"]["signed_at"].as_i64().unwrap()).cst_rfc3339()
+    );
+    assert!(json["seal"]["valid_until_cst"]
+        .as_str()
+        .unwrap()
+        .ends_with("+08:00"));
+    let zh: serde_json::Value = serde_json::from_str(&r.to_json_in(elicense::Lang::Zh)).unwrap();
+    assert_eq!(zh["message"], "有效");
+    assert_eq!(zh["checks"][8]["name"], "核对文件是否被改动");
     assert_eq!(json["checks"][1]["check"], "SIGNATURE");
     assert_eq!(json["checks"][1]["step"], 1);
     assert_eq!(json["seal"]["esid"], "3101000000001");
     assert_eq!(json["seal"]["owner"]["code"], "11310000MB2F31727A");
     assert_eq!(json["sealed"]["document"]["page"], 1);
     let text = r.to_text();
-    assert!(text.starts_with("Verdict: VALID  (OK, NONE)\n"), "{text}");
-    assert!(text.contains("1. SIGNATURE"), "{text}");
-    assert!(text.contains("7. DOCUMENT_DIGEST"), "{text}");
+    assert!(text.starts_with("Verdict: VALID\nChecked at: "), "{text}");
+    assert!(text.contains("  ✓ 1. Signature: passed\n"), "{text}");
+    assert!(
+        text.contains("  ✓ 7. Document unchanged: passed\n"),
+        "{text}"
+    );
+    let zh = r.render(elicense::Lang::Zh);
+    assert!(zh.starts_with("结论：有效\n核验时间："), "{zh}");
+    assert!(zh.contains("（北京时间 UTC+8）"), "{zh}");
+    assert!(zh.contains("  ✓ 7. 核对文件是否被改动：通过\n"), "{zh}");
 }
 
 #[test]
@@ -445,7 +471,8 @@ fn a_suspended_seal_and_an_unknown_maker() {
         ReasonCode::SignerUnknown,
         SealCheckKind::SealSignature,
     );
-    assert_eq!(r.category, Category::Trust);
+    assert_eq!(r.problem, Problem::Trust);
+    assert_eq!(r.category, Category::CannotTell);
     assert!(
         r.seal.is_none(),
         "no seal shown before its signature verified"
@@ -540,7 +567,8 @@ fn hostile_inputs_each_get_their_code() {
         ReasonCode::SignerNotInSeal,
         SealCheckKind::SignerListed,
     );
-    assert_eq!(r.category, Category::Seal);
+    assert_eq!(r.problem, Problem::Seal);
+    assert_eq!(r.category, Category::NotGenuine);
     // Swapped without re-signing: the signature breaks (it covers the seal).
     let (_, decoded) = SealedSignature::decode(&sig_a).unwrap();
     assert_eq!(decoded.seal().cose(), seal_a.cose());
@@ -589,7 +617,8 @@ fn hostile_inputs_each_get_their_code() {
         ReasonCode::SignatureInvalid,
         SealCheckKind::Signature,
     );
-    assert_eq!(r.category, Category::Signature);
+    assert_eq!(r.problem, Problem::Signature);
+    assert_eq!(r.category, Category::NotGenuine);
     assert!(r.sealed.is_none() && r.seal.is_none());
 
     // A signer of A's own organisation whose certificate the seal does not list.
@@ -696,7 +725,8 @@ fn hostile_inputs_each_get_their_code() {
             if t == UNTIL { UNTIL + DAY } else { NOW },
         );
         assert_report(&r, Verdict::Invalid, code, SealCheckKind::SealValidity);
-        assert_eq!(r.category, Category::Validity);
+        assert_eq!(r.problem, Problem::Validity);
+        assert_eq!(r.category, Category::NotCurrent);
     }
 
     // The signer's certificate expired when the document was sealed (the
@@ -734,7 +764,8 @@ fn hostile_inputs_each_get_their_code() {
         ReasonCode::CertExpired,
         SealCheckKind::SignerCertificate,
     );
-    assert_eq!(r.category, Category::Validity);
+    assert_eq!(r.problem, Problem::Validity);
+    assert_eq!(r.category, Category::NotGenuine);
 
     // A seal made by an authority without the seal-making usage (department
     // A, known to the verifier, signs a seal for itself).
@@ -779,7 +810,8 @@ fn hostile_inputs_each_get_their_code() {
         ReasonCode::CertWrongEku,
         SealCheckKind::SealMaker,
     );
-    assert_eq!(r.category, Category::Trust);
+    assert_eq!(r.problem, Problem::Trust);
+    assert_eq!(r.category, Category::NotGenuine);
 
     // A forged seal under the maker's kid: the maker's signature fails.
     let forged_seal = forge_seal(seal.to_claims(), w.maker.certificate(), &key_of(99));
@@ -850,7 +882,8 @@ fn hostile_inputs_each_get_their_code() {
             &doc,
         );
         assert_report(&r, Verdict::Invalid, code, SealCheckKind::Format);
-        assert_eq!(r.category, Category::Format);
+        assert_eq!(r.problem, Problem::Format);
+        assert_eq!(r.category, Category::Unreadable);
         assert_eq!(SignedSeal::decode(&bad_seal).unwrap_err().reason(), code);
     }
 

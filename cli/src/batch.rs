@@ -182,10 +182,17 @@ fn line_json(line: u64, r: &Report, note: Option<&str>) -> serde_json::Value {
         }
         _ => (None, None),
     };
+    let lang = crate::lang();
     json!({
         "line": line,
         "verdict": r.verdict.as_str(),
+        "category": r.category.as_str(),
         "reason": r.reason.as_str(),
+        "message": match (r.verdict, lang) {
+            (Verdict::Valid, _) => r.headline(lang),
+            (_, elicense::Lang::Zh) => format!("{}：{}", r.headline(lang), r.reason.message(lang)),
+            (_, elicense::Lang::En) => format!("{}: {}", r.headline(lang), r.reason.message(lang)),
+        },
         "check": failed.map(|c| c.check.as_str()),
         "detail": detail,
         "identifier": r.licence.as_ref()

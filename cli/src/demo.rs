@@ -203,7 +203,7 @@ fn text(o: &Outcome, dir: &Path, kept: bool, terminal: bool) -> String {
         name(&o.image),
         name(&o.status)
     ));
-    s.push_str(&o.report.to_text());
+    s.push_str(&o.report.render(crate::lang()));
     if kept {
         s.push_str(&format!(
             "\nTry it yourself:\n  elicense verify --qr-file {d}/licence.txt --root {d}/root.cert.pem --authority {d}/authority.cert.pem --status {d}/status.sl\n",
@@ -245,7 +245,8 @@ pub fn run_demo(args: &DemoArgs) -> Result<ExitCode, CliError> {
             "region_root": cert_json(&outcome.root),
             "authority": cert_json(&outcome.authority),
             "licence": issue::to_json(&outcome.issued),
-            "report": outcome.report,
+            "report": serde_json::from_str::<serde_json::Value>(&outcome.report.to_json_in(crate::lang()))
+                .expect("a report is JSON"),
         });
         print_out(&format!("{json}\n"))?;
     } else {

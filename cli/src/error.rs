@@ -7,14 +7,16 @@
 //! `INVALID_ARGUMENT` for what the caller gave (an argument, a file's
 //! contents) and `STORAGE_FAILED` for a file or stream that could not be
 //! read or written. With `--json` the error is one JSON object on standard
-//! error instead, `{"reason": "KEY_INVALID", "message": "…"}` ([`CliError::to_json`]).
+//! error instead, `{"reason": "KEY_INVALID", "message": "…", "reason_message": "…"}`
+//! ([`CliError::to_json`]). With `--lang zh` (or a Chinese locale) the line
+//! starts with what the code says in Chinese ([`CliError::render`]).
 //! It is never printed with `{:?}`.
 
 use std::fmt;
 use std::io;
 use std::path::Path;
 
-use elicense::ReasonCode;
+use elicense::{Lang, ReasonCode};
 
 /// A failed command: a sentence for people and its stable reason code.
 #[derive(Debug)]
@@ -67,19 +69,34 @@ impl CliError {
     }
 
     /// The error as one line of JSON, for `--json`:
-    /// `{"reason":"KEY_INVALID","message":"…"}` (the message without the
-    /// bracketed code).
-    pub fn to_json(&self) -> String {
+    /// `{"reason":"KEY_INVALID","message":"…","reason_message":"…"}` (the
+    /// message without the bracketed code; `reason_message`, what the code
+    /// says, in `lang`).
+    pub fn to_json(&self, lang: Lang) -> String {
         #[derive(serde::Serialize)]
         struct Json<'a> {
             reason: ReasonCode,
             message: &'a str,
+            reason_message: &'static str,
         }
         serde_json::to_string(&Json {
             reason: self.reason,
             message: &self.message,
+            reason_message: self.reason.message(lang),
         })
         .expect("a reason code and a string always serialize")
+    }
+
+    /// The error as the line printed on standard error, in `lang`, ending
+    /// with its code in brackets: `error: <sentence> [CODE]` in English;
+    /// in Chinese, what the code says comes first,
+    /// `错误：密钥无法读取：<sentence> [KEY_INVALID]` (the sentence itself
+    /// names files and values, and stays in English).
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("error: {self}"),
+            Lang::Zh => format!("错误：{}：{self}", self.reason.message(lang)),
+        }
     }
 }
 
@@ -147,6 +164,11 @@ mod tests {
     fn display_ends_with_the_reason_in_brackets() {
         let e = CliError::with_reason("the key is bad", ReasonCode::KeyInvalid);
         assert_eq!(e.to_string(), "the key is bad [KEY_INVALID]");
+        assert_eq!(e.render(Lang::En), "error: the key is bad [KEY_INVALID]");
+        assert_eq!(
+            e.render(Lang::Zh),
+            "错误：密钥无法读取：the key is bad [KEY_INVALID]"
+        );
         assert_eq!(e.reason(), ReasonCode::KeyInvalid);
         assert_eq!(
             CliError::msg("plain").to_string(),
@@ -166,8 +188,12 @@ mod tests {
     fn json_has_reason_and_message() {
         let e = CliError::with_reason("the key is \"bad\"", ReasonCode::KeyInvalid);
         assert_eq!(
-            e.to_json(),
-            r#"{"reason":"KEY_INVALID","message":"the key is \"bad\""}"#
+            e.to_json(Lang::En),
+            r#"{"reason":"KEY_INVALID","message":"the key is \"bad\"","reason_message":"The key could not be read"}"#
+        );
+        assert_eq!(
+            e.to_json(Lang::Zh),
+            r#"{"reason":"KEY_INVALID","message":"the key is \"bad\"","reason_message":"密钥无法读取"}"#
         );
     }
 

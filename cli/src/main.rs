@@ -122,6 +122,27 @@ Exit status:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of reports and messages: zh (Chinese) or en (English).
+    /// Default: from the environment (LC_ALL, LC_MESSAGES, LANG; Chinese
+    /// for a zh locale, English otherwise). Reason codes, check names in
+    /// JSON and verdicts keep their stable spelling in either language.
+    #[arg(long, global = true, value_name = "zh|en", value_parser = parse_lang)]
+    lang: Option<elicense::Lang>,
+}
+
+/// Parses `--lang`: `zh` or `en` (also `zh-CN`, `en_US.UTF-8`, …).
+fn parse_lang(s: &str) -> Result<elicense::Lang, String> {
+    s.parse()
+        .map_err(|e: elicense::lang::UnknownLang| e.to_string())
+}
+
+/// The language chosen for this run (`--lang`, or the environment's).
+static LANG: std::sync::OnceLock<elicense::Lang> = std::sync::OnceLock::new();
+
+/// The language of reports and messages for this run: `--lang`, or the
+/// environment's ([`elicense::Lang::from_env`]).
+pub fn lang() -> elicense::Lang {
+    *LANG.get_or_init(elicense::Lang::from_env)
 }
 
 #[derive(Debug, Subcommand)]
@@ -1235,12 +1256,13 @@ impl Command {
     }
 }
 
-/// Prints `e` on standard error: `error: … [CODE]`, or its JSON with `--json`.
+/// Prints `e` on standard error: `error: … [CODE]` (in Chinese
+/// `错误：<what the code says>：… [CODE]`), or its JSON with `--json`.
 fn report_error(e: &CliError, json: bool) {
     if json {
-        note!("{}", e.to_json());
+        note!("{}", e.to_json(lang()));
     } else {
-        note!("error: {e}");
+        note!("{}", e.render(lang()));
     }
 }
 
@@ -1273,6 +1295,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    if let Some(lang) = cli.lang {
+        let _ = LANG.set(lang);
+    }
     let json = cli.command.json();
     // A bug must still end in one line, never a backtrace.
     std::panic::set_hook(Box::new(move |info| {

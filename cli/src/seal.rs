@@ -609,16 +609,17 @@ fn read_seal_file(path: &Path) -> Result<SignedSeal, CliError> {
 }
 
 #[derive(Serialize)]
-struct VerifyJson<'a> {
-    reports: Vec<Named<'a>>,
+struct VerifyJson {
+    reports: Vec<Named>,
     summary: elicense::seal::verify::Summary,
 }
 
 #[derive(Serialize)]
-struct Named<'a> {
+struct Named {
     signature: String,
+    /// The report's JSON in the language of `--lang` ([`SealReport::to_json_in`]).
     #[serde(flatten)]
-    report: &'a SealReport,
+    report: serde_json::Value,
 }
 
 fn run_verify(args: &SealVerifyArgs) -> Result<ExitCode, CliError> {
@@ -658,7 +659,8 @@ fn run_verify(args: &SealVerifyArgs) -> Result<ExitCode, CliError> {
             .zip(&reports)
             .map(|(p, r)| Named {
                 signature: p.display().to_string(),
-                report: r,
+                report: serde_json::from_str(&r.to_json_in(crate::lang()))
+                    .expect("a report is JSON"),
             })
             .collect();
         print_out(&format!(
@@ -672,17 +674,27 @@ fn run_verify(args: &SealVerifyArgs) -> Result<ExitCode, CliError> {
         let mut s = String::new();
         for (p, r) in args.signatures.iter().zip(&reports) {
             s.push_str(&format!("== {}\n", p.display()));
-            s.push_str(&r.to_text());
+            s.push_str(&r.render(crate::lang()));
             s.push('\n');
         }
-        s.push_str(&format!(
-            "Summary: {}: {} signature(s), {} valid, {} invalid, {} indeterminate\n",
-            summary.verdict.as_str(),
-            summary.signatures,
-            summary.valid,
-            summary.invalid,
-            summary.indeterminate
-        ));
+        s.push_str(&match crate::lang() {
+            elicense::Lang::En => format!(
+                "Summary: {}: {} signature(s), {} valid, {} invalid, {} indeterminate\n",
+                summary.verdict.as_str(),
+                summary.signatures,
+                summary.valid,
+                summary.invalid,
+                summary.indeterminate
+            ),
+            elicense::Lang::Zh => format!(
+                "总结：{}：共 {} 个签章，有效 {} 个，无效 {} 个，无法确定 {} 个\n",
+                summary.verdict.message(elicense::Lang::Zh),
+                summary.signatures,
+                summary.valid,
+                summary.invalid,
+                summary.indeterminate
+            ),
+        });
         print_out(&s)?;
     }
     Ok(match summary.verdict {

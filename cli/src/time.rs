@@ -97,12 +97,14 @@ pub fn add_years(unix: i64, years: u32) -> Result<i64, CliError> {
         .ok_or_else(|| CliError::msg(format!("{years} years from now is out of range")))
 }
 
-/// A Unix time as `2024-05-20 02:00:00 UTC`.
+/// A Unix time in China Standard Time with the zone written,
+/// `2024-05-20 10:00:00 CST (UTC+8)`, for the command's own (English)
+/// lines; reports write their times in the language of `--lang`.
 pub fn fmt_time(unix: i64) -> String {
-    DateTime::from_timestamp(unix, 0).map_or_else(
-        || format!("{unix} (Unix seconds)"),
-        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-    )
+    if DateTime::from_timestamp(unix, 0).is_none() {
+        return format!("{unix} (Unix seconds)");
+    }
+    elicense::UnixTime::from_secs(unix).cst_text(elicense::Lang::En)
 }
 
 #[cfg(test)]
@@ -151,6 +153,8 @@ mod tests {
             add_years(1_716_170_400, 1).unwrap(),
             1_716_170_400 + 365 * DAY
         );
-        assert_eq!(fmt_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(fmt_time(0), "1970-01-01 08:00:00 CST (UTC+8)");
+        assert_eq!(fmt_time(1_716_170_400), "2024-05-20 10:00:00 CST (UTC+8)");
+        assert_eq!(fmt_time(i64::MAX), format!("{} (Unix seconds)", i64::MAX));
     }
 }

@@ -9,7 +9,7 @@ use elicense::pki::Certificate;
 use elicense::verify::{
     inspect_qr, CheckKind, Outcome, Report, TrustStore, Verdict, Verifier, VerifyOptions,
 };
-use elicense::ReasonCode;
+use elicense::{Lang, ReasonCode};
 
 use crate::error::{CliError, Context};
 use crate::files::{self, MAX_IMAGE_FILE};
@@ -125,24 +125,40 @@ pub fn add_status_lists(
     Ok(())
 }
 
-/// The report as text. When nobody checked the licence's status (no status
-/// list given), a line under the verdict says so and how to check it, so
-/// that a VALID verdict is not read as "not revoked".
-pub fn report_text(report: &Report) -> String {
-    let text = report.to_text();
+/// The report as text in `lang` ([`Report::render`]). When nobody checked
+/// the licence's status (no status list given), a line under the verdict
+/// says how to check it, so that a VALID verdict is not read as "not
+/// revoked".
+pub fn report_text(report: &Report, lang: Lang) -> String {
+    let text = report.render(lang);
     let unchecked = report
         .check(CheckKind::Status)
         .is_some_and(|c| c.outcome == Outcome::NotChecked);
     if !unchecked {
         return text;
     }
-    let (verdict, rest) = text.split_once('\n').unwrap_or((&text, ""));
-    format!(
-        "{verdict}\n  REVOCATION NOT CHECKED: this licence may have been revoked or suspended; \
-         give its authority's status list with --status FILE, or verify with a trust bundle \
-         (--bundle) [{}]\n{rest}",
-        ReasonCode::StatusNotChecked.as_str()
-    )
+    let hint = match lang {
+        Lang::Zh => {
+            "  如需核查，请用 --status 文件 给出签发机关的状态列表，或用信任包核验（--bundle）"
+        }
+        Lang::En => {
+            "  REVOCATION NOT CHECKED: this licence may have been revoked or suspended; \
+             give its authority's status list with --status FILE, or verify with a trust bundle \
+             (--bundle)"
+        }
+    };
+    // After the `Note:` / `注意：` line the report writes under the verdict.
+    let mut out = String::with_capacity(text.len() + hint.len() + 1);
+    let mut placed = false;
+    for line in text.split_inclusive('\n') {
+        out.push_str(line);
+        if !placed && line.contains(ReasonCode::StatusNotChecked.as_str()) {
+            out.push_str(hint);
+            out.push('\n');
+            placed = true;
+        }
+    }
+    out
 }
 
 /// Reads a trust bundle and verifies every list in it against the pinned
@@ -210,9 +226,9 @@ pub fn exit_for(verdict: Verdict) -> ExitCode {
 pub fn run_verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let report = verify(args, time::now()?)?;
     if args.json {
-        print_out(&format!("{}\n", report.to_json()))?;
+        print_out(&format!("{}\n", report.to_json_in(crate::lang())))?;
     } else {
-        print_out(&report_text(&report))?;
+        print_out(&report_text(&report, crate::lang()))?;
     }
     Ok(exit_for(report.verdict))
 }
@@ -226,7 +242,7 @@ pub fn run_inspect(args: &InspectArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::msg(format!("cannot write the inspection as JSON: {e}")))?;
         print_out(&format!("{json}\n"))?;
     } else {
-        print_out(&inspection.to_text())?;
+        print_out(&inspection.render(crate::lang()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{authority_new, now, p, region_init, run, Run, SAMPLE};
+use common::{assert_verdict, authority_new, now, p, region_init, run, Run, SAMPLE};
 use tempfile::TempDir;
 
 const HOLDER: &str = "上海浦江智联科技有限公司";
@@ -96,7 +96,7 @@ fn round_trip_region_authority_issue_verify_is_valid() {
     let authority = region.authority();
     let r = region.verify(&["--qr-file", p(&qr_file)], &["--authority", &authority]);
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert_verdict(&r, "VALID", "OK");
     assert!(r.stdout.contains(HOLDER), "{r}");
     assert!(r.stdout.contains("Authority: 上海市市场监督管理局"), "{r}");
     assert!(r.stderr.is_empty(), "{r}");
@@ -165,11 +165,7 @@ fn one_changed_character_is_invalid() {
     // The text report names the same code.
     let r = region.verify(&[&bad], &["--authority", &authority]);
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with(&format!("Verdict: INVALID  ({reason})")),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", &reason);
 }
 
 // 3.
@@ -190,13 +186,12 @@ fn another_regions_root_does_not_trust_the_authority() {
         &text,
     ]);
     assert_eq!(r.code, 3, "{r}");
+    assert_verdict(&r, "INVALID", "ISSUER_NOT_TRUSTED");
     assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (ISSUER_NOT_TRUSTED)"),
-        "{r}"
-    );
-    assert!(
-        r.stdout.contains("[FAIL] CERTIFICATE ISSUER_NOT_TRUSTED"),
+        r.stdout.contains(
+            "  ✗ Issuer's certificate: The signing certificate does not chain to a trusted root \
+             [ISSUER_NOT_TRUSTED]\n"
+        ),
         "{r}"
     );
 }
@@ -208,11 +203,7 @@ fn without_the_authority_certificate_is_indeterminate() {
     let text = region.issue(&[]);
     let r = region.verify(&[&text], &[]);
     assert_eq!(r.code, 4, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INDETERMINATE  (SIGNER_UNKNOWN)"),
-        "{r}"
-    );
+    assert_verdict(&r, "INDETERMINATE", "SIGNER_UNKNOWN");
     // Nothing from the unverified claims is shown.
     assert!(!r.stdout.contains(HOLDER), "{r}");
 }
@@ -307,7 +298,7 @@ fn png_written_by_issue_verifies_from_the_image() {
     let authority = region.authority();
     let r = region.verify(&["--image", p(&png)], &["--authority", &authority]);
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert_verdict(&r, "VALID", "OK");
     assert!(r.stdout.contains(HOLDER), "{r}");
 }
 
@@ -316,7 +307,7 @@ fn png_written_by_issue_verifies_from_the_image() {
 fn demo_runs_with_no_arguments_and_is_valid() {
     let r = run(["demo"]);
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.contains("Verdict: VALID  (OK)"), "{r}");
+    assert!(r.stdout.contains("Verdict: VALID\n"), "{r}");
     assert!(r.stdout.contains(HOLDER), "{r}");
     assert!(r.stdout.contains("QR code:    version "), "{r}");
     let qr_lines = r
@@ -386,7 +377,9 @@ fn assert_json_error(r: &Run, exit: i32, reason: &str) -> String {
     assert_eq!(r.stderr.lines().count(), 1, "one line: {r}");
     let v = r.stderr_json();
     let members: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(members, ["message", "reason"], "{r}");
+    assert_eq!(members, ["message", "reason", "reason_message"], "{r}");
+    let code = elicense::ReasonCode::from_str_code(reason).unwrap();
+    assert_eq!(v["reason_message"], code.message(elicense::Lang::En), "{r}");
     assert_eq!(v["reason"], reason, "{r}");
     let message = v["message"].as_str().unwrap().to_owned();
     assert!(!message.is_empty() && !message.ends_with(']'), "{r}");
@@ -619,11 +612,7 @@ fn at_checks_the_licence_at_another_time() {
     // Before it was issued.
     let r = region.verify(&[&text], &["--authority", &authority, "--at", "2020-01-01"]);
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (LICENCE_ISSUED_IN_FUTURE)"),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", "LICENCE_ISSUED_IN_FUTURE");
     // An hour from now, as RFC 3339 and as Unix seconds: still valid (long-term).
     let later = (now() + 3600).to_string();
     let r = region.verify(&[&text], &["--authority", &authority, "--at", &later]);
@@ -679,4 +668,279 @@ fn every_command_has_help_with_an_example() {
     let r = run(["--version"]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.starts_with("elicense "), "{r}");
+}
+
+/// `2024年5月20日 10:00:00` and `2024-05-20 10:00:00`: a Unix time in China
+/// Standard Time, as reports write it in Chinese and in English.
+fn cst_words(unix: i64) -> (String, String) {
+    let t = chrono::DateTime::from_timestamp(unix + 8 * 3600, 0).unwrap();
+    (
+        t.format("%Y年%-m月%-d日 %H:%M:%S").to_string(),
+        t.format("%Y-%m-%d %H:%M:%S").to_string(),
+    )
+}
+
+#[test]
+fn verify_reads_naturally_in_chinese_and_in_english() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let authority = region.authority();
+    let at = now() + 60;
+    let at_s = at.to_string();
+    let (zh_time, en_time) = cst_words(at);
+
+    // A valid licence, in Chinese.
+    let r = region.verify(
+        &[&text],
+        &["--authority", &authority, "--at", &at_s, "--lang", "zh"],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "结论：有效", "{r}");
+    assert_eq!(
+        lines[1],
+        format!("核验时间：{zh_time}（北京时间 UTC+8）"),
+        "{r}"
+    );
+    assert_eq!(
+        lines[2], "注意：未核查是否已被注销或暂停 [STATUS_NOT_CHECKED]",
+        "{r}"
+    );
+    for line in [
+        "证照：营业执照（类型代码：11100000000013338W011）",
+        "  持证主体：上海浦江智联科技有限公司（统一社会信用代码 91310115MA1K4LQX58）",
+        "  有效期：2019年5月20日至长期",
+        "签发机关：上海市市场监督管理局",
+        "  地区：310000（根证书：上海市电子证照根CA）",
+        "校验项目：",
+        "  ✓ 读取二维码：通过",
+        "  ✓ 验证签名：通过",
+        "  ✓ 核对有效期：通过",
+    ] {
+        assert!(lines.contains(&line), "no line {line:?}: {r}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("  签发时间：") && l.ends_with("（北京时间 UTC+8）")),
+        "{r}"
+    );
+    // The same in English.
+    let r = region.verify(
+        &[&text],
+        &["--authority", &authority, "--at", &at_s, "--lang", "en"],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "Verdict: VALID", "{r}");
+    assert_eq!(
+        lines[1],
+        format!("Checked at: {en_time} CST (UTC+8)"),
+        "{r}"
+    );
+    assert!(lines.contains(&"  ✓ Signature: passed"), "{r}");
+
+    // Each category in Chinese: the verdict line says what it means, the
+    // next line why, with the code.
+    let gd = region.path("gd");
+    assert_eq!(
+        region_init("440000", "广东省电子证照根CA", &gd, &[]).code,
+        0
+    );
+    let gd_root = p(&gd.join("root.cert.pem")).to_owned();
+    let cases: Vec<(Run, i32, &str, &str)> = vec![
+        (
+            region.verify(
+                &[&text.replacen("EL1:", "HC1:", 1)],
+                &["--authority", &authority, "--lang", "zh"],
+            ),
+            3,
+            "结论：无效 — 二维码无法识读",
+            "原因：不是电子证照二维码 [QR_PREFIX_INVALID]",
+        ),
+        (
+            run([
+                "verify",
+                "--lang",
+                "zh",
+                "--root",
+                &gd_root,
+                "--authority",
+                &authority,
+                &text,
+            ]),
+            3,
+            "结论：无效 — 证照不是真实的",
+            "原因：签名证书不是由受信任的根证书签发的 [ISSUER_NOT_TRUSTED]",
+        ),
+        (
+            region.verify(
+                &[&text],
+                &[
+                    "--authority",
+                    &authority,
+                    "--at",
+                    "2020-01-01",
+                    "--lang",
+                    "zh",
+                ],
+            ),
+            3,
+            "结论：无效 — 证照是真实的，但当前无效（已被注销、暂停，已过期或尚未生效）",
+            "原因：证照的签发时间晚于当前时间 [LICENCE_ISSUED_IN_FUTURE]",
+        ),
+        (
+            region.verify(&[&text], &["--lang", "zh"]),
+            4,
+            "结论：无法确定 — 缺少判断所需的信息，或信息已过期",
+            "原因：找不到签发机关的证书 [SIGNER_UNKNOWN]",
+        ),
+    ];
+    for (r, code, verdict, reason) in &cases {
+        assert_eq!(r.code, *code, "{r}");
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!((lines[0], lines[1]), (*verdict, *reason), "{r}");
+        assert!(lines[2].starts_with("核验时间："), "{r}");
+    }
+    // The failed check, in words, with its code and the technical detail.
+    assert!(
+        cases[1].0.stdout.contains(
+            "  ✗ 核验签发机关证书：签名证书不是由受信任的根证书签发的 [ISSUER_NOT_TRUSTED]\n      详情："
+        ),
+        "{}",
+        cases[1].0
+    );
+    assert!(
+        cases[1].0.stdout.contains("  – 核对有效期：未进行\n"),
+        "{}",
+        cases[1].0
+    );
+
+    // The locale chooses the language when --lang is not given; --lang wins.
+    let args = [
+        "verify",
+        "--root",
+        &region.root(),
+        "--authority",
+        &authority,
+        &text,
+    ];
+    let r = common::run_in_locale(args, "zh_CN.UTF-8");
+    assert!(r.stdout.starts_with("结论：有效\n"), "{r}");
+    let r = common::run_in_locale(args.iter().chain(&["--lang", "en"]), "zh_CN.UTF-8");
+    assert!(r.stdout.starts_with("Verdict: VALID\n"), "{r}");
+    let r = common::run_in_locale(args, "fr_FR.UTF-8");
+    assert!(r.stdout.starts_with("Verdict: VALID\n"), "{r}");
+
+    // JSON carries the category, the CST times and messages in the language.
+    let r = region.verify(
+        &[&text],
+        &[
+            "--authority",
+            &authority,
+            "--at",
+            &at_s,
+            "--json",
+            "--lang",
+            "zh",
+        ],
+    );
+    let j = r.json();
+    assert_eq!(j["category"], "VALID");
+    assert_eq!(j["lang"], "zh");
+    assert_eq!(j["checked_at"], at);
+    assert_eq!(
+        j["checked_at_cst"],
+        format!("{}+08:00", en_time.replace(' ', "T"))
+    );
+    assert_eq!(j["checks"][3]["name"], "验证签名");
+    assert_eq!(j["checks"][3]["message"], "通过");
+    let r = run([
+        "verify",
+        "--json",
+        "--root",
+        &gd_root,
+        "--authority",
+        &authority,
+        &text,
+    ]);
+    let j = r.json();
+    assert_eq!(j["category"], "NOT_GENUINE");
+    assert_eq!(j["message"], "INVALID — the licence is not genuine");
+    assert_eq!(
+        j["checks"][5]["message"],
+        "The signing certificate does not chain to a trusted root"
+    );
+
+    // An error keeps its code at the end, after the words of the language.
+    let missing = p(&region.path("missing.txt")).to_owned();
+    let root = region.root();
+    let r = run([
+        "verify",
+        "--lang",
+        "zh",
+        "--root",
+        &root,
+        "--qr-file",
+        &missing,
+    ]);
+    assert_eq!(r.code, 1, "{r}");
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("错误：读写存储失败，操作未执行：cannot read "),
+        "{r}"
+    );
+    assert!(last.ends_with(" [STORAGE_FAILED]"), "{r}");
+    let r = run([
+        "verify",
+        "--lang",
+        "zh",
+        "--json",
+        "--root",
+        &root,
+        "--qr-file",
+        &missing,
+    ]);
+    assert_eq!(
+        r.stderr_json()["reason_message"],
+        "读写存储失败，操作未执行"
+    );
+    // An unknown language is a usage error.
+    assert_eq!(run(["verify", "--lang", "fr", &text]).code, 2);
+}
+
+#[test]
+fn inspect_and_times_in_china_standard_time() {
+    let region = Region::new();
+    let text = region.issue(&[]);
+    let r = run(["inspect", "--lang", "zh", &text]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stdout.starts_with("未经核验：以下内容均未经验证\n"),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains(
+            "  持证主体：上海浦江智联科技有限公司（统一社会信用代码 91310115MA1K4LQX58）\n"
+        ),
+        "{r}"
+    );
+    let r = run(["inspect", &text]);
+    assert!(
+        r.stdout
+            .starts_with("UNTRUSTED: nothing below has been verified\n"),
+        "{r}"
+    );
+    assert!(
+        r.stdout
+            .contains("  valid: 2019-05-20 to long-term (长期)\n"),
+        "{r}"
+    );
+    let j = run(["inspect", "--json", &text]).json();
+    let issued_at = j["licence"]["issued_at"].as_i64().unwrap();
+    let (_, en) = cst_words(issued_at);
+    assert_eq!(
+        j["issued_at_cst"],
+        format!("{}+08:00", en.replace(' ', "T"))
+    );
 }

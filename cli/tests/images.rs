@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{p, run, Run};
+use common::{assert_verdict, p, run, Run};
 use elicense::qr::{EccLevel, QrCode};
 
 /// The fixtures written by `scripts/qr-corpus.sh --fixtures`.
@@ -39,7 +39,7 @@ fn verify_photo_trust(image: &str) -> Run {
 fn verify_image_reads_a_phone_photo_jpeg() {
     let r = verify_photo_trust(&fixture("photo.jpg"));
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert_verdict(&r, "VALID", "OK");
     assert!(r.stdout.contains("上海浦江智联科技有限公司"), "{r}");
 }
 
@@ -80,18 +80,14 @@ fn verify_image_picks_the_licence_among_several_codes() {
     png_of_codes(&both, &[&url, &licence]);
     let r = verify_photo_trust(p(&both));
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert_verdict(&r, "VALID", "OK");
 
     // Only the web address: verification says it is not a licence.
     let url_only = dir.path().join("url.png");
     png_of_codes(&url_only, &[&url]);
     let r = verify_photo_trust(p(&url_only));
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (QR_PREFIX_INVALID)"),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", "QR_PREFIX_INVALID");
 }
 
 /// A Kanji-mode code is read and refused as not a licence.
@@ -99,11 +95,7 @@ fn verify_image_picks_the_licence_among_several_codes() {
 fn verify_image_kanji_code_is_not_a_licence() {
     let r = verify_photo_trust(&fixture("kanji.png"));
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (QR_PREFIX_INVALID)"),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", "QR_PREFIX_INVALID");
 }
 
 #[test]

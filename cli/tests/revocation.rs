@@ -420,11 +420,7 @@ fn bypass_3_a_stale_list_under_a_warn_policy_still_revokes() {
     // The text report says it too.
     let r = w.verify_run(&texts[0], &["--at", &later]);
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (LICENCE_REVOKED)\n"),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", "LICENCE_REVOKED");
     // Without a bundle, a stale list given with --status holds it as well.
     let r = verify_offline(
         &w,
@@ -459,20 +455,54 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
     let r = verify_offline(&w, &revoked, "gd0", &[]);
     assert_eq!(r.code, 0, "{r}");
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines[0], "Verdict: VALID  (OK)", "{r}");
-    assert!(lines[1].starts_with("  REVOCATION NOT CHECKED: "), "{r}");
-    assert!(lines[1].contains("--status FILE"), "{r}");
-    assert!(lines[1].ends_with("[STATUS_NOT_CHECKED]"), "{r}");
+    assert_eq!(lines[0], "Verdict: VALID", "{r}");
+    assert!(lines[1].starts_with("Checked at: "), "{r}");
+    assert_eq!(
+        lines[2], "Note: Nobody checked whether it was revoked or suspended [STATUS_NOT_CHECKED]",
+        "{r}"
+    );
+    assert!(lines[3].starts_with("  REVOCATION NOT CHECKED: "), "{r}");
+    assert!(lines[3].contains("--status FILE"), "{r}");
     assert!(
-        r.stdout
-            .contains("  [!!  ] STATUS      STATUS_NOT_CHECKED           not checked: "),
+        lines.contains(
+            &"  ! Status (revoked, suspended): Nobody checked whether it was revoked or suspended [STATUS_NOT_CHECKED]"
+        ),
         "{r}"
     );
     assert!(
         r.stdout
-            .contains("  warning: nobody checked whether this licence was revoked"),
+            .contains("      detail: not checked: no status list of "),
         "{r}"
     );
+    // The same in Chinese, from the locale or from --lang.
+    for zh in [
+        run_in_locale(
+            [
+                "verify",
+                "--qr-file",
+                &revoked,
+                "--root",
+                &w.s("gd/root.cert.pem"),
+                "--authority",
+                &w.s("gd0/authority.cert.pem"),
+            ],
+            "zh_CN.UTF-8",
+        ),
+        verify_offline(&w, &revoked, "gd0", &["--lang", "zh"]),
+    ] {
+        assert_eq!(zh.code, 0, "{zh}");
+        let lines: Vec<&str> = zh.stdout.lines().collect();
+        assert_eq!(lines[0], "结论：有效", "{zh}");
+        assert!(
+            lines[1].starts_with("核验时间：") && lines[1].ends_with("（北京时间 UTC+8）"),
+            "{zh}"
+        );
+        assert_eq!(
+            lines[2], "注意：未核查是否已被注销或暂停 [STATUS_NOT_CHECKED]",
+            "{zh}"
+        );
+        assert!(lines[3].contains("--status"), "{zh}");
+    }
 
     // With the authority's status list: REVOKED, in JSON and in text.
     let r = verify_offline(&w, &revoked, "gd0", &["--status", &w.s("gd0.sl"), "--json"]);
@@ -483,11 +513,7 @@ fn bypass_4_without_a_bundle_the_status_check_is_not_checked_unless_a_list_is_gi
     assert_eq!(warning_codes(&report), Vec::<&str>::new(), "{report:#}");
     let r = verify_offline(&w, &revoked, "gd0", &["--status", &w.s("gd0.sl")]);
     assert_eq!(r.code, 3, "{r}");
-    assert!(
-        r.stdout
-            .starts_with("Verdict: INVALID  (LICENCE_REVOKED)\n"),
-        "{r}"
-    );
+    assert_verdict(&r, "INVALID", "LICENCE_REVOKED");
     assert!(!r.stdout.contains("REVOCATION NOT CHECKED"), "{r}");
     // The list is dated by the current time, not --at: checked an hour
     // before the list was issued, the revocation it holds still counts.
@@ -632,7 +658,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
          gd0 authority is no longer on the trust list of region 440000 (sequence 2) \
          [AUTHORITY_NOT_LISTED]",
         GD_CODES[0],
-        fmt_utc(w.now - 3000)
+        fmt_cst(w.now - 3000)
     );
     // As JSON, taken from a bundle that carries the new list, to another
     // file first.
@@ -708,7 +734,7 @@ fn key_rotation_drops_the_old_keys_status_list_and_every_bundle_written_loads() 
         json!([format!(
             "status list of {} as listed by region 440000: added, issued {}",
             GD_CODES[0],
-            fmt_utc(w.now - 1200)
+            fmt_cst(w.now - 1200)
         )])
     );
     let (exit, report) = w.verify(&new, &[]);
@@ -760,7 +786,7 @@ fn a_federation_list_with_the_same_sequence_and_other_bytes_is_a_conflict() {
             "status list of {} as listed by region 510000 (issued {}) left the bundle: \
              region 510000 is no longer in the bundle [TRUST_LIST_MISSING]\n",
             SC_CODES[0],
-            fmt_utc(w.now - 3000)
+            fmt_cst(w.now - 3000)
         )),
         "{r}"
     );
@@ -869,10 +895,10 @@ fn no_text_output_shows_an_enum_name_or_a_raw_unix_time() {
     );
 }
 
-/// A Unix time as the CLI prints it in text.
-fn fmt_utc(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
+/// A Unix time as the CLI prints it in text: China Standard Time.
+fn fmt_cst(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix + 8 * 3600, 0)
         .unwrap()
-        .format("%Y-%m-%d %H:%M:%S UTC")
+        .format("%Y-%m-%d %H:%M:%S CST (UTC+8)")
         .to_string()
 }

@@ -140,13 +140,27 @@ fn recognition_compromise_and_type_rules(w: World) {
     // The text report names the bundle checks.
     let r = w.verify_run(&gd, &[]);
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.starts_with("Verdict: VALID  (OK)"), "{r}");
+    assert_verdict(&r, "VALID", "OK");
     assert!(
         r.stdout.contains(&format!(
-            "Recognition: RECOGNISED as {NATIONAL_BUSINESS} (mapped)"
+            "Recognition: recognised as local type {NATIONAL_BUSINESS} (mapped)\n"
         )),
         "{r}"
     );
+    assert!(r.stdout.contains("  ✓ Recognition here: passed\n"), "{r}");
+    // In Chinese: the verdict, the recognition and the checks in words.
+    let r = w.verify_run(&gd, &["--lang", "zh"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.starts_with("结论：有效\n核验时间："), "{r}");
+    assert!(
+        r.stdout.contains(&format!(
+            "互认：认可为本地证照类型 {NATIONAL_BUSINESS}（经类型对应）\n"
+        )),
+        "{r}"
+    );
+    assert!(r.stdout.contains("状态列表所载状态：有效\n"), "{r}");
+    assert!(r.stdout.contains("  ✓ 核对信任列表：通过\n"), "{r}");
+    assert!(r.stdout.contains("  ✓ 跨地区互认：通过\n"), "{r}");
 
     // Inspect: what the bundle holds.
     let r = w.inspect(&["--json"]).assert_ok();
@@ -576,6 +590,31 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     assert_eq!(lines[2]["check"], "RECOGNITION");
     assert_eq!(lines[3]["check"], "STATUS");
     assert_eq!(lines[3]["status"], "revoked");
+    // Each line has the category and the verdict in words.
+    let categories: Vec<&str> = lines
+        .iter()
+        .map(|l| l["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            "VALID",
+            "VALID",
+            "NOT_ACCEPTED",
+            "NOT_CURRENT",
+            "UNREADABLE",
+            "CANNOT_TELL",
+            "UNREADABLE",
+            "UNREADABLE",
+            "VALID"
+        ]
+    );
+    assert_eq!(lines[0]["message"], "VALID");
+    assert_eq!(
+        lines[3]["message"],
+        "INVALID — the licence is genuine but not in force (revoked, suspended, expired or \
+         not yet valid): The licence has been revoked"
+    );
     assert_eq!(lines[4]["check"], "DECODE");
     assert_eq!(lines[4]["identifier"], Value::Null);
     assert!(lines[6]["detail"]

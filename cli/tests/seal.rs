@@ -216,7 +216,10 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
         text.stdout.contains("Summary: VALID: 2 signature(s)"),
         "{text}"
     );
-    assert!(text.stdout.contains("7. DOCUMENT_DIGEST"), "{text}");
+    assert!(
+        text.stdout.contains("  ✓ 7. Document unchanged: passed"),
+        "{text}"
+    );
 
     // One byte altered: both INVALID with DOCUMENT_DIGEST_MISMATCH, exit 3.
     doc[5000] ^= 1;
@@ -226,7 +229,8 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     let j = r.json();
     for i in 0..2 {
         assert_eq!(j["reports"][i]["reason"], "DOCUMENT_DIGEST_MISMATCH");
-        assert_eq!(j["reports"][i]["category"], "DOCUMENT");
+        assert_eq!(j["reports"][i]["problem"], "DOCUMENT");
+        assert_eq!(j["reports"][i]["category"], "NOT_GENUINE");
     }
     assert_eq!(j["summary"]["invalid"], 2);
     doc[5000] ^= 1;
@@ -239,7 +243,8 @@ fn make_show_sign_and_verify_a_jointly_sealed_file() {
     assert_eq!(r.code, 3, "{r}");
     let j = r.json();
     assert_eq!(j["reports"][0]["reason"], "CBOR_MALFORMED");
-    assert_eq!(j["reports"][0]["category"], "FORMAT");
+    assert_eq!(j["reports"][0]["problem"], "FORMAT");
+    assert_eq!(j["reports"][0]["category"], "UNREADABLE");
     assert_eq!(j["reports"][1]["verdict"], "VALID");
 
     // A seal for a certificate without the document-sealing usage is

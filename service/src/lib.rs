@@ -24,6 +24,13 @@
 //! | `GET /v1/status/{authority}` (18-character unified social credit code) | `200`, the authority's signed status list token (COSE_Sign1), `application/statuslist+cwt` |
 //! | `GET /healthz` | `200` when every list in the bundle is fresh, `503` when any is stale; JSON ([`Health`]): sequences, next updates, freshness, reload history |
 //!
+//! The report's messages (its `message`, each check's `name` and
+//! `message`, each warning's `message`) are in English, or in Chinese with
+//! `?lang=zh` (`/v1/verify?lang=zh`) or an `Accept-Language` header that
+//! prefers Chinese (`zh-CN,zh;q=0.9,en;q=0.8`); `?lang=` wins over the
+//! header, and a value other than `zh` or `en` is a `400`
+//! (`INVALID_ARGUMENT`). Codes never change with the language.
+//!
 //! VALID, INVALID and INDETERMINATE are results, all answered with `200`.
 //! Every error is JSON, `{"reason": "<CODE>", "message": "…"}`:
 //!
@@ -183,7 +190,7 @@ use elicense::bundle::TrustBundle;
 use elicense::identifiers::CreditCode;
 use elicense::pki::PkiError;
 use elicense::verify::{CheckKind, Outcome, Report, Verifier, VerifyOptions};
-use elicense::ReasonCode;
+use elicense::{Lang, ReasonCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
@@ -279,7 +286,8 @@ struct ApiError {
     status: StatusCode,
     code: ErrorCode,
     message: String,
-    report: Option<Box<Report>>,
+    /// The report of a text that is not a licence, and the language asked for.
+    report: Option<(Box<Report>, Lang)>,
 }
 
 #[derive(Serialize)]
@@ -287,7 +295,7 @@ struct ErrorBody<'a> {
     reason: &'static str,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<&'a Report>,
+    report: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -349,7 +357,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_string(&ErrorBody {
             reason: self.code.as_str(),
             message: &self.message,
-            report: self.report.as_deref(),
+            report: self
+                .report
+                .as_ref()
+                .and_then(|(report, lang)| serde_json::from_str(&report.to_json_in(*lang)).ok()),
         })
         .unwrap_or_else(|_| {
             format!(
@@ -813,6 +824,7 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, ApiError> {
 /// `POST /v1/verify`.
 async fn verify(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let kind = body_kind(request.headers())?;
+    let lang = request_lang(request.uri().query(), request.headers())?;
     // Refuse a declared length over the limit before reading anything.
     let declared = request
         .headers()
@@ -895,10 +907,30 @@ async fn verify(State(state): State<AppState>, request: Request) -> Result<Respo
             status: StatusCode::BAD_REQUEST,
             code: ErrorCode::Reason(reason),
             message,
-            report: Some(Box::new(report)),
+            report: Some((Box::new(report), lang)),
         });
     }
-    Ok(json_response(StatusCode::OK, report.to_json()))
+    Ok(json_response(StatusCode::OK, report.to_json_in(lang)))
+}
+
+/// The language of a verify request's report: `?lang=zh` or `?lang=en`
+/// (another value is refused, `INVALID_ARGUMENT`), otherwise the
+/// `Accept-Language` header's preferred one of the two, otherwise English.
+fn request_lang(query: Option<&str>, headers: &HeaderMap) -> Result<Lang, ApiError> {
+    let asked = query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter_map(|pair| pair.strip_prefix("lang="))
+        .next_back();
+    if let Some(value) = asked {
+        return Lang::parse(value)
+            .ok_or_else(|| ApiError::invalid(format!("lang={value}: give lang=zh or lang=en")));
+    }
+    Ok(headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default())
 }
 
 /// `GET /v1/bundle`.

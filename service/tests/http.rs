@@ -490,3 +490,52 @@ async fn hostile_bodies_never_break_the_server() {
     }
     verify_text(s.addr, &qr).await.report("VALID", "OK");
 }
+
+#[tokio::test]
+async fn reports_speak_the_language_asked_for() {
+    let s = start().await;
+    let qr = s.demo.issue(1).unwrap();
+    let text = [("Content-Type", "text/plain")];
+    // English by default.
+    let r = verify_text(s.addr, qr.as_bytes()).await;
+    let report = r.report("VALID", "OK");
+    assert_eq!(report["lang"], "en");
+    assert_eq!(report["category"], "VALID");
+    assert_eq!(report["checks"][3]["name"], "Signature");
+    assert!(report["checked_at_cst"]
+        .as_str()
+        .unwrap()
+        .ends_with("+08:00"));
+    // ?lang=zh, or an Accept-Language preferring Chinese.
+    let r = call(s.addr, "POST", "/v1/verify?lang=zh", &text, qr.as_bytes()).await;
+    let report = r.report("VALID", "OK");
+    assert_eq!(report["lang"], "zh");
+    assert_eq!(report["message"], "有效");
+    assert_eq!(report["checks"][3]["name"], "验证签名");
+    assert_eq!(report["checks"][3]["message"], "通过");
+    let zh_first = [
+        ("Content-Type", "text/plain"),
+        ("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8"),
+    ];
+    let r = call(s.addr, "POST", "/v1/verify", &zh_first, qr.as_bytes()).await;
+    assert_eq!(r.report("VALID", "OK")["lang"], "zh");
+    // ?lang= wins over the header.
+    let r = call(
+        s.addr,
+        "POST",
+        "/v1/verify?lang=en",
+        &zh_first,
+        qr.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.report("VALID", "OK")["lang"], "en");
+    // The report inside a 400 speaks it too.
+    let r = call(s.addr, "POST", "/v1/verify?lang=zh", &text, b"hello").await;
+    let json = r.error(400, "QR_PREFIX_INVALID");
+    assert_eq!(json["report"]["category"], "UNREADABLE");
+    assert_eq!(json["report"]["message"], "无效 — 二维码无法识读");
+    assert_eq!(json["report"]["checks"][0]["message"], "不是电子证照二维码");
+    // Another language is refused.
+    let r = call(s.addr, "POST", "/v1/verify?lang=fr", &text, qr.as_bytes()).await;
+    r.error(400, "INVALID_ARGUMENT");
+}

@@ -4,7 +4,8 @@
 //! roots, the authority certificates it knows (seal makers among them), their
 //! status lists, and, when made from a trust bundle, the region trust lists.
 //! Each sealed signature gives a [`SealReport`] shaped like a licence
-//! report: a verdict ([`Verdict`]), a [`Category`] telling a person what
+//! report: a verdict ([`Verdict`]) with its [`Category`] (the words of
+//! licence reports), a [`Problem`] telling a person what
 //! kind of problem decided it, every check in order with its [`Outcome`],
 //! reason code and one sentence, then the seal (once its maker's signature
 //! has verified) with its picture for display.
@@ -36,15 +37,16 @@ use super::{
 use crate::artifact::SignerRole;
 use crate::bundle::TrustBundle;
 use crate::envelope::{ArtifactType, Sign1};
+use crate::lang::Lang;
 use crate::licence::LicenceWarning;
 use crate::pki::{
-    hex_string, utc, validate_chain, Certificate, PkiError, Usage, ValidatedAuthority,
+    cst, hex_string, validate_chain, Certificate, PkiError, Usage, ValidatedAuthority,
 };
 use crate::policy::{Policy, StatusMissing};
 use crate::status::{Freshness, Status};
 use crate::time::UnixTime;
 use crate::trust::{check_fresh, AuthorityId};
-use crate::verify::{Outcome, Verdict, Verifier};
+use crate::verify::{Category, Outcome, Verdict, Verifier};
 use crate::ReasonCode;
 
 /// The checks of a sealed signature, in the order they run.
@@ -121,7 +123,7 @@ impl SealCheckKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
-pub enum Category {
+pub enum Problem {
     /// Nothing: the sealed signature is valid.
     None,
     /// The signature file is not a sealed signature of this format
@@ -145,37 +147,37 @@ pub enum Category {
     Document,
 }
 
-impl Category {
+impl Problem {
     /// Stable name.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Category::None => "NONE",
-            Category::Format => "FORMAT",
-            Category::Signature => "SIGNATURE",
-            Category::Seal => "SEAL",
-            Category::Trust => "TRUST",
-            Category::Validity => "VALIDITY",
-            Category::Status => "STATUS",
-            Category::Document => "DOCUMENT",
+            Problem::None => "NONE",
+            Problem::Format => "FORMAT",
+            Problem::Signature => "SIGNATURE",
+            Problem::Seal => "SEAL",
+            Problem::Trust => "TRUST",
+            Problem::Validity => "VALIDITY",
+            Problem::Status => "STATUS",
+            Problem::Document => "DOCUMENT",
         }
     }
 
     fn of(kind: SealCheckKind, reason: ReasonCode) -> Self {
         use ReasonCode as R;
         match (kind, reason) {
-            (_, R::CertExpired | R::CertNotYetValid) => Category::Validity,
-            (SealCheckKind::Format, _) => Category::Format,
-            (SealCheckKind::Signature, _) => Category::Signature,
-            (SealCheckKind::SignerListed, _) => Category::Seal,
-            (SealCheckKind::SealSignature, R::SignerUnknown) => Category::Trust,
-            (SealCheckKind::SealSignature, _) => Category::Seal,
-            (SealCheckKind::SealMaker, _) => Category::Trust,
-            (SealCheckKind::SealValidity, _) => Category::Validity,
-            (SealCheckKind::SealStatus, _) => Category::Status,
-            (SealCheckKind::SignerCertificate, R::SealOwnerMismatch) => Category::Seal,
-            (SealCheckKind::SignerCertificate, _) => Category::Trust,
-            (SealCheckKind::DocumentDigest, R::InvalidArgument) => Category::Format,
-            (SealCheckKind::DocumentDigest, _) => Category::Document,
+            (_, R::CertExpired | R::CertNotYetValid) => Problem::Validity,
+            (SealCheckKind::Format, _) => Problem::Format,
+            (SealCheckKind::Signature, _) => Problem::Signature,
+            (SealCheckKind::SignerListed, _) => Problem::Seal,
+            (SealCheckKind::SealSignature, R::SignerUnknown) => Problem::Trust,
+            (SealCheckKind::SealSignature, _) => Problem::Seal,
+            (SealCheckKind::SealMaker, _) => Problem::Trust,
+            (SealCheckKind::SealValidity, _) => Problem::Validity,
+            (SealCheckKind::SealStatus, _) => Problem::Status,
+            (SealCheckKind::SignerCertificate, R::SealOwnerMismatch) => Problem::Seal,
+            (SealCheckKind::SignerCertificate, _) => Problem::Trust,
+            (SealCheckKind::DocumentDigest, R::InvalidArgument) => Problem::Format,
+            (SealCheckKind::DocumentDigest, _) => Problem::Document,
         }
     }
 }
@@ -287,8 +289,12 @@ pub struct SealedInfo {
 pub struct SealReport {
     /// VALID, INVALID or INDETERMINATE.
     pub verdict: Verdict,
-    /// What kind of problem decided it (`NONE` when valid).
+    /// What the verdict means for the holder of the sealed document, in
+    /// the words of licence reports ([`Category`]): valid, unreadable, not
+    /// genuine, not in force, not accepted here, or cannot tell.
     pub category: Category,
+    /// Which part of the sealed signature decided it (`NONE` when valid).
+    pub problem: Problem,
     /// The code that decided the verdict: `OK`, or the first check that did not pass.
     pub reason: ReasonCode,
     /// The time the signature was checked at.
@@ -309,7 +315,8 @@ impl SealReport {
     fn new(now: UnixTime) -> Self {
         SealReport {
             verdict: Verdict::Invalid,
-            category: Category::None,
+            category: Category::CannotTell,
+            problem: Problem::None,
             reason: ReasonCode::NotChecked,
             checked_at: now,
             checks: SealCheckKind::ALL
@@ -356,7 +363,13 @@ impl SealReport {
             Verdict::Invalid
         };
         self.reason = reason;
-        self.category = Category::of(kind, reason);
+        self.problem = Problem::of(kind, reason);
+        // A signature file that does not decode is unreadable, whatever
+        // the code (a malformed certificate inside it too).
+        self.category = match (self.verdict, self.problem) {
+            (Verdict::Invalid, Problem::Format) => Category::Unreadable,
+            (verdict, _) => Category::of(verdict, reason),
+        };
         self
     }
 
@@ -365,97 +378,220 @@ impl SealReport {
         self.checks.iter().find(|c| c.check == kind)
     }
 
-    /// The report as JSON.
+    /// The report as JSON, with English messages: [`SealReport::to_json_in`].
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a report always serializes")
+        self.to_json_in(Lang::En)
     }
 
-    /// The report as readable text: the verdict, one line per check with
-    /// its GB/T 38540 step, then the seal and what was sealed.
+    /// The report as JSON (docs/FORMAT.md §18.4), shaped like a licence
+    /// report's (§15): its members, plus `lang`, `message` (the verdict and
+    /// its category in `lang`), `checked_at_cst`, each check's `name` and
+    /// `message` in `lang`, each warning's `message` in `lang` and `detail`,
+    /// and the China Standard Time form beside every Unix time of the seal
+    /// (`created_at_cst`, `valid_from_cst`, `valid_until_cst`) and of what
+    /// was sealed (`signed_at_cst`).
+    pub fn to_json_in(&self, lang: Lang) -> String {
+        use serde_json::Value;
+        let mut v = serde_json::to_value(self).expect("a report always serializes");
+        let cst = |t: i64| Value::String(UnixTime::from_secs(t).cst_rfc3339());
+        let m = v.as_object_mut().expect("a report is an object");
+        m.insert("lang".into(), Value::String(lang.as_str().into()));
+        m.insert("message".into(), Value::String(self.headline(lang)));
+        m.insert(
+            "checked_at_cst".into(),
+            Value::String(self.checked_at.cst_rfc3339()),
+        );
+        if let Some(Value::Array(checks)) = m.get_mut("checks") {
+            for (json, c) in checks.iter_mut().zip(&self.checks) {
+                if let Some(o) = json.as_object_mut() {
+                    o.insert("name".into(), c.check.message(lang).into());
+                    let message = match c.outcome {
+                        Outcome::Pass | Outcome::Skipped => c.outcome.message(lang),
+                        _ => c.reason.message(lang),
+                    };
+                    o.insert("message".into(), message.into());
+                }
+            }
+        }
+        m.insert(
+            "warnings".into(),
+            serde_json::to_value(crate::verify::render::JsonWarnings(&self.warnings, lang))
+                .expect("warnings always serialize"),
+        );
+        if let (Some(seal), Some(Value::Object(o))) = (&self.seal, m.get_mut("seal")) {
+            o.insert("created_at_cst".into(), cst(seal.created_at));
+            o.insert("valid_from_cst".into(), cst(seal.valid_from));
+            o.insert("valid_until_cst".into(), cst(seal.valid_until));
+        }
+        if let (Some(sealed), Some(Value::Object(o))) = (&self.sealed, m.get_mut("sealed")) {
+            o.insert("signed_at_cst".into(), cst(sealed.signed_at));
+        }
+        v.to_string()
+    }
+
+    /// The verdict for people and, unless valid, what it means:
+    /// `无效 — 签章不是真实的，或文件已被改动` / `INVALID — the seal or
+    /// signature is not genuine, or the document was changed`.
+    pub fn headline(&self, lang: Lang) -> String {
+        let verdict = match lang {
+            Lang::Zh => self.verdict.message(lang),
+            Lang::En => self.verdict.as_str(),
+        };
+        if self.verdict == Verdict::Valid {
+            verdict.to_owned()
+        } else {
+            format!("{verdict} — {}", self.category.seal_message(lang))
+        }
+    }
+
+    /// The report as text in English: [`SealReport::render`].
     pub fn to_text(&self) -> String {
+        self.render(Lang::En)
+    }
+
+    /// The report as text for people, in `lang`: the verdict and its
+    /// category, the reason in words, the time checked (China Standard
+    /// Time), the seal and what was sealed, then every check with its
+    /// GB/T 38540 step and the warnings.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let label = |zh_label: &str, en: &str| {
+            if zh {
+                format!("{zh_label}：")
+            } else {
+                format!("{en}: ")
+            }
+        };
+        let aside = |t: &str| {
+            if zh {
+                format!("（{t}）")
+            } else {
+                format!(" ({t})")
+            }
+        };
         let mut s = String::new();
+        let _ = writeln!(s, "{}{}", label("结论", "Verdict"), self.headline(lang));
+        if self.verdict != Verdict::Valid {
+            let _ = writeln!(
+                s,
+                "{}{} [{}]",
+                label("原因", "Reason"),
+                self.reason.message(lang),
+                self.reason
+            );
+        }
         let _ = writeln!(
             s,
-            "Verdict: {}  ({}, {})",
-            self.verdict.as_str(),
-            self.reason,
-            self.category.as_str()
+            "{}{}",
+            label("核验时间", "Checked at"),
+            self.checked_at.cst_text(lang)
         );
-        for c in &self.checks {
-            let mark = match c.outcome {
-                Outcome::Pass => "ok  ",
-                Outcome::Fail => "FAIL",
-                Outcome::Indeterminate => "??  ",
-                Outcome::NotChecked => "!!  ",
-                _ => "--  ",
-            };
-            let step = c.step.map_or_else(|| "  ".to_owned(), |n| format!("{n}."));
-            let _ = writeln!(
-                s,
-                "  [{mark}] {step} {:<18} {:<26} {}",
-                c.check.as_str(),
-                c.reason.as_str(),
-                c.detail
-            );
-        }
-        for w in &self.warnings {
-            let _ = writeln!(s, "  warning: {} ({})", w.message, w.code);
-        }
+        let time = |t: i64| UnixTime::from_secs(t).cst_text(lang);
         if let Some(seal) = &self.seal {
-            let _ = writeln!(s, "Seal: {} ({})", seal.name, seal.esid);
             let _ = writeln!(
                 s,
-                "  owner: {} ({})",
+                "{}{}{}",
+                label("印章", "Seal"),
+                seal.name,
+                aside(&seal.esid)
+            );
+            let _ = writeln!(
+                s,
+                "  {}{}{}",
+                label("所有者", "owner"),
                 seal.owner.name,
-                seal.owner.code.as_str()
+                aside(seal.owner.code.as_str())
             );
             let _ = writeln!(
                 s,
-                "  valid: {} until {}",
-                utc(seal.valid_from),
-                utc(seal.valid_until)
+                "  {}{}{}{}",
+                label("有效期", "valid"),
+                time(seal.valid_from),
+                if zh { " 至 " } else { " until " },
+                time(seal.valid_until)
+            );
+            let maker_code = seal
+                .maker
+                .credit_code
+                .as_deref()
+                .map(&aside)
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {}{}{maker_code}",
+                label("制作者", "made by"),
+                seal.maker.name
             );
             let _ = writeln!(
                 s,
-                "  made by: {}{}",
-                seal.maker.name,
-                seal.maker
-                    .credit_code
-                    .as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
-            );
-            let _ = writeln!(
-                s,
-                "  picture: {}, {} × {} mm, {} bytes",
+                "  {}{}{}",
+                label("图片", "picture"),
                 seal.picture.kind,
-                seal.picture.width_mm,
-                seal.picture.height_mm,
-                seal.picture.data.len()
+                if zh {
+                    format!(
+                        "，{} × {} 毫米，{} 字节",
+                        seal.picture.width_mm,
+                        seal.picture.height_mm,
+                        seal.picture.data.len()
+                    )
+                } else {
+                    format!(
+                        ", {} × {} mm, {} bytes",
+                        seal.picture.width_mm,
+                        seal.picture.height_mm,
+                        seal.picture.data.len()
+                    )
+                }
             );
         }
         if let Some(d) = &self.sealed {
+            let signer_code = d
+                .signer
+                .credit_code
+                .as_deref()
+                .map(&aside)
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "Sealed by: {}{}",
-                d.signer.name,
-                d.signer
-                    .credit_code
-                    .as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
+                "{}{}{signer_code}",
+                label("签章人", "Sealed by"),
+                d.signer.name
             );
-            let _ = writeln!(s, "  at: {}", utc(d.signed_at));
-            let _ = write!(s, "  document: {}", d.document.file_name);
+            let _ = writeln!(s, "  {}{}", label("盖章时间", "at"), time(d.signed_at));
+            let mut document = d.document.file_name.clone();
             if let Some(p) = d.document.page {
-                let _ = write!(s, ", page {p}");
+                let _ = if zh {
+                    write!(document, "，第 {p} 页")
+                } else {
+                    write!(document, ", page {p}")
+                };
             }
             if let Some((x, y)) = d.document.position_mm {
-                let _ = write!(s, " at ({x}, {y}) mm");
+                let _ = if zh {
+                    write!(document, "，位置 ({x}, {y}) 毫米")
+                } else {
+                    write!(document, " at ({x}, {y}) mm")
+                };
             }
-            let _ = writeln!(s);
+            let _ = writeln!(s, "  {}{document}", label("文件", "document"));
             let _ = writeln!(s, "  {}: {}", d.digest_algorithm, d.digest);
         }
+        s.push('\n');
+        let _ = writeln!(s, "{}", label("校验项目", "Checks").trim_end());
+        for c in &self.checks {
+            let name = match c.step {
+                Some(n) => format!("{n}. {}", c.check.message(lang)),
+                None => c.check.message(lang).to_owned(),
+            };
+            crate::verify::render::write_check(&mut s, lang, c.outcome, &name, c.reason, &c.detail);
+        }
+        let warnings: Vec<LicenceWarning> = self
+            .warnings
+            .iter()
+            .filter(|w| !self.checks.iter().any(|c| c.reason == w.code))
+            .cloned()
+            .collect();
+        crate::verify::render::warning_lines(&mut s, lang, &warnings);
         s
     }
 }
@@ -589,7 +725,8 @@ impl SealVerifier {
             Ok(mut report) => {
                 report.verdict = Verdict::Valid;
                 report.reason = ReasonCode::Ok;
-                report.category = Category::None;
+                report.problem = Problem::None;
+                report.category = Category::Valid;
                 report
             }
             Err((report, failure)) => report.close(failure),
@@ -734,8 +871,8 @@ impl SealVerifier {
                 ReasonCode::SealedInFuture,
                 format!(
                     "sealed at {}, after the time checked ({}) plus {leeway} s leeway",
-                    utc(signed_at),
-                    utc(now.as_secs())
+                    cst(signed_at),
+                    cst(now.as_secs())
                 )
             ));
         }
@@ -745,8 +882,8 @@ impl SealVerifier {
                 ReasonCode::SealNotYetValid,
                 format!(
                     "sealed at {}, before the seal's validity starts ({})",
-                    utc(signed_at),
-                    utc(seal.valid_from())
+                    cst(signed_at),
+                    cst(seal.valid_from())
                 )
             ));
         }
@@ -756,14 +893,14 @@ impl SealVerifier {
                 ReasonCode::SealExpired,
                 format!(
                     "sealed at {}, after the seal's validity ended ({})",
-                    utc(signed_at),
-                    utc(seal.valid_until())
+                    cst(signed_at),
+                    cst(seal.valid_until())
                 )
             ));
         }
         report.pass(
             K::SealValidity,
-            format!("sealed at {}, within the seal's validity", utc(signed_at)),
+            format!("sealed at {}, within the seal's validity", cst(signed_at)),
         );
         // 5. SEAL_STATUS
         report = self.check_status(&maker_id, seal.status_index(), now, report)?;
@@ -928,7 +1065,7 @@ impl SealVerifier {
                 format!(
                     "{name} is {} on the trust list of region {region}, and {event} at {}",
                     entry.state,
-                    utc(at)
+                    cst(at)
                 ),
             )
         })?;
@@ -1016,7 +1153,7 @@ impl SealVerifier {
         let max_age = policy.map_or(i64::MAX, Policy::max_status_age_seconds);
         let entry = format!(
             "entry {index} of the status list of {maker}, issued at {},",
-            utc(token.issued_at())
+            cst(token.issued_at())
         );
         match (status, token.freshness(now, max_age)) {
             (Status::Revoked, _) => Err((
@@ -1034,7 +1171,7 @@ impl SealVerifier {
                     ReasonCode::StatusListStale,
                     format!(
                         "{entry} is suspended, but the list is stale since {}: the seal may have been reinstated or revoked since",
-                        utc(until.saturating_add(1))
+                        cst(until.saturating_add(1))
                     ),
                 ),
             )),
@@ -1043,7 +1180,7 @@ impl SealVerifier {
                 ReasonCode::StatusListStale,
                 format!(
                     "the status list of {maker} is stale since {}",
-                    utc(until.saturating_add(1))
+                    cst(until.saturating_add(1))
                 ),
             ),
             (Status::Valid, Freshness::Fresh { .. }) => {

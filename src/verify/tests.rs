@@ -128,16 +128,91 @@ fn report_json_and_text() {
     // days since 1970-01-01.
     assert_eq!(json["licence"]["items"][3]["number"], 5);
     assert_eq!(json["licence"]["items"][3]["integer"], 18_036);
+    assert_eq!(json["category"], "VALID");
+    assert_eq!(json["lang"], "en");
+    assert_eq!(json["message"], "VALID");
+    assert_eq!(json["checked_at_cst"], "2024-05-20T10:01:00+08:00");
+    assert_eq!(json["licence"]["issued_at"], 1_716_170_400);
+    assert_eq!(
+        json["licence"]["issued_at_cst"],
+        "2024-05-20T10:00:00+08:00"
+    );
+    assert_eq!(json["checks"][3]["name"], "Signature");
+    assert_eq!(json["checks"][3]["message"], "passed");
+    assert_eq!(
+        json["checks"][7]["message"],
+        "Nobody checked whether it was revoked or suspended"
+    );
+    assert_eq!(
+        json["warnings"][0]["message"],
+        "Nobody checked whether it was revoked or suspended"
+    );
+    assert!(json["warnings"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("nobody checked whether this licence was revoked"));
+    // The same report with Chinese messages; the codes do not change.
+    let zh: serde_json::Value = serde_json::from_str(&r.to_json_in(crate::Lang::Zh)).unwrap();
+    assert_eq!(zh["lang"], "zh");
+    assert_eq!(zh["message"], "有效");
+    assert_eq!(zh["checks"][0]["name"], "读取二维码");
+    assert_eq!(zh["checks"][0]["message"], "通过");
+    assert_eq!(zh["checks"][7]["reason"], "STATUS_NOT_CHECKED");
+    assert_eq!(zh["checks"][7]["name"], "核查证照状态（注销、暂停）");
+    assert_eq!(zh["warnings"][0]["message"], "未核查是否已被注销或暂停");
+    assert_eq!(serde_json::to_string(&r).unwrap(), r.to_json());
+
     let t = r.to_text();
-    assert!(t.starts_with("Verdict: VALID  (OK)\n"), "{t}");
-    assert!(t.contains("[!!  ] STATUS      STATUS_NOT_CHECKED"), "{t}");
-    assert!(
-        t.contains("warning: nobody checked whether this licence was revoked"),
+    assert_eq!(t, r.render(crate::Lang::En));
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[0], "Verdict: VALID", "{t}");
+    assert_eq!(
+        lines[1], "Checked at: 2024-05-20 10:01:00 CST (UTC+8)",
         "{t}"
     );
-    assert!(t.contains("valid: 2019-05-20 to long-term (长期)"), "{t}");
-    assert!(t.contains("Licence: type 11100000000013338W011\n"), "{t}");
-    assert!(t.contains("  item 3: 李明华\n"), "{t}");
+    assert_eq!(
+        lines[2], "Note: Nobody checked whether it was revoked or suspended [STATUS_NOT_CHECKED]",
+        "{t}"
+    );
+    for line in [
+        "Licence: 营业执照 (type code: 11100000000013338W011)",
+        "  holder: 上海浦江智联科技有限公司 (credit code 91310115MA1K4LQX58)",
+        "  issued: 2024-05-20 10:00:00 CST (UTC+8)",
+        "  valid: 2019-05-20 to long-term (长期)",
+        "Authority: 上海市市场监督管理局",
+        "  region: 310000 (root: 上海市电子证照根CA)",
+        "  ✓ Read the code: passed",
+        "  ! Status (revoked, suspended): Nobody checked whether it was revoked or suspended [STATUS_NOT_CHECKED]",
+    ] {
+        assert!(lines.contains(&line), "no line {line:?} in\n{t}");
+    }
+    // The warning repeats the STATUS check's reason: shown once, on the check.
+    assert!(!t.contains("Warnings:"), "{t}");
+    let zh = r.render(crate::Lang::Zh);
+    let lines: Vec<&str> = zh.lines().collect();
+    assert_eq!(lines[0], "结论：有效", "{zh}");
+    assert_eq!(
+        lines[1], "核验时间：2024年5月20日 10:01:00（北京时间 UTC+8）",
+        "{zh}"
+    );
+    assert_eq!(
+        lines[2], "注意：未核查是否已被注销或暂停 [STATUS_NOT_CHECKED]",
+        "{zh}"
+    );
+    for line in [
+        "证照：营业执照（类型代码：11100000000013338W011）",
+        "  持证主体：上海浦江智联科技有限公司（统一社会信用代码 91310115MA1K4LQX58）",
+        "  签发时间：2024年5月20日 10:00:00（北京时间 UTC+8）",
+        "  有效期：2019年5月20日至长期",
+        "  established：2019年5月20日",
+        "签发机关：上海市市场监督管理局",
+        "  地区：310000（根证书：上海市电子证照根CA）",
+        "校验项目：",
+        "  ✓ 验证签名：通过",
+        "  ! 核查证照状态（注销、暂停）：未核查是否已被注销或暂停 [STATUS_NOT_CHECKED]",
+    ] {
+        assert!(lines.contains(&line), "no line {line:?} in\n{zh}");
+    }
     // verify_cose has no DECODE check.
     let cose = crate::envelope::from_qr_text(&text).unwrap();
     let r = d

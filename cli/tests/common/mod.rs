@@ -97,14 +97,46 @@ impl Run {
     }
 }
 
-/// Runs the built binary with `args`.
+/// Asserts that an English text report starts with the verdict `verdict`
+/// and, unless it is VALID, the `Reason:` line ending with `[reason]`.
+pub fn assert_verdict(r: &Run, verdict: &str, reason: &str) {
+    let mut lines = r.stdout.lines();
+    let first = lines.next().unwrap_or_default();
+    if verdict == "VALID" {
+        assert_eq!(first, "Verdict: VALID", "{r}");
+        assert_eq!(reason, "OK");
+    } else {
+        assert!(first.starts_with(&format!("Verdict: {verdict} — ")), "{r}");
+        let second = lines.next().unwrap_or_default();
+        assert!(
+            second.starts_with("Reason: ") && second.ends_with(&format!(" [{reason}]")),
+            "{r}"
+        );
+    }
+}
+
+/// Runs the built binary with `args`, in an English locale (so that
+/// reports and messages are in English unless `--lang` says otherwise).
 pub fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    run_in_locale(args, "C.UTF-8")
+}
+
+/// Runs the built binary with `args` and the locale `LANG=locale` (no
+/// `LC_ALL`, no `LC_MESSAGES`).
+pub fn run_in_locale<I, S>(args: I, locale: &str) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
     let out = Command::new(env!("CARGO_BIN_EXE_elicense"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
         .output()
         .expect("the binary runs");
     Run {
