@@ -52,7 +52,12 @@
 //!     .issued_at(1_716_170_400)
 //!     .valid_from(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap())
 //!     .long_term()
-//!     .text(2, "上海市浦东新区碧波路690号") // data item 2 of its type: 住所 (address)
+//!     // Data items by their number in the type's catalogue entry (营业执照):
+//!     .text(2, "上海市浦东新区碧波路690号") // 住所 (domicile)
+//!     .text(3, "李明华") // 法定代表人 (legal representative)
+//!     .integer(4, 1000) // 注册资本 (registered capital), in 万元
+//!     .date(5, NaiveDate::from_ymd_opt(2019, 5, 20).unwrap()) // 成立日期
+//!     .text(6, "软件开发；信息技术咨询服务") // 经营范围 (business scope)
 //!     .status_index(17) // its entry in the authority's status list
 //!     .build()?;
 //! // The certificate and its key make a signer (an HSM works too:
@@ -69,7 +74,15 @@
 //! // Without the authority's status list nobody checked revocation, and the
 //! // report says so (`TrustStore::add_status_list` takes the list).
 //! assert_eq!(report.warnings[0].code, elicense::ReasonCode::StatusNotChecked);
-//! println!("{}", report.to_text());
+//! // The licence catalogue built into the library names the type and its
+//! // items, with units and dates, in Chinese and English.
+//! let named = report.licence.as_ref().and_then(|l| l.catalogue.as_ref()).unwrap();
+//! assert_eq!(named.licence_type().name().zh, "营业执照");
+//! assert_eq!(named.items()[1].zh(), "1000万元");
+//! let text = report.render(elicense::Lang::Zh);
+//! assert!(text.starts_with("结论：有效"));
+//! assert!(text.contains("  法定代表人：李明华\n"));
+//! println!("{text}");
 //!
 //! // One altered character is caught, with a stable reason code.
 //! let mut tampered = qr_text.into_bytes();

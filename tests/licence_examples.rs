@@ -38,8 +38,20 @@ fn spec(name: &str) -> LicenceSpec {
 fn every_example_follows_its_catalogue_type_and_fits_its_qr_version() {
     let catalogues = CatalogueSet::national();
     let shanghai = RegionCode::parse("310000").unwrap();
-    let ed = region_with("310000", 7, &["11310000MB2F31727A"], Algorithm::EdDsa, &[Algorithm::EdDsa]);
-    let sm = region_with("310000", 8, &["11310000MB2F31727A"], Algorithm::Sm2Sm3, &[Algorithm::Sm2Sm3]);
+    let ed = region_with(
+        "310000",
+        7,
+        &["11310000MB2F31727A"],
+        Algorithm::EdDsa,
+        &[Algorithm::EdDsa],
+    );
+    let sm = region_with(
+        "310000",
+        8,
+        &["11310000MB2F31727A"],
+        Algorithm::Sm2Sm3,
+        &[Algorithm::Sm2Sm3],
+    );
     let mut table = String::from("| licence | type | chars (Ed25519) | version at Q (Ed25519) | version at Q (SM2) |\n|---|---|---|---|---|\n");
     for (name, expected_version) in EXAMPLES {
         let licence = spec(name).to_licence(1_716_170_400).unwrap();
@@ -49,13 +61,19 @@ fn every_example_follows_its_catalogue_type_and_fits_its_qr_version() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let ed_qr = to_qr_text(
             licence
-                .sign(&common::signer(&ed.authorities[0].cert, &ed.authorities[0].key))
+                .sign(&common::signer(
+                    &ed.authorities[0].cert,
+                    &ed.authorities[0].key,
+                ))
                 .unwrap()
                 .cose(),
         );
         let sm_qr = to_qr_text(
             licence
-                .sign(&common::signer(&sm.authorities[0].cert, &sm.authorities[0].key))
+                .sign(&common::signer(
+                    &sm.authorities[0].cert,
+                    &sm.authorities[0].key,
+                ))
                 .unwrap()
                 .cose(),
         );
@@ -71,7 +89,10 @@ fn every_example_follows_its_catalogue_type_and_fits_its_qr_version() {
         // few bits; its header's alg is 4 bytes longer than EdDSA's.
         assert!(sm_v <= expected_version + 1, "{name}: SM2 version {sm_v}");
         if name == "business-licence" {
-            assert!(ed_v <= 13 && sm_v <= 13, "the reference sample: {ed_v}, {sm_v}");
+            assert!(
+                ed_v <= 13 && sm_v <= 13,
+                "the reference sample: {ed_v}, {sm_v}"
+            );
         }
     }
     let _ = key_of;
@@ -100,9 +121,14 @@ fn keys_and_labels_resolve_to_the_numbers_and_values_of_the_catalogue() {
         Some(&elicense::licence::ItemValue::Integer(1))
     );
     let mut english = spec("lawyer-practising-certificate");
-    let json = serde_json::to_string(&english).unwrap().replace("\"男\"", "\"Male\"");
+    let json = serde_json::to_string(&english)
+        .unwrap()
+        .replace("\"男\"", "\"Male\"");
     english = LicenceSpec::from_json(&json).unwrap();
-    assert_eq!(english.to_licence(0).unwrap().to_claims(), lawyer.to_claims());
+    assert_eq!(
+        english.to_licence(0).unwrap().to_claims(),
+        lawyer.to_claims()
+    );
 }
 
 #[test]
@@ -119,13 +145,19 @@ fn keys_and_labels_the_catalogue_does_not_define_are_refused_by_name() {
     assert_eq!(e.reason(), elicense::ReasonCode::LicenceFieldInvalid);
     assert!(e.to_string().contains("defines no item `colour`"), "{e}");
     let e = with(r#"{"key":"entity_type","label":"合作社"}"#);
-    assert!(e.to_string().contains("`合作社` is not one of its labels"), "{e}");
+    assert!(
+        e.to_string().contains("`合作社` is not one of its labels"),
+        "{e}"
+    );
     let e = with(r#"{"key":"address","label":"有限责任公司"}"#);
     assert!(e.to_string().contains("only for an enumeration"), "{e}");
     // A type outside the catalogue can still be issued by number, not by key.
     let json = serde_json::to_string(&spec("business-licence"))
         .unwrap()
         .replace("11100000000013338W011", "11100000000013338W999");
-    let e = LicenceSpec::from_json(&json).unwrap().to_licence(0).unwrap_err();
+    let e = LicenceSpec::from_json(&json)
+        .unwrap()
+        .to_licence(0)
+        .unwrap_err();
     assert!(e.to_string().contains("needs the licence type"), "{e}");
 }

@@ -620,8 +620,8 @@ fn reports_altered_in_one_place_are_refused() {
         ),
         (
             "an unknown reason code in a check",
-            "/checks/8/reason",
-            altered(&revoked, "/checks/8/reason", s("LICENCE_REVOKED_TWICE")),
+            "/checks/9/reason",
+            altered(&revoked, "/checks/9/reason", s("LICENCE_REVOKED_TWICE")),
         ),
         (
             "an unknown verdict",
@@ -650,8 +650,8 @@ fn reports_altered_in_one_place_are_refused() {
         ),
         (
             "a passed check with a failure code",
-            "/checks/8/reason",
-            altered(&revoked, "/checks/8/outcome", s("PASS")),
+            "/checks/9/reason",
+            altered(&revoked, "/checks/9/outcome", s("PASS")),
         ),
         (
             "an extra member",
@@ -664,6 +664,16 @@ fn reports_altered_in_one_place_are_refused() {
             altered(&valid, "/licence/colour", s("red")),
         ),
         ("a missing member", "/", altered(&valid, "/warnings", None)),
+        (
+            "a catalogue item without its display",
+            "/licence/catalogue/items/0",
+            altered(&valid, "/licence/catalogue/items/0/display", None),
+        ),
+        (
+            "a catalogue item of an unknown value type",
+            "/licence/catalogue/items/1/type",
+            altered(&valid, "/licence/catalogue/items/1/type", s("money")),
+        ),
         (
             "checked_at as text",
             "/checked_at",

@@ -211,7 +211,7 @@ fn guangdong_licence_recognised_in_shanghai_as_the_mapped_type() {
         &licence(&w.gd.authorities[0], GUANGDONG_BUSINESS, 5, NOW - 10 * DAY),
     );
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_text());
-    assert_eq!(r.checks.len(), 10);
+    assert_eq!(r.checks.len(), 11);
     assert_eq!(
         r.recognition,
         Some(Decision::Recognised {

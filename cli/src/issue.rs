@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use elicense::alg::SecretKey;
+use elicense::catalogue::{Catalogue, CatalogueSet};
 use elicense::identifiers::CreditCode;
 use elicense::licence::{Licence, LicenceSpec, LicenceWarning, SignedLicence};
 use elicense::pki::Certificate;
@@ -65,6 +66,18 @@ fn sign(
     now: i64,
 ) -> Result<(Licence, SignedLicence), CliError> {
     let licence = spec.to_licence(now).context(args.licence.display())?;
+    // The items must follow the type's entry in the national catalogue, or
+    // every verifier would refuse the licence (LICENCE_FIELD_INVALID). A
+    // type the national catalogue does not define (a region's local type)
+    // is issued with a warning (see `issue`).
+    if let Some(region) = cert.region() {
+        match CatalogueSet::national().check(licence.type_code(), region, licence.items()) {
+            Err(e) if e.reason() != ReasonCode::LicenceTypeUnknown => {
+                return Err(e).context(args.licence.display())
+            }
+            _ => {}
+        }
+    }
     let signed = licence
         .sign(&elicense::artifact::CertifiedSigner::new(
             cert.clone(),
@@ -159,6 +172,21 @@ pub fn issue(args: &IssueArgs, now: i64) -> Result<Issued, CliError> {
         written.push((p.clone(), "PNG image"));
     }
     let mut warnings = licence.warnings();
+    if Catalogue::national()
+        .licence_type(licence.type_code())
+        .is_none()
+    {
+        warnings.push(LicenceWarning {
+            code: ReasonCode::LicenceTypeUnknown,
+            field: "type_code",
+            message: format!(
+                "the national licence catalogue does not define type {}: verifiers can check \
+                 and name its items only with the catalogue extension of the authority's region \
+                 in their trust bundle (elicense catalogue build)",
+                licence.type_code()
+            ),
+        });
+    }
     if licence.status_index().is_none() {
         warnings.push(LicenceWarning {
             code: ReasonCode::StatusIndexMissing,

@@ -242,7 +242,7 @@ fn key_files_are_0600_and_never_silently_replaced() {
 
 // 6.
 #[test]
-fn json_report_has_verdict_and_eight_checks() {
+fn json_report_has_verdict_and_nine_checks() {
     let region = Region::new();
     let text = region.issue(&[]);
     let authority = region.authority();
@@ -252,12 +252,13 @@ fn json_report_has_verdict_and_eight_checks() {
     assert_eq!(v["verdict"], "VALID");
     assert_eq!(v["reason"], "OK");
     let checks = v["checks"].as_array().expect("checks array");
-    assert_eq!(checks.len(), 8, "{r}");
-    assert!(checks[..7].iter().all(|c| c["outcome"] == "PASS"), "{r}");
+    assert_eq!(checks.len(), 9, "{r}");
+    assert!(checks[..8].iter().all(|c| c["outcome"] == "PASS"), "{r}");
+    assert_eq!(checks[6]["check"], "CATALOGUE", "{r}");
     // Without a bundle or a status list, nobody checked revocation: the
     // report says so, and so does a warning.
-    assert_eq!(checks[7]["check"], "STATUS", "{r}");
-    assert_eq!(checks[7]["outcome"], "NOT_CHECKED", "{r}");
+    assert_eq!(checks[8]["check"], "STATUS", "{r}");
+    assert_eq!(checks[8]["outcome"], "NOT_CHECKED", "{r}");
     assert_eq!(v["warnings"][0]["code"], "STATUS_NOT_CHECKED", "{r}");
     assert_eq!(v["licence"]["holder"]["name"], HOLDER);
 

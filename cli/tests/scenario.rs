@@ -70,7 +70,7 @@ fn recognition_compromise_and_type_rules(w: World) {
     // national business licence, through the policy's mapping.
     let (code, report) = w.verify(&gd, &[]);
     assert_report(code, &report, 0, "VALID", "OK", "RECOGNITION");
-    assert_eq!(report["checks"].as_array().unwrap().len(), 10);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 11);
     assert_eq!(
         report["recognition"],
         serde_json::json!({"outcome": "RECOGNISED", "local_type": NATIONAL_BUSINESS, "mapped": true})

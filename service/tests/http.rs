@@ -25,7 +25,7 @@ async fn valid_licence_is_200_valid() {
     assert_eq!(r.header("cache-control"), Some("no-store"));
     let report = r.report("VALID", "OK");
     let checks = report["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 10, "{report}");
+    assert_eq!(checks.len(), 11, "{report}");
     assert!(checks
         .iter()
         .all(|c| c["outcome"] == "PASS" && c["reason"] == "OK"));

@@ -866,7 +866,7 @@ fn spec_items_have_exactly_one_value() {
         LicenceSpec::from_json(include_str!("../../examples/data/business-licence.json")).unwrap();
     let json = serde_json::to_string(&sample).unwrap();
     assert!(
-        json.contains(r#"{"number":5,"date":"2019-05-20"}"#),
+        json.contains(r#"{"key":"established","date":"2019-05-20"}"#),
         "{json}"
     );
     assert_eq!(LicenceSpec::from_json(&json).unwrap(), sample);

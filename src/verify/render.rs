@@ -15,8 +15,8 @@ use serde::ser::{Serialize, Serializer};
 use super::{
     AuthorityInfo, Check, CheckKind, DecodedLicence, Inspection, Outcome, Report, Verdict,
 };
-use crate::lang::Lang;
 use crate::catalogue::CheckedLicence;
+use crate::lang::Lang;
 use crate::licence::{HolderCode, ItemValue, Licence, LicenceWarning};
 use crate::policy::Decision;
 use crate::status::Status;
@@ -215,8 +215,11 @@ fn licence_lines(
             s,
             "{}{}",
             label(lang, "证照", "Licence"),
-            aside(lang, &format!("{}{}", label(lang, "类型代码", "type code"), l.type_code()))
-                .trim_start()
+            aside(
+                lang,
+                &format!("{}{}", label(lang, "类型代码", "type code"), l.type_code())
+            )
+            .trim_start()
         ),
     };
     let line = |s: &mut String, zh: &str, en: &str, value: &str| {

@@ -101,13 +101,15 @@ fn report_json_and_text() {
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["verdict"], "VALID");
     assert_eq!(json["reason"], "OK");
-    assert_eq!(json["checks"].as_array().unwrap().len(), 8);
+    assert_eq!(json["checks"].as_array().unwrap().len(), 9);
     assert_eq!(json["checks"][0]["check"], "DECODE");
+    assert_eq!(json["checks"][6]["check"], "CATALOGUE");
     assert_eq!(json["checks"][6]["outcome"], "PASS");
+    assert_eq!(json["checks"][7]["outcome"], "PASS");
     // Without a status list nobody checked revocation, and the report says so.
-    assert_eq!(json["checks"][7]["check"], "STATUS");
-    assert_eq!(json["checks"][7]["outcome"], "NOT_CHECKED");
-    assert_eq!(json["checks"][7]["reason"], "STATUS_NOT_CHECKED");
+    assert_eq!(json["checks"][8]["check"], "STATUS");
+    assert_eq!(json["checks"][8]["outcome"], "NOT_CHECKED");
+    assert_eq!(json["checks"][8]["reason"], "STATUS_NOT_CHECKED");
     assert_eq!(json["warnings"][0]["code"], "STATUS_NOT_CHECKED");
     assert_eq!(json["licence"]["holder"]["kind"], "organisation");
     assert_eq!(json["licence"]["holder"]["code"], "91310115MA1K4LQX58");
@@ -124,10 +126,32 @@ fn report_json_and_text() {
     assert_eq!(json["licence"]["type_code"], "11100000000013338W011");
     assert_eq!(json["licence"]["items"][2]["number"], 4);
     assert_eq!(json["licence"]["items"][2]["integer"], 1000);
-    // A date item is carried (and shown, until the catalogue names it) as
-    // days since 1970-01-01.
+    // A date item is carried as days since 1970-01-01.
     assert_eq!(json["licence"]["items"][3]["number"], 5);
     assert_eq!(json["licence"]["items"][3]["integer"], 18_036);
+    // The catalogue names the type and every item, in its display order.
+    let cat = &json["licence"]["catalogue"];
+    assert_eq!(cat["type"]["name"]["zh"], "营业执照");
+    assert_eq!(cat["type"]["name"]["en"], "Business licence");
+    let keys: Vec<&str> = cat["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["legal_rep", "capital", "established", "address", "scope"]
+    );
+    assert_eq!(cat["items"][0]["name"]["zh"], "法定代表人");
+    assert_eq!(cat["items"][0]["value"], "李明华");
+    assert_eq!(cat["items"][1]["number"], 4);
+    assert_eq!(cat["items"][1]["type"], "integer");
+    assert_eq!(cat["items"][1]["value"], 1000);
+    assert_eq!(cat["items"][1]["display"]["zh"], "1000万元");
+    assert_eq!(cat["items"][1]["display"]["en"], "10,000,000 yuan");
+    assert_eq!(cat["items"][2]["value"], "2019-05-20");
+    assert_eq!(cat["items"][2]["display"]["zh"], "2019年5月20日");
     assert_eq!(json["category"], "VALID");
     assert_eq!(json["lang"], "en");
     assert_eq!(json["message"], "VALID");
@@ -140,7 +164,7 @@ fn report_json_and_text() {
     assert_eq!(json["checks"][3]["name"], "Signature");
     assert_eq!(json["checks"][3]["message"], "passed");
     assert_eq!(
-        json["checks"][7]["message"],
+        json["checks"][8]["message"],
         "Nobody checked whether it was revoked or suspended"
     );
     assert_eq!(
@@ -157,8 +181,8 @@ fn report_json_and_text() {
     assert_eq!(zh["message"], "有效");
     assert_eq!(zh["checks"][0]["name"], "读取二维码");
     assert_eq!(zh["checks"][0]["message"], "通过");
-    assert_eq!(zh["checks"][7]["reason"], "STATUS_NOT_CHECKED");
-    assert_eq!(zh["checks"][7]["name"], "核查证照状态（注销、暂停）");
+    assert_eq!(zh["checks"][8]["reason"], "STATUS_NOT_CHECKED");
+    assert_eq!(zh["checks"][8]["name"], "核查证照状态（注销、暂停）");
     assert_eq!(zh["warnings"][0]["message"], "未核查是否已被注销或暂停");
     assert_eq!(serde_json::to_string(&r).unwrap(), r.to_json());
 
@@ -175,7 +199,10 @@ fn report_json_and_text() {
         "{t}"
     );
     for line in [
-        "Licence: 营业执照 (type code: 11100000000013338W011)",
+        "Licence: Business licence (营业执照) (type code: 11100000000013338W011)",
+        "  Legal representative: 李明华",
+        "  Registered capital: 10,000,000 yuan",
+        "  Date of establishment: 2019-05-20",
         "  holder: 上海浦江智联科技有限公司 (credit code 91310115MA1K4LQX58)",
         "  issued: 2024-05-20 10:00:00 CST (UTC+8)",
         "  valid: 2019-05-20 to long-term (长期)",
@@ -204,7 +231,12 @@ fn report_json_and_text() {
         "  持证主体：上海浦江智联科技有限公司（统一社会信用代码 91310115MA1K4LQX58）",
         "  签发时间：2024年5月20日 10:00:00（北京时间 UTC+8）",
         "  有效期：2019年5月20日至长期",
-        "  established：2019年5月20日",
+        "  法定代表人：李明华",
+        "  注册资本：1000万元",
+        "  成立日期：2019年5月20日",
+        "  住所：上海市浦东新区碧波路690号",
+        "  经营范围：软件开发；信息技术咨询服务；技术服务、技术开发",
+        "  ✓ 核对证照类型与信息项：通过",
         "签发机关：上海市市场监督管理局",
         "  地区：310000（根证书：上海市电子证照根CA）",
         "校验项目：",
@@ -218,7 +250,7 @@ fn report_json_and_text() {
     let r = d
         .verifier()
         .verify_cose(&cose, crate::UnixTime::from_secs(sample_issued_at() + 60));
-    assert_eq!(r.checks.len(), 7);
+    assert_eq!(r.checks.len(), 8);
     assert_eq!(r.verdict, Verdict::Valid);
 }
 
