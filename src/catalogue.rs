@@ -588,7 +588,7 @@ impl ItemDefinition {
                 Ok(TypedValue::Code(s.clone()))
             }
             (ValueType::Integer { .. }, ItemValue::Integer(i)) => Ok(TypedValue::Integer(*i)),
-            (ValueType::Date, ItemValue::Integer(days)) => date_from_days(*days)
+            (ValueType::Date, ItemValue::Integer(days)) => date_of_item(*days)
                 .map(TypedValue::Date)
                 .ok_or_else(|| {
                     item_error(
@@ -612,23 +612,10 @@ impl ItemDefinition {
     }
 }
 
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
-/// The date `days` after 1970-01-01, if from 1900-01-01 to 9999-12-31.
-pub fn date_from_days(days: i64) -> Option<NaiveDate> {
-    // 1900-01-01 is day -25567, 9999-12-31 day 2932896.
-    if !(-25_567..=2_932_896).contains(&days) {
-        return None;
-    }
-    epoch().checked_add_signed(chrono::TimeDelta::try_days(days)?)
-}
-
-/// Days from 1970-01-01 to `date` (negative before): how a date item is
-/// carried.
-pub fn days_from_date(date: NaiveDate) -> i64 {
-    (date - epoch()).num_days()
+/// The date of a date item carried as `days` since 1970-01-01, if from
+/// 1900-01-01 to 9999-12-31 (docs/FORMAT.md §19).
+fn date_of_item(days: i64) -> Option<NaiveDate> {
+    crate::licence::days_to_date(days).filter(|d| d.year() >= 1900)
 }
 
 /// A licence type: its code, names and data items.

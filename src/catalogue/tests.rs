@@ -43,7 +43,7 @@ fn sample_items() -> Vec<Item> {
         int(4, 1000),
         int(
             5,
-            days_from_date(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap()),
+            crate::licence::date_to_days(NaiveDate::from_ymd_opt(2019, 5, 20).unwrap()),
         ),
         text(6, "软件开发；信息技术咨询服务；技术服务、技术开发"),
     ]
