@@ -588,6 +588,18 @@ fn inspect_starts_with_the_untrusted_banner() {
         "{r}"
     );
     assert!(r.stdout.contains(HOLDER), "{r}");
+    // Named by the built-in national catalogue, as claimed.
+    assert!(
+        r.stdout.contains("\n  Legal representative: 李明华\n"),
+        "{r}"
+    );
+    assert!(
+        r.stdout
+            .contains("\n  Registered capital: 10,000,000 yuan\n"),
+        "{r}"
+    );
+    let r = run(["inspect", "--lang", "zh", &text]);
+    assert!(r.stdout.contains("\n  注册资本：1000万元\n"), "{r}");
 
     let r = run([
         "inspect",
@@ -599,6 +611,10 @@ fn inspect_starts_with_the_untrusted_banner() {
     let v = r.json();
     assert_eq!(v["untrusted"], true);
     assert_eq!(v["licence"]["holder"]["name"], HOLDER);
+    let item = &v["catalogue"]["items"][0];
+    assert_eq!(item["number"], 3);
+    assert_eq!(item["name"]["zh"], "法定代表人");
+    assert_eq!(item["value"], "李明华");
 
     let r = run(["inspect", "NOT-A-LICENCE"]);
     assert_one_error_line(&r);
@@ -828,6 +844,27 @@ fn verify_reads_naturally_in_chinese_and_in_english() {
     ];
     let r = common::run_in_locale(args, "zh_CN.UTF-8");
     assert!(r.stdout.starts_with("结论：有效\n"), "{r}");
+    // The data items by their catalogue names, in its order, with units
+    // and dates written for people.
+    let items = [
+        "证照：营业执照（类型代码：11100000000013338W011）",
+        "  法定代表人：李明华",
+        "  注册资本：1000万元",
+        "  成立日期：2019年5月20日",
+        "  住所：上海市浦东新区碧波路690号",
+        "  经营范围：软件开发；信息技术咨询服务；技术服务、技术开发",
+    ];
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let order: Vec<usize> = items
+        .iter()
+        .map(|i| {
+            lines
+                .iter()
+                .position(|l| l == i)
+                .unwrap_or_else(|| panic!("no {i:?} in {r}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{r}");
     let r = common::run_in_locale(args.iter().chain(&["--lang", "en"]), "zh_CN.UTF-8");
     assert!(r.stdout.starts_with("Verdict: VALID\n"), "{r}");
     let r = common::run_in_locale(args, "fr_FR.UTF-8");
