@@ -68,6 +68,11 @@ if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
   python3 -m pip install -q jsonschema || python3 -m pip install -q --break-system-packages jsonschema
 fi
 
+step "Python cbor2 (tests/python/decode_licence.py decodes the FORMAT.md sample from the spec alone)"
+if ! python3 -c 'import cbor2' >/dev/null 2>&1; then
+  python3 -m pip install -q cbor2 || python3 -m pip install -q --break-system-packages cbor2
+fi
+
 step "QR scanner for wasm32-unknown-unknown (--features scan)"
 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build --release \
   -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown \
@@ -88,6 +93,9 @@ fi
 
 step "tests (unit, integration, CLI, benches compiled)"
 cargo test --workspace --all-targets
+
+step "an independent decoder: docs/FORMAT.md's sample in Python (cbor2, zlib, the dictionary file)"
+python3 tests/python/decode_licence.py
 
 step "doc tests"
 cargo test --workspace --doc
