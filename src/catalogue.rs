@@ -73,6 +73,7 @@ mod json;
 mod set;
 
 pub use codec::{MAX_CATALOGUE_LEN, MAX_CATALOGUE_TYPES};
+pub use json::MAX_JSON_LEN;
 pub use set::CatalogueSet;
 
 /// Most data items one licence type defines: 64, as many as a licence may
