@@ -17,6 +17,7 @@
 //! | `SIGNATURE` | strict Ed25519 under each candidate certificate | `SIGNATURE_INVALID`, `SIGNATURE_NON_CANONICAL` |
 //! | `CLAIMS` | the licence claims, now authenticated | `LICENCE_MALFORMED`, `LICENCE_FIELD_INVALID`, `CBOR_*` |
 //! | `CERTIFICATE` | chain to a region root, EKU, region, validity at `iat` | `CERT_*`, `ISSUER_NOT_TRUSTED` |
+//! | `CATALOGUE` | the type and data items against the licence catalogue (the national one, or the signer's region's extension): defined, of their value types, valid, required items present | `LICENCE_FIELD_INVALID`; `LICENCE_TYPE_UNKNOWN` (INDETERMINATE) |
 //! | `VALIDITY` | `iat`, `nbf`, `exp` against the time given, with leeway | `LICENCE_ISSUED_IN_FUTURE`, `LICENCE_NOT_YET_VALID`, `LICENCE_EXPIRED` |
 //! | `STATUS` | the licence's entry in its authority's status list (revoked is final, even in a stale list) | `LICENCE_REVOKED`, `LICENCE_SUSPENDED`, `STATUS_*`; outcome `NOT_CHECKED` (`STATUS_NOT_CHECKED`, with a warning) when no list is held for the authority |
 //!
