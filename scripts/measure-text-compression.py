@@ -22,7 +22,8 @@ of format version 2: protected header {1: alg, 4: kid, 16: 65100}, claims
 {4 exp?, 5 nbf, 6 iat, -65537 licence}, a 64-byte signature (pseudo-random,
 derived from the licence's name so the run is repeatable).
 
-Usage: python3 scripts/measure-text-compression.py [--dict FILE] [--markdown]
+Usage: python3 scripts/measure-text-compression.py [--dict FILE] [--markdown] [--dump DIR]
+(--dump writes each COSE_Sign1 measured to DIR/NN.cose.)
 Needs Python 3.11 and cbor2 (pip install cbor2).
 """
 
@@ -194,6 +195,11 @@ def main():
         seed = lic["name"].encode()
         for alg_name, alg in ALGS.items():
             utf8 = cose(claims(lic, lambda s: s), alg, seed)
+            if "--dump" in sys.argv:
+                directory = sys.argv[sys.argv.index("--dump") + 1]
+                os.makedirs(directory, exist_ok=True)
+                with open(os.path.join(directory, f"{len(rows):02d}.cose"), "wb") as f:
+                    f.write(utf8)
             gbc = cose(cbor_gb(cbor2.loads(claims(lic, lambda s: s))), alg, seed)
             raw = len(utf8)
             sizes = {
