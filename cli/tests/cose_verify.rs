@@ -197,7 +197,7 @@ fn own_licence_verifies_as_plain_cose() {
         lines[0], "VALID: the signature verifies under the certificate's key",
         "{r}"
     );
-    assert_eq!(lines[1], "  input        EL1: QR text, tag 18", "{r}");
+    assert_eq!(lines[1], "  input        EL2: QR text, tag 18", "{r}");
     assert_eq!(lines[2], "  algorithm    EdDSA", "{r}");
     assert!(
         lines[3].ends_with(" (protected; SHA-256 of the certificate)"),
