@@ -739,6 +739,192 @@ mod tests {
         assert!(zlib(&n).len() <= 400 * 9 / 8 + 8);
     }
 
+    /// An independent inflater over `dictionary`: miniz_oxide with the
+    /// dictionary copied in front of its output.
+    fn miniz_over(raw: &[u8], dictionary: &[u8], limit: usize) -> Option<Vec<u8>> {
+        use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+        let mut buf = dictionary.to_vec();
+        buf.resize(dictionary.len() + limit, 0);
+        let mut state = Box::<DecompressorOxide>::default();
+        let (status, consumed, written) = decompress(
+            &mut state,
+            raw,
+            &mut buf,
+            dictionary.len(),
+            inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        (status == miniz_oxide::inflate::TINFLStatus::Done && consumed == raw.len())
+            .then(|| buf[dictionary.len()..dictionary.len() + written].to_vec())
+    }
+
+    /// Licence-like inputs: CBOR framing, random bytes and Chinese text.
+    fn licence_like() -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for (i, text) in [
+            "上海浦江智联科技有限公司上海市浦东新区碧波路690号李明华",
+            "软件开发；信息技术咨询服务；技术服务、技术开发",
+            "广州市天河区天河北路233号中信广场首层102房热食类食品制售；冷食类食品制售",
+            "道路普通货物运输；货物专用运输（集装箱）；大型物件运输",
+            "",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut v = vec![0xd2, 0x84, 0x51, 0xa3, 0x01, 0x27, 0x04, 0x48];
+            v.extend(noise(8, i as u64 + 11));
+            v.extend_from_slice(&[0x10, 0x19, 0xfe, 0x4c, 0xa0, 0x58, 0xa0]);
+            v.extend_from_slice(text.as_bytes());
+            v.extend(noise(64, i as u64 + 99));
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn dictionary_round_trips_through_an_independent_inflater() {
+        let mut inputs = licence_like();
+        inputs.extend([
+            vec![],
+            vec![0],
+            b"ab".to_vec(),
+            vec![b'a'; 259],
+            noise(1000, 5),
+            DICTIONARY_1[..600].to_vec(),
+            DICTIONARY_1[DICTIONARY_1.len() - 300..].to_vec(),
+            // A match that starts in the dictionary's last bytes and would
+            // run on into the output.
+            [&DICTIONARY_1[DICTIONARY_1.len() - 5..], &DICTIONARY_1[..5]].concat(),
+            DICTIONARY_1.to_vec(),
+        ]);
+        for input in &inputs {
+            let raw = deflate_dictionary_1(input);
+            assert_eq!(
+                miniz_over(&raw, DICTIONARY_1, 40_000).as_ref(),
+                Some(input),
+                "length {}",
+                input.len()
+            );
+            assert_eq!(
+                inflate_raw_fixed(&raw, DICTIONARY_1, 40_000).as_ref(),
+                Ok(input)
+            );
+            // Deterministic: the same input, the same bytes.
+            assert_eq!(deflate_dictionary_1(input), raw);
+        }
+        // The dictionary pays: licence text compresses far better with it.
+        for input in &licence_like()[..4] {
+            let with = deflate_dictionary_1(input).len();
+            let without = zlib(input).len() - 6;
+            assert!(with + 12 < without, "{with} vs {without}");
+        }
+    }
+
+    /// The raw fast path and miniz agree on every stream over the
+    /// dictionary: same output, or both refuse.
+    #[test]
+    fn raw_fast_inflate_agrees_with_miniz() {
+        let limit = 8192;
+        let mut streams: Vec<Vec<u8>> = licence_like().iter().map(|v| deflate_dictionary_1(v)).collect();
+        streams.push(deflate_dictionary_1(&DICTIONARY_1[1000..3000]));
+        let mut x = 0x0bad_cafe_dead_beefu64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut fast_hits = 0;
+        for s in &streams {
+            for _ in 0..600 {
+                let mut m = s.clone();
+                match rnd() % 4 {
+                    0 => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] ^= 1 << (rnd() % 8);
+                    }
+                    1 => m.truncate((rnd() as usize) % m.len()),
+                    2 => m.push(rnd() as u8),
+                    _ => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] = rnd() as u8;
+                    }
+                }
+                match inflate_raw_fixed(&m, DICTIONARY_1, limit) {
+                    Ok(out) => {
+                        fast_hits += 1;
+                        assert_eq!(Some(out), miniz_over(&m, DICTIONARY_1, limit), "{m:02x?}");
+                    }
+                    Err(FastInflate::NotFixed) => {}
+                    Err(FastInflate::TooLarge) => {
+                        assert!(miniz_over(&m, DICTIONARY_1, limit).is_none());
+                    }
+                    Err(e) => {
+                        assert_eq!(miniz_over(&m, DICTIONARY_1, limit), None, "{e:?} {m:02x?}");
+                    }
+                }
+            }
+        }
+        assert!(fast_hits > 100, "{fast_hits}");
+    }
+
+    #[test]
+    fn raw_fast_inflate_refusals() {
+        // A back-reference past the history: 'a', then length 3 at
+        // distance 2, with no dictionary and with a 1-byte one.
+        let z = deflate_dictionary_1(b"");
+        assert_eq!(inflate_raw_fixed(&z, DICTIONARY_1, 10), Ok(vec![]));
+        // Fixed block: literal 'a' (0x61: code 0x91, 8 bits), symbol 257
+        // (length 3, 7 bits 0000001), distance code 1 (distance 2, 00001),
+        // end of block.
+        let stream = {
+            let mut acc = 0u64;
+            let mut n = 0;
+            for (v, bits) in [
+                (0b011u64, 3u32),
+                (u64::from((0x30u8 + 0x61).reverse_bits()), 8),
+                (0b1000000, 7),
+                (0b10000, 5),
+                (0, 7),
+            ] {
+                acc |= v << n;
+                n += bits;
+            }
+            acc.to_le_bytes()[..(n as usize).div_ceil(8)].to_vec()
+        };
+        assert_eq!(inflate_raw_fixed(&stream, &[], 100), Err(FastInflate::Invalid));
+        assert_eq!(inflate_raw_fixed(&stream, b"x", 100), Ok(b"axax".to_vec()));
+        assert_eq!(inflate_raw_fixed(&stream, b"x", 3), Err(FastInflate::TooLarge));
+        // Not a single final fixed block: left to the general inflater.
+        let dynamic = miniz_oxide::deflate::compress_to_vec(&noise(3000, 5).iter().map(|b| b % 5).collect::<Vec<_>>(), 9);
+        assert_eq!(inflate_raw_fixed(&dynamic, DICTIONARY_1, 8192), Err(FastInflate::NotFixed));
+        let stored = miniz_oxide::deflate::compress_to_vec(b"abc", 0);
+        assert_eq!(inflate_raw_fixed(&stored, DICTIONARY_1, 8192), Err(FastInflate::NotFixed));
+        // Empty input, and a stream cut inside a code.
+        assert_eq!(inflate_raw_fixed(&[], DICTIONARY_1, 8192), Err(FastInflate::Invalid));
+        assert_eq!(inflate_raw_fixed(&stream[..2], b"x", 100), Err(FastInflate::Invalid));
+        // A byte after the stream.
+        let mut z = deflate_dictionary_1(b"hello");
+        z.push(0);
+        assert_eq!(inflate_raw_fixed(&z, DICTIONARY_1, 100), Err(FastInflate::Trailing));
+    }
+
+    /// docs/FORMAT.md publishes the dictionary's size and SHA-256: a
+    /// regenerated dictionary must be published again.
+    #[test]
+    fn dictionary_is_the_published_one() {
+        use sha2::{Digest, Sha256};
+        let digest: String = Sha256::digest(DICTIONARY_1)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let doc = include_str!("../docs/FORMAT.md");
+        assert!(
+            doc.contains(&format!("SHA-256 `{digest}`")),
+            "docs/FORMAT.md §9.1 does not give the dictionary's SHA-256 {digest}"
+        );
+        assert!(doc.contains(&format!("{} bytes", DICTIONARY_1.len())));
+    }
+
     #[test]
     fn adler32_known_values() {
         assert_eq!(adler32(b""), 1);
