@@ -40,7 +40,12 @@ fn read_image(path: &Path) -> Result<String, CliError> {
     let codes = elicense::qr::scan_image(&bytes).context(path.display())?;
     let mut licences = codes
         .iter()
-        .filter(|c| c.starts_with(elicense::envelope::QR_PREFIX));
+        .filter(|c| {
+            // A format-version-1 code is a licence too: verifying it says
+            // QR_VERSION_UNSUPPORTED (reissue it), not "not a licence".
+            c.starts_with(elicense::envelope::QR_PREFIX)
+                || c.starts_with(elicense::envelope::QR_PREFIX_VERSION_1)
+        });
     let chosen = match licences.next() {
         Some(c) => {
             if licences.next().is_some() {

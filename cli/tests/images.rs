@@ -69,7 +69,7 @@ fn png_of_codes(path: &Path, codes: &[&QrCode]) {
 }
 
 /// A picture with a web address code left of the licence code: the
-/// verifier takes the `EL1:` one.
+/// verifier takes the `EL2:` one.
 #[test]
 fn verify_image_picks_the_licence_among_several_codes() {
     let dir = tempfile::tempdir().unwrap();
@@ -182,11 +182,11 @@ fn issue_writes_print_sized_images() {
     drop(dir2);
     assert_eq!(r.code, 0, "{r}");
     assert!(!r.stderr.contains("warning"), "{r}");
-    // The sample is version 19: 101 modules with the quiet zone, 0.5 mm each.
-    assert!(r.stderr.contains("QR code: version 19,"), "{r}");
+    // The sample is version 16: 89 modules with the quiet zone, 0.5 mm each.
+    assert!(r.stderr.contains("QR code: version 16,"), "{r}");
     let svg = fs::read_to_string(&svg).unwrap();
     assert!(
-        svg.contains(" width=\"50.5mm\" height=\"50.5mm\""),
+        svg.contains(" width=\"44.5mm\" height=\"44.5mm\""),
         "{svg:.200}"
     );
     // pHYs: 8 px per 0.5 mm = 16,000 px per metre, unit 1 (metre).
@@ -204,7 +204,7 @@ fn issue_writes_print_sized_images() {
     let (r, _d) = issue(&["--svg", p(&svg2), "--module-mm", "0.45"]);
     assert_eq!(r.code, 0, "{r}");
     let svg2 = fs::read_to_string(&svg2).unwrap();
-    assert!(svg2.contains(" width=\"45.45mm\""), "{svg2:.200}");
+    assert!(svg2.contains(" width=\"40.05mm\""), "{svg2:.200}");
 }
 
 #[test]
