@@ -824,7 +824,10 @@ mod tests {
     #[test]
     fn raw_fast_inflate_agrees_with_miniz() {
         let limit = 8192;
-        let mut streams: Vec<Vec<u8>> = licence_like().iter().map(|v| deflate_dictionary_1(v)).collect();
+        let mut streams: Vec<Vec<u8>> = licence_like()
+            .iter()
+            .map(|v| deflate_dictionary_1(v))
+            .collect();
         streams.push(deflate_dictionary_1(&DICTIONARY_1[1000..3000]));
         let mut x = 0x0bad_cafe_dead_beefu64;
         let mut rnd = || {
@@ -891,21 +894,45 @@ mod tests {
             }
             acc.to_le_bytes()[..(n as usize).div_ceil(8)].to_vec()
         };
-        assert_eq!(inflate_raw_fixed(&stream, &[], 100), Err(FastInflate::Invalid));
+        assert_eq!(
+            inflate_raw_fixed(&stream, &[], 100),
+            Err(FastInflate::Invalid)
+        );
         assert_eq!(inflate_raw_fixed(&stream, b"x", 100), Ok(b"axax".to_vec()));
-        assert_eq!(inflate_raw_fixed(&stream, b"x", 3), Err(FastInflate::TooLarge));
+        assert_eq!(
+            inflate_raw_fixed(&stream, b"x", 3),
+            Err(FastInflate::TooLarge)
+        );
         // Not a single final fixed block: left to the general inflater.
-        let dynamic = miniz_oxide::deflate::compress_to_vec(&noise(3000, 5).iter().map(|b| b % 5).collect::<Vec<_>>(), 9);
-        assert_eq!(inflate_raw_fixed(&dynamic, DICTIONARY_1, 8192), Err(FastInflate::NotFixed));
+        let dynamic = miniz_oxide::deflate::compress_to_vec(
+            &noise(3000, 5).iter().map(|b| b % 5).collect::<Vec<_>>(),
+            9,
+        );
+        assert_eq!(
+            inflate_raw_fixed(&dynamic, DICTIONARY_1, 8192),
+            Err(FastInflate::NotFixed)
+        );
         let stored = miniz_oxide::deflate::compress_to_vec(b"abc", 0);
-        assert_eq!(inflate_raw_fixed(&stored, DICTIONARY_1, 8192), Err(FastInflate::NotFixed));
+        assert_eq!(
+            inflate_raw_fixed(&stored, DICTIONARY_1, 8192),
+            Err(FastInflate::NotFixed)
+        );
         // Empty input, and a stream cut inside a code.
-        assert_eq!(inflate_raw_fixed(&[], DICTIONARY_1, 8192), Err(FastInflate::Invalid));
-        assert_eq!(inflate_raw_fixed(&stream[..2], b"x", 100), Err(FastInflate::Invalid));
+        assert_eq!(
+            inflate_raw_fixed(&[], DICTIONARY_1, 8192),
+            Err(FastInflate::Invalid)
+        );
+        assert_eq!(
+            inflate_raw_fixed(&stream[..2], b"x", 100),
+            Err(FastInflate::Invalid)
+        );
         // A byte after the stream.
         let mut z = deflate_dictionary_1(b"hello");
         z.push(0);
-        assert_eq!(inflate_raw_fixed(&z, DICTIONARY_1, 100), Err(FastInflate::Trailing));
+        assert_eq!(
+            inflate_raw_fixed(&z, DICTIONARY_1, 100),
+            Err(FastInflate::Trailing)
+        );
     }
 
     /// docs/FORMAT.md publishes the dictionary's size and SHA-256: a

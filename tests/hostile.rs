@@ -270,7 +270,10 @@ fn base45_fault_precedence() {
 fn zip_bomb() {
     let f = fixture();
     let mut bomb = vec![elicense::envelope::PAYLOAD_DICTIONARY_1];
-    bomb.extend(miniz_oxide::deflate::compress_to_vec(&vec![0u8; 1 << 20], 10));
+    bomb.extend(miniz_oxide::deflate::compress_to_vec(
+        &vec![0u8; 1 << 20],
+        10,
+    ));
     let text = format!("EL2:{}", base45::encode(&bomb));
     assert!(
         text.len() < 4296,

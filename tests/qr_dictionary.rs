@@ -62,7 +62,8 @@ fn python(script: &str, input: &str) -> String {
 /// Inputs: licence-like bytes, dictionary material, and text long enough
 /// for zlib to choose dynamic Huffman blocks.
 fn inputs() -> Vec<Vec<u8>> {
-    let scope = "软件开发；信息技术咨询服务；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广";
+    let scope =
+        "软件开发；信息技术咨询服务；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广";
     let mut cose = vec![0xd2, 0x84, 0x51, 0xa3, 0x01, 0x27, 0x04, 0x48];
     cose.extend_from_slice(&[0x5a, 0x11, 0x93, 0x07, 0xc4, 0x2e, 0x80, 0x01]);
     cose.extend_from_slice(&[0x10, 0x19, 0xfe, 0x4c, 0xa0, 0x58, 0x90]);
@@ -127,7 +128,11 @@ for line in sys.stdin.read().split():
             if !raw.is_empty() {
                 payload.pop();
                 let err = decode_qr_payload(payload).unwrap_err();
-                assert_eq!(err.reason(), ReasonCode::ZlibInvalid, "level {level} strategy {strategy}");
+                assert_eq!(
+                    err.reason(),
+                    ReasonCode::ZlibInvalid,
+                    "level {level} strategy {strategy}"
+                );
             }
             streams += 1;
         }

@@ -390,10 +390,15 @@ fn qr_text_round_trip_and_choice_of_encoding() {
     assert_eq!(&history[DICTIONARY_1.len()..][..written], &cose[..]);
     // Chinese text that the dictionary holds compresses to far less than
     // its UTF-8: two business-scope phrases and a region name.
-    let text = "上海市浦东新区；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；软件开发".as_bytes();
+    let text =
+        "上海市浦东新区；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；软件开发"
+            .as_bytes();
     let z = crate::deflate::deflate_dictionary_1(text);
     assert!(z.len() < 20, "{} bytes", z.len());
-    assert_eq!(inflate_with_dictionary(&z, DICTIONARY_1, MAX_COSE_LEN).unwrap(), text);
+    assert_eq!(
+        inflate_with_dictionary(&z, DICTIONARY_1, MAX_COSE_LEN).unwrap(),
+        text
+    );
 }
 
 #[test]
@@ -559,15 +564,11 @@ fn hostile_qr_text() {
         assert_eq!(err.reason(), ReasonCode::ZlibInvalid);
     }
     // Exactly at the limit inflates; one byte more does not (both inflaters).
-    for deflate in [
-        crate::deflate::deflate_dictionary_1,
-        |d: &[u8]| miniz_oxide::deflate::compress_to_vec(d, 9),
-    ] {
+    for deflate in [crate::deflate::deflate_dictionary_1, |d: &[u8]| {
+        miniz_oxide::deflate::compress_to_vec(d, 9)
+    }] {
         let at = deflate(&vec![0xd2; MAX_COSE_LEN]);
-        assert_eq!(
-            from_qr_text(&qr(&dict1(&at))).unwrap().len(),
-            MAX_COSE_LEN
-        );
+        assert_eq!(from_qr_text(&qr(&dict1(&at))).unwrap().len(), MAX_COSE_LEN);
         let over = deflate(&vec![0xd2; MAX_COSE_LEN + 1]);
         assert_eq!(
             from_qr_text(&qr(&dict1(&over))).unwrap_err(),
