@@ -57,8 +57,9 @@ pub const QR_PREFIX_VERSION_1: &str = "EL1:";
 pub const PAYLOAD_RAW: u8 = 0xd2;
 /// The first payload byte of raw DEFLATE over the preset dictionary version 1.
 pub const PAYLOAD_DICTIONARY_1: u8 = 0x01;
-/// First payload bytes reserved for dictionary versions 2 to 31
-/// (`DICTIONARY_UNKNOWN` in a build that does not have them).
+/// First payload bytes that name a preset dictionary by its version, 1 to
+/// 31; this build has version 1 only, and refuses the others with
+/// `DICTIONARY_UNKNOWN`.
 pub const PAYLOAD_DICTIONARIES: core::ops::RangeInclusive<u8> = 0x01..=0x1f;
 /// The preset dictionary version 1 (`data/dictionary/el-dict-1.bin`,
 /// docs/FORMAT.md §9.1): the history a payload of first byte
