@@ -66,9 +66,9 @@
 //! [`read_input`] takes what a file or a scanner gives and tells the form
 //! by its first bytes: `HC1:` (EU DCC: Base45 of zlib of COSE, at most
 //! [`crate::envelope::MAX_QR_TEXT_LEN`] characters, inflated to at most
-//! [`MAX_COSE_LEN`]), `EL1:` (this crate's licence QR text, decoded exactly
-//! as docs/FORMAT.md §2 says), hex text (digits and white space only), or
-//! else binary COSE.
+//! [`MAX_COSE_LEN`]), `EL2:` (this crate's licence QR text, decoded exactly
+//! as docs/FORMAT.md §2 says; `EL1:`, the first format, is refused there),
+//! hex text (digits and white space only), or else binary COSE.
 //!
 //! # PS256
 //!
@@ -218,8 +218,8 @@ pub enum CoseError {
     /// Hex text with an odd number of digits.
     #[error("the hex text has an odd number of digits ({0})")]
     HexOddLength(usize),
-    /// `HC1:` or `EL1:` QR text that does not decode: Base45, zlib, size,
-    /// or a first byte that is neither zlib nor COSE.
+    /// `HC1:` or `EL2:` QR text that does not decode (or `EL1:` text): Base45,
+    /// compression, size, or a first byte that names no known form.
     #[error("{0}")]
     QrText(EnvelopeError),
     /// Strict CBOR decoding failed.
@@ -599,8 +599,8 @@ pub enum InputForm {
     Hex,
     /// `HC1:` QR text (EU Digital COVID Certificate).
     Hc1,
-    /// `EL1:` QR text (this crate's licences).
-    El1,
+    /// `EL2:` QR text (this crate's licences, format version 2).
+    El2,
 }
 
 impl InputForm {
@@ -610,7 +610,7 @@ impl InputForm {
             InputForm::Binary => "binary COSE",
             InputForm::Hex => "hex",
             InputForm::Hc1 => "HC1: QR text",
-            InputForm::El1 => "EL1: QR text",
+            InputForm::El2 => "EL2: QR text",
         }
     }
 }
@@ -626,7 +626,9 @@ pub fn read_input(input: &[u8]) -> Result<(InputForm, Vec<u8>), CoseError> {
             limit: MAX_INPUT_LEN,
         });
     }
-    if input.starts_with(DCC_PREFIX.as_bytes()) || input.starts_with(envelope::QR_PREFIX.as_bytes())
+    if input.starts_with(DCC_PREFIX.as_bytes())
+        || input.starts_with(envelope::QR_PREFIX.as_bytes())
+        || input.starts_with(envelope::QR_PREFIX_VERSION_1.as_bytes())
     {
         // Not UTF-8: a character outside the Base45 alphabet, where it starts.
         let text = core::str::from_utf8(input).map_err(|e| Base45Error::InvalidCharacter {
@@ -637,7 +639,7 @@ pub fn read_input(input: &[u8]) -> Result<(InputForm, Vec<u8>), CoseError> {
         return if input.starts_with(DCC_PREFIX.as_bytes()) {
             Ok((InputForm::Hc1, from_dcc_text(text)?))
         } else {
-            Ok((InputForm::El1, envelope::from_qr_text(text)?))
+            Ok((InputForm::El2, envelope::from_qr_text(text)?))
         };
     }
     if input.iter().all(u8::is_ascii_whitespace) {

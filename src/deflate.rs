@@ -1,14 +1,39 @@
-//! A small zlib compressor for QR payloads (issuing side only).
+//! DEFLATE for QR payloads: a small compressor (issuing side) with the
+//! preset dictionary of format version 2, and bounded fast inflaters.
 //!
-//! Why not miniz_oxide's compressor: on a 400-byte COSE_Sign1 it spends
-//! 20–27 µs, almost all of it initialising (or resetting) its 32 K-entry hash
-//! tables, which is as long as the Ed25519 signature itself and made issuing
-//! a licence three times slower than signing it. QR payloads are a few
-//! hundred bytes, so this encoder sizes its tables to the input, does greedy
-//! LZ77 matching, and writes a single fixed-Huffman block (RFC 1951 §3.2.6),
-//! which for inputs this small is as good as a dynamic block whose code
-//! tables would cost 60–80 bytes. The output is an ordinary zlib stream
-//! (RFC 1950) that any inflater reads; decoding stays with miniz_oxide.
+//! Why our own compressor rather than miniz_oxide's: on a 400-byte COSE_Sign1
+//! miniz spent 20–27 µs, almost all of it initialising (or resetting) its
+//! 32 K-entry hash tables, which is as long as the Ed25519 signature itself
+//! and made issuing a licence three times slower than signing it; and
+//! miniz's compressor takes no preset dictionary. QR payloads are a few
+//! hundred bytes, so this encoder sizes its tables to the input, indexes the
+//! dictionary once per process ([`OnceLock`]), does greedy LZ77 matching
+//! that only takes a match when it costs fewer bits than the literals it
+//! replaces, and writes a single fixed-Huffman block (RFC 1951 §3.2.6), which for
+//! inputs this small is as good as a dynamic block whose code tables would
+//! cost 60–80 bytes (zlib at level 9 picks the fixed block too on every
+//! licence of `scripts/measure-text-compression.py`). The output is
+//! deterministic. Measured on those licences (docs/FORMAT.md §9.2), it
+//! comes within 1.6 bytes of zlib's best on average; one byte of lookahead
+//! (lazy matching) would save 0.4 bytes more for a quarter more encoding
+//! work, an optimal parse 1.1 bytes for four times the work: neither is
+//! taken.
+//!
+//! Decoding: [`inflate_fixed`] (zlib, for status lists and `HC1:` texts) and
+//! [`inflate_raw_fixed`] (raw DEFLATE over the dictionary, for `EL2:` texts)
+//! read exactly the single fixed-Huffman block this encoder writes, without
+//! building tables and without copying the dictionary; any other stream is
+//! left to miniz_oxide (`crate::envelope`).
+
+use std::sync::OnceLock;
+
+/// The preset dictionary version 1, `data/dictionary/el-dict-1.bin`
+/// (docs/FORMAT.md §2 and §9.2): the history a payload of first byte 0x01
+/// is inflated over.
+pub(crate) const DICTIONARY_1: &[u8] = include_bytes!("../data/dictionary/el-dict-1.bin");
+
+// A preset dictionary fills at most the window, and its positions fit in u16.
+const _: () = assert!(DICTIONARY_1.len() <= WINDOW);
 
 /// Lengths 3..=258 as (code, extra bits, base).
 const LENGTH_BASE: [u16; 29] = [
@@ -32,6 +57,11 @@ const MAX_MATCH: usize = 258;
 const WINDOW: usize = 32 * 1024;
 const HASH_BITS: u32 = 10;
 const MAX_CHAIN: usize = 8;
+/// Hash bits of the dictionary's index (4-byte hashes).
+const DICT_HASH_BITS: u32 = 15;
+/// Dictionary candidates tried per position: a common Hanzi starts hundreds
+/// of entries, so the chain runs longer than the input's own.
+const DICT_CHAIN: usize = 16;
 
 /// The fixed literal/length code of every symbol, bit-reversed for LSB-first
 /// writing, with its length (RFC 1951 §3.2.6).
@@ -108,9 +138,25 @@ fn adler32(data: &[u8]) -> u32 {
     (b << 16) | a
 }
 
+/// The hash of the three bytes at `i` (the caller checks `i + 3 <= d.len()`).
+#[inline]
 fn hash(d: &[u8], i: usize) -> usize {
-    let v = u32::from(d[i]) | u32::from(d[i + 1]) << 8 | u32::from(d[i + 2]) << 16;
+    let [a, b, c] = d[i..i + 3] else {
+        unreachable!("a three-byte slice")
+    };
+    let v = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
     (v.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)) as usize
+}
+
+/// The hash of the four bytes at `i`, for the dictionary's index (the
+/// caller checks `i + 4 <= d.len()`).
+#[inline]
+fn hash4(d: &[u8], i: usize) -> usize {
+    let [a, b, c, e] = d[i..i + 4] else {
+        unreachable!("a four-byte slice")
+    };
+    let v = u32::from_le_bytes([a, b, c, e]);
+    (v.wrapping_mul(0x9e37_79b1) >> (32 - DICT_HASH_BITS)) as usize
 }
 
 /// The index of the last entry of `table` that is ≤ `value`.
@@ -118,7 +164,197 @@ fn bucket(table: &[u16], value: usize) -> usize {
     table.partition_point(|&b| usize::from(b) <= value) - 1
 }
 
-/// Compresses `data` into a zlib stream with one fixed-Huffman block.
+/// Bits of a literal byte in the fixed code.
+fn literal_bits(b: u8) -> u32 {
+    if b < 144 {
+        8
+    } else {
+        9
+    }
+}
+
+/// Bits of a (length, distance) pair in the fixed code.
+fn match_bits(len: usize, dist: usize) -> u32 {
+    let li = bucket(&LENGTH_BASE, len);
+    let di = bucket(&DIST_BASE, dist);
+    let code = if li < 23 { 7 } else { 8 }; // symbols 257..=279 have 7 bits
+    code + u32::from(LENGTH_EXTRA[li]) + 5 + u32::from(DIST_EXTRA[di])
+}
+
+/// The dictionary's hash chains, built once per process: every position
+/// where four bytes start, newest first per hash (positions fit in u16:
+/// the dictionary is at most 32768 bytes; `NONE` ends a chain).
+struct DictionaryIndex {
+    dictionary: &'static [u8],
+    head: Box<[u16]>,
+    prev: Box<[u16]>,
+}
+
+const NONE: u16 = u16::MAX;
+
+impl DictionaryIndex {
+    fn new(dictionary: &'static [u8]) -> Self {
+        let mut head = vec![NONE; 1 << DICT_HASH_BITS].into_boxed_slice();
+        let mut prev = vec![NONE; dictionary.len()].into_boxed_slice();
+        for i in 0..dictionary.len().saturating_sub(3) {
+            let h = hash4(dictionary, i);
+            prev[i] = head[h];
+            head[h] = i as u16;
+        }
+        Self {
+            dictionary,
+            head,
+            prev,
+        }
+    }
+}
+
+/// The index of [`DICTIONARY_1`].
+fn dictionary_1() -> &'static DictionaryIndex {
+    static INDEX: OnceLock<DictionaryIndex> = OnceLock::new();
+    INDEX.get_or_init(|| DictionaryIndex::new(DICTIONARY_1))
+}
+
+/// The LZ77 matcher of one input, over an optional dictionary.
+struct Matcher<'a> {
+    data: &'a [u8],
+    dict: Option<&'static DictionaryIndex>,
+    head: Vec<u32>,
+    prev: Vec<u32>,
+    /// Positions below this one are in the chains.
+    inserted: usize,
+}
+
+impl Matcher<'_> {
+    /// Puts every position before `end` into the hash chains.
+    fn insert_upto(&mut self, end: usize) {
+        let n = self.data.len();
+        while self.inserted < end {
+            let i = self.inserted;
+            if i + MIN_MATCH <= n {
+                let h = hash(self.data, i);
+                self.prev[i] = self.head[h];
+                self.head[h] = i as u32;
+            }
+            self.inserted += 1;
+        }
+    }
+
+    /// The longest match at `i` that is cheaper than its literals, as
+    /// (length, distance); length 0 when there is none. Earlier input is
+    /// searched before the dictionary (nearer is cheaper).
+    fn find(&mut self, i: usize) -> (usize, usize) {
+        self.insert_upto(i);
+        let data = self.data;
+        let n = data.len();
+        if i + MIN_MATCH > n {
+            return (0, 0);
+        }
+        let max = (n - i).min(MAX_MATCH);
+        let (mut best_len, mut best_dist) = (0, 0);
+        let mut cand = self.head[hash(data, i)];
+        let mut chain = 0;
+        while cand != u32::MAX && chain < MAX_CHAIN {
+            let c = cand as usize;
+            if i - c > WINDOW {
+                break;
+            }
+            let len = common_prefix(&data[c..c + max], &data[i..i + max]);
+            if len > best_len {
+                best_len = len;
+                best_dist = i - c;
+                if len == max {
+                    break;
+                }
+            }
+            cand = self.prev[c];
+            chain += 1;
+        }
+        if let Some(index) = self.dict {
+            let d = index.dictionary;
+            if best_len < max && i + 4 <= n {
+                let mut cand = index.head[hash4(data, i)];
+                let mut chain = 0;
+                while cand != NONE && chain < DICT_CHAIN {
+                    let c = usize::from(cand);
+                    let dist = i + d.len() - c;
+                    if dist > WINDOW {
+                        break; // older positions are farther still
+                    }
+                    // A match stops at the end of the dictionary.
+                    let m = max.min(d.len() - c);
+                    // Only a candidate that agrees one byte past the best
+                    // so far can beat it: test that byte first.
+                    if m > best_len && d[c + best_len] == data[i + best_len] {
+                        let len = common_prefix(&d[c..c + m], &data[i..i + m]);
+                        if len > best_len {
+                            best_len = len;
+                            best_dist = dist;
+                            if len == max {
+                                break;
+                            }
+                        }
+                    }
+                    cand = index.prev[c];
+                    chain += 1;
+                }
+            }
+        }
+        if best_len >= MIN_MATCH {
+            let literals: u32 = data[i..i + best_len].iter().map(|&b| literal_bits(b)).sum();
+            if match_bits(best_len, best_dist) < literals {
+                return (best_len, best_dist);
+            }
+        }
+        (0, 0)
+    }
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// Writes `data` as one final fixed-Huffman block, matching greedily
+/// against earlier input and, when given, the dictionary as history.
+fn fixed_block(w: &mut BitWriter, data: &[u8], dict: Option<&'static DictionaryIndex>) {
+    w.bits(1, 1); // BFINAL
+    w.bits(1, 2); // BTYPE = 01, fixed Huffman
+    let n = data.len();
+    let mut m = Matcher {
+        data,
+        dict,
+        head: vec![u32::MAX; 1 << HASH_BITS],
+        prev: vec![u32::MAX; n],
+        inserted: 0,
+    };
+    let mut i = 0;
+    while i < n {
+        let (len, dist) = m.find(i);
+        if len == 0 {
+            w.literal(u32::from(data[i]));
+            i += 1;
+            continue;
+        }
+        let li = bucket(&LENGTH_BASE, len);
+        w.literal(257 + li as u32);
+        w.bits(
+            (len - usize::from(LENGTH_BASE[li])) as u32,
+            u32::from(LENGTH_EXTRA[li]),
+        );
+        let di = bucket(&DIST_BASE, dist);
+        w.bits(u32::from(DIST_CODES[di]), 5);
+        w.bits(
+            (dist - usize::from(DIST_BASE[di])) as u32,
+            u32::from(DIST_EXTRA[di]),
+        );
+        i += len;
+    }
+    w.literal(256); // end of block
+}
+
+/// Compresses `data` into a zlib stream (RFC 1950) with one fixed-Huffman
+/// block and no dictionary (tests make `HC1:` texts and status lists with it).
+#[cfg(test)]
 pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
     let mut w = BitWriter {
         out: Vec::with_capacity(data.len() + data.len() / 8 + 16),
@@ -128,73 +364,24 @@ pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
     // CMF 0x78: deflate, 32 KiB window. FLG 0x01: fastest level, no preset
     // dictionary, and (CMF * 256 + FLG) is a multiple of 31.
     w.out.extend_from_slice(&[0x78, 0x01]);
-    w.bits(1, 1); // BFINAL
-    w.bits(1, 2); // BTYPE = 01, fixed Huffman
-    let n = data.len();
-    let mut head = vec![u32::MAX; 1 << HASH_BITS];
-    let mut prev = vec![u32::MAX; n];
-    let insert = |head: &mut [u32], prev: &mut [u32], i: usize| {
-        if i + MIN_MATCH <= n {
-            let h = hash(data, i);
-            prev[i] = head[h];
-            head[h] = i as u32;
-        }
-    };
-    let mut i = 0;
-    while i < n {
-        let (mut best_len, mut best_dist) = (0, 0);
-        if i + MIN_MATCH <= n {
-            let max = (n - i).min(MAX_MATCH);
-            let mut cand = head[hash(data, i)];
-            let mut chain = 0;
-            while cand != u32::MAX && chain < MAX_CHAIN {
-                let c = cand as usize;
-                if i - c > WINDOW {
-                    break;
-                }
-                let len = data[c..c + max]
-                    .iter()
-                    .zip(&data[i..i + max])
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                if len > best_len {
-                    best_len = len;
-                    best_dist = i - c;
-                    if len == max {
-                        break;
-                    }
-                }
-                cand = prev[c];
-                chain += 1;
-            }
-        }
-        if best_len >= MIN_MATCH {
-            let li = bucket(&LENGTH_BASE, best_len);
-            w.literal(257 + li as u32);
-            w.bits(
-                (best_len - usize::from(LENGTH_BASE[li])) as u32,
-                u32::from(LENGTH_EXTRA[li]),
-            );
-            let di = bucket(&DIST_BASE, best_dist);
-            w.bits(u32::from(DIST_CODES[di]), 5);
-            w.bits(
-                (best_dist - usize::from(DIST_BASE[di])) as u32,
-                u32::from(DIST_EXTRA[di]),
-            );
-            for j in i..i + best_len {
-                insert(&mut head, &mut prev, j);
-            }
-            i += best_len;
-        } else {
-            w.literal(u32::from(data[i]));
-            insert(&mut head, &mut prev, i);
-            i += 1;
-        }
-    }
-    w.literal(256); // end of block
+    fixed_block(&mut w, data, None);
     let mut out = w.flush();
     out.extend_from_slice(&adler32(data).to_be_bytes());
     out
+}
+
+/// Compresses `data` into raw DEFLATE (RFC 1951, no header or checksum)
+/// over the preset dictionary [`DICTIONARY_1`]: what follows the payload
+/// byte 0x01 of an `EL2:` text (docs/FORMAT.md §2). Any inflater given the
+/// dictionary reads it (Python: `zlib.decompressobj(wbits=-15, zdict=…)`).
+pub(crate) fn deflate_dictionary_1(data: &[u8]) -> Vec<u8> {
+    let mut w = BitWriter {
+        out: Vec::with_capacity(data.len() + data.len() / 8 + 8),
+        acc: 0,
+        bits: 0,
+    };
+    fixed_block(&mut w, data, Some(dictionary_1()));
+    w.flush()
 }
 
 /// Why [`inflate_fixed`] did not produce output.
@@ -289,8 +476,48 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
     if flg & 0x20 != 0 {
         return Err(FastInflate::Invalid); // preset dictionaries are not part of the format
     }
+    let (out, rest) = fixed_stream(&z[2..], &[], limit)?;
+    match rest {
+        [a, b, c, d, tail @ ..] if u32::from_be_bytes([*a, *b, *c, *d]) == adler32(&out) => {
+            if tail.is_empty() {
+                Ok(out)
+            } else {
+                Err(FastInflate::Trailing)
+            }
+        }
+        _ => Err(FastInflate::Invalid),
+    }
+}
+
+/// Inflates raw DEFLATE (RFC 1951) that holds one final fixed-Huffman
+/// block, over `dictionary` as history (a back-reference may reach into
+/// it, never before it), without copying the dictionary: what
+/// [`deflate_dictionary_1`] writes. Anything else is
+/// [`FastInflate::NotFixed`]. The output (the dictionary not counted) never
+/// exceeds `limit` bytes, and the stream must end in the byte that holds
+/// the end-of-block code.
+pub(crate) fn inflate_raw_fixed(
+    raw: &[u8],
+    dictionary: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, FastInflate> {
+    let (out, rest) = fixed_stream(raw, dictionary, limit)?;
+    if rest.is_empty() {
+        Ok(out)
+    } else {
+        Err(FastInflate::Trailing)
+    }
+}
+
+/// Decodes one final fixed-Huffman block at the start of `data`; returns
+/// the output and the bytes after the block's last (partial) byte.
+fn fixed_stream<'a>(
+    data: &'a [u8],
+    dictionary: &[u8],
+    limit: usize,
+) -> Result<(Vec<u8>, &'a [u8]), FastInflate> {
     let mut r = BitReader {
-        data: &z[2..],
+        data,
         pos: 0,
         acc: 0,
         bits: 0,
@@ -300,7 +527,7 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
         return Err(FastInflate::NotFixed);
     }
     // The buffer never grows past `limit`: capacity doubles, capped there.
-    let mut out: Vec<u8> = Vec::with_capacity((z.len() * 2).min(limit));
+    let mut out: Vec<u8> = Vec::with_capacity((data.len() * 2).min(limit));
     let grow = |out: &mut Vec<u8>, extra: usize| {
         let need = out.len() + extra;
         if need > out.capacity() {
@@ -328,37 +555,41 @@ pub(crate) fn inflate_fixed(z: &[u8], limit: usize) -> Result<Vec<u8>, FastInfla
                     return Err(FastInflate::Invalid);
                 }
                 let dist = usize::from(DIST_BASE[di]) + r.bits(u32::from(DIST_EXTRA[di]))? as usize;
-                if dist > out.len() {
+                if dist > out.len() + dictionary.len() {
                     return Err(FastInflate::Invalid);
                 }
                 if out.len() + len > limit {
                     return Err(FastInflate::TooLarge);
                 }
                 grow(&mut out, len);
-                let start = out.len() - dist;
-                if dist >= len {
-                    out.extend_from_within(start..start + len);
-                } else {
+                let mut len = len;
+                if dist > out.len() {
+                    // The match starts in the dictionary and may run on
+                    // into the output, which follows the dictionary's end.
+                    let back = dist - out.len();
+                    let start = dictionary.len() - back;
+                    let take = back.min(len);
+                    out.extend_from_slice(&dictionary[start..start + take]);
+                    len -= take;
                     for k in 0..len {
-                        out.push(out[start + k]);
+                        out.push(out[k]);
+                    }
+                } else {
+                    let start = out.len() - dist;
+                    if dist >= len {
+                        out.extend_from_within(start..start + len);
+                    } else {
+                        for k in 0..len {
+                            out.push(out[start + k]);
+                        }
                     }
                 }
             }
             _ => return Err(FastInflate::Invalid),
         }
     }
-    // The Adler-32 starts at the next byte boundary: drop the partial byte.
-    let rest = &r.data[r.pos - (r.bits / 8) as usize..];
-    match rest {
-        [a, b, c, d, tail @ ..] if u32::from_be_bytes([*a, *b, *c, *d]) == adler32(&out) => {
-            if tail.is_empty() {
-                Ok(out)
-            } else {
-                Err(FastInflate::Trailing)
-            }
-        }
-        _ => Err(FastInflate::Invalid),
-    }
+    // What follows starts at the next byte boundary: drop the partial byte.
+    Ok((out, &r.data[r.pos - (r.bits / 8) as usize..]))
 }
 
 #[cfg(test)]
@@ -506,6 +737,219 @@ mod tests {
         // Incompressible input grows by the fixed-code overhead only.
         let n = noise(400, 9);
         assert!(zlib(&n).len() <= 400 * 9 / 8 + 8);
+    }
+
+    /// An independent inflater over `dictionary`: miniz_oxide with the
+    /// dictionary copied in front of its output.
+    fn miniz_over(raw: &[u8], dictionary: &[u8], limit: usize) -> Option<Vec<u8>> {
+        use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+        let mut buf = dictionary.to_vec();
+        buf.resize(dictionary.len() + limit, 0);
+        let mut state = Box::<DecompressorOxide>::default();
+        let (status, consumed, written) = decompress(
+            &mut state,
+            raw,
+            &mut buf,
+            dictionary.len(),
+            inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        (status == miniz_oxide::inflate::TINFLStatus::Done && consumed == raw.len())
+            .then(|| buf[dictionary.len()..dictionary.len() + written].to_vec())
+    }
+
+    /// Licence-like inputs: CBOR framing, random bytes and Chinese text.
+    fn licence_like() -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for (i, text) in [
+            "上海浦江智联科技有限公司上海市浦东新区碧波路690号李明华",
+            "软件开发；信息技术咨询服务；技术服务、技术开发",
+            "广州市天河区天河北路233号中信广场首层102房热食类食品制售；冷食类食品制售",
+            "道路普通货物运输；货物专用运输（集装箱）；大型物件运输",
+            "",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut v = vec![0xd2, 0x84, 0x51, 0xa3, 0x01, 0x27, 0x04, 0x48];
+            v.extend(noise(8, i as u64 + 11));
+            v.extend_from_slice(&[0x10, 0x19, 0xfe, 0x4c, 0xa0, 0x58, 0xa0]);
+            v.extend_from_slice(text.as_bytes());
+            v.extend(noise(64, i as u64 + 99));
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn dictionary_round_trips_through_an_independent_inflater() {
+        let mut inputs = licence_like();
+        inputs.extend([
+            vec![],
+            vec![0],
+            b"ab".to_vec(),
+            vec![b'a'; 259],
+            noise(1000, 5),
+            DICTIONARY_1[..600].to_vec(),
+            DICTIONARY_1[DICTIONARY_1.len() - 300..].to_vec(),
+            // A match that starts in the dictionary's last bytes and would
+            // run on into the output.
+            [&DICTIONARY_1[DICTIONARY_1.len() - 5..], &DICTIONARY_1[..5]].concat(),
+            DICTIONARY_1.to_vec(),
+        ]);
+        for input in &inputs {
+            let raw = deflate_dictionary_1(input);
+            assert_eq!(
+                miniz_over(&raw, DICTIONARY_1, 40_000).as_ref(),
+                Some(input),
+                "length {}",
+                input.len()
+            );
+            assert_eq!(
+                inflate_raw_fixed(&raw, DICTIONARY_1, 40_000).as_ref(),
+                Ok(input)
+            );
+            // Deterministic: the same input, the same bytes.
+            assert_eq!(deflate_dictionary_1(input), raw);
+        }
+        // The dictionary pays: licence text compresses far better with it.
+        for input in &licence_like()[..4] {
+            let with = deflate_dictionary_1(input).len();
+            let without = zlib(input).len() - 6;
+            assert!(with + 12 < without, "{with} vs {without}");
+        }
+    }
+
+    /// The raw fast path and miniz agree on every stream over the
+    /// dictionary: same output, or both refuse.
+    #[test]
+    fn raw_fast_inflate_agrees_with_miniz() {
+        let limit = 8192;
+        let mut streams: Vec<Vec<u8>> = licence_like()
+            .iter()
+            .map(|v| deflate_dictionary_1(v))
+            .collect();
+        streams.push(deflate_dictionary_1(&DICTIONARY_1[1000..3000]));
+        let mut x = 0x0bad_cafe_dead_beefu64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut fast_hits = 0;
+        for s in &streams {
+            for _ in 0..600 {
+                let mut m = s.clone();
+                match rnd() % 4 {
+                    0 => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] ^= 1 << (rnd() % 8);
+                    }
+                    1 => m.truncate((rnd() as usize) % m.len()),
+                    2 => m.push(rnd() as u8),
+                    _ => {
+                        let i = (rnd() as usize) % m.len();
+                        m[i] = rnd() as u8;
+                    }
+                }
+                match inflate_raw_fixed(&m, DICTIONARY_1, limit) {
+                    Ok(out) => {
+                        fast_hits += 1;
+                        assert_eq!(Some(out), miniz_over(&m, DICTIONARY_1, limit), "{m:02x?}");
+                    }
+                    Err(FastInflate::NotFixed) => {}
+                    Err(FastInflate::TooLarge) => {
+                        assert!(miniz_over(&m, DICTIONARY_1, limit).is_none());
+                    }
+                    Err(e) => {
+                        assert_eq!(miniz_over(&m, DICTIONARY_1, limit), None, "{e:?} {m:02x?}");
+                    }
+                }
+            }
+        }
+        assert!(fast_hits > 100, "{fast_hits}");
+    }
+
+    #[test]
+    fn raw_fast_inflate_refusals() {
+        // A back-reference past the history: 'a', then length 3 at
+        // distance 2, with no dictionary and with a 1-byte one.
+        let z = deflate_dictionary_1(b"");
+        assert_eq!(inflate_raw_fixed(&z, DICTIONARY_1, 10), Ok(vec![]));
+        // Fixed block: literal 'a' (0x61: code 0x91, 8 bits), symbol 257
+        // (length 3, 7 bits 0000001), distance code 1 (distance 2, 00001),
+        // end of block.
+        let stream = {
+            let mut acc = 0u64;
+            let mut n = 0;
+            for (v, bits) in [
+                (0b011u64, 3u32),
+                (u64::from((0x30u8 + 0x61).reverse_bits()), 8),
+                (0b1000000, 7),
+                (0b10000, 5),
+                (0, 7),
+            ] {
+                acc |= v << n;
+                n += bits;
+            }
+            acc.to_le_bytes()[..(n as usize).div_ceil(8)].to_vec()
+        };
+        assert_eq!(
+            inflate_raw_fixed(&stream, &[], 100),
+            Err(FastInflate::Invalid)
+        );
+        assert_eq!(inflate_raw_fixed(&stream, b"x", 100), Ok(b"axax".to_vec()));
+        assert_eq!(
+            inflate_raw_fixed(&stream, b"x", 3),
+            Err(FastInflate::TooLarge)
+        );
+        // Not a single final fixed block: left to the general inflater.
+        let dynamic = miniz_oxide::deflate::compress_to_vec(
+            &noise(3000, 5).iter().map(|b| b % 5).collect::<Vec<_>>(),
+            9,
+        );
+        assert_eq!(
+            inflate_raw_fixed(&dynamic, DICTIONARY_1, 8192),
+            Err(FastInflate::NotFixed)
+        );
+        let stored = miniz_oxide::deflate::compress_to_vec(b"abc", 0);
+        assert_eq!(
+            inflate_raw_fixed(&stored, DICTIONARY_1, 8192),
+            Err(FastInflate::NotFixed)
+        );
+        // Empty input, and a stream cut inside a code.
+        assert_eq!(
+            inflate_raw_fixed(&[], DICTIONARY_1, 8192),
+            Err(FastInflate::Invalid)
+        );
+        assert_eq!(
+            inflate_raw_fixed(&stream[..2], b"x", 100),
+            Err(FastInflate::Invalid)
+        );
+        // A byte after the stream.
+        let mut z = deflate_dictionary_1(b"hello");
+        z.push(0);
+        assert_eq!(
+            inflate_raw_fixed(&z, DICTIONARY_1, 100),
+            Err(FastInflate::Trailing)
+        );
+    }
+
+    /// docs/FORMAT.md publishes the dictionary's size and SHA-256: a
+    /// regenerated dictionary must be published again.
+    #[test]
+    fn dictionary_is_the_published_one() {
+        use sha2::{Digest, Sha256};
+        let digest: String = Sha256::digest(DICTIONARY_1)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let doc = include_str!("../docs/FORMAT.md");
+        assert!(
+            doc.contains(&format!("SHA-256 `{digest}`")),
+            "docs/FORMAT.md §9.2 does not give the dictionary's SHA-256 {digest}"
+        );
+        assert!(doc.contains(&format!("{} bytes", DICTIONARY_1.len())));
     }
 
     #[test]

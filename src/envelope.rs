@@ -1,4 +1,4 @@
-//! The signed envelope: tagged COSE_Sign1 and the `EL1:` QR text.
+//! The signed envelope: tagged COSE_Sign1 and the `EL2:` QR text.
 //!
 //! Every signed artifact is a tagged COSE_Sign1 (RFC 9052, tag 18) whose
 //! protected header holds `alg` (1), `kid` (4) and `typ` (16, RFC 9596).
@@ -29,10 +29,14 @@
 //! lengths, no trailing bytes, bounded depth; see `docs/FORMAT.md` §1) → tag 18 →
 //! COSE_Sign1 shape → protected header rules → `typ`.
 //!
-//! The QR text is `EL1:` followed by the Base45 encoding of either
-//! `zlib(COSE)` or the raw COSE bytes, whichever is shorter; the first
-//! decoded byte tells which (0x78: zlib, 0xD2: tag 18). Inflation stops at
-//! [`MAX_COSE_LEN`] bytes, so a zip bomb is refused, not expanded.
+//! The QR text (docs/FORMAT.md §2) is `EL2:` followed by the Base45
+//! encoding of a payload: either the raw COSE bytes (first byte 0xD2, tag
+//! 18) or the byte 0x01 and the raw DEFLATE of the COSE bytes over the
+//! preset dictionary version 1 (`data/dictionary/el-dict-1.bin`), whichever
+//! is shorter. Bytes 0x02–0x1F name dictionaries this build does not have
+//! (`DICTIONARY_UNKNOWN`); `EL1:`, the first format, is refused
+//! (`QR_VERSION_UNSUPPORTED`). Inflation stops at [`MAX_COSE_LEN`] bytes of
+//! output, so a zip bomb is refused, not expanded.
 
 use ciborium::Value;
 use sha2::{Digest, Sha256};
@@ -46,8 +50,22 @@ use crate::cbor::{self, Limits};
 
 use crate::ReasonCode;
 
-/// The prefix of every licence QR text.
-pub const QR_PREFIX: &str = "EL1:";
+/// The prefix of every licence QR text: format version 2.
+pub const QR_PREFIX: &str = "EL2:";
+/// The prefix of format version 1, refused with `QR_VERSION_UNSUPPORTED`.
+pub const QR_PREFIX_VERSION_1: &str = "EL1:";
+/// The first payload byte of an uncompressed COSE_Sign1 (CBOR tag 18).
+pub const PAYLOAD_RAW: u8 = 0xd2;
+/// The first payload byte of raw DEFLATE over the preset dictionary version 1.
+pub const PAYLOAD_DICTIONARY_1: u8 = 0x01;
+/// First payload bytes that name a preset dictionary by its version, 1 to
+/// 31; this build has version 1 only, and refuses the others with
+/// `DICTIONARY_UNKNOWN`.
+pub const PAYLOAD_DICTIONARIES: core::ops::RangeInclusive<u8> = 0x01..=0x1f;
+/// The preset dictionary version 1 (`data/dictionary/el-dict-1.bin`,
+/// docs/FORMAT.md §9.2): the history a payload of first byte
+/// [`PAYLOAD_DICTIONARY_1`] is inflated over.
+pub const DICTIONARY_1: &[u8] = crate::deflate::DICTIONARY_1;
 /// Longest QR text accepted: the alphanumeric capacity of a version 40 QR code.
 pub const MAX_QR_TEXT_LEN: usize = 4296;
 /// Largest licence COSE_Sign1 accepted, before or after inflation.
@@ -203,9 +221,16 @@ impl serde::Serialize for Typ {
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EnvelopeError {
-    /// The QR text does not start with `EL1:`.
-    #[error("the QR text does not start with \"EL1:\"")]
+    /// The QR text does not start with `EL2:` (nor `EL1:`).
+    #[error("the QR text does not start with \"EL2:\"")]
     QrPrefix,
+    /// The QR text starts with `EL1:`: format version 1, no longer read.
+    #[error("the QR text is of format version 1 (\"EL1:\"), which this verifier no longer reads; the licence must be reissued")]
+    QrVersionUnsupported,
+    /// The payload is compressed over a preset dictionary this build does
+    /// not have (first byte 0x02–0x1F: the dictionary's version).
+    #[error("the payload is compressed with preset dictionary version {0}, which this verifier does not have")]
+    DictionaryUnknown(u8),
     /// Input longer than the documented limit.
     #[error("the input is {len} bytes long, over the limit of {limit}")]
     TooLarge {
@@ -217,12 +242,13 @@ pub enum EnvelopeError {
     /// Base45 decoding failed.
     #[error("the QR text is not valid Base45: {0}")]
     Base45(#[from] Base45Error),
-    /// The first decoded byte is neither 0x78 (zlib) nor 0xD2 (COSE tag 18).
-    #[error("the decoded data starts with 0x{0:02x}, neither zlib (0x78) nor a tagged COSE_Sign1 (0xd2)")]
+    /// The first decoded byte is neither 0xD2 (COSE tag 18) nor a
+    /// dictionary version 0x01–0x1F (for `HC1:` texts: neither zlib nor COSE).
+    #[error("the decoded data starts with 0x{0:02x}, neither a tagged COSE_Sign1 (0xd2) nor a compressed form")]
     UnknownEncoding(u8),
-    /// Nothing follows the `EL1:` prefix: there is no first byte to tell
-    /// zlib from COSE.
-    #[error("the QR text carries no data after \"EL1:\"")]
+    /// Nothing follows the prefix: there is no first byte to tell the
+    /// payload's form.
+    #[error("the QR text carries no data after its prefix")]
     NoData,
     /// The zlib stream is corrupt or truncated.
     #[error("the compressed data is corrupt or truncated")]
@@ -277,6 +303,8 @@ impl EnvelopeError {
     pub fn reason(&self) -> ReasonCode {
         match self {
             EnvelopeError::QrPrefix => ReasonCode::QrPrefixInvalid,
+            EnvelopeError::QrVersionUnsupported => ReasonCode::QrVersionUnsupported,
+            EnvelopeError::DictionaryUnknown(_) => ReasonCode::DictionaryUnknown,
             EnvelopeError::TooLarge { .. } => ReasonCode::InputTooLarge,
             EnvelopeError::Base45(e) => e.reason(),
             EnvelopeError::UnknownEncoding(_) | EnvelopeError::NoData => {
@@ -598,27 +626,32 @@ impl PreparedSign1 {
     }
 }
 
-/// Encodes COSE bytes as QR text: `EL1:` + Base45 of zlib(COSE) or the raw
-/// bytes, whichever is shorter (raw on a tie).
+/// Encodes COSE bytes as QR text: `EL2:` + Base45 of the payload byte
+/// 0x01 and the raw DEFLATE of the COSE bytes over [`DICTIONARY_1`], or of
+/// the raw COSE bytes, whichever is shorter (raw on a tie).
 pub fn to_qr_text(cose: &[u8]) -> String {
-    let compressed = crate::deflate::zlib(cose);
-    let body = if compressed.len() < cose.len() {
-        &compressed[..]
+    let compressed = crate::deflate::deflate_dictionary_1(cose);
+    let payload = if 1 + compressed.len() < cose.len() {
+        let mut p = Vec::with_capacity(1 + compressed.len());
+        p.push(PAYLOAD_DICTIONARY_1);
+        p.extend_from_slice(&compressed);
+        p
     } else {
-        cose
+        cose.to_vec()
     };
-    let mut text = String::with_capacity(QR_PREFIX.len() + body.len() * 3 / 2 + 2);
+    let mut text = String::with_capacity(QR_PREFIX.len() + payload.len() * 3 / 2 + 2);
     text.push_str(QR_PREFIX);
-    text.push_str(&base45::encode(body));
+    text.push_str(&base45::encode(&payload));
     text
 }
 
 /// Decodes QR text to COSE bytes (not yet validated as COSE), exactly as
 /// docs/FORMAT.md §2 says, in this order: size (more than
-/// [`MAX_QR_TEXT_LEN`] bytes: [`EnvelopeError::TooLarge`]), the `EL1:`
-/// prefix, strict Base45 of everything after it (no white space, no line
-/// end: see [`trim_line_ends`] for text read from a file), the first
-/// decoded byte (none: [`EnvelopeError::NoData`]), then bounded inflation.
+/// [`MAX_QR_TEXT_LEN`] bytes: [`EnvelopeError::TooLarge`]), the prefix
+/// (`EL1:`: [`EnvelopeError::QrVersionUnsupported`]; anything but `EL2:`:
+/// [`EnvelopeError::QrPrefix`]), strict Base45 of everything after it (no
+/// white space, no line end: see [`trim_line_ends`] for text read from a
+/// file), then the payload ([`decode_qr_payload`]).
 pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
     if text.len() > MAX_QR_TEXT_LEN {
         return Err(EnvelopeError::TooLarge {
@@ -626,14 +659,31 @@ pub fn from_qr_text(text: &str) -> Result<Vec<u8>, EnvelopeError> {
             limit: MAX_QR_TEXT_LEN,
         });
     }
-    let body = text
-        .strip_prefix(QR_PREFIX)
-        .ok_or(EnvelopeError::QrPrefix)?;
-    let bytes = base45::decode(body)?;
-    match bytes.first() {
-        Some(0x78) => inflate_bounded(&bytes, MAX_COSE_LEN),
-        Some(0xd2) => Ok(bytes),
-        Some(b) => Err(EnvelopeError::UnknownEncoding(*b)),
+    let Some(body) = text.strip_prefix(QR_PREFIX) else {
+        return Err(if text.starts_with(QR_PREFIX_VERSION_1) {
+            EnvelopeError::QrVersionUnsupported
+        } else {
+            EnvelopeError::QrPrefix
+        });
+    };
+    decode_qr_payload(base45::decode(body)?)
+}
+
+/// Decodes a QR payload (the Base45-decoded bytes after `EL2:`) to COSE
+/// bytes, by its first byte (docs/FORMAT.md §2): 0xD2, the COSE bytes as
+/// they are; 0x01, raw DEFLATE over [`DICTIONARY_1`], inflated to at most
+/// [`MAX_COSE_LEN`] bytes ([`EnvelopeError::ZlibTooLarge`]; a corrupt or
+/// truncated stream, or any byte after its end: `ZLIB_INVALID`); 0x02–0x1F,
+/// [`EnvelopeError::DictionaryUnknown`]; anything else, or nothing,
+/// `PAYLOAD_ENCODING_UNKNOWN`.
+pub fn decode_qr_payload(payload: Vec<u8>) -> Result<Vec<u8>, EnvelopeError> {
+    match payload.first() {
+        Some(&PAYLOAD_RAW) => Ok(payload),
+        Some(&PAYLOAD_DICTIONARY_1) => {
+            inflate_with_dictionary(&payload[1..], DICTIONARY_1, MAX_COSE_LEN)
+        }
+        Some(&b) if PAYLOAD_DICTIONARIES.contains(&b) => Err(EnvelopeError::DictionaryUnknown(b)),
+        Some(&b) => Err(EnvelopeError::UnknownEncoding(b)),
         None => Err(EnvelopeError::NoData),
     }
 }
@@ -709,6 +759,70 @@ pub(crate) fn inflate_bounded(zlib: &[u8], limit: usize) -> Result<Vec<u8>, Enve
             }
         }
     })
+}
+
+/// Inflates raw DEFLATE (RFC 1951) over `dictionary` as history (as
+/// zlib's `inflateSetDictionary` does), refusing more than `limit` bytes of
+/// output, the dictionary not counted ([`EnvelopeError::ZlibTooLarge`]),
+/// a corrupt or truncated stream ([`EnvelopeError::Zlib`]) and any byte
+/// after the stream's last ([`EnvelopeError::ZlibTrailing`]).
+///
+/// The single fixed-Huffman block our encoder writes is read without
+/// copying the dictionary (`deflate::inflate_raw_fixed`); any other stream
+/// (dynamic or stored blocks, several blocks) goes to miniz_oxide over a
+/// buffer that starts with a copy of the dictionary, so a back-reference
+/// reaches into it as into earlier output.
+pub(crate) fn inflate_with_dictionary(
+    raw: &[u8],
+    dictionary: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, EnvelopeError> {
+    use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+
+    use crate::deflate::{inflate_raw_fixed, FastInflate};
+    match inflate_raw_fixed(raw, dictionary, limit) {
+        Ok(out) => return Ok(out),
+        Err(FastInflate::TooLarge) => return Err(EnvelopeError::ZlibTooLarge),
+        Err(FastInflate::Trailing) => return Err(EnvelopeError::ZlibTrailing),
+        Err(FastInflate::Invalid) => return Err(EnvelopeError::Zlib),
+        Err(FastInflate::NotFixed) => {}
+    }
+    let d = dictionary.len();
+    // One byte over the limit tells "exactly at the limit" from "past it".
+    let cap = d + limit.saturating_add(1);
+    let mut out = Vec::with_capacity(d + (raw.len() * 2).max(256).min(cap - d));
+    out.extend_from_slice(dictionary);
+    out.resize(out.capacity(), 0);
+    let mut state = Box::<DecompressorOxide>::default();
+    let (mut in_pos, mut out_pos) = (0, d);
+    loop {
+        let (status, consumed, written) = decompress(
+            &mut state,
+            &raw[in_pos..],
+            &mut out,
+            out_pos,
+            TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        in_pos += consumed;
+        out_pos += written;
+        match status {
+            TINFLStatus::Done if out_pos - d > limit => return Err(EnvelopeError::ZlibTooLarge),
+            TINFLStatus::Done if in_pos != raw.len() => return Err(EnvelopeError::ZlibTrailing),
+            TINFLStatus::Done => {
+                out.truncate(out_pos);
+                out.drain(..d);
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() < cap => {
+                let grown = (d + (out.len() - d) * 2).min(cap);
+                out.resize(grown, 0);
+            }
+            TINFLStatus::HasMoreOutput => return Err(EnvelopeError::ZlibTooLarge),
+            _ => return Err(EnvelopeError::Zlib),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! A licence is a CWT claims set signed as a COSE_Sign1 (EdDSA, SM2-SM3 or
 //! ES256) by an *authority* whose X.509 certificate chains to a *region
 //! root*. Its QR code
-//! holds `EL1:` followed by Base45. Every byte is specified in
+//! holds `EL2:` followed by Base45. Every byte is specified in
 //! `docs/FORMAT.md`; every failure has a stable [`ReasonCode`]
 //! (`docs/REASONS.md`).
 //!
@@ -64,7 +64,7 @@
 //! // `CertifiedSigner::external`).
 //! let signer = CertifiedSigner::new(cert.clone(), key)?;
 //! let qr_text = licence.sign(&signer)?.qr_text();
-//! assert!(qr_text.starts_with("EL1:"));
+//! assert!(qr_text.starts_with("EL2:"));
 //!
 //! // A verifier that trusts the root and knows the authority checks it.
 //! let verifier = Verifier::new(TrustStore::new(vec![root], vec![cert])?);
@@ -124,7 +124,7 @@
 //! | [`licence`] | the licence model, its builder and JSON form, its CWT claims; issuing (`sign`, or `prepare` → external signature → `complete` for an HSM) |
 //! | [`alg`] | the algorithm table (EdDSA, SM2-SM3, ES256): keys (PKCS#8 as OpenSSL writes them), the [`alg::Signer`] abstraction, strict verification, batch |
 //! | [`artifact`] | the signed-artifact layer: [`artifact::CertifiedSigner`], sign, prepare → external signature → complete, open |
-//! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL1:` QR text |
+//! | [`envelope`] | COSE_Sign1 with strict decoding, and the `EL2:` QR text |
 //! | [`cose`] | COSE_Sign1 from other ecosystems (EU DCC `HC1:`, RFC 9052 examples) verified against any certificate |
 //! | [`pki`] | region roots and authority certificates: creation (feature `issuer`) and chain validation |
 //! | [`trust`] | federation and region trust lists: who may issue which licences, at which trust level, in which state |

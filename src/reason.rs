@@ -69,7 +69,7 @@ reason_codes! {
     NotChecked = 1 => "NOT_CHECKED",
 
     // --- QR text and transport encoding ---
-    /// QR text does not start with the `EL1:` prefix.
+    /// QR text does not start with the `EL2:` prefix (nor with `EL1:`).
     QrPrefixInvalid = 2 => "QR_PREFIX_INVALID",
     /// Input (QR text, COSE bytes, certificate) is longer than the documented limit.
     InputTooLarge = 3 => "INPUT_TOO_LARGE",
@@ -81,12 +81,16 @@ reason_codes! {
     Base45InvalidLength = 6 => "BASE45_INVALID_LENGTH",
     /// Hex text (a COSE message given as hex) has an odd number of digits.
     HexInvalidLength = 88 => "HEX_INVALID_LENGTH",
-    /// The decoded bytes are empty (`EL1:` alone) or start neither with 0x78 (zlib) nor 0xD2 (tagged COSE_Sign1).
+    /// The decoded bytes are empty (`EL2:` alone) or start neither with 0xD2 (tagged COSE_Sign1) nor with a dictionary version 0x01–0x1F.
     PayloadEncodingUnknown = 7 => "PAYLOAD_ENCODING_UNKNOWN",
-    /// The zlib stream is corrupt or truncated.
+    /// The compressed stream (raw DEFLATE over the dictionary, or zlib) is corrupt or truncated, or bytes follow its end.
     ZlibInvalid = 8 => "ZLIB_INVALID",
-    /// The zlib stream inflates past the size limit (a zip bomb).
+    /// The compressed stream inflates past the size limit (a zip bomb).
     ZlibTooLarge = 9 => "ZLIB_TOO_LARGE",
+    /// The QR text is of an earlier format version (`EL1:`), which this verifier no longer reads: the licence must be reissued.
+    QrVersionUnsupported = 115 => "QR_VERSION_UNSUPPORTED",
+    /// The payload is compressed over a preset dictionary this verifier does not have (first byte 0x02–0x1F, the dictionary's version).
+    DictionaryUnknown = 116 => "DICTIONARY_UNKNOWN",
     /// No readable QR code was found in the image, or the image could not be read.
     QrNotFound = 10 => "QR_NOT_FOUND",
     /// A caller-supplied parameter is invalid (ECC level, colour, scale, buffer size).
@@ -318,14 +322,20 @@ impl ReasonCode {
             NotChecked => {
                 "The check was not run because an earlier check failed or its input is absent."
             }
-            QrPrefixInvalid => "The QR text does not start with the EL1: prefix.",
+            QrPrefixInvalid => "The QR text does not start with the EL2: prefix.",
+            QrVersionUnsupported => {
+                "The QR text is of format version 1 (EL1:), which is no longer read; the licence must be reissued."
+            }
+            DictionaryUnknown => {
+                "The payload is compressed with a preset dictionary this verifier does not have."
+            }
             InputTooLarge => "The input is longer than the documented limit.",
             Base45InvalidCharacter => "The QR text has a character outside the Base45 alphabet.",
             Base45ValueOutOfRange => "A Base45 group decodes to a value out of range.",
             Base45InvalidLength => "The Base45 text has a length no encoder produces.",
             HexInvalidLength => "The hex text has an odd number of digits.",
             PayloadEncodingUnknown => {
-                "The decoded bytes are empty, or neither zlib nor a tagged COSE_Sign1."
+                "The decoded bytes are empty, or neither a compressed form nor a tagged COSE_Sign1."
             }
             ZlibInvalid => "The compressed data is corrupt or truncated.",
             ZlibTooLarge => "The compressed data inflates past the size limit.",

@@ -11,7 +11,7 @@
 //!
 //! | check | what | failing codes |
 //! |---|---|---|
-//! | `DECODE` | `EL1:` prefix, Base45, bounded zlib | `QR_PREFIX_INVALID`, `BASE45_*`, `ZLIB_*`, `INPUT_TOO_LARGE`, `PAYLOAD_ENCODING_UNKNOWN` |
+//! | `DECODE` | `EL2:` prefix, Base45, bounded inflation over the dictionary | `QR_PREFIX_INVALID`, `QR_VERSION_UNSUPPORTED`, `BASE45_*`, `DICTIONARY_UNKNOWN`, `ZLIB_*`, `INPUT_TOO_LARGE`, `PAYLOAD_ENCODING_UNKNOWN` |
 //! | `ENVELOPE` | strict CBOR, tag 18, protected `alg`/`kid`/`typ` | `CBOR_*`, `COSE_*` |
 //! | `SIGNER` | a trusted certificate with the `kid` | `SIGNER_UNKNOWN` (INDETERMINATE) |
 //! | `SIGNATURE` | strict Ed25519 under each candidate certificate | `SIGNATURE_INVALID`, `SIGNATURE_NON_CANONICAL` |
@@ -683,7 +683,7 @@ impl Verifier {
         let mut report = Report::new(now, true, self.bundle.is_some());
         match envelope::from_qr_text(text) {
             Ok(cose) => {
-                report.pass(CheckKind::Decode, "EL1: text decoded");
+                report.pass(CheckKind::Decode, "EL2: text decoded");
                 self.verify_inner(&cose, options, report)
             }
             Err(e) => report.fail(CheckKind::Decode, e.reason(), e.to_string()),
@@ -847,7 +847,7 @@ impl Verifier {
                     continue;
                 }
             };
-            report.pass(CheckKind::Decode, "EL1: text decoded");
+            report.pass(CheckKind::Decode, "EL2: text decoded");
             match self.envelope_and_signer(&cose, report) {
                 Ok((sign1, candidates, report)) => {
                     slots.push(None); // filled once the signature is decided

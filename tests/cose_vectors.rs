@@ -473,7 +473,7 @@ fn own_licence_verifies_as_generic_cose() {
     assert_eq!(pem.der(), der.der());
     assert_eq!(pem.not_after(), demo.authority.not_after());
     for (input, form) in [
-        (signed.qr_text().into_bytes(), InputForm::El1),
+        (signed.qr_text().into_bytes(), InputForm::El2),
         (signed.cose().to_vec(), InputForm::Binary),
     ] {
         let (f, ok) = cose::verify_input(&input, &pem, &CoseOptions::default()).unwrap();

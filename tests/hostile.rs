@@ -156,7 +156,7 @@ fn the_sample_is_valid() {
 #[test]
 fn wrong_prefix() {
     let f = fixture();
-    let text = f.text.replacen("EL1:", "HC1:", 1);
+    let text = f.text.replacen("EL2:", "HC1:", 1);
     let r = f
         .verifier
         .verify_qr(&text, elicense::UnixTime::from_secs(now()));
@@ -184,7 +184,7 @@ fn characters_outside_base45() {
     );
     let r = f
         .verifier
-        .verify_qr("EL1:证照", elicense::UnixTime::from_secs(now()));
+        .verify_qr("EL2:证照", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -198,7 +198,7 @@ fn base45_group_out_of_range() {
     let f = fixture();
     let r = f
         .verifier
-        .verify_qr("EL1:GGW", elicense::UnixTime::from_secs(now()));
+        .verify_qr("EL2:GGW", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -244,7 +244,7 @@ fn prefix_alone() {
     let f = fixture();
     let r = f
         .verifier
-        .verify_qr("EL1:", elicense::UnixTime::from_secs(now()));
+        .verify_qr("EL2:", elicense::UnixTime::from_secs(now()));
     assert_report(
         &r,
         Verdict::Invalid,
@@ -259,10 +259,10 @@ fn base45_fault_precedence() {
     // character, else a value out of range.
     let f = fixture();
     for (text, reason) in [
-        ("EL1:GGW~", ReasonCode::Base45InvalidCharacter),
-        ("EL1:GGW0", ReasonCode::Base45InvalidLength),
-        ("EL1:GGWV5", ReasonCode::Base45ValueOutOfRange),
-        ("EL1:000GGW", ReasonCode::Base45ValueOutOfRange),
+        ("EL2:GGW~", ReasonCode::Base45InvalidCharacter),
+        ("EL2:GGW0", ReasonCode::Base45InvalidLength),
+        ("EL2:GGWV5", ReasonCode::Base45ValueOutOfRange),
+        ("EL2:000GGW", ReasonCode::Base45ValueOutOfRange),
     ] {
         let r = f
             .verifier
@@ -274,8 +274,12 @@ fn base45_fault_precedence() {
 #[test]
 fn zip_bomb() {
     let f = fixture();
-    let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);
-    let text = format!("EL1:{}", base45::encode(&bomb));
+    let mut bomb = vec![elicense::envelope::PAYLOAD_DICTIONARY_1];
+    bomb.extend(miniz_oxide::deflate::compress_to_vec(
+        &vec![0u8; 1 << 20],
+        10,
+    ));
+    let text = format!("EL2:{}", base45::encode(&bomb));
     assert!(
         text.len() < 4296,
         "the bomb fits a QR code: {} chars",
@@ -288,6 +292,67 @@ fn zip_bomb() {
         &r,
         Verdict::Invalid,
         ReasonCode::ZlibTooLarge,
+        CheckKind::Decode,
+    );
+}
+
+#[test]
+fn zip_bomb_through_the_dictionary() {
+    // The dictionary's own bytes, copied from it over and over: a payload
+    // of a few hundred bytes that would inflate past the limit.
+    let f = fixture();
+    let copies: Vec<u8> = elicense::envelope::DICTIONARY_1[..9000].to_vec();
+    let text = elicense::envelope::to_qr_text(&copies);
+    assert!(text.len() < 400, "{} chars", text.len());
+    let r = f
+        .verifier
+        .verify_qr(&text, elicense::UnixTime::from_secs(now()));
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::ZlibTooLarge,
+        CheckKind::Decode,
+    );
+}
+
+#[test]
+fn format_version_1_and_unknown_dictionaries() {
+    let f = fixture();
+    // The sample as format version 1 wrote it: EL1: and zlib.
+    let zlib = miniz_oxide::deflate::compress_to_vec_zlib(&f.cose, 9);
+    let old = format!("EL1:{}", base45::encode(&zlib));
+    let r = f
+        .verifier
+        .verify_qr(&old, elicense::UnixTime::from_secs(now()));
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::QrVersionUnsupported,
+        CheckKind::Decode,
+    );
+    // The same zlib stream under EL2: its first byte 0x78 is no form of version 2.
+    let r = f.verifier.verify_qr(
+        &format!("EL2:{}", base45::encode(&zlib)),
+        elicense::UnixTime::from_secs(now()),
+    );
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::PayloadEncodingUnknown,
+        CheckKind::Decode,
+    );
+    // The sample's payload relabelled as compressed over dictionary 2.
+    let mut payload = base45::decode(&f.text[4..]).unwrap();
+    assert_eq!(payload[0], elicense::envelope::PAYLOAD_DICTIONARY_1);
+    payload[0] = 0x02;
+    let r = f.verifier.verify_qr(
+        &format!("EL2:{}", base45::encode(&payload)),
+        elicense::UnixTime::from_secs(now()),
+    );
+    assert_report(
+        &r,
+        Verdict::Invalid,
+        ReasonCode::DictionaryUnknown,
         CheckKind::Decode,
     );
 }

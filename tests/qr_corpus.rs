@@ -31,14 +31,14 @@ fn phone_photo_of_a_printed_licence() {
     let want = std::fs::read_to_string(data("photo.qr.txt")).unwrap();
     let texts = scan_image(&read("photo.jpg")).unwrap();
     assert_eq!(texts, vec![want.trim()]);
-    assert!(texts[0].starts_with("EL1:"));
+    assert!(texts[0].starts_with("EL2:"));
 }
 
 #[test]
 fn small_jpeg_code() {
     let texts = scan_image(&read("small-code.jpg")).unwrap();
     assert_eq!(texts.len(), 1);
-    assert!(texts[0].starts_with("EL1:"), "{texts:?}");
+    assert!(texts[0].starts_with("EL2:"), "{texts:?}");
 }
 
 /// A Kanji-mode code (Shift JIS) comes back as its text.

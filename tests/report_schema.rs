@@ -167,7 +167,7 @@ fn demo_reports() -> Vec<Case> {
     add(
         "invalid-decode",
         verifier.verify_qr(
-            &text.replacen("EL1:", "HC1:", 1),
+            &text.replacen("EL2:", "HC1:", 1),
             elicense::UnixTime::from_secs(now),
         ),
         Invalid,
@@ -455,7 +455,7 @@ fn bundle_reports() -> Vec<Case> {
     add("valid-status-missing-warning", r, Valid, R::Ok, None);
     add(
         "invalid-decode",
-        verifier.verify_qr("EL1:", elicense::UnixTime::from_secs(NOW)),
+        verifier.verify_qr("EL2:", elicense::UnixTime::from_secs(NOW)),
         Invalid,
         R::PayloadEncodingUnknown,
         Some(K::Decode),

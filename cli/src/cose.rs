@@ -20,7 +20,7 @@ pub const LONG_ABOUT: &str = "Verify a COSE_Sign1 from any ecosystem against a c
     an EU Digital COVID Certificate (HC1: QR text), a COSE example, or an elicense licence \
     read as plain COSE.\n\n\
     FILE may be binary COSE, hex text, or QR text starting with HC1: (Base45 of zlib of \
-    COSE) or EL1:; the form is told from its first bytes. `-` reads standard input. The \
+    COSE) or EL2:; the form is told from its first bytes. `-` reads standard input. The \
     message may be tagged (18) or not; its kid may be in either header or absent; its alg \
     must be in the protected header. Accepted algorithms: ES256, EdDSA (Ed25519), SM2-SM3 \
     and PS256; the header's alg must be that of the certificate's key.\n\n\
@@ -48,7 +48,7 @@ pub struct CoseVerifyArgs {
     /// The signer's X.509 certificate, PEM or DER (any profile: only its key is used).
     #[arg(long, value_name = "CERT")]
     pub cert: PathBuf,
-    /// The message: binary COSE, hex, or HC1:/EL1: QR text; `-` for standard input.
+    /// The message: binary COSE, hex, or HC1:/EL2: QR text; `-` for standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// External additional authenticated data the message was signed with

@@ -186,7 +186,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
 
 /// Reads a signed list (trust list or status list: COSE_Sign1 bytes, at
 /// most [`elicense::envelope::MAX_LIST_LEN`]). A file holding a licence's
-/// `EL1:` QR text is decoded to its COSE bytes, so that offering a licence
+/// `EL2:` QR text is decoded to its COSE bytes, so that offering a licence
 /// where a list is expected is refused for what it is (`COSE_TYP_MISMATCH`).
 pub fn read_signed(path: &Path) -> Result<Vec<u8>, CliError> {
     let bytes = read_bytes(path, elicense::envelope::MAX_LIST_LEN as u64)?;

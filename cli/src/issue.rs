@@ -18,7 +18,7 @@ use crate::{files, note, print_out, time, IssueArgs};
 /// A licence just issued.
 #[derive(Debug)]
 pub struct Issued {
-    /// The `EL1:` QR text.
+    /// The `EL2:` QR text.
     pub qr_text: String,
     /// The GB/T 36904 identifier.
     pub identifier: String,

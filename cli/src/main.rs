@@ -108,7 +108,7 @@ Exit status:
     about,
     long_about = "Issue, sign and verify electronic licences (电子证照) carried in QR codes.\n\n\
         A region runs a root certificate authority; its authorities (departments) hold \
-        keys certified by that root (Ed25519, SM2 with SM3, or ECDSA P-256) and sign licences, which travel as `EL1:` QR \
+        keys certified by that root (Ed25519, SM2 with SM3, or ECDSA P-256) and sign licences, which travel as `EL2:` QR \
         text. Anyone holding the region's root certificate and the authority's certificate \
         can verify a licence offline.\n\n\
         Across regions, a federation root signs the list of region roots, each region root \
@@ -193,7 +193,7 @@ enum Command {
     },
     /// Sign a licence (JSON) and output its QR text, optionally as SVG or PNG.
     #[command(
-        long_about = "Sign a licence with an authority's key and output its `EL1:` QR text.\n\n\
+        long_about = "Sign a licence with an authority's key and output its `EL2:` QR text.\n\n\
             The licence is given as JSON (see examples/data/business-licence.json). The QR \
             text goes to standard output (or to --out); the identifier, QR version and any \
             warnings (such as a pilot credit code failing its check character) go to \
@@ -283,7 +283,7 @@ enum Command {
             --anchor fed/federation.cert.pem --purpose business_registration --json\n  \
             elicense verify --image licence.png --root sh/root.cert.pem --root gd/root.cert.pem \\\n      \
             --authority sh/authority.cert.pem --at 2030-01-01 --json\n  \
-            elicense verify 'EL1:6BF…' --root sh/root.cert.pem --authority sh/authority.cert.pem\n\n\
+            elicense verify 'EL2:6BF…' --root sh/root.cert.pem --authority sh/authority.cert.pem\n\n\
             Exit status:\n  \
             0  VALID: every check passed\n  \
             1  error (unreadable file, bad certificate, no QR code in the image, …)\n  \
@@ -320,7 +320,7 @@ enum Command {
             4  none is INVALID, at least one is INDETERMINATE"
     )]
     VerifyBatch(VerifyBatchArgs),
-    /// Verify any COSE_Sign1 (EU DCC HC1:, EL1:, hex or binary) against a certificate.
+    /// Verify any COSE_Sign1 (EU DCC HC1:, EL2:, hex or binary) against a certificate.
     #[command(long_about = cose::LONG_ABOUT, after_help = cose::AFTER_HELP)]
     CoseVerify(cose::CoseVerifyArgs),
     /// Decode a licence QR code WITHOUT verifying it (for debugging only).
@@ -1088,7 +1088,7 @@ pub struct IssueArgs {
 #[derive(Debug, Clone, Args)]
 #[group(required = true, multiple = false)]
 pub struct QrInput {
-    /// The QR text itself (`EL1:…`).
+    /// The QR text itself (`EL2:…`).
     #[arg(value_name = "QR_TEXT")]
     pub qr_text: Option<String>,
     /// Read the QR text from FILE (`-` for standard input); surrounding whitespace is
@@ -1096,7 +1096,7 @@ pub struct QrInput {
     #[arg(long, value_name = "FILE")]
     pub qr_file: Option<PathBuf>,
     /// Read the QR code from a picture: PNG or JPEG (a phone photo, a screenshot, a
-    /// scan). When it holds several QR codes, the licence (`EL1:`) one is read.
+    /// scan). When it holds several QR codes, the licence (`EL2:`) one is read.
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<PathBuf>,
 }

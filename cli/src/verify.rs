@@ -38,9 +38,12 @@ pub fn read_qr(input: &QrInput) -> Result<String, CliError> {
 fn read_image(path: &Path) -> Result<String, CliError> {
     let bytes = files::read_bytes(path, MAX_IMAGE_FILE)?;
     let codes = elicense::qr::scan_image(&bytes).context(path.display())?;
-    let mut licences = codes
-        .iter()
-        .filter(|c| c.starts_with(elicense::envelope::QR_PREFIX));
+    let mut licences = codes.iter().filter(|c| {
+        // A format-version-1 code is a licence too: verifying it says
+        // QR_VERSION_UNSUPPORTED (reissue it), not "not a licence".
+        c.starts_with(elicense::envelope::QR_PREFIX)
+            || c.starts_with(elicense::envelope::QR_PREFIX_VERSION_1)
+    });
     let chosen = match licences.next() {
         Some(c) => {
             if licences.next().is_some() {

@@ -74,7 +74,7 @@ impl Region {
         );
         assert!(r.stderr.contains("QR code: version "), "{r}");
         let text = fs::read_to_string(out).unwrap().trim().to_owned();
-        assert!(text.starts_with("EL1:"), "{text}");
+        assert!(text.starts_with("EL2:"), "{text}");
         text
     }
 
@@ -110,7 +110,7 @@ fn round_trip_region_authority_issue_verify_is_valid() {
 /// Changes one Base45 character in the middle so that its 3-character group
 /// still decodes (its least significant digit moves by one).
 fn tamper(text: &str) -> String {
-    let body = &text["EL1:".len()..];
+    let body = &text["EL2:".len()..];
     let chars: Vec<char> = body.chars().collect();
     let mut i = chars.len() / 2;
     i -= i % 3; // start of a group
@@ -120,7 +120,7 @@ fn tamper(text: &str) -> String {
     let mut out: Vec<char> = chars.clone();
     out[i] = BASE45.as_bytes()[nv] as char;
     assert_ne!(out, chars);
-    format!("EL1:{}", out.into_iter().collect::<String>())
+    format!("EL2:{}", out.into_iter().collect::<String>())
 }
 
 // 2.
@@ -276,7 +276,7 @@ fn json_report_has_verdict_and_nine_checks() {
     assert_eq!(r.code, 0, "{r}");
     let v = r.json();
     let qr_text = v["qr_text"].as_str().unwrap();
-    assert!(qr_text.starts_with("EL1:"));
+    assert!(qr_text.starts_with("EL2:"));
     assert_eq!(v["qr_chars"].as_u64(), Some(qr_text.len() as u64));
     assert_eq!(v["ecc"], "Q");
     assert!((1..=40).contains(&v["qr_version"].as_u64().unwrap()), "{r}");
@@ -432,11 +432,11 @@ fn every_error_ends_with_its_code_and_is_json_with_json() {
     let r = issue(&region.authority(), &region.sh("root.key.pem"), &["--json"]);
     assert_json_error(&r, 1, "SIGNER_FAILED");
     // A usage error: clap's text without --json, JSON with it.
-    let r = run(["verify", "--root", "r.pem", "--at", "tomorrow", "EL1:X"]);
+    let r = run(["verify", "--root", "r.pem", "--at", "tomorrow", "EL2:X"]);
     assert_eq!(r.code, 2, "{r}");
     assert!(r.stderr.starts_with("error: "), "{r}");
     let r = run([
-        "verify", "--root", "r.pem", "--at", "tomorrow", "EL1:X", "--json",
+        "verify", "--root", "r.pem", "--at", "tomorrow", "EL2:X", "--json",
     ]);
     let message = assert_json_error(&r, 2, "INVALID_ARGUMENT");
     assert!(message.contains("--at"), "{message}");
@@ -446,7 +446,7 @@ fn every_error_ends_with_its_code_and_is_json_with_json() {
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("Examples:"), "{r}");
     // Verification outcomes are reports, not errors: JSON on standard output.
-    let r = region.verify(&["EL1:"], &["--json"]);
+    let r = region.verify(&["EL2:"], &["--json"]);
     assert_eq!(r.code, 3, "{r}");
     assert!(r.stderr.is_empty(), "{r}");
     assert_eq!(r.json()["reason"], "PAYLOAD_ENCODING_UNKNOWN", "{r}");
@@ -571,7 +571,7 @@ fn wrong_inputs_give_their_reason_codes() {
     assert!(r.stderr.trim_end().ends_with("[SIGNER_FAILED]"), "{r}");
     // An authority certificate given as a root.
     let authority = region.authority();
-    let r = run(["verify", "--root", &authority, "EL1:X"]);
+    let r = run(["verify", "--root", &authority, "EL2:X"]);
     assert_one_error_line(&r);
     assert!(r.stderr.contains(&authority), "{r}");
 }
@@ -644,7 +644,7 @@ fn usage_errors_exit_2() {
     assert_eq!(run(["frobnicate"]).code, 2);
     // Two inputs at once.
     assert_eq!(
-        run(["verify", "--root", "r.pem", "EL1:X", "--qr-file", "f"]).code,
+        run(["verify", "--root", "r.pem", "EL2:X", "--qr-file", "f"]).code,
         2
     );
     assert_eq!(run(["issue", "--ecc", "Z"]).code, 2);

@@ -2,7 +2,7 @@
 //! QR text (built here from a dgc-testdata signature in
 //! ../shared/vectors/dgc), the same message tampered with, a message whose
 //! header does not match its certificate's key, and one of our own
-//! licences (`EL1:`) read as plain COSE. Exact exit status, verdict,
+//! licences (`EL2:`) read as plain COSE. Exact exit status, verdict,
 //! algorithm and reason code each time.
 
 mod common;
@@ -197,7 +197,7 @@ fn own_licence_verifies_as_plain_cose() {
         lines[0], "VALID: the signature verifies under the certificate's key",
         "{r}"
     );
-    assert_eq!(lines[1], "  input        EL1: QR text, tag 18", "{r}");
+    assert_eq!(lines[1], "  input        EL2: QR text, tag 18", "{r}");
     assert_eq!(lines[2], "  algorithm    EdDSA", "{r}");
     assert!(
         lines[3].ends_with(" (protected; SHA-256 of the certificate)"),
@@ -231,7 +231,7 @@ fn own_licence_verifies_as_plain_cose() {
         (&"SIGNATURE_INVALID".into(), &"EdDSA".into())
     );
     assert_eq!(j["kid_is_certificate_hash"], false);
-    assert_eq!(j["form"], "el1");
+    assert_eq!(j["form"], "el2");
 
     // The licence's QR text piped in, with its line end.
     let mut text = fs::read(&licence).unwrap();

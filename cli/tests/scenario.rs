@@ -514,8 +514,8 @@ fn verify_batch_writes_json_lines_and_a_summary() {
     }
     input.extend_from_slice(b"\nhello, world\n");
     input.extend_from_slice(text(&w.s("sh.txt")).as_bytes());
-    input.extend_from_slice(b"\n   \nEL1:\xff\xfe6BF\n");
-    input.extend_from_slice(format!("EL1:{}\n", "A".repeat(100_000)).as_bytes());
+    input.extend_from_slice(b"\n   \nEL2:\xff\xfe6BF\n");
+    input.extend_from_slice(format!("EL2:{}\n", "A".repeat(100_000)).as_bytes());
     input.extend_from_slice(text(&gd).as_bytes());
     let input_path = w.path("codes.txt");
     fs::write(&input_path, &input).unwrap();

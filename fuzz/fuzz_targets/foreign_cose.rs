@@ -1,5 +1,5 @@
 //! Any bytes → the foreign-COSE reader (src/cose.rs): input form (binary,
-//! hex, `HC1:`, `EL1:`) → strict COSE_Sign1 decoding → verification under
+//! hex, `HC1:`, `EL2:`) → strict COSE_Sign1 decoding → verification under
 //! the demo authority's key; and the same bytes as a signer certificate
 //! of any X.509 profile (PEM or DER).
 #![no_main]

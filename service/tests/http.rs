@@ -121,14 +121,14 @@ async fn text_that_is_not_a_licence_is_400_with_the_decode_or_envelope_code() {
     assert_eq!(json["report"]["reason"], "QR_PREFIX_INVALID");
     assert_eq!(json["report"]["checks"][0]["outcome"], "FAIL");
 
-    verify_text(s.addr, b"EL1:abc")
+    verify_text(s.addr, b"EL2:abc")
         .await
         .error(400, "BASE45_INVALID_CHARACTER");
     verify_text(s.addr, b"")
         .await
         .error(400, "QR_PREFIX_INVALID");
     // Within the body limit but over the core's QR text limit.
-    let long = format!("EL1:{}", "0".repeat(5000));
+    let long = format!("EL2:{}", "0".repeat(5000));
     verify_text(s.addr, long.as_bytes())
         .await
         .error(400, "INPUT_TOO_LARGE");
@@ -142,7 +142,7 @@ async fn text_that_is_not_a_licence_is_400_with_the_decode_or_envelope_code() {
     assert_eq!(json["report"]["checks"][1]["check"], "ENVELOPE");
     assert_eq!(json["report"]["checks"][1]["outcome"], "FAIL");
     // Not UTF-8.
-    verify_text(s.addr, b"EL1:\xff\xfe")
+    verify_text(s.addr, b"EL2:\xff\xfe")
         .await
         .error(400, "INVALID_ARGUMENT");
 }
@@ -425,7 +425,7 @@ async fn slow_requests_time_out_with_408() {
     })
     .await;
     // Ten bytes of a declared hundred, then nothing.
-    let head = "POST /v1/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nEL1:012345";
+    let head = "POST /v1/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nEL2:012345";
     let started = std::time::Instant::now();
     let r = exchange(s.addr, &[head.as_bytes()], Duration::ZERO).await;
     r.error(408, "HTTP_TIMEOUT");
@@ -472,7 +472,7 @@ async fn hostile_bodies_never_break_the_server() {
             t
         } else {
             let len = (next() % 600) as usize;
-            let mut t = b"EL1:".to_vec();
+            let mut t = b"EL2:".to_vec();
             t.extend((0..len).map(|_| (next() & 0xff) as u8));
             t
         };

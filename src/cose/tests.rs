@@ -680,7 +680,7 @@ fn certificates() {
         .unwrap();
     let (form, ok) =
         verify_input(signed.qr_text().as_bytes(), &cert, &CoseOptions::default()).unwrap();
-    assert_eq!((form, ok.algorithm.name()), (InputForm::El1, "ES256"));
+    assert_eq!((form, ok.algorithm.name()), (InputForm::El2, "ES256"));
     assert_eq!(ok.kid.unwrap().bytes, cert.sha256_kid());
 }
 
@@ -732,9 +732,10 @@ fn input_forms() {
     let bomb = crate::deflate::zlib(&vec![0u8; MAX_COSE_LEN + 1]);
     let text = format!("HC1:{}", crate::base45::encode(&bomb));
     assert_eq!(err(text.as_bytes()).reason(), ReasonCode::ZlibTooLarge);
-    // EL1: goes through the licence QR decoder unchanged.
-    assert_eq!(err(b"EL1:").reason(), ReasonCode::PayloadEncodingUnknown);
-    assert_eq!(err(b"EL1:00").reason(), ReasonCode::PayloadEncodingUnknown);
+    // EL2: goes through the licence QR decoder unchanged; EL1: is refused there.
+    assert_eq!(err(b"EL2:").reason(), ReasonCode::PayloadEncodingUnknown);
+    assert_eq!(err(b"EL2:00").reason(), ReasonCode::PayloadEncodingUnknown);
+    assert_eq!(err(b"EL1:00").reason(), ReasonCode::QrVersionUnsupported);
     // Hex of more than the message limit; input over its own limit.
     let big_hex = "00".repeat(MAX_COSE_LEN + 1);
     assert_eq!(

@@ -376,26 +376,65 @@ fn strict_cbor_before_any_signature_work() {
 fn qr_text_round_trip_and_choice_of_encoding() {
     let (good, _) = good_envelope();
     let text = to_qr_text(&good);
-    assert!(text.starts_with("EL1:"));
+    assert!(text.starts_with("EL2:"));
     assert_eq!(from_qr_text(&text).unwrap(), good);
     // Random-looking bytes do not compress: the raw form is chosen (first byte 0xD2).
-    assert_eq!(base45::decode(&text[4..]).unwrap()[0], 0xd2);
-    // Highly repetitive content compresses: the zlib form is chosen.
+    let key = rfc8032_key();
+    let prepared = PreparedSign1::new(
+        ArtifactType::Licence,
+        crate::alg::Algorithm::EdDsa,
+        kid_for_certificate(b"kid"),
+        Sha256::digest(b"payload").to_vec(),
+    );
+    let random = prepared
+        .clone()
+        .complete(&key.sign_bytes(&prepared.to_be_signed()), &key.public_key())
+        .unwrap();
+    let text = to_qr_text(&random);
+    assert_eq!(base45::decode(&text[4..]).unwrap()[0], PAYLOAD_RAW);
+    assert_eq!(from_qr_text(&text).unwrap(), random);
+    // Highly repetitive content compresses: the dictionary form is chosen.
     let prepared = PreparedSign1::new(
         ArtifactType::Licence,
         crate::alg::Algorithm::EdDsa,
         [7; 8],
         vec![b'a'; 600],
     );
-    let key = rfc8032_key();
     let cose = prepared
         .clone()
         .complete(&key.sign_bytes(&prepared.to_be_signed()), &key.public_key())
         .unwrap();
     let text = to_qr_text(&cose);
-    assert_eq!(base45::decode(&text[4..]).unwrap()[0], 0x78);
+    let payload = base45::decode(&text[4..]).unwrap();
+    assert_eq!(payload[0], PAYLOAD_DICTIONARY_1);
     assert!(text.len() < cose.len());
     assert_eq!(from_qr_text(&text).unwrap(), cose);
+    // The payload after its first byte is raw DEFLATE that an independent
+    // inflater, given the dictionary as history, reads.
+    let mut history = DICTIONARY_1.to_vec();
+    history.resize(DICTIONARY_1.len() + MAX_COSE_LEN, 0);
+    let mut state = Box::<miniz_oxide::inflate::core::DecompressorOxide>::default();
+    let (status, consumed, written) = miniz_oxide::inflate::core::decompress(
+        &mut state,
+        &payload[1..],
+        &mut history,
+        DICTIONARY_1.len(),
+        miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    assert_eq!(status, miniz_oxide::inflate::TINFLStatus::Done);
+    assert_eq!(consumed, payload.len() - 1);
+    assert_eq!(&history[DICTIONARY_1.len()..][..written], &cose[..]);
+    // Chinese text that the dictionary holds compresses to far less than
+    // its UTF-8: two business-scope phrases and a region name.
+    let text =
+        "上海市浦东新区；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；软件开发"
+            .as_bytes();
+    let z = crate::deflate::deflate_dictionary_1(text);
+    assert!(z.len() < 20, "{} bytes", z.len());
+    assert_eq!(
+        inflate_with_dictionary(&z, DICTIONARY_1, MAX_COSE_LEN).unwrap(),
+        text
+    );
 }
 
 #[test]
@@ -432,8 +471,20 @@ fn line_ends_are_not_part_of_the_qr_text() {
         assert_eq!(trim_line_ends(&carried), text, "{suffix:?}");
         assert_eq!(from_qr_text(trim_line_ends(&carried)).unwrap(), good);
     }
-    assert_eq!(trim_line_ends("EL1:AB \n"), "EL1:AB ");
-    assert_eq!(trim_line_ends("\nEL1:AB"), "\nEL1:AB");
+    assert_eq!(trim_line_ends("EL2:AB \n"), "EL2:AB ");
+    assert_eq!(trim_line_ends("\nEL2:AB"), "\nEL2:AB");
+}
+
+/// `EL2:` and the Base45 of `payload`.
+fn qr(payload: &[u8]) -> String {
+    format!("EL2:{}", base45::encode(payload))
+}
+
+/// The payload byte 0x01 and `raw`.
+fn dict1(raw: &[u8]) -> Vec<u8> {
+    let mut p = vec![PAYLOAD_DICTIONARY_1];
+    p.extend_from_slice(raw);
+    p
 }
 
 #[test]
@@ -443,34 +494,59 @@ fn hostile_qr_text() {
         EnvelopeError::QrPrefix
     );
     assert_eq!(
-        from_qr_text("el1:ABC").unwrap_err(),
+        from_qr_text("el2:ABC").unwrap_err(),
         EnvelopeError::QrPrefix
     );
     assert_eq!(
-        from_qr_text("EL1:abc").unwrap_err().reason(),
+        from_qr_text("EL3:ABC").unwrap_err(),
+        EnvelopeError::QrPrefix
+    );
+    // Format version 1 is refused by its prefix alone, whatever follows.
+    for old in ["EL1:", "EL1:abc", "EL1:NCF%RN%TSMAHG$HC1"] {
+        assert_eq!(
+            from_qr_text(old).unwrap_err(),
+            EnvelopeError::QrVersionUnsupported,
+            "{old}"
+        );
+    }
+    assert_eq!(
+        EnvelopeError::QrVersionUnsupported.reason(),
+        ReasonCode::QrVersionUnsupported
+    );
+    assert_eq!(
+        from_qr_text("EL2:abc").unwrap_err().reason(),
         ReasonCode::Base45InvalidCharacter
     );
     assert_eq!(
-        from_qr_text("EL1:GGW").unwrap_err().reason(),
+        from_qr_text("EL2:GGW").unwrap_err().reason(),
         ReasonCode::Base45ValueOutOfRange
     );
     assert_eq!(
-        from_qr_text("EL1:A").unwrap_err().reason(),
+        from_qr_text("EL2:A").unwrap_err().reason(),
         ReasonCode::Base45InvalidLength
     );
-    assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&[0x00, 0x01]))).unwrap_err(),
-        EnvelopeError::UnknownEncoding(0x00)
-    );
+    // The first byte: 0xD2 raw, 0x01 dictionary 1, 0x02–0x1F dictionaries
+    // this build does not have, anything else unknown (0x78, the zlib
+    // header of format version 1, included).
+    for b in [0x00u8, 0x20, 0x78, 0xd3, 0xff] {
+        let err = from_qr_text(&qr(&[b, 0x01])).unwrap_err();
+        assert_eq!(err, EnvelopeError::UnknownEncoding(b));
+        assert_eq!(err.reason(), ReasonCode::PayloadEncodingUnknown);
+    }
+    for b in [0x02u8, 0x03, 0x1f] {
+        let err = from_qr_text(&qr(&[b, 0x03, 0x00])).unwrap_err();
+        assert_eq!(err, EnvelopeError::DictionaryUnknown(b));
+        assert_eq!(err.reason(), ReasonCode::DictionaryUnknown);
+    }
     // The prefix alone: no first byte, so no known encoding (FORMAT §2).
-    assert_eq!(from_qr_text("EL1:").unwrap_err(), EnvelopeError::NoData);
+    assert_eq!(from_qr_text("EL2:").unwrap_err(), EnvelopeError::NoData);
     assert_eq!(
         EnvelopeError::NoData.reason(),
         ReasonCode::PayloadEncodingUnknown
     );
     // The limit counts bytes of UTF-8: 1431 three-byte characters are 4293
     // bytes, under it; one more character passes it.
-    let han = |n: usize| format!("EL1:{}", "证".repeat(n));
+    let han = |n: usize| format!("EL2:{}", "证".repeat(n));
     assert_eq!(han(1430).len(), 4294);
     assert_eq!(
         from_qr_text(&han(1430)).unwrap_err().reason(),
@@ -491,55 +567,87 @@ fn hostile_qr_text() {
         ReasonCode::InputTooLarge
     );
     assert_eq!(
-        from_qr_text(&"A".repeat(MAX_QR_TEXT_LEN + 1))
+        from_qr_text(&format!("EL1:{}", "A".repeat(MAX_QR_TEXT_LEN)))
             .unwrap_err()
             .reason(),
         ReasonCode::InputTooLarge
     );
-    // A zip bomb: 1 MiB of zeros compresses to about a kilobyte.
-    let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 1 << 20], 10);
+    // A zip bomb (dynamic Huffman, the general inflater): 1 MiB of zeros
+    // compresses to about a kilobyte.
+    let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; 1 << 20], 10);
     assert!(bomb.len() < 2000, "{}", bomb.len());
-    let text = format!("EL1:{}", base45::encode(&bomb));
     assert_eq!(
-        from_qr_text(&text).unwrap_err(),
+        from_qr_text(&qr(&dict1(&bomb))).unwrap_err(),
         EnvelopeError::ZlibTooLarge
     );
-    // Bytes after the end of a valid zlib stream.
-    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(&[0xd2; 50], 9);
-    z.extend_from_slice(b"xx");
+    // A bomb through the dictionary (fixed Huffman, the fast inflater):
+    // the whole dictionary, copied from itself, is four times the limit.
+    let copies = crate::deflate::deflate_dictionary_1(DICTIONARY_1);
+    assert!(copies.len() < 1000, "{}", copies.len());
     assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
-        EnvelopeError::ZlibTrailing
-    );
-    // A wrong Adler-32.
-    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(&[0xd2; 50], 9);
-    let n = z.len();
-    z[n - 1] ^= 1;
-    assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
-        EnvelopeError::Zlib
-    );
-    // Exactly at the limit inflates; one byte more does not.
-    let at = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN], 9);
-    assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&at)))
-            .unwrap()
-            .len(),
-        MAX_COSE_LEN
-    );
-    let over = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0xd2; MAX_COSE_LEN + 1], 9);
-    assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&over))).unwrap_err(),
+        from_qr_text(&qr(&dict1(&copies))).unwrap_err(),
         EnvelopeError::ZlibTooLarge
     );
-    // Corrupt zlib: flip a byte in the middle of a stream.
-    let mut z = miniz_oxide::deflate::compress_to_vec_zlib(b"hello hello hello hello", 9);
-    let n = z.len();
-    z.truncate(n - 3);
-    assert_eq!(
-        from_qr_text(&format!("EL1:{}", base45::encode(&z))).unwrap_err(),
-        EnvelopeError::Zlib
-    );
+    // Bytes after the end of a valid stream, from either inflater.
+    for mut z in [
+        crate::deflate::deflate_dictionary_1(&[0xd2; 50]),
+        miniz_oxide::deflate::compress_to_vec(&[0xd2; 50], 9),
+    ] {
+        assert_eq!(from_qr_text(&qr(&dict1(&z))).unwrap(), vec![0xd2; 50]);
+        z.extend_from_slice(b"x");
+        let err = from_qr_text(&qr(&dict1(&z))).unwrap_err();
+        assert_eq!(err, EnvelopeError::ZlibTrailing);
+        assert_eq!(err.reason(), ReasonCode::ZlibInvalid);
+    }
+    // Exactly at the limit inflates; one byte more does not (both inflaters).
+    for deflate in [crate::deflate::deflate_dictionary_1, |d: &[u8]| {
+        miniz_oxide::deflate::compress_to_vec(d, 9)
+    }] {
+        let at = deflate(&vec![0xd2; MAX_COSE_LEN]);
+        assert_eq!(from_qr_text(&qr(&dict1(&at))).unwrap().len(), MAX_COSE_LEN);
+        let over = deflate(&vec![0xd2; MAX_COSE_LEN + 1]);
+        assert_eq!(
+            from_qr_text(&qr(&dict1(&over))).unwrap_err(),
+            EnvelopeError::ZlibTooLarge
+        );
+    }
+    // Truncated streams, from either inflater.
+    for z in [
+        crate::deflate::deflate_dictionary_1(b"hello hello hello hello"),
+        miniz_oxide::deflate::compress_to_vec(&vec![7u8; 3000], 9),
+    ] {
+        for n in [0, 1, z.len() - 1] {
+            let err = from_qr_text(&qr(&dict1(&z[..n]))).unwrap_err();
+            assert_eq!(err, EnvelopeError::Zlib, "{n} of {} bytes", z.len());
+            assert_eq!(err.reason(), ReasonCode::ZlibInvalid);
+        }
+    }
+    // The farthest distance DEFLATE has, 32768, at the start of the output
+    // reaches the dictionary's first byte (it fills the window); a distance
+    // past the history is refused in `deflate::tests`.
+    let farthest = fixed_stream_bits(&[
+        (0b011, 3),     // BFINAL, fixed Huffman
+        (0b1000000, 7), // symbol 257 (length 3): code 0000001, sent MSB first
+        (0b10111, 5),   // distance code 29 (11101), sent MSB first
+        (8191, 13),     // extra bits: 24577 + 8191 = 32768
+        (0, 7),         // end of block
+    ]);
+    let reached = from_qr_text(&qr(&dict1(&farthest)));
+    if DICTIONARY_1.len() == 32768 {
+        assert_eq!(reached.unwrap(), DICTIONARY_1[..3].to_vec());
+    } else {
+        assert_eq!(reached.unwrap_err(), EnvelopeError::Zlib);
+    }
+}
+
+/// Packs (value, bit count) fields LSB first, as DEFLATE does.
+fn fixed_stream_bits(fields: &[(u64, u32)]) -> Vec<u8> {
+    let (mut acc, mut n) = (0u64, 0u32);
+    for &(v, bits) in fields {
+        acc |= v << n;
+        n += bits;
+    }
+    acc.to_le_bytes()[..n.div_ceil(8) as usize].to_vec()
 }
 
 #[test]

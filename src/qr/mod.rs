@@ -1,6 +1,6 @@
 //! QR codes: rendering (feature `render`) and scanning (feature `scan`).
 //!
-//! The QR text of a licence (docs/FORMAT.md §2) is `EL1:` followed by Base45, which
+//! The QR text of a licence (docs/FORMAT.md §2) is `EL2:` followed by Base45, which
 //! uses only characters of the QR *alphanumeric* set (`0-9A-Z $%*+-./:`), so
 //! `QrCode::encode` puts such text in alphanumeric mode (5.5 bits per
 //! character instead of 8) and picks the smallest QR version that holds it.
@@ -419,7 +419,7 @@ impl QrCode {
     /// version that holds it.
     ///
     /// Text made only of QR alphanumeric characters (`0-9A-Z $%*+-./:`,
-    /// which includes every `EL1:` + Base45 text) is encoded in alphanumeric
+    /// which includes every `EL2:` + Base45 text) is encoded in alphanumeric
     /// mode, anything else in byte mode (UTF-8). Numeric and mixed-mode
     /// segments are never used, so the output is the same for the same input
     /// whatever the encoder's heuristics.

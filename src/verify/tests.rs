@@ -350,7 +350,7 @@ fn batch_reports_equal_single_reports() {
             0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
         ]);
     });
-    texts[BATCH_SIZE + 7] = "EL1:NOT BASE45 AT ALL ~".into();
+    texts[BATCH_SIZE + 7] = "EL2:NOT BASE45 AT ALL ~".into();
     texts[BATCH_SIZE + 9] = {
         let stranger = Demo::with_keys(
             SecretKey::from_seed(&[7; 32]),

@@ -256,6 +256,8 @@ impl Category {
             | Base45InvalidLength
             | HexInvalidLength
             | PayloadEncodingUnknown
+            | QrVersionUnsupported
+            | DictionaryUnknown
             | ZlibInvalid
             | ZlibTooLarge
             | QrNotFound
@@ -445,6 +447,8 @@ mod tests {
                     R::Base45InvalidLength,
                     R::HexInvalidLength,
                     R::PayloadEncodingUnknown,
+                    R::QrVersionUnsupported,
+                    R::DictionaryUnknown,
                     R::ZlibInvalid,
                     R::ZlibTooLarge,
                     R::QrNotFound,

@@ -171,10 +171,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let signed = licence.sign(&elicense::artifact::CertifiedSigner::new(demo.authority.clone(), demo.authority_key.clone())?)?;
         let cose = signed.cose();
         let qr = signed.qr_text();
-        // Both QR text forms, whichever one `qr_text` picks: raw COSE and zlib.
+        // Both QR text forms, whichever one `qr_text` picks: raw COSE, and
+        // raw DEFLATE over the dictionary (payload byte 0x01; miniz writes
+        // dynamic Huffman blocks, which the library's encoder does not).
         let raw_qr = format!("{QR_PREFIX}{}", base45::encode(cose));
         let zlib = miniz_oxide::deflate::compress_to_vec_zlib(cose, 9);
-        let zlib_qr = format!("{QR_PREFIX}{}", base45::encode(&zlib));
+        let mut dict_payload = vec![elicense::envelope::PAYLOAD_DICTIONARY_1];
+        dict_payload.extend(miniz_oxide::deflate::compress_to_vec(cose, 9));
+        let zlib_qr = format!("{QR_PREFIX}{}", base45::encode(&dict_payload));
         let sign1 = Sign1::decode(cose, ArtifactType::Licence)?;
         // The seeds must go all the way through the pipeline in the fuzzer.
         for text in [&qr, &raw_qr, &zlib_qr] {
@@ -194,7 +198,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (form, bytes) in [
             ("binary", cose),
             ("untagged", untagged),
-            ("el1", qr.as_bytes()),
+            ("el2", qr.as_bytes()),
             ("hc1", hc1.as_bytes()),
             ("hex", hex_text.as_bytes()),
         ] {
@@ -204,10 +208,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|e| format!("foreign_cose seed {name}-{form} does not verify: {e}"))?;
             put("foreign_cose", &format!("{name}-{form}"), bytes)?;
         }
-        for (form, text) in [("raw", &raw_qr), ("zlib", &zlib_qr)] {
+        for (form, text) in [("raw", &raw_qr), ("deflate", &zlib_qr), ("ours", &qr)] {
             let seed = format!("{name}-{form}");
             put("qr_text", &seed, text.as_bytes())?;
             put("base45", &seed, &text.as_bytes()[QR_PREFIX.len()..])?;
+            // The payload after its first byte, for `qr_payload`.
+            let payload = base45::decode(&text[QR_PREFIX.len()..])?;
+            if payload[0] == elicense::envelope::PAYLOAD_DICTIONARY_1 {
+                put("qr_payload", &seed, &payload[1..])?;
+            }
         }
         put("cbor", &format!("{name}-claims"), &claims)?;
         put("cbor", &format!("{name}-cose"), cose)?;
@@ -223,6 +232,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     put("qr_text", "empty", QR_PREFIX.as_bytes())?;
+    put("qr_text", "version-1", b"EL1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B")?;
+    // A bomb through the dictionary: 9000 bytes copied from the
+    // dictionary's text, in one fixed-Huffman block of a few dozen bytes.
+    let bomb_text = elicense::envelope::to_qr_text(
+        &elicense::envelope::DICTIONARY_1[..20_000].iter().copied().cycle().take(9000).collect::<Vec<_>>(),
+    );
+    let bomb = base45::decode(&bomb_text[QR_PREFIX.len()..])?;
+    if bomb[0] != elicense::envelope::PAYLOAD_DICTIONARY_1 || bomb.len() > 300 {
+        return Err(format!("the dictionary bomb seed is {} bytes", bomb.len()).into());
+    }
+    put("qr_payload", "dictionary-bomb", &bomb[1..])?;
+    put("qr_text", "dictionary-bomb", bomb_text.as_bytes())?;
     put("base45", "ietf", b"QED8WEX0")?; // RFC 9285: "ietf!"
     put("base45", "hello", b"%69 VD92EX0")?; // RFC 9285: "Hello!!"
                                              // Tag 3 (negative bignum) that fits 64 bits: re-encodes as a plain,
