@@ -20,8 +20,9 @@ data. The layout (docs/FORMAT.md §9.2):
   2. prefecture-level names (code order);
   3. province-level names (code order);
   4. the catalogue's words: type names, item names, units and enumeration
-     labels (data/catalogue/national.json when it exists, otherwise
-     sources/catalogue-types.json, which has the same shape);
+     labels (sources/catalogue-types.json: a frozen copy of the built-in
+     national catalogue, data/catalogue/national.json, version 1, so that
+     later catalogues never change a published dictionary);
   5. organisation-name, address and licence words (sources/organisation-address-words.txt);
   6. standard business-scope phrases (sources/business-scope.txt), each
      followed by the full-width semicolon that separates them on a licence;
@@ -48,7 +49,6 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = os.path.join(ROOT, "data", "dictionary", "sources")
 OUTPUT = os.path.join(ROOT, "data", "dictionary", "el-dict-1.bin")
-CATALOGUE = os.path.join(ROOT, "data", "catalogue", "national.json")
 MAX_SIZE = 32768
 
 # GB/T 2260 names that are placeholders, not places.
@@ -119,7 +119,7 @@ def regions():
 
 
 def catalogue():
-    path = CATALOGUE if os.path.exists(CATALOGUE) else os.path.join(SOURCES, "catalogue-types.json")
+    path = os.path.join(SOURCES, "catalogue-types.json")
     with open(path, encoding="utf-8") as f:
         cat = json.load(f)
     words, codes = [], []

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Measures how the licence QR code's payload compresses, for the eleven
-licences of data/dictionary/measure/licences.json (the reference sample and
+licences of examples/data (the reference sample and
 ten others of different types), under each candidate of docs/FORMAT.md §9.2:
 
   v1      UTF-8 claims, zlib (RFC 1950, level 9), as format version 1 did;
@@ -38,7 +38,71 @@ from collections import Counter
 import cbor2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LICENCES = os.path.join(ROOT, "data", "dictionary", "measure", "licences.json")
+EXAMPLES = os.path.join(ROOT, "examples", "data")
+CATALOGUE = os.path.join(ROOT, "data", "catalogue", "national.json")
+# The reference sample first, then the ten other example licences.
+EXAMPLE_FILES = [
+    "business-licence",
+    "food-business-permit",
+    "road-transport-permit",
+    "lawyer-practising-certificate",
+    "physician-practising-certificate",
+    "residence-permit",
+    "drug-distribution-permit",
+    "individual-business-licence",
+    "public-place-hygiene-permit",
+    "real-estate-title-certificate",
+    "tobacco-retail-licence",
+]
+CST = 8 * 3600
+
+
+def days(iso):
+    """Days since 1970-01-01 of a YYYY-MM-DD date."""
+    import datetime
+
+    return (datetime.date.fromisoformat(iso) - datetime.date(1970, 1, 1)).days
+
+
+def load_examples():
+    """The example licences of examples/data, resolved through the national
+    catalogue the way `LicenceSpec::to_licence` resolves them (keys to item
+    numbers, labels to values, dates to days), issued at the sample's time."""
+    with open(CATALOGUE, encoding="utf-8") as f:
+        types = {t["code"]: t for t in json.load(f)["types"]}
+    out = []
+    for name in EXAMPLE_FILES:
+        with open(os.path.join(EXAMPLES, name + ".json"), encoding="utf-8") as f:
+            spec = json.load(f)
+        t = types[spec["type_code"]]
+        by_key = {i["key"]: i for i in t["items"]}
+        items = {}
+        for it in spec["items"]:
+            d = by_key[it["key"]]
+            if "text" in it:
+                v = it["text"]
+            elif "integer" in it:
+                v = it["integer"]
+            elif "date" in it:
+                v = days(it["date"])
+            else:
+                v = next(l["value"] for l in d["labels"] if it["label"] in (l["zh"], l["en"]))
+            items[str(d["number"])] = v
+        until = spec.get("valid_until")
+        out.append({
+            "name": t["name"]["zh"] + (" (the reference sample)" if name == "business-licence" else ""),
+            "type_code": spec["type_code"],
+            "serial": spec["serial"],
+            "version": spec["version"],
+            "number": spec.get("number"),
+            "holder": {"kind": spec["holder"]["kind"], "code": spec["holder"]["code"], "name": spec["holder"]["name"]},
+            "nbf": days(spec["valid_from"]) * 86400 - CST,
+            "exp": (days(until) + 1) * 86400 - CST if until else None,
+            "iat": 1716170400,
+            "status_index": spec.get("status_index"),
+            "items": items,
+        })
+    return out
 DICTIONARY = os.path.join(ROOT, "data", "dictionary", "el-dict-1.bin")
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -184,8 +248,7 @@ def main():
         path = sys.argv[sys.argv.index("--dict") + 1]
     with open(path, "rb") as f:
         dictionary = f.read()
-    with open(LICENCES, encoding="utf-8") as f:
-        licences = json.load(f)
+    licences = load_examples()
     gbdict = gb_dictionary(dictionary)
     text_part = dictionary.decode("utf-8", errors="ignore")
     bits_of = model("".join(ch for ch in text_part if ord(ch) > 0x7f))
