@@ -85,7 +85,21 @@ LONG_SCOPE = (
     "物联网技术研发；信息系统集成服务；电子产品销售；办公设备销售"
 )
 LICENCES = [
-    ("small", dict(BASE, serial="20240000001", items=[]), "Q"),
+    # The fewest items the business licence requires (its catalogue entry).
+    (
+        "small",
+        dict(
+            BASE,
+            serial="20240000001",
+            items=[
+                {"number": 2, "text": "上海市浦东新区"},
+                {"number": 3, "text": "李明华"},
+                {"number": 5, "date": "2019-05-20"},
+                {"number": 6, "text": "软件开发"},
+            ],
+        ),
+        "Q",
+    ),
     ("sample", dict(BASE, items=SAMPLE_ITEMS), "Q"),
     (
         "large",
