@@ -118,6 +118,10 @@ if missing:
     print("\nsome benchmarks have no estimate from this run (filtered out or failed)")
 PY
 
+# The reference sample's QR code, as issued (docs/FORMAT.md §9).
+echo
+cargo run --release -q -p elicense-benches --bin sample_qr
+
 # Instruction counts: repeatable whatever else the machine is doing. Each
 # operation runs under callgrind with N = 0 and N = ICOUNT_N iterations; the
 # difference divided by N is its cost in instructions.
