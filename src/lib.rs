@@ -189,6 +189,9 @@ pub mod time;
 pub mod trust;
 pub mod verify;
 
+#[cfg(test)]
+mod testing;
+
 /// The strict CBOR and Base45 layers under the envelope, for the fuzz
 /// targets and tests that exercise them directly. Not part of the public
 /// API: nothing here is stable.

@@ -4,14 +4,12 @@
 use super::*;
 use crate::alg::SecretKey;
 use crate::artifact::CertifiedSigner;
-use crate::pki::{
-    create_federation_root, create_region_root, FederationRootParams, RegionRootParams,
-};
+use crate::pki::{create_federation_root, FederationRootParams};
 use crate::trust::ListedRegion;
 
-const Y2024: i64 = 1_704_067_200;
+use crate::testing::Y2024;
 const Y2026: i64 = 1_767_225_600;
-const Y2030: i64 = 1_893_456_000;
+use crate::testing::Y2030;
 const NOW: UnixTime = UnixTime::from_secs(Y2026);
 /// A type whose ministry credit code was registered in Guangdong (440000).
 const GD_TYPE: &str = "114400000071412812001";
@@ -24,19 +22,7 @@ struct World {
 }
 
 fn root(code: &str, seed: u8) -> (SecretKey, Certificate) {
-    let key = SecretKey::from_seed(&[seed; 32]);
-    let cert = create_region_root(
-        &key,
-        &RegionRootParams {
-            region: code.parse().unwrap(),
-            name: format!("{code} root"),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed]),
-        },
-    )
-    .unwrap();
-    (key, cert)
+    crate::testing::region_root(code, seed)
 }
 
 fn world() -> World {

@@ -2,14 +2,12 @@ use super::codec::{National, Regional};
 use super::*;
 use crate::alg::SecretKey;
 use crate::artifact::CertifiedSigner;
-use crate::pki::{
-    create_federation_root, create_region_root, Certificate, FederationRootParams, RegionRootParams,
-};
+use crate::pki::{create_federation_root, Certificate, FederationRootParams};
 use crate::trust::{FederationTrustList, ListedRegion};
 
-const Y2024: i64 = 1_704_067_200;
+use crate::testing::Y2024;
 const Y2026: i64 = 1_767_225_600;
-const Y2030: i64 = 1_893_456_000;
+use crate::testing::Y2030;
 /// Ministry credit code registered in Guangdong (division 440000).
 const GD_MINISTRY: &str = "114400000071412812";
 const GD_TYPE: &str = "114400000071412812001";
@@ -822,18 +820,7 @@ impl Root {
 }
 
 fn region_root(code: &str, seed: u8) -> Root {
-    let key = SecretKey::from_seed(&[seed; 32]);
-    let cert = create_region_root(
-        &key,
-        &RegionRootParams {
-            region: code.parse().unwrap(),
-            name: format!("{code} root"),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed, 1]),
-        },
-    )
-    .unwrap();
+    let (key, cert) = crate::testing::region_root(code, seed);
     Root { key, cert }
 }
 

@@ -433,15 +433,8 @@ impl SealReport {
     /// `无效 — 签章不是真实的，或文件已被改动` / `INVALID — the seal or
     /// signature is not genuine, or the document was changed`.
     pub fn headline(&self, lang: Lang) -> String {
-        let verdict = match lang {
-            Lang::Zh => self.verdict.message(lang),
-            Lang::En => self.verdict.as_str(),
-        };
-        if self.verdict == Verdict::Valid {
-            verdict.to_owned()
-        } else {
-            format!("{verdict} — {}", self.category.seal_message(lang))
-        }
+        self.verdict
+            .headline(self.category.seal_message(lang), lang)
     }
 
     /// The report as text in English: [`SealReport::render`].

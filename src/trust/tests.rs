@@ -2,13 +2,10 @@ use super::*;
 use crate::alg::SecretKey;
 use crate::demo::Demo;
 use crate::envelope::PreparedSign1;
-use crate::pki::{
-    create_authority, create_federation_root, create_region_root, AuthorityParams,
-    FederationRootParams, RegionRootParams,
-};
+use crate::pki::{create_authority, create_federation_root, AuthorityParams, FederationRootParams};
 
-const Y2024: i64 = 1_704_067_200;
-const Y2030: i64 = 1_893_456_000;
+use crate::testing::Y2024;
+use crate::testing::Y2030;
 
 struct Region {
     key: SecretKey,
@@ -16,18 +13,7 @@ struct Region {
 }
 
 fn region(code: &str, seed: u8) -> Region {
-    let key = SecretKey::from_seed(&[seed; 32]);
-    let root = create_region_root(
-        &key,
-        &RegionRootParams {
-            region: code.parse().unwrap(),
-            name: format!("{code} root"),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![seed, 1]),
-        },
-    )
-    .unwrap();
+    let (key, root) = crate::testing::region_root(code, seed);
     Region { key, root }
 }
 

@@ -46,15 +46,7 @@ impl Report {
     /// genuine`. English keeps the stable verdict word, as exit statuses
     /// and JSON name it.
     pub fn headline(&self, lang: Lang) -> String {
-        let verdict = match lang {
-            Lang::Zh => self.verdict.message(lang),
-            Lang::En => self.verdict.as_str(),
-        };
-        if self.verdict == Verdict::Valid {
-            verdict.to_owned()
-        } else {
-            format!("{verdict} — {}", self.category.message(lang))
-        }
+        self.verdict.headline(self.category.message(lang), lang)
     }
 
     /// The report as text for people, in `lang`:

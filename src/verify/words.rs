@@ -110,6 +110,22 @@ impl Outcome {
 }
 
 impl Verdict {
+    /// The headline of a report: the verdict and, unless valid, what it
+    /// means (`category_message`): `无效 — 证照不是真实的` / `INVALID — the
+    /// licence is not genuine`. English keeps the stable verdict word, as
+    /// exit statuses and JSON name it.
+    pub(crate) fn headline(self, category_message: &str, lang: Lang) -> String {
+        let verdict = match lang {
+            Lang::Zh => self.message(lang),
+            Lang::En => self.as_str(),
+        };
+        if self == Verdict::Valid {
+            verdict.to_owned()
+        } else {
+            format!("{verdict} — {category_message}")
+        }
+    }
+
     /// The verdict for people: `有效` / `valid`, `无效` / `invalid`,
     /// `无法确定` / `undecided`.
     pub const fn message(self, lang: Lang) -> &'static str {
