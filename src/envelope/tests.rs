@@ -378,13 +378,18 @@ fn qr_text_round_trip_and_choice_of_encoding() {
     let text = to_qr_text(&good);
     assert!(text.starts_with("EL2:"));
     assert_eq!(from_qr_text(&text).unwrap(), good);
-    // Random-looking bytes do not compress: the raw form is chosen (first byte 0xD2).
+    // Random-looking bytes do not compress: the raw form is chosen (first
+    // byte 0xD2). A kilobyte of them, so that the fixed-Huffman cost of
+    // random bytes outweighs the dictionary's match of the header.
     let key = rfc8032_key();
+    let random_payload: Vec<u8> = (0u32..32)
+        .flat_map(|i| Sha256::digest(i.to_be_bytes()).to_vec())
+        .collect();
     let prepared = PreparedSign1::new(
         ArtifactType::Licence,
         crate::alg::Algorithm::EdDsa,
         kid_for_certificate(b"kid"),
-        Sha256::digest(b"payload").to_vec(),
+        random_payload,
     );
     let random = prepared
         .clone()

@@ -28,8 +28,8 @@ impl ReasonCode {
         use ReasonCode::*;
         match self {
             Ok => ("通过", "Passed"),
-            QrVersionUnsupported => ("二维码为旧版格式，已不再受理，请重新签发", "The code is in an old format that is no longer accepted; the licence must be reissued"),
-            DictionaryUnknown => ("二维码使用了本软件不认识的压缩字典，请更新软件", "The code uses a compression dictionary this software does not have; update it"),
+            QrVersionUnsupported => ("二维码为旧版格式，已不再受理，请重新签发", "The code is in an old format no longer accepted; the licence must be reissued"),
+            DictionaryUnknown => ("二维码使用了本软件不认识的压缩字典，请更新软件", "The code needs a compression dictionary this software lacks; update it"),
             CatalogueMalformed => ("证照目录格式有误", "The licence catalogue does not follow the format"),
             CatalogueConflict => ("证照目录存在重复或相互矛盾的定义", "The licence catalogue defines something twice or contradicts itself"),
             CatalogueTooLarge => ("证照目录超出大小上限", "The licence catalogue is larger than allowed"),
