@@ -768,7 +768,7 @@ fn verify_reads_naturally_in_chinese_and_in_english() {
     let cases: Vec<(Run, i32, &str, &str)> = vec![
         (
             region.verify(
-                &[&text.replacen("EL1:", "HC1:", 1)],
+                &[&text.replacen("EL2:", "HC1:", 1)],
                 &["--authority", &authority, "--lang", "zh"],
             ),
             3,

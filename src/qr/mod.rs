@@ -345,7 +345,7 @@ impl fmt::Display for Colour {
 }
 
 /// Physical size of one module in printed renderings by default: 0.5 mm
-/// (a version 19 code, the sample licence's, is then 50.5 mm wide with its
+/// (a version 13 code, the sample licence's, is then 38.5 mm wide with its
 /// quiet zone).
 #[cfg(feature = "render")]
 pub const DEFAULT_MODULE_UM: u32 = 500;
@@ -664,11 +664,11 @@ mod tests {
     #[cfg(feature = "render")]
     const BASE45: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-    /// `EL1:` followed by `n` pseudo-random Base45 characters.
+    /// `EL2:` followed by `n` pseudo-random Base45 characters.
     #[cfg(feature = "render")]
     fn el1_text(n: usize, seed: u64) -> String {
         let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let mut s = String::from("EL1:");
+        let mut s = String::from("EL2:");
         for _ in 0..n {
             state = state
                 .wrapping_mul(6364136223846793005)
@@ -735,7 +735,7 @@ mod tests {
 
         #[test]
         fn versions_follow_the_alphanumeric_capacity_table() {
-            // "EL1:" + 300 = 304 characters. ISO/IEC 18004 table 7,
+            // "EL2:" + 300 = 304 characters. ISO/IEC 18004 table 7,
             // alphanumeric capacities: 8-L 279, 9-L 335; 9-M 262, 10-M 311;
             // 12-Q 296, 13-Q 352; 14-H 283, 15-H 321.
             let text = el1_text(300, 1);
@@ -926,7 +926,7 @@ mod tests {
         #[cfg(feature = "scan")]
         #[test]
         fn png_resolution() {
-            let qr = QrCode::encode("EL1:PHYS", EccLevel::Q).unwrap();
+            let qr = QrCode::encode("EL2:PHYS", EccLevel::Q).unwrap();
             let dims = |png: &[u8]| {
                 let reader = png::Decoder::new(std::io::Cursor::new(png))
                     .read_info()
@@ -1015,7 +1015,7 @@ mod tests {
 
         #[test]
         fn png_scale_validation() {
-            let qr = QrCode::encode("EL1:ABC", EccLevel::Q).unwrap();
+            let qr = QrCode::encode("EL2:ABC", EccLevel::Q).unwrap();
             assert_eq!(qr.to_png(0), Err(QrError::InvalidScale(0)));
             assert_eq!(qr.to_png(65), Err(QrError::InvalidScale(65)));
             let png = qr.to_png(1).unwrap();
@@ -1210,7 +1210,7 @@ mod tests {
         #[cfg(feature = "render")]
         #[test]
         fn png_round_trip_byte_mode_and_capacity_edge() {
-            let unicode = "EL1:电子证照 licence/ünïcode";
+            let unicode = "EL2:电子证照 licence/ünïcode";
             let qr = QrCode::encode(unicode, EccLevel::M).unwrap();
             assert_eq!(scan_png(&qr.to_png(3).unwrap()).unwrap(), vec![unicode]);
             // Full 13-Q, read back from pixels at 2 px per module.
@@ -1224,8 +1224,8 @@ mod tests {
         #[cfg(feature = "render")]
         #[test]
         fn two_codes_in_image_order() {
-            let a = QrCode::encode("EL1:FIRST", EccLevel::Q).unwrap();
-            let b = QrCode::encode("EL1:SECOND", EccLevel::Q).unwrap();
+            let a = QrCode::encode("EL2:FIRST", EccLevel::Q).unwrap();
+            let b = QrCode::encode("EL2:SECOND", EccLevel::Q).unwrap();
             let scale = 4;
             let cell = (a.size().max(b.size()) + 8) * scale;
             let (w, h) = (2 * cell, cell);
@@ -1241,7 +1241,7 @@ mod tests {
             }
             assert_eq!(
                 scan_luma(w, h, &px).unwrap(),
-                vec!["EL1:FIRST", "EL1:SECOND"]
+                vec!["EL2:FIRST", "EL2:SECOND"]
             );
         }
 
@@ -1249,7 +1249,7 @@ mod tests {
         #[cfg(feature = "render")]
         #[test]
         fn png_formats_are_normalised() {
-            let text = "EL1:FORMATS";
+            let text = "EL2:FORMATS";
             let qr = QrCode::encode(text, EccLevel::Q).unwrap();
             let scale = 3usize;
             let side = (qr.size() + 8) * scale;
@@ -1411,7 +1411,7 @@ mod tests {
         #[cfg(feature = "render")]
         #[test]
         fn rgba_frames_scan() {
-            let text = "EL1:RGBA";
+            let text = "EL2:RGBA";
             let qr = QrCode::encode(text, EccLevel::Q).unwrap();
             let scale = 4;
             let side = (qr.size() + 8) * scale;
@@ -1507,7 +1507,7 @@ mod tests {
             }
             let texts = scan_luma(side, side, &px).unwrap();
             assert_eq!(texts.len(), 1);
-            assert!(!texts[0].starts_with("EL1:"));
+            assert!(!texts[0].starts_with("EL2:"));
             assert!(!texts[0].is_empty());
         }
 
@@ -1517,7 +1517,7 @@ mod tests {
         #[test]
         fn five_hundred_small_codes() {
             let codes: Vec<QrCode> = (0..500)
-                .map(|i| QrCode::encode(&format!("EL1:{i:03}"), EccLevel::L).unwrap())
+                .map(|i| QrCode::encode(&format!("EL2:{i:03}"), EccLevel::L).unwrap())
                 .collect();
             let scale = 3;
             let cell = (codes[0].size() + 6) * scale;
@@ -1541,7 +1541,7 @@ mod tests {
             eprintln!("500 codes in {w}×{h}: {} read in {elapsed:?}", texts.len());
             let mut sorted = texts.clone();
             sorted.sort();
-            let want: Vec<String> = (0..500).map(|i| format!("EL1:{i:03}")).collect();
+            let want: Vec<String> = (0..500).map(|i| format!("EL2:{i:03}")).collect();
             assert_eq!(sorted, want);
         }
 
