@@ -150,10 +150,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Licences: the reference sample, and a citizen licence with an end date.
     let mut licences = vec![("sample", Demo::sample_licence()?)];
     // Specified as JSON, like the sample, so this crate needs no chrono.
-    let citizen_json = r#"{"type_code":"11100000000013338W012",
+    // A residence permit (居住证), with the items its catalogue entry requires.
+    let citizen_json = r#"{"type_code":"11100000000012065E010",
         "serial":"7","version":2,
         "holder":{"kind":"citizen","name":"王芳","code":"11010519491231002X"},
-        "valid_from":"2024-01-01","valid_until":"2030-12-31","items":[]}"#;
+        "valid_from":"2024-01-01","valid_until":"2030-12-31","items":[
+            {"key":"gender","label":"女"},{"key":"ethnicity","text":"汉"},
+            {"key":"birth_date","date":"1949-12-31"},
+            {"key":"residence_address","text":"上海市徐汇区漕溪北路88号"}]}"#;
     match elicense::licence::LicenceSpec::from_json(citizen_json)
         .and_then(|s| s.to_licence(elicense::demo::sample_issued_at()))
     {
@@ -310,11 +314,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // input, run once per smoke run rather than mutated (with it in the
     // corpus, every mutation inflated up to 4 MiB, and the target's
     // executions in 5 s fell from about 20,000 to 600).
-    let n = elicense::status::MAX_LIST_BYTES + 1;
-    let z = fixed_huffman_zeros(n);
+    let len = elicense::status::MAX_LIST_BYTES + 1;
+    let z = fixed_huffman_zeros(len);
     let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(&z)
         .map_err(|e| format!("the fixed-Huffman seed does not inflate: {e:?}"))?;
-    if inflated.len() != n || inflated.iter().any(|&b| b != 0) {
+    if inflated.len() != len || inflated.iter().any(|&b| b != 0) {
         return Err("the fixed-Huffman seed inflates to the wrong bytes".into());
     }
     let regressions = dir.with_file_name("regressions").join("status_list");
