@@ -177,8 +177,12 @@ fn text(o: &Outcome, dir: &Path, kept: bool, terminal: bool) -> String {
     s.push_str(
         "\n3. elicense issue --licence licence.json (the sample business licence, issued now)\n",
     );
+    let type_name = elicense::catalogue::Catalogue::national()
+        .licence_type(l.type_code())
+        .map(|t| format!("{} ({}), ", t.name().zh, t.name().en))
+        .unwrap_or_default();
     s.push_str(&format!(
-        "   type {} for {}\n",
+        "   {type_name}type {} for {}\n",
         l.type_code(),
         l.holder().name
     ));
