@@ -825,18 +825,7 @@ fn region_root(code: &str, seed: u8) -> Root {
 }
 
 fn federation() -> (SecretKey, Certificate) {
-    let key = SecretKey::from_seed(&[90; 32]);
-    let cert = create_federation_root(
-        &key,
-        &FederationRootParams {
-            name: "全国电子证照信任根".into(),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![90]),
-        },
-    )
-    .unwrap();
-    (key, cert)
+    crate::testing::federation_root()
 }
 
 fn federation_list(roots: &[&Root]) -> FederationTrustList {

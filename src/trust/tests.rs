@@ -2,7 +2,7 @@ use super::*;
 use crate::alg::SecretKey;
 use crate::demo::Demo;
 use crate::envelope::PreparedSign1;
-use crate::pki::{create_authority, create_federation_root, AuthorityParams, FederationRootParams};
+use crate::pki::{create_authority, AuthorityParams};
 
 use crate::testing::Y2024;
 use crate::testing::Y2030;
@@ -35,18 +35,7 @@ fn authority(r: &Region, seed: u8, code: &str, usages: Vec<Usage>) -> Certificat
 }
 
 fn federation() -> (SecretKey, Certificate) {
-    let key = SecretKey::from_seed(&[90; 32]);
-    let cert = create_federation_root(
-        &key,
-        &FederationRootParams {
-            name: "全国电子证照信任根".into(),
-            not_before: Y2024,
-            not_after: Y2030,
-            serial_number: Some(vec![90]),
-        },
-    )
-    .unwrap();
-    (key, cert)
+    crate::testing::federation_root()
 }
 
 fn business() -> LicenceTypeCode {
