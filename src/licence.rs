@@ -1351,7 +1351,8 @@ impl SignedLicence {
     pub fn cose(&self) -> &[u8] {
         &self.cose
     }
-    /// The `EL1:` QR text.
+    /// The `EL2:` QR text: the shorter of the raw and the dictionary-compressed
+    /// payload (docs/FORMAT.md §2).
     pub fn qr_text(&self) -> String {
         crate::envelope::to_qr_text(&self.cose)
     }
